@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Install everything and run the main job: the annotator workspace (Label Studio on SQLite,
+# every seed sentence as a pre-annotated task, the glossary service beside it).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+bash scripts/setup.sh
+exec .venv/bin/workbench up "$@"

@@ -1,0 +1,5 @@
+"""Commands of the export stage (filled in as the stage lands)."""
+
+import click
+
+commands: list[click.Command] = []

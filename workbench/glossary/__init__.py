@@ -1,0 +1,1 @@
+"""glossary stage of the workbench pipeline."""

@@ -1,0 +1,1 @@
+"""labelstudio stage of the workbench pipeline."""
