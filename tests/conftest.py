@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from labelstudio_fixtures import *  # noqa: F403 (pytest discovers the fixtures by name)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

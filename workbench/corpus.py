@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -34,59 +33,38 @@ def corpus_dir(work_dir: Path) -> Path:
     return Path(work_dir) / "corpus"
 
 
-@dataclass
-class CorpusWriter:
-    """Stream documents and their sentences into a corpus folder, swapped in atomically."""
-
-    staging: Path
-    extra_manifest: dict[str, Any] = field(default_factory=dict)
-    documents: int = 0
-    sentences: int = 0
-
-    def __post_init__(self) -> None:
-        self._docs = open(self.staging / "documents.jsonl", "w", encoding="utf-8")
-        self._sents = open(self.staging / "sentences.jsonl", "w", encoding="utf-8")
-
-    def add(self, document: Document, sentences: Iterable[Sentence]) -> None:
-        """Append one document and its sentences."""
-        self.sentences += write_jsonl(self._sents, (s.to_dict() for s in sentences))
-        write_jsonl(self._docs, [document.to_dict()])
-        self.documents += 1
-
-    def close(self) -> None:
-        self._docs.close()
-        self._sents.close()
-        manifest = {
-            "format": CORPUS_FORMAT,
-            "version": CORPUS_VERSION,
-            "created": datetime.now(UTC).isoformat(timespec="seconds"),
-            "workbench": __version__,
-            "documents": self.documents,
-            "sentences": self.sentences,
-            **self.extra_manifest,
-        }
-        (self.staging / "manifest.json").write_text(
-            json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
-
-
 def write_corpus(
     path: Path,
     items: Iterable[tuple[Document, Iterable[Sentence]]],
     extra_manifest: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Write a whole corpus folder atomically from (document, sentences) pairs.
+    """Stream (document, sentences) pairs into a corpus folder swapped in atomically.
 
     Returns the manifest written.
     """
+    n_documents = n_sentences = 0
     with atomic_directory(Path(path)) as staging:
-        writer = CorpusWriter(staging, dict(extra_manifest or {}))
-        try:
+        with (
+            open(staging / "documents.jsonl", "w", encoding="utf-8") as docs,
+            open(staging / "sentences.jsonl", "w", encoding="utf-8") as sents,
+        ):
             for document, sentences in items:
-                writer.add(document, sentences)
-        finally:
-            writer.close()
-    return read_manifest(path)
+                n_sentences += write_jsonl(sents, (s.to_dict() for s in sentences))
+                write_jsonl(docs, [document.to_dict()])
+                n_documents += 1
+        manifest = {
+            "format": CORPUS_FORMAT,
+            "version": CORPUS_VERSION,
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            "workbench": __version__,
+            "documents": n_documents,
+            "sentences": n_sentences,
+            **(extra_manifest or {}),
+        }
+        (staging / "manifest.json").write_text(
+            json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+    return manifest
 
 
 def read_manifest(path: Path) -> dict[str, Any]:

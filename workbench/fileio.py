@@ -27,8 +27,9 @@ def atomic_write(path: Path, mode: str = "w", encoding: str | None = "utf-8") ->
     tmp = Path(tmp_name)
     try:
         binary = "b" in mode
-        with os.fdopen(fd, mode, encoding=None if binary else encoding,
-                       newline=None if binary else "") as handle:
+        with os.fdopen(
+            fd, mode, encoding=None if binary else encoding, newline=None if binary else ""
+        ) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())

@@ -91,7 +91,8 @@ def list_snapshots(work_dir: Path) -> list[Path]:
     if not root.is_dir():
         return []
     return sorted(
-        p for p in root.iterdir()
+        p
+        for p in root.iterdir()
         if p.is_dir() and not p.name.startswith(".") and (p / "manifest.json").is_file()
     )
 
