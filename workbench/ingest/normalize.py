@@ -1,0 +1,217 @@
+"""Normalise Chinese web text the way Chinese typesetting expects, keeping a map back.
+
+Mirrors and scrapers leave the same sentence in many shapes: Traditional script, full-width
+Latin letters and digits (ＧＤＰ２０１８), ASCII ``,:;!?()`` where the publisher wrote
+``，：；！？（）``, ideographic spaces and no-break spaces. Annotators, the glossary matcher and
+the exports all want one shape, but every offset we store must still point into the text as
+it was published. So ``normalize`` returns the new text *and* ``offsets``: for each code
+point of the normalised text, the offset of the input code point it came from.
+
+Steps, in order:
+
+1. OpenCC conversion (default ``t2s``). Most conversions keep the length; when a phrase
+   conversion does not, the changed stretch is aligned with ``difflib`` so offsets stay
+   monotonic and true.
+2. Full-width ASCII (U+FF01–FF5E) becomes half-width, except the Chinese punctuation that
+   Chinese typesetting keeps full-width: ``！（），：；？``.
+3. ASCII ``, : ; ! ? ( )`` touching Chinese text become full-width (``，：；！？（）``); digit
+   groups and clock times (``1,000``, ``15:33``) and Latin text are left alone. An ASCII
+   ``.`` directly after a Han character at the end of a sentence becomes ``。``.
+4. Whitespace: runs of spaces, tabs, ideographic spaces (U+3000), no-break and other
+   Unicode spaces become one ASCII space; whitespace at the start and end of a line is
+   dropped; zero-width characters are dropped. Line breaks are kept (``\\r\\n`` → ``\\n``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+from dataclasses import dataclass
+
+import opencc
+
+from workbench.errors import ConfigError
+
+# Han ideographs (BMP blocks, compatibility block, supplementary planes).
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+# Chinese punctuation and quotes that count as "Chinese context" around an ASCII mark.
+CJK_PUNCT = "\u3000-\u303f\u2014\u2026\u2018\u2019\u201c\u201d\uff01-\uff0f\uff1a-\uff1f"
+_CJK_CONTEXT = re.compile(f"[{HAN}{CJK_PUNCT}]")
+_HAN_CHAR = re.compile(f"[{HAN}]")
+
+# Full-width forms Chinese typesetting keeps as they are.
+KEEP_FULL_WIDTH = frozenset("！（），：；？")
+# ASCII punctuation and its Chinese full-width equivalent.
+TO_FULL_WIDTH = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
+
+# One pass finds every place that may change; the rest of the text is copied in slices.
+_EVENTS = re.compile(
+    r"(?P<space>[^\S\n]+)"  # horizontal whitespace run (incl. \r, U+3000, nbsp, en space)
+    r"|(?P<zero>[\u200b-\u200d\u2060\ufeff\u00ad])"  # zero-width and soft hyphen: dropped
+    r"|(?P<wide>[\uff01-\uff5e])"  # full-width ASCII block
+    r"|(?P<punct>[,:;!?().])"  # ASCII marks that may stand for Chinese ones
+)
+# Parentheses are decided in pairs so ``(2011-2020年)`` becomes ``（2011-2020年）`` whole.
+_PAREN_PAIR = re.compile(r"\(([^()\n]*)\)")
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """Normalised text plus, for each of its code points, the offset in the input."""
+
+    text: str
+    offsets: list[int]
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a span ``[start, end)`` of ``text`` to the span of the input it came from."""
+        if start >= end:
+            point = self.offsets[start] if start < len(self.offsets) else self._input_end()
+            return point, point
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+    def _input_end(self) -> int:
+        return self.offsets[-1] + 1 if self.offsets else 0
+
+
+@functools.lru_cache(maxsize=8)
+def _converter(opencc_config: str) -> opencc.OpenCC | None:
+    """Return a cached OpenCC converter (building one reads dictionaries: slow)."""
+    name = opencc_config.strip()
+    if not name or name.lower() in {"none", "off"}:
+        return None
+    if name.endswith(".json"):
+        name = name[: -len(".json")]
+    try:
+        return opencc.OpenCC(name)
+    except Exception as exc:  # the binding raises a bare RuntimeError/Exception
+        raise ConfigError(
+            f"OpenCC conversion {opencc_config!r} is unknown ({exc}); "
+            "use one of t2s, tw2s, hk2s, tw2sp, or 'none'"
+        ) from None
+
+
+def convert_script(text: str, opencc_config: str = "t2s") -> tuple[str, list[int] | None]:
+    """Convert script with OpenCC; return the text and an offset map (None if 1:1)."""
+    converter = _converter(opencc_config)
+    if converter is None:
+        return text, None
+    converted = converter.convert(text)
+    if len(converted) == len(text):
+        return converted, None
+    # A phrase conversion changed the length somewhere: align line by line.
+    out_lines: list[str] = []
+    offsets: list[int] = []
+    base = 0
+    for line in text.splitlines(keepends=True):
+        new = converter.convert(line)
+        out_lines.append(new)
+        if len(new) == len(line):
+            offsets.extend(range(base, base + len(line)))
+        else:
+            offsets.extend(base + i for i in _align(line, new))
+        base += len(line)
+    return "".join(out_lines), offsets
+
+
+def _align(source: str, target: str) -> list[int]:
+    """For each code point of ``target``, the offset in ``source`` it corresponds to."""
+    mapping: list[int] = []
+    matcher = difflib.SequenceMatcher(None, source, target, autojunk=False)
+    for _tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        src_len, tgt_len = i2 - i1, j2 - j1
+        for j in range(tgt_len):
+            mapping.append(min(i1 + (j * src_len) // tgt_len, max(i1, i2 - 1)))
+    return mapping
+
+
+def _is_digit(ch: str) -> bool:
+    return "0" <= ch <= "9"
+
+
+def _paren_decisions(text: str) -> dict[int, bool]:
+    """Decide for each ASCII parenthesis pair whether it stands for Chinese （）."""
+    decisions: dict[int, bool] = {}
+    for m in _PAREN_PAIR.finditer(text):
+        open_at, close_at = m.start(), m.end() - 1
+        before = text[open_at - 1] if open_at else ""
+        after = text[close_at + 1] if close_at + 1 < len(text) else ""
+        chinese = bool(
+            _HAN_CHAR.search(m.group(1))
+            or (before and _CJK_CONTEXT.match(before))
+            or (after and _CJK_CONTEXT.match(after))
+        )
+        decisions[open_at] = decisions[close_at] = chinese
+    return decisions
+
+
+def _punct_replacement(text: str, i: int, parens: dict[int, bool]) -> str:
+    """Return what the ASCII mark at ``text[i]`` becomes (itself when it stays ASCII)."""
+    ch = text[i]
+    before = text[i - 1] if i else ""
+    after = text[i + 1] if i + 1 < len(text) else ""
+    if ch in "()":
+        chinese = parens.get(i)
+        if chinese is None:  # unpaired: decide by its neighbours
+            chinese = bool(_CJK_CONTEXT.match(before or " ") or _CJK_CONTEXT.match(after or " "))
+        return TO_FULL_WIDTH[ch] if chinese else ch
+    if ch == ".":
+        # Only a full stop plainly ending a Chinese sentence: after a Han character, before
+        # the end of the line, a space or more Chinese. Never in numbers, URLs or Latin text.
+        if (
+            before
+            and _HAN_CHAR.match(before)
+            and (not after or after.isspace() or _CJK_CONTEXT.match(after))
+        ):
+            return "。"
+        return ch
+    if ch in ",:" and _is_digit(before) and _is_digit(after):
+        return ch  # 1,000 / 15:33
+    if ch in "!?":
+        chinese = bool(before and _CJK_CONTEXT.match(before))
+    else:
+        chinese = bool(
+            (before and _CJK_CONTEXT.match(before)) or (after and _CJK_CONTEXT.match(after))
+        )
+    return TO_FULL_WIDTH[ch] if chinese else ch
+
+
+def normalize(text: str, opencc_config: str = "t2s") -> Normalized:
+    """Normalise script, width, punctuation and whitespace; keep offsets into ``text``."""
+    converted, script_map = convert_script(text, opencc_config)
+    parens = _paren_decisions(converted) if "(" in converted else {}
+    pieces: list[str] = []
+    offsets: list[int] = []
+
+    def copy(a: int, b: int) -> None:
+        if a >= b:
+            return
+        pieces.append(converted[a:b])
+        offsets.extend(range(a, b) if script_map is None else script_map[a:b])
+
+    def put(s: str, at: int) -> None:
+        pieces.append(s)
+        source = at if script_map is None else script_map[at]
+        offsets.extend([source] * len(s))
+
+    n = len(converted)
+    last = 0
+    for m in _EVENTS.finditer(converted):
+        start, end = m.start(), m.end()
+        copy(last, start)
+        last = end
+        kind = m.lastgroup
+        if kind == "space":
+            at_line_start = start == 0 or converted[start - 1] == "\n"
+            at_line_end = end == n or converted[end] == "\n"
+            if not (at_line_start or at_line_end):
+                put(" ", start)
+        elif kind == "zero":
+            continue
+        elif kind == "wide":
+            ch = converted[start]
+            put(ch if ch in KEEP_FULL_WIDTH else chr(ord(ch) - 0xFEE0), start)
+        else:
+            put(_punct_replacement(converted, start, parens), start)
+    copy(last, n)
+    return Normalized("".join(pieces), offsets)
