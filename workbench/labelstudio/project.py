@@ -1,0 +1,115 @@
+"""Create or update the Label Studio project from ``config/``.
+
+The project is found by title (``[labelstudio] project_title``); its labeling interface
+is the XML file named by ``[labelstudio] label_config``. ``model_version`` is kept equal to
+the glossary prediction's, because Label Studio pre-fills the annotator's editor only with
+predictions of the project's current model version.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from label_studio_sdk import LabelStudio
+from label_studio_sdk.core.api_error import ApiError
+
+from workbench.config import Config
+from workbench.errors import ConfigError
+from workbench.labelstudio.client import api_errors
+
+PROJECT_DESCRIPTION = (
+    "Chinese policy sentences to tag and translate. Glossary terms arrive pre-annotated; "
+    "the approved renderings are listed under each sentence."
+)
+
+
+@dataclass
+class ProjectInfo:
+    """The project ``ensure_project`` found or made."""
+
+    id: int
+    title: str
+    created: bool
+    updated: list[str]
+
+
+def read_label_config(config: Config) -> str:
+    """Return the labeling interface XML, checking it exists and is not empty."""
+    path = config.path("labelstudio", "label_config")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(
+            f"labeling config {path} cannot be read ({exc.strerror}); "
+            "restore config/labeling.xml or fix [labelstudio] label_config"
+        ) from None
+    if "<View" not in text:
+        raise ConfigError(f"{path} is not a Label Studio labeling config (no <View>)")
+    return text
+
+
+def find_project(client: LabelStudio, title: str, url: str = "") -> Any | None:
+    """Return the first project whose title is exactly ``title``, or None."""
+    with api_errors(url, "list projects"):
+        for project in client.projects.list(title=title):
+            if project.title == title:
+                return project
+    return None
+
+
+def ensure_project(
+    client: LabelStudio, config: Config, model_version: str, url: str = ""
+) -> ProjectInfo:
+    """Create the project, or bring an existing one's settings in line with ``config/``."""
+    title = str(config.get("labelstudio", "project_title"))
+    label_config = read_label_config(config)
+    project = find_project(client, title, url)
+    # model_version is set by set_model_version once predictions of it exist: Label
+    # Studio refuses a version that no prediction carries yet.
+    wanted = {"label_config": label_config, "show_collab_predictions": True}
+    if project is None:
+        with api_errors(url, f"create project {title!r}"):
+            created = client.projects.create(
+                title=title,
+                description=PROJECT_DESCRIPTION,
+                label_config=label_config,
+                show_collab_predictions=True,
+                model_version=model_version,
+            )
+        return ProjectInfo(id=created.id, title=title, created=True, updated=[])
+    changed = {
+        key: value
+        for key, value in wanted.items()
+        if _normalise(getattr(project, key, None)) != _normalise(value)
+    }
+    if changed:
+        with api_errors(url, f"update project {title!r} ({', '.join(changed)})"):
+            client.projects.update(id=project.id, **changed)
+    return ProjectInfo(id=project.id, title=title, created=False, updated=sorted(changed))
+
+
+def set_model_version(
+    client: LabelStudio, project_id: int, model_version: str, url: str = ""
+) -> bool:
+    """Point the project at ``model_version`` so the editor pre-fills those predictions.
+
+    Returns False when no prediction of that version exists yet (a corpus without any
+    glossary match), which Label Studio refuses and which is harmless.
+    """
+    with api_errors(url, f"read project {project_id}"):
+        project = client.projects.get(id=project_id)
+    if project.model_version == model_version:
+        return True
+    try:
+        client.projects.update(id=project_id, model_version=model_version)
+    except ApiError as exc:
+        if exc.status_code == 400 and "model_version" in str(exc.body):
+            return False
+        with api_errors(url, f"set the model version of project {project_id}"):
+            raise
+    return True
+
+
+def _normalise(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value

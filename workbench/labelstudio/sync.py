@@ -1,0 +1,253 @@
+"""Push corpus sentences to Label Studio as tasks, and pull annotations into snapshots.
+
+Push is idempotent by ``sentence_id``: it lists what the project already holds (paged),
+then imports only new sentences in batches of ``[labelstudio] batch_size`` (one request
+per batch, not per task), updates changed tasks that nobody annotated yet (data PATCH, old
+predictions removed in one Data Manager action, new ones imported in one request per
+batch) and leaves annotated tasks alone, reporting them as conflicts.
+
+Pull reads every task with its annotations and writes a dated snapshot atomically
+(``workbench.snapshot.write_snapshot``), the only form the exporter reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from label_studio_sdk import LabelStudio
+
+from workbench.config import Config
+from workbench.corpus import corpus_dir, read_documents, read_manifest, read_sentences
+from workbench.errors import LabelStudioError
+from workbench.labelstudio.client import api_errors, configured_url, connect
+from workbench.labelstudio.project import (
+    ProjectInfo,
+    ensure_project,
+    find_project,
+    set_model_version,
+)
+from workbench.labelstudio.results import annotation_record
+from workbench.labelstudio.tasks import HASH_KEY, TaskPayload, build_tasks, model_version_for
+from workbench.snapshot import write_snapshot
+
+LIST_PAGE_SIZE = 1000
+
+
+@dataclass
+class ExistingTask:
+    """What push needs to know about a task already in the project."""
+
+    id: int
+    content_hash: str | None
+    annotations: int
+
+
+@dataclass
+class PushReport:
+    """Outcome of one push: counts per kind and the sentence ids of conflicts."""
+
+    project_id: int
+    project_title: str
+    model_version: str
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    conflicts: list[str] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)  # in Label Studio, gone from the corpus
+    requests: int = 0  # import/update requests sent (not counting listing)
+    project_created: bool = False
+
+    @property
+    def total(self) -> int:
+        return self.added + self.updated + self.unchanged + len(self.conflicts)
+
+
+def _resolve_client(config: Config, client: LabelStudio | None) -> tuple[LabelStudio, str]:
+    if client is not None:
+        return client, configured_url(config)
+    connection = connect(config)
+    return connection.client, connection.url
+
+
+def iter_project_tasks(
+    client: LabelStudio, project_id: int, url: str, fields: str = "task_only"
+) -> Iterator[Any]:
+    """Yield every task of a project, paged (``fields="all"`` adds annotations)."""
+    with api_errors(url, f"list the tasks of project {project_id}"):
+        yield from client.tasks.list(project=project_id, fields=fields, page_size=LIST_PAGE_SIZE)
+
+
+def existing_tasks(client: LabelStudio, project_id: int, url: str) -> dict[str, ExistingTask]:
+    """Map sentence_id → task for every task of the project that carries one."""
+    found: dict[str, ExistingTask] = {}
+    for task in iter_project_tasks(client, project_id, url):
+        data = task.data or {}
+        sentence_id = data.get("sentence_id")
+        if not sentence_id:
+            continue
+        annotations = (task.total_annotations or 0) + (task.cancelled_annotations or 0)
+        known = found.get(sentence_id)
+        if known is None or annotations > known.annotations:
+            found[sentence_id] = ExistingTask(task.id, data.get(HASH_KEY), annotations)
+    return found
+
+
+def corpus_tasks(config: Config) -> tuple[list[TaskPayload], str]:
+    """Build the tasks of the current corpus; return them and the glossary model version."""
+    corpus = corpus_dir(config.work_dir)
+    manifest = read_manifest(corpus)
+    model_version = model_version_for(manifest.get("glossary_version"))
+    documents = {doc.id: doc for doc in read_documents(corpus)}
+    payloads = list(build_tasks(read_sentences(corpus), documents, model_version))
+    return payloads, model_version
+
+
+def _batches(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def push_tasks(
+    client: LabelStudio,
+    project: ProjectInfo,
+    payloads: list[TaskPayload],
+    model_version: str,
+    batch_size: int,
+    url: str = "",
+) -> PushReport:
+    """Send tasks to a project idempotently (see the module docstring)."""
+    report = PushReport(project.id, project.title, model_version, project_created=project.created)
+    existing = existing_tasks(client, project.id, url)
+    new: list[TaskPayload] = []
+    changed: list[tuple[int, TaskPayload]] = []
+    seen: set[str] = set()
+    for payload in payloads:
+        if payload.sentence_id in seen:
+            raise LabelStudioError(
+                f"sentence id {payload.sentence_id} occurs twice in the corpus; re-run ingest"
+            )
+        seen.add(payload.sentence_id)
+        task = existing.get(payload.sentence_id)
+        if task is None:
+            new.append(payload)
+        elif task.content_hash == payload.content_hash:
+            report.unchanged += 1
+        elif task.annotations:
+            report.conflicts.append(payload.sentence_id)
+        else:
+            changed.append((task.id, payload))
+    report.stale = sorted(set(existing) - seen)
+
+    size = max(1, int(batch_size))
+    for batch in _batches(new, size):
+        with api_errors(url, f"import {len(batch)} tasks"):
+            client.projects.import_tasks(id=project.id, request=[p.to_import() for p in batch])
+        report.requests += 1
+        report.added += len(batch)
+
+    for batch in _batches(changed, size):
+        ids = [task_id for task_id, _ in batch]
+        for task_id, payload in batch:
+            with api_errors(url, f"update task {task_id}"):
+                client.tasks.update(id=str(task_id), data=payload.data)
+            report.requests += 1
+        with api_errors(url, f"remove old predictions of {len(ids)} tasks"):
+            client.actions.create(
+                id="delete_tasks_predictions",
+                project=project.id,
+                selected_items={"all": False, "included": ids},
+            )
+        predictions = [
+            {"task": task_id, "model_version": model_version, "result": payload.prediction}
+            for task_id, payload in batch
+            if payload.prediction
+        ]
+        if predictions:
+            with api_errors(url, f"import predictions for {len(predictions)} tasks"):
+                client.projects.import_predictions(id=project.id, request=predictions)
+            report.requests += 1
+        report.requests += 1
+        report.updated += len(batch)
+    return report
+
+
+def push_corpus(config: Config, client: LabelStudio | None = None) -> PushReport:
+    """Push the work folder's corpus to the configured project; see ``push_tasks``."""
+    payloads, model_version = corpus_tasks(config)
+    client, url = _resolve_client(config, client)
+    project = ensure_project(client, config, model_version, url)
+    report = push_tasks(
+        client,
+        project,
+        payloads,
+        model_version,
+        int(config.get("labelstudio", "batch_size")),
+        url,
+    )
+    set_model_version(client, project.id, model_version, url)
+    return report
+
+
+def user_emails(client: LabelStudio, url: str) -> dict[int, str]:
+    """Map Label Studio user ids to e-mail addresses (annotators in snapshots)."""
+    with api_errors(url, "list users"):
+        return {
+            user.id: user.email or user.username or str(user.id) for user in client.users.list()
+        }
+
+
+def snapshot_record(task: Any, users: dict[int, str]) -> dict[str, Any]:
+    """Return one snapshot task record (see workbench.snapshot) for a listed task."""
+    data = task.data or {}
+    annotations = [
+        annotation_record(_as_dict(annotation), users) for annotation in (task.annotations or [])
+    ]
+    return {
+        "task_id": task.id,
+        "sentence_id": data.get("sentence_id"),
+        "doc_id": data.get("doc_id"),
+        "doc_title": data.get("doc_title"),
+        "speaker": data.get("speaker") or None,
+        "text": data.get("text"),
+        "terms": data.get("terms") or [],
+        "annotations": annotations,
+    }
+
+
+def _as_dict(item: Any) -> dict[str, Any]:
+    if isinstance(item, dict):
+        return item
+    return item.model_dump() if hasattr(item, "model_dump") else dict(item)
+
+
+def pull_snapshot(config: Config, client: LabelStudio | None = None) -> Path:
+    """Fetch every task of the project with its annotations into a new dated snapshot."""
+    client, url = _resolve_client(config, client)
+    title = str(config.get("labelstudio", "project_title"))
+    project = find_project(client, title, url)
+    if project is None:
+        raise LabelStudioError(
+            f"Label Studio at {url} has no project {title!r}; run 'workbench push' first"
+        )
+    users = user_emails(client, url)
+    records = [
+        snapshot_record(task, users)
+        for task in iter_project_tasks(client, project.id, url, fields="all")
+    ]
+    records.sort(key=lambda r: r["task_id"])
+    manifest = {
+        "labelstudio_url": url,
+        "project_id": project.id,
+        "project_title": title,
+        "glossary_version": _glossary_version(project.model_version),
+    }
+    return write_snapshot(config.work_dir, records, manifest)
+
+
+def _glossary_version(model_version: str | None) -> str | None:
+    if model_version and model_version.startswith("glossary-"):
+        return model_version.removeprefix("glossary-")
+    return model_version or None

@@ -1,0 +1,152 @@
+"""Turn corpus sentences into Label Studio tasks with glossary pre-annotations.
+
+A task is built from a sentence, its neighbours and its document, and carries a
+``content_hash`` of everything the annotator sees, so ``push`` can tell an unchanged task
+from one whose sentence, context or glossary matches changed since the last push.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from workbench.models import Document, Sentence, TermMatch
+
+ENTITIES = "entities"  # Labels name in config/labeling.xml
+RENDERING = "rendering"  # per-region TextArea name
+TEXT = "text"  # Text name holding the sentence
+TERM_LABEL = "POLICY_TERM"
+HASH_KEY = "content_hash"
+
+
+@dataclass(frozen=True, slots=True)
+class TaskPayload:
+    """One task ready for import: its data and the glossary prediction result."""
+
+    sentence_id: str
+    data: dict[str, Any]
+    prediction: list[dict[str, Any]]
+    model_version: str
+
+    @property
+    def content_hash(self) -> str:
+        return self.data[HASH_KEY]
+
+    def to_import(self) -> dict[str, Any]:
+        """Return the JSON one task takes in ``projects.import_tasks``."""
+        task: dict[str, Any] = {"data": self.data}
+        if self.prediction:
+            task["predictions"] = [{"model_version": self.model_version, "result": self.prediction}]
+        return task
+
+
+def model_version_for(glossary_version: str | None) -> str:
+    """Name the glossary prediction's model version after the glossary content hash."""
+    return f"glossary-{glossary_version or 'none'}"
+
+
+def glossary_hints(terms: Iterable[TermMatch]) -> str:
+    """Render the approved English of each distinct term, one ``zh → en`` line each."""
+    seen: dict[str, str] = {}
+    for term in terms:
+        if term.en and term.zh not in seen:
+            seen[term.zh] = term.en
+    return "\n".join(f"{zh} → {en}" for zh, en in seen.items())
+
+
+def prediction_result(sentence: Sentence) -> list[dict[str, Any]]:
+    """Return glossary matches as POLICY_TERM regions, each with its rendering pre-filled.
+
+    The per-region ``rendering`` item shares the region's id, which is how Label Studio
+    attaches a per-region control's value to a region.
+    """
+    result: list[dict[str, Any]] = []
+    for number, term in enumerate(sentence.terms):
+        region_id = f"g{number}-{term.start}-{term.end}"
+        span = {"start": term.start, "end": term.end, "text": sentence.text[term.start : term.end]}
+        result.append(
+            {
+                "id": region_id,
+                "from_name": ENTITIES,
+                "to_name": TEXT,
+                "type": "labels",
+                "origin": "prediction",
+                "value": {**span, "labels": [TERM_LABEL]},
+            }
+        )
+        if term.en:
+            result.append(
+                {
+                    "id": region_id,
+                    "from_name": RENDERING,
+                    "to_name": TEXT,
+                    "type": "textarea",
+                    "origin": "prediction",
+                    "value": {**span, "text": [term.en]},
+                }
+            )
+    return result
+
+
+def content_hash(data: dict[str, Any], prediction: list[dict[str, Any]], model_version: str) -> str:
+    """Hash what an annotator would see, so a changed sentence or match is noticed."""
+    blob = json.dumps(
+        {"data": data, "prediction": prediction, "model_version": model_version},
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+
+
+def build_task(
+    sentence: Sentence,
+    document: Document | None,
+    prev: Sentence | None,
+    next_: Sentence | None,
+    model_version: str,
+) -> TaskPayload:
+    """Build one task: the sentence, its context, its document title and glossary hints."""
+    data: dict[str, Any] = {
+        "text": sentence.text,
+        "sentence_id": sentence.id,
+        "doc_id": sentence.doc_id,
+        "doc_title": (document.title if document and document.title else sentence.doc_id),
+        "speaker": sentence.speaker or "",
+        "prev": prev.text if prev else "",
+        "next": next_.text if next_ else "",
+        "glossary_hints": glossary_hints(sentence.terms) or "(no glossary term in this sentence)",
+        "terms": [term.to_dict() for term in sentence.terms],  # read back by pull
+    }
+    prediction = prediction_result(sentence)
+    data[HASH_KEY] = content_hash(data, prediction, model_version)
+    return TaskPayload(sentence.id, data, prediction, model_version)
+
+
+def build_tasks(
+    sentences: Iterable[Sentence], documents: dict[str, Document], model_version: str
+) -> Iterator[TaskPayload]:
+    """Stream tasks for sentences in reading order; context stays within one document."""
+    window: list[Sentence] = []
+
+    def emit(index: int) -> TaskPayload:
+        sentence = window[index]
+        prev = window[index - 1] if index > 0 else None
+        nxt = window[index + 1] if index + 1 < len(window) else None
+        prev = prev if prev and prev.doc_id == sentence.doc_id else None
+        nxt = nxt if nxt and nxt.doc_id == sentence.doc_id else None
+        return build_task(sentence, documents.get(sentence.doc_id), prev, nxt, model_version)
+
+    for sentence in sentences:
+        window.append(sentence)
+        if len(window) == 3:
+            yield emit(1)
+            window.pop(0)
+        elif len(window) == 2:
+            yield emit(0)
+    if len(window) == 1:
+        yield emit(0)
+    elif len(window) == 2:
+        yield emit(1)

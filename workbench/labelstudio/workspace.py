@@ -1,0 +1,305 @@
+"""``workbench up``/``down``/``status``: the annotator workspace as one unit.
+
+``up`` installs Label Studio if needed, starts it (or uses a configured, reachable one),
+ingests and tags the texts, creates or updates the project, pushes the tasks and starts
+the glossary lookup service beside it. What it started is recorded under
+``<work_dir>/run/`` so another shell can stop or inspect it.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from workbench.config import Config
+from workbench.errors import LabelStudioError, WorkbenchError
+from workbench.labelstudio.auth import (
+    Credentials,
+    ensure_api_access,
+    load_credentials,
+    secrets_file,
+)
+from workbench.labelstudio.client import api_errors, configured_url, connect, make_client
+from workbench.labelstudio.install import ensure_installed
+from workbench.labelstudio.project import find_project
+from workbench.labelstudio.server import (
+    RunState,
+    clear_run_state,
+    is_healthy,
+    now_iso,
+    pid_alive,
+    port_in_use,
+    read_run_state,
+    server_environment,
+    start_server,
+    stop_process,
+    write_run_state,
+)
+from workbench.labelstudio.sync import PushReport, push_corpus
+
+Echo = Callable[[str], None]
+LABELSTUDIO = "labelstudio"
+SERVICE = "service"
+SERVICE_START_TIMEOUT = 60
+
+
+@dataclass
+class LabelStudioHandle:
+    """A reachable Label Studio and whether this process started it."""
+
+    url: str
+    credentials: Credentials
+    process: subprocess.Popen | None = None
+    log: Path | None = None
+    reused: str = ""  # why no server was started: "configured" | "running"
+
+
+@dataclass
+class Workspace:
+    """Everything ``up`` brought up."""
+
+    labelstudio: LabelStudioHandle
+    push: PushReport | None = None
+    service_url: str | None = None
+    service_process: subprocess.Popen | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def start_labelstudio(config: Config, echo: Echo = print) -> LabelStudioHandle:
+    """Return a reachable Label Studio with a working API token, starting one if needed."""
+    configured = str(config.get("labelstudio", "url") or "").rstrip("/")
+    work_dir = config.work_dir
+    if configured:
+        if not is_healthy(configured):
+            raise LabelStudioError(
+                f"the configured Label Studio {configured} is not reachable; start it, or unset "
+                "[labelstudio] url / WORKBENCH_LABELSTUDIO_URL to let the workbench start one"
+            )
+        credentials = ensure_api_access(
+            configured, load_credentials(config, create=False), secrets_file(work_dir)
+        )
+        return LabelStudioHandle(configured, credentials, reused="configured")
+
+    state = read_run_state(work_dir, LABELSTUDIO)
+    if state is not None and pid_alive(state.pid) and is_healthy(state.url):
+        credentials = ensure_api_access(state.url, load_credentials(config), secrets_file(work_dir))
+        return LabelStudioHandle(state.url, credentials, log=Path(state.log), reused="running")
+    if state is not None:
+        clear_run_state(work_dir, LABELSTUDIO)
+
+    executable = ensure_installed(config, echo)
+    credentials = load_credentials(config)
+    host = str(config.get("labelstudio", "host"))
+    port = int(config.get("labelstudio", "port"))
+    data_dir = work_dir / "labelstudio"
+    echo(f"Starting Label Studio on http://{host}:{port} (data in {data_dir}) ...")
+    env = server_environment(
+        data_dir, credentials.username, credentials.password, credentials.token
+    )
+    started = start_server(
+        executable, data_dir, host, port, env, float(config.get("labelstudio", "start_timeout"))
+    )
+    write_run_state(
+        work_dir,
+        RunState(LABELSTUDIO, started.process.pid, started.url, str(started.log), now_iso()),
+    )
+    try:
+        credentials = ensure_api_access(started.url, credentials, secrets_file(work_dir))
+    except BaseException:
+        stop_labelstudio_process(work_dir, started.process)
+        raise
+    return LabelStudioHandle(started.url, credentials, started.process, started.log)
+
+
+def stop_labelstudio_process(work_dir: Path, process: subprocess.Popen) -> None:
+    """Stop a Label Studio this process started and forget it."""
+    stop_process(process.pid)
+    clear_run_state(work_dir, LABELSTUDIO)
+
+
+def prepare_corpus(config: Config, paths: list[Path], echo: Echo = print) -> None:
+    """Ingest, segment and glossary-tag ``paths`` into the work folder's corpus."""
+    try:
+        from workbench.ingest import ingest_paths
+    except ImportError as exc:
+        raise WorkbenchError(
+            "the ingest stage (workbench.ingest.ingest_paths) is not available in this "
+            "checkout yet; cannot build the corpus"
+        ) from exc
+    echo(f"Ingesting {', '.join(str(p) for p in paths)} ...")
+    report = ingest_paths(paths, config)
+    failed = list(getattr(report, "failed", []) or [])
+    if failed:
+        echo(f"  {len(failed)} file(s) could not be ingested (see messages above): kept going")
+    try:
+        from workbench.glossary import tag_corpus
+    except ImportError:
+        echo("  glossary tagging (workbench.glossary.tag_corpus) is not available yet: skipped")
+        return
+    echo("Tagging glossary terms ...")
+    tag_corpus(config)
+
+
+def serve_command_available() -> bool:
+    """Tell whether the glossary service's ``workbench serve`` command is registered."""
+    from workbench.cli import cli
+
+    return "serve" in cli.commands
+
+
+def start_service(config: Config, host: str, port: int, echo: Echo = print) -> subprocess.Popen:
+    """Start ``workbench serve`` as a child process and wait until its port answers."""
+    if port_in_use(host, port):
+        raise WorkbenchError(
+            f"port {port} on {host} is already in use; pick another with --service-port "
+            "or WORKBENCH_SERVICE_PORT"
+        )
+    log = config.work_dir / "run" / "service.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with open(log, "ab") as handle:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "workbench", "serve", "--host", host, "--port", str(port)],
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            cwd=config.root,
+            start_new_session=True,
+        )
+    url = f"http://{host}:{port}"
+    deadline = time.monotonic() + SERVICE_START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise WorkbenchError(
+                f"the glossary service exited with status {process.returncode}; see {log}"
+            )
+        if port_in_use(host, port):
+            write_run_state(
+                config.work_dir, RunState(SERVICE, process.pid, url, str(log), now_iso())
+            )
+            return process
+        time.sleep(0.5)
+    stop_process(process.pid)
+    raise WorkbenchError(f"the glossary service did not answer on {url}; see {log}")
+
+
+def up(
+    config: Config,
+    paths: list[Path],
+    service_host: str,
+    service_port: int,
+    with_service: bool = True,
+    echo: Echo = print,
+) -> Workspace:
+    """Bring the workspace up (see the module docstring); stop what was started on error."""
+    handle = start_labelstudio(config, echo)
+    workspace = Workspace(labelstudio=handle)
+    try:
+        prepare_corpus(config, paths, echo)
+        echo("Pushing sentences to Label Studio ...")
+        client = make_client(handle.url, handle.credentials.token)
+        workspace.push = push_corpus(config, client)
+        if with_service:
+            if serve_command_available():
+                echo(f"Starting the glossary service on http://{service_host}:{service_port} ...")
+                workspace.service_process = start_service(config, service_host, service_port, echo)
+                workspace.service_url = f"http://{service_host}:{service_port}"
+            else:
+                workspace.notes.append(
+                    "the glossary service ('workbench serve') is not in this checkout yet: "
+                    "not started"
+                )
+    except BaseException:
+        shutdown(config, workspace)
+        raise
+    return workspace
+
+
+def shutdown(config: Config, workspace: Workspace) -> None:
+    """Stop whatever this ``up`` started (not servers it merely reused)."""
+    if workspace.service_process is not None:
+        stop_process(workspace.service_process.pid)
+        clear_run_state(config.work_dir, SERVICE)
+    if workspace.labelstudio.process is not None:
+        stop_labelstudio_process(config.work_dir, workspace.labelstudio.process)
+
+
+def wait_until_interrupted(workspace: Workspace, echo: Echo = print) -> None:
+    """Block until Ctrl-C, or until a started server dies (then say so)."""
+    while True:
+        time.sleep(1)
+        process = workspace.labelstudio.process
+        if process is not None and process.poll() is not None:
+            log = workspace.labelstudio.log
+            echo(f"Label Studio exited (status {process.returncode}); see {log}")
+            return
+        service = workspace.service_process
+        if service is not None and service.poll() is not None:
+            echo(
+                f"The glossary service exited (status {service.returncode}); Label Studio stays up"
+            )
+            workspace.service_process = None
+
+
+def down(config: Config) -> list[str]:
+    """Stop the servers ``up`` recorded in the work folder; return what was done."""
+    done = []
+    for name, label in ((SERVICE, "glossary service"), (LABELSTUDIO, "Label Studio")):
+        state = read_run_state(config.work_dir, name)
+        if state is None:
+            continue
+        if stop_process(state.pid):
+            done.append(f"stopped {label} (pid {state.pid}, {state.url})")
+        else:
+            done.append(f"{label} (pid {state.pid}) was not running")
+        clear_run_state(config.work_dir, name)
+    return done
+
+
+def status(config: Config) -> dict[str, Any]:
+    """Report the recorded servers and the project's task counts."""
+    report: dict[str, Any] = {}
+    for name in (LABELSTUDIO, SERVICE):
+        state = read_run_state(config.work_dir, name)
+        report[name] = {
+            "recorded": state is not None,
+            "pid": state.pid if state else None,
+            "pid_alive": pid_alive(state.pid) if state else False,
+            "url": state.url if state else None,
+        }
+    url = configured_url(config)
+    report[LABELSTUDIO]["url"] = url
+    report[LABELSTUDIO]["reachable"] = is_healthy(url)
+    if report[SERVICE]["url"]:
+        report[SERVICE]["reachable"] = _service_reachable(report[SERVICE]["url"])
+    if report[LABELSTUDIO]["reachable"]:
+        connection = connect(config)
+        title = str(config.get("labelstudio", "project_title"))
+        project = find_project(connection.client, title, url)
+        if project is None:
+            report["project"] = {"title": title, "exists": False}
+        else:
+            with api_errors(url, "read project counts"):
+                project = connection.client.projects.get(id=project.id)
+            report["project"] = {
+                "title": title,
+                "exists": True,
+                "id": project.id,
+                "tasks": project.task_number,
+                "tasks_annotated": project.num_tasks_with_annotations,
+                "annotations": project.total_annotations_number,
+                "model_version": project.model_version,
+            }
+    return report
+
+
+def _service_reachable(url: str) -> bool:
+    host, _, port = url.removeprefix("http://").rpartition(":")
+    try:
+        return port_in_use(host, int(port))
+    except ValueError:
+        return False
