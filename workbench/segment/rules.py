@@ -41,6 +41,7 @@ class SegmentationRules:
     after_ellipsis: str
     pairs: tuple[Pair, ...]
     protected: tuple[str, ...]
+    protected_triggers: tuple[str, ...] = ()
     split_at_semicolon: bool = False
     source: str = "<defaults>"
 
@@ -87,6 +88,7 @@ def parse_rules(data: dict[str, Any], where: Path) -> SegmentationRules:
         after_ellipsis=_text(data, "continuation", "after_ellipsis", where),
         pairs=tuple(pairs),
         protected=protected,
+        protected_triggers=tuple(data.get("protected", {}).get("triggers", [])),
         source=str(where),
     )
     if not rules.strong:

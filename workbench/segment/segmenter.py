@@ -49,28 +49,38 @@ class Segmenter:
         self._closers = frozenset(rules.closers)
         closers = f"{_cls(rules.closers)}*" if rules.closers else ""
 
+        # Every branch starts with one literal character, so the regex engine can skip
+        # ordinary text with its first-character scan (about 7x faster than named groups
+        # around character classes). The kind of a hit is read from its first character.
+        self._openers = {p.open: p for p in rules.pairs}
+        self._to_end = frozenset(p.open for p in rules.pairs if p.unclosed == "to_end")
         branches = []
-        if rules.protected:
-            # URLs and e-mail addresses: their ? ! . are not terminators.
-            branches.append("(?P<protected>" + "|".join(rules.protected) + ")")
-        # A closed quotation or bracketed stretch is one unit; it may nest other pairs.
-        spans = [
-            f"{re.escape(p.open)}[^{re.escape(p.close)}\\n]*{re.escape(p.close)}"
-            for p in rules.pairs
-        ]
-        if spans:
-            branches.append(f"(?P<span>(?:{'|'.join(spans)}){closers})")
-        # An opening quote that is never closed: the rest of the paragraph stays whole.
-        unclosed = "".join(p.open for p in rules.pairs if p.unclosed == "to_end")
-        if unclosed:
-            branches.append(f"(?P<unclosed>{_cls(unclosed)})")
-        # A run of terminators (。！？!?…) and the closing marks that belong to it.
-        branches.append(f"(?P<term>{_cls(terminators)}+{closers})")
+        for pair in rules.pairs:
+            # A closed quotation or bracketed stretch is one unit; it may nest other pairs.
+            o, c = re.escape(pair.open), re.escape(pair.close)
+            branches.append(f"{o}[^{c}\\n]*{c}{closers}")
+        for opener in rules.pairs:
+            if opener.unclosed == "to_end":
+                # Reached only when the closed form failed: the quotation never closes.
+                branches.append(re.escape(opener.open))
+        for char in dict.fromkeys(terminators):
+            # A run of terminators (。！？!?…) and the closing marks that belong to it.
+            branches.append(f"{re.escape(char)}{_cls(terminators)}*{closers}")
         if rules.ascii_period:
             # ASCII full stop right after a Han character, before the end, a space or more
             # Chinese; the look-behind sits after the '.' so the branch starts with a literal.
-            branches.append(f"(?P<period>\\.(?<=[{HAN}]\\.)(?=\\s|$|[{HAN}“‘「『《（]){closers})")
-        self._tokens = re.compile("|".join(branches))
+            branches.append(f"\\.(?<=[{HAN}]\\.)(?=\\s|$|[{HAN}“‘「『《（]){closers}")
+        plain = "|".join(branches)
+        self._tokens = re.compile(plain)
+        # URLs and e-mail addresses: their ? ! . are not terminators. Only paragraphs that
+        # contain a trigger (://, www., @) pay for looking for them.
+        self._triggers = rules.protected_triggers
+        self._always_protected = bool(rules.protected) and not rules.protected_triggers
+        self._protected_tokens = (
+            re.compile("(?P<protected>" + "|".join(rules.protected) + ")|" + plain)
+            if rules.protected
+            else self._tokens
+        )
 
     def split(self, paragraph: str) -> list[tuple[int, int]]:
         """Return the ``(start, end)`` span of each sentence of one paragraph.
@@ -80,25 +90,31 @@ class Segmenter:
         """
         n = len(paragraph)
         cuts: list[int] = []
-        for m in self._tokens.finditer(paragraph):
-            kind = m.lastgroup
-            if kind == "unclosed":
+        tokens = self._protected_tokens if self._always_protected else self._tokens
+        for trigger in self._triggers:
+            if trigger in paragraph:
+                tokens = self._protected_tokens
                 break
-            end = m.end()
-            if kind == "protected":
+        openers = self._openers
+        for m in tokens.finditer(paragraph):
+            if m.lastgroup == "protected":
                 continue
-            if kind == "span":
-                body = m.group().rstrip(self.rules.closers)
+            token = m.group()
+            end = m.end()
+            first = token[0]
+            if first in openers:
+                if len(token) == 1:
+                    break  # an unclosed quotation: the rest of the paragraph stays whole
+                body = token.rstrip(self.rules.closers)
                 if len(body) < 2 or body[-1] not in self._terminators:
                     continue  # 《纲要》 “两不愁” : no terminator inside, no boundary
             elif (
-                kind == "term"
-                and end < n
+                end < n
                 and paragraph[end] in self._parity_quotes
                 and paragraph.count(paragraph[end], 0, end) % 2 == 1
             ):
                 end += 1  # 。" closing an open ASCII quotation
-            cut = self._boundary(paragraph, m.group(), end, n)
+            cut = self._boundary(paragraph, token, end, n)
             if cut is not None:
                 cuts.append(cut)
         return _spans(paragraph, cuts)
