@@ -1,5 +1,123 @@
-"""Commands of the glossary stage (filled in as the stage lands)."""
+"""``workbench glossary …``: check, look up, match, tag, mine, export and import terms.
+
+Output formats here are an interface (other tools and checks call these commands):
+``match`` prints one JSON object per line with start, end, text, id, zh, en, category;
+``lookup --json`` prints ``Entry.to_dict()``; ``check`` prints ``file:line: message``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
 
 import click
 
-commands: list[click.Command] = []
+from workbench.config import load_config
+from workbench.errors import GlossaryError
+from workbench.glossary.check import check_glossary, glossary_files
+from workbench.glossary.termbase import glossary_path, load_glossary
+
+
+def _dump(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+@click.group("glossary")
+def glossary() -> None:
+    """Policy glossary: check the term files, find terms, tag the corpus, mine, interchange."""
+
+
+@glossary.command("check")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+def check_command(path: Path | None) -> None:
+    """Validate the term files (default: every glossary/*.tsv); exit 1 on any problem."""
+    path = glossary_path(path, None if path else load_config())
+    problems = check_glossary(path)
+    for problem in problems:
+        click.echo(str(problem))
+    if problems:
+        # An exception, not click's Exit: workbench.cli.main turns it into exit status 1.
+        raise GlossaryError(f"{len(problems)} problem(s) in {path}; fix them and re-run")
+    glossary = load_glossary(path)
+    click.echo(
+        f"ok: {len(glossary)} entries in {len(glossary_files(path))} file(s), "
+        f"version {glossary.version}"
+    )
+
+
+@glossary.command("lookup")
+@click.argument("term")
+@click.option("--json", "as_json", is_flag=True, help="Print the entry as one JSON object.")
+@click.option("--glossary", "path", type=click.Path(path_type=Path), help="Glossary folder.")
+def lookup_command(term: str, as_json: bool, path: Path | None) -> None:
+    """Print the entry for a Chinese term (any script or variant) or an entry id."""
+    glossary = load_glossary(path, None if path else load_config())
+    entry = glossary.by_zh(term) or glossary.get(term.strip())
+    if entry is None:
+        near = glossary.search(term)
+        hint = "; similar: " + ", ".join(f"{e.zh} ({e.id})" for e in near) if near else ""
+        raise GlossaryError(f"{term!r} is not in the glossary{hint}")
+    if as_json:
+        click.echo(_dump({**entry.to_dict(), "glossary_version": glossary.version}))
+        return
+    rows = [
+        ("id", entry.id),
+        ("zh", entry.zh),
+        ("variants", " | ".join(entry.zh_variants)),
+        ("en", entry.en),
+        ("alternatives", " | ".join(entry.en_alternatives)),
+        ("forbidden", " | ".join(entry.en_forbidden)),
+        ("category", entry.category),
+        ("status", entry.status),
+        ("note", entry.note),
+        ("source", entry.source),
+        ("url", entry.source_url),
+        ("file", f"{entry.file}:{entry.line}"),
+    ]
+    for label, value in rows:
+        if value:
+            click.echo(f"{label:<13}{value}")
+
+
+@glossary.command("match")
+@click.argument("file", default="-", type=click.File("r", encoding="utf-8-sig"))
+@click.option("--glossary", "path", type=click.Path(path_type=Path), help="Glossary folder.")
+def match_command(file, path: Path | None) -> None:
+    """Print one JSON object per glossary term found in FILE (or standard input).
+
+    Keys: start, end (code-point offsets into the text as read, BOM excluded), text, id,
+    zh, en (approved rendering), category.
+    """
+    glossary = load_glossary(path, None if path else load_config())
+    matcher = glossary.matcher()
+    text = file.read()
+    out = sys.stdout
+    for match in matcher.find(text):
+        entry = matcher.entry(match)
+        record = {
+            "start": match.start,
+            "end": match.end,
+            "text": match.text,
+            "id": match.entry_id,
+            "zh": match.zh,
+            "en": match.en,
+            "category": entry.category if entry else None,
+        }
+        out.write(_dump(record) + "\n")
+
+
+@glossary.command("tag")
+def tag_command() -> None:
+    """Add glossary matches to every sentence of the segmented corpus (re-run safe)."""
+    from workbench.glossary.tag import tag_corpus
+
+    summary = tag_corpus(load_config())
+    click.echo(
+        f"tagged {summary['sentences']} sentences in {summary['documents']} documents: "
+        f"{summary['matches']} matches of {summary['entries_matched']} entries "
+        f"(glossary {summary['glossary_version']})"
+    )
+
+
+commands: list[click.Command] = [glossary]

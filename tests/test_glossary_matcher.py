@@ -1,0 +1,156 @@
+"""The matcher finds every term leftmost-longest, in both scripts, with exact offsets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from workbench.glossary import Entry, Matcher, load_glossary
+from workbench.glossary.fold import converter
+from workbench.glossary.matcher import matcher_for
+
+DATA = Path(__file__).parent / "data" / "glossary"
+
+
+@pytest.fixture(scope="module")
+def fixture_glossary():
+    return load_glossary(DATA / "valid")
+
+
+# (text, expected [(start, end, text, entry id)])
+GOLDEN = [
+    ("坚持精准扶贫方略", [(2, 6, "精准扶贫", "t-jzfp")]),
+    ("坚持精準扶貧方略", [(2, 6, "精準扶貧", "t-jzfp")]),  # Traditional (OpenCC)
+    ("堅持精准扶貧方略", [(2, 6, "精准扶貧", "t-jzfp")]),  # mixed scripts
+    ("扶贫和精准扶贫", [(0, 2, "扶贫", "t-fp"), (3, 7, "精准扶贫", "t-jzfp")]),
+    # overlapping terms: the longest at the leftmost position wins
+    ("两不愁三保障", [(0, 6, "两不愁三保障", "t-lbc")]),
+    ("两不愁", [(0, 3, "两不愁", "t-lbc1")]),
+    ("实现两不愁、三保障", [(2, 9, "两不愁、三保障", "t-lbc")]),
+    ("实现“两不愁，三保障”", [(3, 10, "两不愁，三保障", "t-lbc")]),  # full-width comma
+    ("实现两不愁,三保障", [(2, 9, "两不愁,三保障", "t-lbc")]),  # ASCII comma mirror
+    ("實現「兩不愁、三保障」", [(3, 10, "兩不愁、三保障", "t-lbc")]),  # Traditional + corner quotes
+    ("两不愁；三保障", [(0, 3, "两不愁", "t-lbc1")]),  # a semicolon is not a variant
+    # quotation marks and spaces inside a term are kept in the span
+    ("“五个一批”工程", [(1, 5, "五个一批", "t-wgyp")]),
+    ("推进“精准”扶贫", [(3, 8, "精准”扶贫", "t-jzfp")]),
+    ("精准 扶贫", [(0, 5, "精准 扶贫", "t-jzfp")]),
+    ("贫困发生率由13.2%下降", [(0, 5, "贫困发生率", "t-fsl")]),
+    ("建档立卡贫困户", [(0, 7, "建档立卡贫困户", "t-jdlk")]),
+    ("建档立卡贫困人口", [(0, 4, "建档立卡", "t-jdlk")]),
+    ("贫困县脱贫摘帽", [(3, 7, "脱贫摘帽", "t-zm")]),
+    ("易地扶贫搬迁", [(0, 6, "易地扶贫搬迁", "t-ydbq")]),
+    ("选派第一书记", [(2, 6, "第一书记", "t-dyxs")]),
+    ("", []),
+    ("no Chinese here", []),
+    ("扶\n贫", []),  # a line break splits a term
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), GOLDEN)
+def test_matcher_golden(fixture_glossary, text, expected):
+    found = fixture_glossary.matcher().find(text)
+    assert [(m.start, m.end, m.text, m.entry_id) for m in found] == expected
+    for match in found:
+        assert text[match.start : match.end] == match.text
+        entry = fixture_glossary.get(match.entry_id)
+        assert (match.zh, match.en) == (entry.zh, entry.en)
+
+
+def test_matcher_is_built_once_per_version(fixture_glossary):
+    again = load_glossary(DATA / "valid")
+    assert again.version == fixture_glossary.version
+    assert again.matcher() is fixture_glossary.matcher()
+    assert matcher_for(again) is fixture_glossary.matcher()
+
+
+def _brute_force_longest(text: str, keys: dict[str, str]) -> list[tuple[int, int, str]]:
+    """Reference leftmost-longest scan: at each position take the longest key, else step."""
+    found, i = [], 0
+    longest = max((len(k) for k in keys), default=0)
+    while i < len(text):
+        for length in range(min(longest, len(text) - i), 0, -1):
+            piece = text[i : i + length]
+            if piece in keys:
+                found.append((i, i + length, keys[piece]))
+                i += length
+                break
+        else:
+            i += 1
+    return found
+
+
+ALPHABET = "甲乙丙丁戊"
+terms = st.lists(st.text(ALPHABET, min_size=1, max_size=4), min_size=1, max_size=12, unique=True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(terms=terms, text=st.text(ALPHABET + "子", max_size=60))
+def test_matcher_agrees_with_brute_force_leftmost_longest(terms, text):
+    entries = [Entry(id=f"e{i}", zh=term, en=f"en{i}") for i, term in enumerate(terms)]
+    matcher = Matcher(entries)
+    expected = _brute_force_longest(text, {t: f"e{i}" for i, t in enumerate(terms)})
+    assert [(m.start, m.end, m.entry_id) for m in matcher.find(text)] == expected
+
+
+# ---- every occurrence in the seed texts, in Simplified and in Traditional script ----
+
+SEEDS = sorted((Path(__file__).parent.parent / "seeds").glob("*.txt"))
+GLOSSARY_DIR = Path(__file__).parent.parent / "glossary"
+
+
+def _trim(form: str) -> tuple[int, int]:
+    """How many quotation marks/spaces a written form has at its start and end."""
+    edge = " \u3000“”‘’「」『』\"'"
+    return len(form) - len(form.lstrip(edge)), len(form) - len(form.rstrip(edge))
+
+
+def _assert_every_occurrence_found(glossary, text: str, where: str, script_text: str) -> int:
+    """Scan ``text`` with str.find for every written form; the matcher, run on
+    ``script_text`` (same length), must cover each occurrence: the same concept there, or
+    a match that leftmost-longest prefers (starts earlier, or same start and longer)."""
+    matches = glossary.matcher().find(script_text)
+    checked = 0
+    for entry in glossary.entries:
+        for form in entry.zh_forms:
+            lead, trail = _trim(form)
+            start = text.find(form)
+            while start != -1:
+                a, b = start + lead, start + len(form) - trail
+                covering = [m for m in matches if m.start < b and m.end > a]
+                assert covering, f"{where}: {form!r} ({entry.id}) at {a} not found"
+                first = covering[0]
+                assert first.start < a or (first.start == a and first.end >= b), (
+                    f"{where}: {form!r} ({entry.id}) at {a}-{b} lost to {first}"
+                )
+                checked += 1
+                start = text.find(form, start + 1)
+    return checked
+
+
+def _check_seeds(glossary) -> int:
+    s2t = converter("s2t")
+    checked = 0
+    for seed in SEEDS:
+        text = seed.read_text(encoding="utf-8")
+        checked += _assert_every_occurrence_found(glossary, text, seed.name, text)
+        traditional = s2t.convert(text)
+        assert len(traditional) == len(text)
+        assert traditional != text
+        checked += _assert_every_occurrence_found(glossary, text, f"{seed.name} (s2t)", traditional)
+    return checked
+
+
+def test_fixture_terms_are_all_found_in_seeds_in_both_scripts(fixture_glossary):
+    assert _check_seeds(fixture_glossary) > 20
+
+
+@pytest.mark.skipif(
+    not list(GLOSSARY_DIR.glob("*.tsv")), reason="glossary/ holds no *.tsv term files yet"
+)
+def test_real_glossary_terms_are_all_found_in_seeds_in_both_scripts():
+    glossary = load_glossary(GLOSSARY_DIR)
+    assert _check_seeds(glossary) > 100
