@@ -1,5 +1,283 @@
-"""Commands of the labelstudio stage (filled in as the stage lands)."""
+"""Commands of the Label Studio stage: ``labelstudio install``, ``up``, ``down``,
+``status``, ``push`` and ``pull``.
+
+Every host, port, URL and folder is a flag that also reads the environment variable the
+config layer uses (``WORKBENCH_<SECTION>_<KEY>``), so ``--help`` shows it and scripts can
+run two workspaces side by side.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import signal
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import click
 
-commands: list[click.Command] = []
+from workbench.config import Config, load_config
+from workbench.labelstudio.auth import mask, secrets_file
+from workbench.labelstudio.install import ensure_installed, installed_version, venv_dir
+
+HOST_ENV = "WORKBENCH_LABELSTUDIO_HOST"
+
+
+def _config_options(func: Callable) -> Callable:
+    """Add the options that say which workspace a command acts on."""
+
+    @click.option(
+        "--work-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        envvar="WORKBENCH_PATHS_WORK_DIR",
+        show_envvar=True,
+        help="Work folder (corpus, Label Studio data, secrets, snapshots). [default: work]",
+    )
+    @click.option(
+        "--ls-url",
+        envvar="WORKBENCH_LABELSTUDIO_URL",
+        show_envvar=True,
+        help="Use this running Label Studio instead of the workspace's own.",
+    )
+    @functools.wraps(func)
+    def wrapper(*args: Any, work_dir: Path | None, ls_url: str | None, **kwargs: Any) -> Any:
+        overrides: dict[str, dict[str, Any]] = {
+            "paths": {"work_dir": str(work_dir) if work_dir else None},
+            "labelstudio": {"url": ls_url},
+        }
+        return func(*args, overrides=overrides, **kwargs)
+
+    return wrapper
+
+
+def _load(overrides: dict[str, dict[str, Any]], **extra: dict[str, Any]) -> Config:
+    for section, values in extra.items():
+        overrides.setdefault(section, {}).update(values)
+    return load_config(overrides=overrides)
+
+
+@click.group("labelstudio")
+def labelstudio_group() -> None:
+    """Manage the Label Studio installation the workspace runs."""
+
+
+@labelstudio_group.command("install")
+def install_command() -> None:
+    """Install the pinned Label Studio into its own venv (quick when already there)."""
+    config = load_config()
+    wanted = config.get("labelstudio", "version")
+    before = installed_version(config)
+    executable = ensure_installed(config, echo=click.echo)
+    state = "already installed" if before == wanted else "installed"
+    click.echo(f"label-studio {wanted} {state} in {venv_dir(config)} ({executable.name})")
+
+
+@click.command("up")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--host",
+    envvar=HOST_ENV,
+    show_envvar=True,
+    help="Address Label Studio and the glossary service bind to. [default: 127.0.0.1]",
+)
+@click.option(
+    "--ls-port",
+    "--port",
+    "ls_port",
+    type=int,
+    envvar="WORKBENCH_LABELSTUDIO_PORT",
+    show_envvar=True,
+    help="Label Studio port. [default: 8080]",
+)
+@click.option(
+    "--service-port",
+    type=int,
+    envvar="WORKBENCH_SERVICE_PORT",
+    show_envvar=True,
+    help="Glossary lookup service port. [default: 5005]",
+)
+@click.option("--no-service", is_flag=True, help="Do not start the glossary lookup service.")
+@_config_options
+def up_command(
+    paths: tuple[Path, ...],
+    host: str | None,
+    ls_port: int | None,
+    service_port: int | None,
+    no_service: bool,
+    overrides: dict[str, dict[str, Any]],
+) -> None:
+    """Bring up the annotator workspace and wait until Ctrl-C.
+
+    Installs Label Studio if needed, starts it (unless --ls-url/[labelstudio] url names a
+    reachable one), ingests and segments PATHS (default: the seeds folder), tags them
+    with the glossary, creates or updates the project and pushes every sentence as a
+    pre-annotated task, then starts the glossary lookup service. Ctrl-C stops what this
+    command started; 'workbench down' does the same from another shell.
+    """
+    from workbench.labelstudio.workspace import shutdown, up, wait_until_interrupted
+
+    config = _load(
+        overrides,
+        labelstudio={"host": host, "port": ls_port},
+        service={"host": host, "port": service_port},
+    )
+    inputs = list(paths) or [config.path("paths", "seeds_dir")]
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        workspace = up(
+            config,
+            inputs,
+            service_host=str(config.get("service", "host")),
+            service_port=int(config.get("service", "port")),
+            with_service=not no_service,
+            echo=click.echo,
+        )
+        try:
+            _print_workspace(config, workspace)
+            wait_until_interrupted(workspace, echo=click.echo)
+        except KeyboardInterrupt:
+            click.echo("\nStopping ...")
+        finally:
+            shutdown(config, workspace)
+        click.echo("Stopped what 'workbench up' started.")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _terminate(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt  # SIGTERM stops the workspace the same way Ctrl-C does
+
+
+def _print_workspace(config: Config, workspace: Any) -> None:
+    from workbench.labelstudio.workspace import status
+
+    handle = workspace.labelstudio
+    how = {
+        "configured": "configured server",
+        "running": "already running",
+    }.get(handle.reused, f"started, pid {handle.process.pid if handle.process else '?'}")
+    push = workspace.push
+    click.echo("")
+    click.echo(f"Label Studio      {handle.url}  ({how})")
+    if push is not None:
+        click.echo(
+            f"  project         {push.project_title}: {handle.url}/projects/{push.project_id}/"
+        )
+    click.echo(f"  login           {handle.credentials.username}")
+    if config.get("labelstudio", "password"):
+        click.echo("  password        as set in WORKBENCH_LABELSTUDIO_PASSWORD / config")
+    else:
+        click.echo(
+            f"  password        kept in {secrets_file(config.work_dir)} "
+            f"({mask(handle.credentials.password)})"
+        )
+    if push is not None:
+        _print_push(push)
+        project = status(config).get("project") or {}
+        if project.get("exists"):
+            waiting = (project.get("tasks") or 0) - (project.get("tasks_annotated") or 0)
+            click.echo(f"Tasks waiting     {waiting} of {project.get('tasks')}")
+    if workspace.service_url:
+        click.echo(f"Glossary service  {workspace.service_url}")
+    for note in workspace.notes:
+        click.echo(f"Note: {note}")
+    click.echo("Press Ctrl-C to stop (or run 'workbench down' from another shell).")
+
+
+def _print_push(report: Any) -> None:
+    click.echo(
+        f"Pushed            {report.added} added, {report.updated} updated, "
+        f"{report.unchanged} unchanged, {len(report.conflicts)} conflicts "
+        f"(model version {report.model_version})"
+    )
+    if report.conflicts:
+        shown = ", ".join(report.conflicts[:10])
+        more = f" and {len(report.conflicts) - 10} more" if len(report.conflicts) > 10 else ""
+        click.echo(f"  annotated tasks whose sentence changed, left as they are: {shown}{more}")
+    if report.stale:
+        click.echo(
+            f"  {len(report.stale)} task(s) whose sentence is no longer in the corpus (kept)"
+        )
+
+
+@click.command("down")
+@_config_options
+def down_command(overrides: dict[str, dict[str, Any]]) -> None:
+    """Stop the Label Studio and glossary service that 'workbench up' started."""
+    from workbench.labelstudio.workspace import down
+
+    done = down(_load(overrides))
+    for line in done or ["nothing recorded as running in this work folder"]:
+        click.echo(line)
+
+
+@click.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+@_config_options
+def status_command(as_json: bool, overrides: dict[str, dict[str, Any]]) -> None:
+    """Report whether the workspace's servers run and how many tasks the project holds."""
+    from workbench.labelstudio.workspace import status
+
+    report = status(_load(overrides))
+    if as_json:
+        click.echo(json.dumps(report, indent=2))
+        return
+    ls = report["labelstudio"]
+    pid = (
+        f"pid {ls['pid']} {'running' if ls['pid_alive'] else 'not running'}"
+        if ls["pid"]
+        else "not started here"
+    )
+    reachable = "reachable" if ls["reachable"] else "NOT reachable"
+    click.echo(f"Label Studio      {ls['url']}: {reachable} ({pid})")
+    project = report.get("project")
+    if project and project.get("exists"):
+        click.echo(
+            f"  project         {project['title']} (id {project['id']}): {project['tasks']} tasks, "
+            f"{project['tasks_annotated']} annotated, {project['annotations']} annotations, "
+            f"model version {project['model_version']}"
+        )
+    elif project:
+        click.echo(f"  project         {project['title']}: not created yet (run 'workbench push')")
+    service = report["service"]
+    if service["recorded"]:
+        state = "reachable" if service.get("reachable") else "NOT reachable"
+        click.echo(f"Glossary service  {service['url']}: {state} (pid {service['pid']})")
+    else:
+        click.echo("Glossary service  not started by 'workbench up'")
+
+
+@click.command("push")
+@_config_options
+def push_command(overrides: dict[str, dict[str, Any]]) -> None:
+    """Send the corpus to Label Studio: add new sentences, update unannotated changed ones.
+
+    Idempotent: running it again adds nothing. Annotated tasks are never touched; if their
+    sentence changed they are listed as conflicts.
+    """
+    from workbench.labelstudio.sync import push_corpus
+
+    _print_push(push_corpus(_load(overrides)))
+
+
+@click.command("pull")
+@_config_options
+def pull_command(overrides: dict[str, dict[str, Any]]) -> None:
+    """Fetch every annotation into a new dated snapshot under the work folder."""
+    from workbench.labelstudio.sync import pull_snapshot
+    from workbench.snapshot import read_snapshot_manifest
+
+    path = pull_snapshot(_load(overrides))
+    manifest = read_snapshot_manifest(path)
+    click.echo(f"Snapshot {path}: {manifest['tasks']} tasks, {manifest['annotations']} annotations")
+
+
+commands: list[click.Command] = [
+    labelstudio_group,
+    up_command,
+    down_command,
+    status_command,
+    push_command,
+    pull_command,
+]
