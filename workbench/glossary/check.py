@@ -145,6 +145,7 @@ def check_entries(entries: Iterable[Entry]) -> list[Problem]:
     problems: list[Problem] = []
     ids: dict[str, Entry] = {}
     owners: dict[str, Entry] = {}
+    reported: set[tuple[int, int]] = set()  # (entry, owner) pairs already reported
     for entry in entries:
         if entry.id in ids:
             first = ids[entry.id]
@@ -166,7 +167,9 @@ def check_entries(entries: Iterable[Entry]) -> list[Problem]:
                 )
             for key in keys:
                 owner = owners.setdefault(key, entry)
-                if owner is not entry and owner.id != entry.id:
+                pair = (id(entry), id(owner))
+                if owner is not entry and owner.id != entry.id and pair not in reported:
+                    reported.add(pair)
                     problems.append(
                         Problem(
                             entry.file,
