@@ -16,6 +16,7 @@ import click
 from workbench.config import load_config
 from workbench.errors import GlossaryError
 from workbench.glossary.check import check_glossary, glossary_files
+from workbench.glossary.model import columns
 from workbench.glossary.termbase import glossary_path, load_glossary
 
 
@@ -117,6 +118,81 @@ def tag_command() -> None:
         f"tagged {summary['sentences']} sentences in {summary['documents']} documents: "
         f"{summary['matches']} matches of {summary['entries_matched']} entries "
         f"(glossary {summary['glossary_version']})"
+    )
+
+
+@glossary.command("export")
+@click.option(
+    "--format", "fmt", type=click.Choice(["tbx", "csv"]), default="tbx", show_default=True
+)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="File (default: stdout).")
+@click.option("--glossary", "path", type=click.Path(path_type=Path), help="Glossary folder.")
+def export_command(fmt: str, output: Path | None, path: Path | None) -> None:
+    """Export the term base as TBX-Basic (ISO 30042:2008) or CSV for CAT tools/spreadsheets."""
+    from workbench.glossary.csvfile import write_csv
+    from workbench.glossary.tbx import write_tbx
+
+    glossary = load_glossary(path, None if path else load_config())
+    target = output
+    if fmt == "tbx":
+        if output is None:
+            from workbench.glossary.tbx import tbx_document
+
+            sys.stdout.buffer.write(
+                tbx_document(glossary.entries, "workbench policy glossary (zh-en)", "")
+            )
+            return
+        write_tbx(target, glossary.entries, glossary.version)
+    else:
+        if output is None:
+            import csv
+
+            writer = csv.writer(sys.stdout, lineterminator="\n")
+            writer.writerow(columns())
+            writer.writerows(entry.row() for entry in glossary.entries)
+            return
+        write_csv(target, glossary.entries)
+    click.echo(f"wrote {len(glossary)} entries to {output}", err=True)
+
+
+@glossary.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--into",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Term file to merge into (default: <glossary_dir>/imported.tsv).",
+)
+@click.option("--format", "fmt", type=click.Choice(["tbx", "csv"]), help="Default: by suffix.")
+def import_command(file: Path, into: Path | None, fmt: str | None) -> None:
+    """Merge entries from a TBX or CSV file into a term file (same id = replaced).
+
+    The whole resulting glossary is checked first; on any problem nothing is written.
+    """
+    from workbench.glossary.csvfile import read_csv
+    from workbench.glossary.tbx import read_tbx
+    from workbench.glossary.termbase import write_checked
+
+    fmt = fmt or ("csv" if file.suffix.lower() == ".csv" else "tbx")
+    incoming = read_csv(file) if fmt == "csv" else read_tbx(file)
+    if into is None:
+        into = load_config().path("paths", "glossary_dir") / "imported.tsv"
+    if into.suffix != ".tsv":
+        raise GlossaryError(f"--into {into} must be a .tsv file (the loader reads *.tsv)")
+    existing = load_glossary(into).entries if into.exists() else []
+    positions = {entry.id: i for i, entry in enumerate(existing)}
+    merged = list(existing)
+    replaced = 0
+    for entry in incoming:
+        if entry.id in positions:
+            merged[positions[entry.id]] = entry
+            replaced += 1
+        else:
+            positions[entry.id] = len(merged)
+            merged.append(entry)
+    result = write_checked(into.parent, into, merged)
+    click.echo(
+        f"imported {len(incoming)} entries into {into} ({replaced} replaced, "
+        f"{len(incoming) - replaced} new); glossary version {result.version}"
     )
 
 

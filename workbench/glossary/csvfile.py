@@ -1,0 +1,45 @@
+"""CSV interchange for spreadsheets: the TSV columns, UTF-8 with a BOM (so Excel shows
+Chinese correctly), multi-valued cells joined with `` | `` as in the term files."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from pathlib import Path
+
+from workbench.errors import InputError
+from workbench.fileio import atomic_write
+from workbench.glossary.model import Entry, columns, load_schema, split_multi
+
+
+def write_csv(path: Path, entries: Iterable[Entry]) -> None:
+    """Write the entries as CSV, atomically."""
+    with atomic_write(Path(path), "w", encoding="utf-8-sig") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow(columns())
+        for entry in entries:
+            writer.writerow(entry.row())
+
+
+def read_csv(path: Path) -> list[Entry]:
+    """Read entries from a CSV with the glossary columns (any order, BOM or not)."""
+    path = Path(path)
+    multi = set(load_schema()["files"]["multi_valued"])
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            missing = set(columns()) - set(reader.fieldnames or [])
+            if missing:
+                raise InputError(
+                    f"{path}:1: missing column(s) {', '.join(sorted(missing))}; "
+                    f"expected {', '.join(columns())}"
+                )
+            entries = []
+            for row in reader:
+                values = {k: (row[k] or "").strip() for k in columns()}
+                for key in multi:
+                    values[key] = [v for v in split_multi(values[key]) if v]
+                entries.append(Entry(**values, file=str(path), line=reader.line_num))
+            return entries
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 ({exc.reason}); save the CSV as UTF-8") from None
