@@ -1,0 +1,355 @@
+"""The JSON API: term search and lookup, text annotation, proposals and their curation.
+
+Request bodies are parsed strictly (JSON object, UTF-8, size-limited) and validated against
+the schemas of ``static/openapi.json``; every failure is an ``ApiError`` rendered in the one
+error shape of ``errors.py``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request, url_for
+
+from workbench.errors import GlossaryError
+from workbench.glossary import Entry
+from workbench.web.app import services
+from workbench.web.curation import (
+    ProposalDecidedError,
+    ProposalNotFoundError,
+    accept_suggestion,
+    reject_suggestion,
+)
+from workbench.web.curator import bearer_token, token_matches
+from workbench.web.errors import ApiError
+from workbench.web.openapi import describe_errors, openapi_document
+from workbench.web.suggestions import STATUSES, Suggestion
+
+api = Blueprint("api", __name__)
+
+_SQLITE_MAX_ID = 2**63 - 1
+_SCHEMA_ENUMS = openapi_document()["components"]["schemas"]
+CATEGORIES = tuple(_SCHEMA_ENUMS["Category"]["enum"])
+ENTRY_STATUSES = tuple(_SCHEMA_ENUMS["EntryStatus"]["enum"])
+
+
+# -- helpers ---------------------------------------------------------------------------
+
+
+def entry_json(entry: Entry) -> dict[str, Any]:
+    """Return an entry as the API shows it (the file by name, not by local path)."""
+    data = entry.to_dict()
+    data["file"] = Path(entry.file).name if entry.file else ""
+    return data
+
+
+def int_arg(name: str, default: int, low: int, high: int) -> int:
+    """Return an integer query parameter, or a 400 naming the allowed range."""
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ApiError(
+            400, "bad_parameter", f"{name}={raw!r} is not an integer; use {low}–{high}"
+        ) from None
+    if not low <= value <= high:
+        raise ApiError(400, "bad_parameter", f"{name}={value} is out of range; use {low}–{high}")
+    return value
+
+
+def choice_arg(name: str, choices: tuple[str, ...]) -> str | None:
+    """Return an enumerated query parameter, or a 400 listing the allowed values."""
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return None
+    if raw not in choices:
+        raise ApiError(
+            400, "bad_parameter", f"{name}={raw!r} is not allowed; use one of: {', '.join(choices)}"
+        )
+    return raw
+
+
+def _check_text(value: Any, where: str = "body") -> None:
+    # JSON may carry lone surrogates (\ud800) that no UTF-8 file or database can store.
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ApiError(
+                400, "bad_json", f"{where}: contains an unpaired surrogate; send valid Unicode"
+            ) from None
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_text(key, where)
+            _check_text(item, f"{where}/{key}")
+    elif isinstance(value, list):
+        for number, item in enumerate(value):
+            _check_text(item, f"{where}/{number}")
+
+
+def json_body(schema: str, required: bool = True) -> dict[str, Any]:
+    """Parse the request body as a JSON object valid against ``schema``; 4xx otherwise."""
+    raw = request.get_data(cache=False)  # raises 413 beyond MAX_CONTENT_LENGTH
+    if not raw.strip():
+        if not required:
+            body: Any = {}
+            return body
+        raise ApiError(400, "bad_json", "the request body is empty; send a JSON object")
+    mimetype = request.mimetype
+    if mimetype and mimetype != "application/json" and not mimetype.endswith("+json"):
+        raise ApiError(
+            415,
+            "unsupported_media_type",
+            f"Content-Type {mimetype!r} is not supported; send application/json",
+        )
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ApiError(
+            400, "bad_json", "the request body is not UTF-8; encode JSON as UTF-8"
+        ) from None
+    except (json.JSONDecodeError, RecursionError) as exc:
+        where = f" at line {exc.lineno} column {exc.colno}" if hasattr(exc, "lineno") else ""
+        message = getattr(exc, "msg", "nested too deeply")
+        raise ApiError(
+            400,
+            "bad_json",
+            f"the request body is not valid JSON ({message}{where}); fix the syntax",
+        ) from None
+    if not isinstance(body, dict):
+        raise ApiError(
+            400, "bad_json", f"the request body must be a JSON object, not {type(body).__name__}"
+        )
+    _check_text(body)
+    problems = describe_errors(schema, body)
+    if problems:
+        raise ApiError(
+            422,
+            "invalid_body",
+            f"the request body does not match the {schema} schema: {problems[0]}",
+            details=problems,
+        )
+    return body
+
+
+def require_curator() -> None:
+    """Refuse the request unless it carries the curator token."""
+    presented = bearer_token(request.headers.get("Authorization"))
+    if not token_matches(services().curator_token, presented):
+        raise ApiError(
+            401,
+            "unauthorized",
+            "curating needs the curator token: send 'Authorization: Bearer <token>' "
+            "(see [service] curator_token or work_dir/secrets/curator_token)",
+            headers={"WWW-Authenticate": 'Bearer realm="workbench curator"'},
+        )
+
+
+def suggestion_id_or_404(suggestion_id: int) -> int:
+    if not 1 <= suggestion_id <= _SQLITE_MAX_ID:
+        raise ApiError(404, "not_found", f"no proposal {suggestion_id}")
+    return suggestion_id
+
+
+def created(suggestion: Suggestion) -> Response:
+    response = jsonify(suggestion.to_dict())
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.get_suggestion", suggestion_id=suggestion.id)
+    return response
+
+
+# -- health --------------------------------------------------------------------------
+
+
+@api.get("/healthz")
+def healthz():
+    """Answer at once: the trivial endpoint the load benchmark compares against."""
+    return {"status": "ok"}
+
+
+@api.get("/api/health")
+def health():
+    """Report the glossary served, the last reload error and the proposal counts."""
+    svc = services()
+    svc.glossary.current()
+    glossary = svc.glossary.status()
+    return {
+        "status": "degraded" if glossary["error"] else "ok",
+        "glossary": glossary,
+        "suggestions": svc.suggestions.counts(),
+    }
+
+
+@api.get("/api/openapi.json")
+def openapi():
+    """Serve the OpenAPI document."""
+    return jsonify(openapi_document())
+
+
+# -- terms ---------------------------------------------------------------------------
+
+
+@api.get("/api/terms")
+def search_terms():
+    """Search entries by Chinese (either script, variant, prefix), English, category, status."""
+    query = request.args.get("q", "")
+    if len(query) > 200:
+        raise ApiError(400, "bad_parameter", "q is longer than 200 characters; shorten it")
+    _check_text(query, "q")
+    category = choice_arg("category", CATEGORIES)
+    status = choice_arg("status", ENTRY_STATUSES)
+    limit = int_arg("limit", 20, 1, 100)
+    offset = int_arg("offset", 0, 0, 1_000_000)
+    loaded = services().glossary.current()
+    page = loaded.index.search(query, category, status, limit, offset)
+    return {
+        "items": [entry_json(e) for e in page.entries],
+        "total": page.total,
+        "limit": limit,
+        "offset": offset,
+        "glossary_version": loaded.version,
+    }
+
+
+@api.get("/api/terms/<path:entry_id>")
+def get_term(entry_id: str):
+    """Return one entry with all its fields."""
+    entry = services().glossary.current().glossary.get(entry_id)
+    if entry is None:
+        raise ApiError(
+            404, "not_found", f"no glossary entry {entry_id!r}; search with /api/terms?q=…"
+        )
+    return entry_json(entry)
+
+
+# -- annotate ------------------------------------------------------------------------
+
+
+@api.post("/api/annotate")
+def annotate():
+    """Return the glossary terms in a text with offsets, ids and approved renderings."""
+    text = json_body("AnnotateRequest")["text"]
+    loaded = services().glossary.current()
+    glossary = loaded.glossary
+    matches = []
+    for match in loaded.matcher.find(text):
+        entry = glossary.get(match.entry_id)
+        matches.append(
+            {
+                **match.to_dict(),
+                "en_alternatives": entry.en_alternatives if entry else [],
+                "en_forbidden": entry.en_forbidden if entry else [],
+                "category": entry.category if entry else "concept",
+                "status": entry.status if entry else "approved",
+            }
+        )
+    return {"glossary_version": loaded.version, "length": len(text), "matches": matches}
+
+
+# -- suggestions ---------------------------------------------------------------------
+
+
+def create_suggestion_from(body: dict[str, Any]) -> Suggestion:
+    """Validate a proposal against the served glossary and store it (shared with the pages)."""
+    svc = services()
+    kind = body["kind"]
+    if kind == "rendering":
+        entry = svc.glossary.current().glossary.get(body["entry_id"])
+        if entry is None:
+            raise ApiError(
+                404,
+                "unknown_entry",
+                f"no glossary entry {body['entry_id']!r} to propose a rendering for; "
+                "propose a new term (kind 'term') instead",
+            )
+    return svc.suggestions.add(kind, body)
+
+
+@api.post("/api/suggestions")
+def create_suggestion():
+    """Store a proposed term or rendering as pending."""
+    body = json_body("Proposal")
+    return created(create_suggestion_from(body))
+
+
+@api.get("/api/suggestions")
+def list_suggestions():
+    """List proposals, newest first, optionally by status."""
+    status = choice_arg("status", STATUSES)
+    limit = int_arg("limit", 20, 1, 100)
+    offset = int_arg("offset", 0, 0, 1_000_000)
+    items, total = services().suggestions.list(status, limit, offset)
+    return {
+        "items": [s.to_dict() for s in items],
+        "total": total,
+        "limit": limit,
+        "offset": offset,
+    }
+
+
+@api.get("/api/suggestions/<int(signed=True):suggestion_id>")
+def get_suggestion(suggestion_id: int):
+    """Return one proposal."""
+    suggestion = services().suggestions.get(suggestion_id_or_404(suggestion_id))
+    if suggestion is None:
+        raise ApiError(404, "not_found", f"no proposal {suggestion_id}")
+    return suggestion.to_dict()
+
+
+def decide(suggestion_id: int, action: str, options: dict[str, Any]) -> dict[str, Any]:
+    """Accept or reject a proposal (shared by the API and the pages); ApiError on failure."""
+    svc = services()
+    suggestion_id_or_404(suggestion_id)
+    try:
+        if action == "reject":
+            return reject_suggestion(
+                svc.suggestions, suggestion_id, options.get("reason") or ""
+            ).to_dict()
+        acceptance = accept_suggestion(
+            svc.suggestions,
+            svc.glossary_dir,
+            suggestion_id,
+            options,
+            svc.accept_file,
+            svc.lock_path,
+        )
+    except ProposalNotFoundError as exc:
+        raise ApiError(404, "not_found", str(exc)) from None
+    except ProposalDecidedError as exc:
+        raise ApiError(409, "already_decided", str(exc)) from None
+    except GlossaryError as exc:
+        raise ApiError(
+            409,
+            "glossary_conflict",
+            f"accepting would break the glossary, nothing was written: {exc}; "
+            "change the proposal's fields in the accept options or reject it",
+            details=list(exc.problems),
+        ) from None
+    loaded = svc.glossary.check_now()  # serve the new entry from the next request on
+    return {
+        "suggestion": acceptance.suggestion.to_dict(),
+        "entry": entry_json(acceptance.entry),
+        "file": acceptance.file,
+        "action": acceptance.action,
+        "glossary_version": loaded.version,
+    }
+
+
+@api.post("/api/suggestions/<int(signed=True):suggestion_id>/accept")
+def accept(suggestion_id: int):
+    """Write a pending proposal into the glossary and mark it accepted (curator only)."""
+    require_curator()
+    options = json_body("AcceptOptions", required=False)
+    return decide(suggestion_id, "accept", options)
+
+
+@api.post("/api/suggestions/<int(signed=True):suggestion_id>/reject")
+def reject(suggestion_id: int):
+    """Mark a pending proposal rejected (curator only)."""
+    require_curator()
+    options = json_body("RejectOptions", required=False)
+    return decide(suggestion_id, "reject", options)

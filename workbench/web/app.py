@@ -1,0 +1,96 @@
+"""The Flask application factory: one ``Services`` object shared by the API and the pages.
+
+``create_app`` loads the settings, the glossary (refusing to start on a broken one: there is
+no last good version yet), the proposal store and the curator token, and registers the
+blueprints. Nothing is global: tests build as many isolated apps as they like.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask, current_app
+
+from workbench import __version__
+from workbench.config import Config, load_config
+from workbench.web.curator import curator_token
+from workbench.web.errors import register_error_handlers
+from workbench.web.overview import CorpusView
+from workbench.web.reload import GlossaryReloader
+from workbench.web.suggestions import SuggestionStore, store_path
+
+
+@dataclass
+class Services:
+    """Everything a request handler needs, built once per app."""
+
+    config: Config
+    glossary: GlossaryReloader
+    suggestions: SuggestionStore
+    corpus: CorpusView
+    curator_token: str
+    glossary_dir: Path
+    accept_file: str
+
+    @property
+    def lock_path(self) -> Path:
+        """The file lock that serialises writes to the glossary by curators."""
+        return self.config.work_dir / "service" / "glossary-write.lock"
+
+
+def services() -> Services:
+    """Return the services of the app handling the current request."""
+    return current_app.extensions["workbench"]
+
+
+def create_app(config: Config | None = None) -> Flask:
+    """Build the lookup service: JSON API under ``/api``, pages at ``/``."""
+    config = config or load_config()
+    app = Flask(__name__)
+    app.config.update(
+        MAX_CONTENT_LENGTH=int(config.get("service", "max_body_bytes")),
+        JSON_SORT_KEYS=False,
+        # Flash messages only: a per-process key is enough (nothing to keep across restarts).
+        SECRET_KEY=secrets.token_hex(32),
+        SESSION_COOKIE_SAMESITE="Strict",
+        SESSION_COOKIE_HTTPONLY=True,
+    )
+    app.json.ensure_ascii = False  # Chinese stays readable in responses
+    app.json.sort_keys = False
+    glossary_dir = config.path("paths", "glossary_dir")
+    app.extensions["workbench"] = Services(
+        config=config,
+        glossary=GlossaryReloader(glossary_dir, float(config.get("service", "reload_interval"))),
+        suggestions=SuggestionStore(store_path(config.work_dir)),
+        corpus=CorpusView(config),
+        curator_token=curator_token(config),
+        glossary_dir=glossary_dir,
+        accept_file=str(config.get("service", "accept_file")),
+    )
+
+    from workbench.web.api import api
+    from workbench.web.pages import pages
+
+    app.register_blueprint(api)
+    app.register_blueprint(pages)
+    register_error_handlers(app)
+
+    @app.context_processor
+    def inject_version() -> dict:
+        return {"workbench_version": __version__}
+
+    @app.after_request
+    def security_headers(response):
+        # Pages use no scripts at all; forbid them outright as a second line behind escaping.
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; "
+            "form-action 'self'; frame-ancestors 'none'",
+        )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+    return app

@@ -1,0 +1,233 @@
+"""What the pages show about the corpus: documents, example sentences, progress, QA findings.
+
+Each source is read lazily and cached until it changes on disk (the corpus folder is
+swapped whole by ingest, snapshots are new folders, QA files are replaced atomically), so a
+page view costs a few ``stat`` calls, not a corpus scan. Every source may be missing: the
+pages then say what to run instead of failing.
+
+Example sentences come from the corpus's stored term matches when it was tagged with the
+glossary version being served; otherwise the served matcher is run over the sentences, so
+a term accepted a minute ago already shows its examples.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from workbench.config import Config
+from workbench.corpus import corpus_dir, read_documents, read_manifest, read_sentences
+from workbench.errors import WorkbenchError
+from workbench.models import Sentence, TermMatch
+from workbench.snapshot import list_snapshots, read_snapshot, read_snapshot_manifest
+from workbench.web.reload import LoadedGlossary
+
+log = logging.getLogger(__name__)
+
+EXAMPLES_KEPT = 20  # per entry; the page shows fewer, the count is exact
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """A corpus sentence cut into plain text and highlighted term spans, for the template."""
+
+    sentence_id: str
+    doc_id: str
+    doc_title: str
+    parts: list[tuple[str, bool]]  # (text, is the term)
+
+
+@dataclass
+class DocumentRow:
+    """One document's line on the overview page."""
+
+    id: str
+    title: str
+    source_path: str
+    published: str | None
+    sentences: int = 0
+    terms: int = 0
+    tasks: int = 0
+    annotated: int = 0
+    statuses: Counter = field(default_factory=Counter)
+
+    @property
+    def percent(self) -> int:
+        """Share of the document's sentences with at least one annotation, in percent."""
+        return round(100 * self.annotated / self.sentences) if self.sentences else 0
+
+
+@dataclass
+class CorpusIndex:
+    """Everything derived from one corpus version and one glossary version."""
+
+    manifest: dict[str, Any]
+    documents: dict[str, DocumentRow]
+    examples: dict[str, list[Example]]
+    counts: Counter
+    live_matched: bool  # True when examples came from the served matcher, not stored tags
+
+
+@dataclass
+class Progress:
+    """Annotation progress from one snapshot."""
+
+    name: str
+    manifest: dict[str, Any]
+    by_doc: dict[str, dict[str, Any]]
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns
+
+
+def split_for_highlight(
+    text: str, matches: list[TermMatch], entry_id: str
+) -> list[tuple[str, bool]]:
+    """Cut a sentence into (text, highlighted) parts around one entry's matches."""
+    parts: list[tuple[str, bool]] = []
+    position = 0
+    for match in matches:
+        if match.entry_id != entry_id or match.start < position:
+            continue
+        if match.start > position:
+            parts.append((text[position : match.start], False))
+        parts.append((text[match.start : match.end], True))
+        position = match.end
+    if position < len(text):
+        parts.append((text[position:], False))
+    return parts
+
+
+class CorpusView:
+    """Cached, change-aware views of the corpus, the latest snapshot and QA findings."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.corpus_path = corpus_dir(config.work_dir)
+        self._lock = threading.Lock()
+        self._index_key: tuple | None = None
+        self._index: CorpusIndex | None = None
+        self._progress_key: tuple | None = None
+        self._progress: Progress | None = None
+
+    # -- corpus -------------------------------------------------------------------------
+
+    def index(self, loaded: LoadedGlossary) -> CorpusIndex | None:
+        """Return the corpus index for the served glossary, or None when there is no corpus."""
+        stamp = _stamp(self.corpus_path / "manifest.json")
+        if stamp is None:
+            return None
+        key = (stamp, loaded.version)
+        if key == self._index_key and self._index is not None:
+            return self._index
+        with self._lock:
+            if key != self._index_key or self._index is None:
+                try:
+                    self._index = self._build_index(loaded)
+                except WorkbenchError as exc:
+                    log.warning("corpus at %s not readable: %s", self.corpus_path, exc)
+                    return None
+                self._index_key = key
+        return self._index
+
+    def _build_index(self, loaded: LoadedGlossary) -> CorpusIndex:
+        manifest = read_manifest(self.corpus_path)
+        live = manifest.get("glossary_version") != loaded.version
+        documents: dict[str, DocumentRow] = {}
+        for document in read_documents(self.corpus_path):
+            documents[document.id] = DocumentRow(
+                id=document.id,
+                title=document.title or Path(document.source_path).name,
+                source_path=document.source_path,
+                published=document.published,
+            )
+        examples: dict[str, list[Example]] = defaultdict(list)
+        counts: Counter = Counter()
+        find = loaded.matcher.find
+        for sentence in read_sentences(self.corpus_path):
+            row = documents.get(sentence.doc_id)
+            if row is not None:
+                row.sentences += 1
+            matches = find(sentence.text) if live else sentence.terms
+            if row is not None:
+                row.terms += len(matches)
+            for entry_id in dict.fromkeys(m.entry_id for m in matches):
+                counts[entry_id] += 1
+                if len(examples[entry_id]) < EXAMPLES_KEPT:
+                    examples[entry_id].append(self._example(sentence, matches, entry_id, row))
+        return CorpusIndex(manifest, documents, dict(examples), counts, live)
+
+    @staticmethod
+    def _example(
+        sentence: Sentence, matches: list[TermMatch], entry_id: str, row: DocumentRow | None
+    ) -> Example:
+        return Example(
+            sentence_id=sentence.id,
+            doc_id=sentence.doc_id,
+            doc_title=row.title if row else sentence.doc_id,
+            parts=split_for_highlight(sentence.text, matches, entry_id),
+        )
+
+    # -- annotation progress ------------------------------------------------------------
+
+    def progress(self) -> Progress | None:
+        """Return per-document progress from the latest snapshot, or None without one."""
+        snapshots = list_snapshots(self.config.work_dir)
+        if not snapshots:
+            return None
+        latest = snapshots[-1]
+        key = (latest.name, _stamp(latest / "manifest.json"))
+        if key == self._progress_key and self._progress is not None:
+            return self._progress
+        try:
+            progress = self._build_progress(latest)
+        except (WorkbenchError, OSError, ValueError) as exc:
+            log.warning("snapshot %s not readable: %s", latest, exc)
+            return None
+        self._progress_key, self._progress = key, progress
+        return progress
+
+    @staticmethod
+    def _build_progress(path: Path) -> Progress:
+        manifest = read_snapshot_manifest(path)
+        by_doc: dict[str, dict[str, Any]] = {}
+        for task in read_snapshot(path):
+            doc = by_doc.setdefault(
+                str(task.get("doc_id")),
+                {"tasks": 0, "annotated": 0, "statuses": Counter(), "title": task.get("doc_title")},
+            )
+            doc["tasks"] += 1
+            annotations = [a for a in task.get("annotations") or [] if not a.get("was_cancelled")]
+            if annotations:
+                doc["annotated"] += 1
+                latest = max(annotations, key=lambda a: str(a.get("updated_at") or ""))
+                doc["statuses"][latest.get("status") or "unset"] += 1
+        return Progress(path.name, manifest, by_doc)
+
+    # -- QA findings --------------------------------------------------------------------
+
+    def qa_findings(self) -> tuple[Path, list[dict[str, Any]]] | None:
+        """Return the QA findings of the configured export, or None when there are none yet."""
+        exports = self.config.path("paths", "exports_dir")
+        path = exports / str(self.config.get("export", "name")) / "qa.json"
+        if not path.is_file():
+            return None
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            log.warning("QA file %s not readable: %s", path, exc)
+            return path, []
+        findings = data.get("findings", []) if isinstance(data, dict) else data
+        if not isinstance(findings, list):
+            return path, []
+        return path, [f for f in findings if isinstance(f, dict)]

@@ -1,0 +1,157 @@
+"""Glossary hot reload: serve the newest valid term base without restarting or blocking.
+
+Terminologists edit ``glossary/*.tsv`` while the service runs. At most once per
+``[service] reload_interval`` a request stats the files (names, sizes, mtimes: cheap) and,
+if anything changed, loads and validates the whole glossary, builds its matcher and search
+index, and only then swaps the new ``LoadedGlossary`` in with one assignment. Other
+requests keep reading the previous object meanwhile, so none waits or sees a half-built
+one. A broken edit is not applied: the last good version keeps being served and the error
+(with every problem, file and line) is reported by ``status()`` until the files change
+again.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from workbench.errors import GlossaryError
+from workbench.glossary import Glossary, Matcher, load_glossary
+from workbench.glossary.check import glossary_files
+from workbench.web.search import TermIndex
+
+log = logging.getLogger(__name__)
+
+Fingerprint = tuple[tuple[str, int, int, int], ...]
+
+
+def fingerprint(directory: Path) -> Fingerprint:
+    """Return what identifies the current state of the glossary files without reading them."""
+    rows = []
+    for path in glossary_files(directory):
+        try:
+            stat = path.stat()
+        except FileNotFoundError:  # removed between listing and stat
+            continue
+        rows.append((path.name, stat.st_mtime_ns, stat.st_size, stat.st_ino))
+    return tuple(rows)
+
+
+@dataclass(frozen=True)
+class LoadedGlossary:
+    """One validated glossary version with everything built from it; never mutated."""
+
+    glossary: Glossary
+    matcher: Matcher
+    index: TermIndex
+    fingerprint: Fingerprint
+    loaded_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+
+    @property
+    def version(self) -> str:
+        return self.glossary.version
+
+
+@dataclass(frozen=True)
+class ReloadFailure:
+    """Why the newest edit of the glossary was not applied."""
+
+    message: str
+    problems: list[str]
+    fingerprint: Fingerprint
+    at: str
+
+
+def build(directory: Path, stamp: Fingerprint) -> LoadedGlossary:
+    """Load and validate the glossary and build its matcher and index (raises GlossaryError)."""
+    glossary = load_glossary(directory)
+    return LoadedGlossary(glossary, glossary.matcher(), TermIndex(glossary.entries), stamp)
+
+
+class GlossaryReloader:
+    """Holds the current ``LoadedGlossary`` and replaces it when the files change."""
+
+    def __init__(
+        self,
+        directory: Path,
+        interval: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.directory = Path(directory)
+        self.interval = float(interval)
+        self._clock = clock
+        self._lock = threading.Lock()  # one reloader at a time; readers never take it
+        self._next_check = clock() + self.interval
+        self.failure: ReloadFailure | None = None
+        self.reloads = 0
+        stamp = fingerprint(self.directory)
+        self._current = build(self.directory, stamp)  # a broken glossary at start is fatal
+
+    def current(self) -> LoadedGlossary:
+        """Return the glossary to serve, checking for edits at most once per interval."""
+        if self._clock() >= self._next_check and self._lock.acquire(blocking=False):
+            try:
+                self._next_check = self._clock() + self.interval
+                self._reload_if_changed()
+            finally:
+                self._lock.release()
+        return self._current
+
+    def check_now(self) -> LoadedGlossary:
+        """Check the files at once (waiting for a reload already running); return the result."""
+        with self._lock:
+            self._next_check = self._clock() + self.interval
+            self._reload_if_changed()
+        return self._current
+
+    def _reload_if_changed(self) -> None:
+        stamp = fingerprint(self.directory)  # taken before reading: an edit during load shows
+        if stamp == self._current.fingerprint:
+            return
+        if self.failure is not None and stamp == self.failure.fingerprint:
+            return  # the same broken files: don't re-parse them every interval
+        try:
+            loaded = build(self.directory, stamp)
+        except GlossaryError as exc:
+            self.failure = ReloadFailure(
+                str(exc), list(exc.problems), stamp, datetime.now(UTC).isoformat(timespec="seconds")
+            )
+            log.warning("glossary edit not applied, still serving %s: %s", self.version, exc)
+            for problem in exc.problems[:20]:
+                log.warning("  %s", problem)
+            return
+        except OSError as exc:  # a file vanished or is unreadable mid-edit; try again later
+            self.failure = ReloadFailure(
+                f"cannot read the glossary: {exc}", [], stamp, datetime.now(UTC).isoformat()
+            )
+            log.warning("glossary reload failed: %s", exc)
+            return
+        self._current = loaded  # the swap: a single reference assignment
+        self.failure = None
+        self.reloads += 1
+        log.info("glossary reloaded: version %s, %d entries", loaded.version, len(loaded.index))
+
+    @property
+    def version(self) -> str:
+        return self._current.version
+
+    def status(self) -> dict[str, Any]:
+        """Describe what is served and whether the newest edit failed to load."""
+        current = self._current
+        failure = self.failure
+        return {
+            "version": current.version,
+            "entries": len(current.index),
+            "files": [name for name, *_ in current.fingerprint],
+            "loaded_at": current.loaded_at,
+            "reloads": self.reloads,
+            "error": None
+            if failure is None
+            else {"message": failure.message, "problems": failure.problems, "at": failure.at},
+        }
