@@ -1,0 +1,187 @@
+"""Remove web boilerplate line by line, by rules kept in ``config/cleaning.toml``.
+
+Scraped pages wrap the text in breadcrumbs (当前位置: 首页>…), share widgets (分享到),
+font-size toggles (+|-), map-widget leftovers (Baidu / map), counters and metadata lines.
+Every line a rule removes is listed with the rule's name and its offsets in the original,
+so a reviewer can see what went and why, and a bad rule cannot eat body text unseen. The
+metadata lines are parsed into document fields on the way out.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from workbench.errors import ConfigError
+from workbench.ingest.metadata import (
+    MetadataRules,
+    normalize_date,
+    parse_dateline,
+    parse_metadata_line,
+)
+
+ZONES = ("any", "header", "footer")
+_SENTENCE_END = tuple("。！？!?；;：:，,")
+
+
+@dataclass(frozen=True, slots=True)
+class LineRule:
+    """Remove a whole line that matches ``pattern`` in ``zone``."""
+
+    name: str
+    pattern: re.Pattern[str]
+    zone: str = "any"
+    max_chars: int = 200
+
+
+@dataclass
+class CleaningRules:
+    """All cleaning settings: line rules, zones, metadata keys, title limit."""
+
+    rules: list[LineRule]
+    metadata: MetadataRules
+    header_lines: int = 12
+    footer_lines: int = 8
+    title_max_chars: int = 80
+    source: str = "<defaults>"
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """A kept line: ``start``/``end`` bound its text in the original, whitespace stripped."""
+
+    start: int
+    end: int
+    text: str
+    title: bool = False
+
+
+@dataclass
+class Cleaned:
+    """The body lines left after cleaning, what was removed, and the metadata found."""
+
+    lines: list[Line]
+    removed: list[dict[str, Any]] = field(default_factory=list)
+    fields: dict[str, str] = field(default_factory=dict)
+    title: str | None = None
+
+
+def read_cleaning_rules(path: Path) -> CleaningRules:
+    """Load and compile a cleaning rules file, naming the file and rule on any problem."""
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"cleaning rules file {path} does not exist") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}; fix the TOML syntax") from None
+    rules = []
+    for number, item in enumerate(data.get("rules", []), start=1):
+        name = item.get("name") or f"rule {number}"
+        if "pattern" not in item:
+            raise ConfigError(f"{path}: [[rules]] {name} has no pattern; add one")
+        zone = item.get("zone", "any")
+        if zone not in ZONES:
+            raise ConfigError(f"{path}: [[rules]] {name}: zone {zone!r} is not one of {ZONES}")
+        try:
+            pattern = re.compile(item["pattern"])
+        except re.error as exc:
+            raise ConfigError(f"{path}: [[rules]] {name}: bad pattern ({exc})") from None
+        rules.append(LineRule(name, pattern, zone, int(item.get("max_chars", 200))))
+    try:
+        metadata = MetadataRules.from_config(data.get("metadata", {}))
+    except re.error as exc:
+        raise ConfigError(f"{path}: [metadata.dateline] bad pattern ({exc})") from None
+    zones = data.get("zones", {})
+    return CleaningRules(
+        rules=rules,
+        metadata=metadata,
+        header_lines=int(zones.get("header_lines", 12)),
+        footer_lines=int(zones.get("footer_lines", 8)),
+        title_max_chars=int(data.get("title", {}).get("max_chars", 80)),
+        source=str(path),
+    )
+
+
+def split_lines(text: str) -> list[Line]:
+    """Every non-blank line of ``text`` with the offsets of its stripped content."""
+    lines = []
+    offset = 0
+    for raw in text.splitlines(keepends=True):
+        stripped = raw.strip()
+        if stripped:
+            lead = len(raw) - len(raw.lstrip())
+            lines.append(Line(offset + lead, offset + lead + len(stripped), stripped))
+        offset += len(raw)
+    return lines
+
+
+def _removal(line: Line, rule: str, start: int | None = None, end: int | None = None) -> dict:
+    start = line.start if start is None else start
+    end = line.end if end is None else end
+    text = line.text[start - line.start : end - line.start]
+    return {"start": start, "end": end, "text": text, "rule": rule}
+
+
+def clean_text(text: str, rules: CleaningRules) -> Cleaned:
+    """Split ``text`` into lines, drop boilerplate and metadata lines, find the title."""
+    lines = split_lines(text)
+    count = len(lines)
+    result = Cleaned(lines=[])
+    for number, line in enumerate(lines):
+        zones = {"any"}
+        if number < rules.header_lines:
+            zones.add("header")
+        if number >= count - rules.footer_lines:
+            zones.add("footer")
+
+        rule = next(
+            (
+                r
+                for r in rules.rules
+                if r.zone in zones and len(line.text) <= r.max_chars and r.pattern.search(line.text)
+            ),
+            None,
+        )
+        if rule is not None:
+            result.removed.append(_removal(line, rule.name))
+            continue
+
+        if zones & set(rules.metadata.zones):
+            meta = parse_metadata_line(line.text, rules.metadata)
+            if meta is not None and (meta.fields or meta.body_field):
+                for name, value in meta.fields.items():
+                    result.fields.setdefault(name, value)
+                if meta.body_field:
+                    # "• 简介: prose": the label goes, the prose stays as a paragraph.
+                    cut = line.start + meta.body_start
+                    result.removed.append(_removal(line, "metadata-label", end=cut))
+                    if cut < line.end:
+                        result.lines.append(Line(cut, line.end, line.text[meta.body_start :]))
+                else:
+                    result.removed.append(_removal(line, "metadata"))
+                continue
+            if "header" in zones:
+                date = parse_dateline(line.text, rules.metadata)
+                if date:
+                    result.fields.setdefault("published", date)
+                    result.removed.append(_removal(line, "dateline"))
+                    continue
+
+        is_title = (
+            result.title is None
+            and not result.lines
+            and "header" in zones
+            and len(line.text) <= rules.title_max_chars
+            and not line.text.endswith(_SENTENCE_END)
+        )
+        if is_title:
+            result.title = line.text
+            line = Line(line.start, line.end, line.text, title=True)
+        result.lines.append(line)
+
+    if "published" in result.fields:
+        result.fields["published"] = normalize_date(result.fields["published"])
+    return result

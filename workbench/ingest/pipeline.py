@@ -1,0 +1,369 @@
+"""Ingest raw scraped files into the segmented corpus.
+
+For each file: decode the bytes (``decode``), extract text from HTML (``html_text``),
+remove boilerplate and read metadata (``clean``), normalise each paragraph
+(``normalize``), recognise numbering and speaker turns (``structure``) and split the
+paragraph into sentences (``workbench.segment``). Every sentence keeps offsets into
+``Document.original`` — the decoded file, or for HTML the extracted text — and a stable id.
+
+Sentence ids are ``<doc id>:<12 hex>``, the hex being a SHA-1 of the document id, the
+normalised sentence text and how many times that same text occurred before it in the
+document. The same input gives the same ids on every run and machine, and editing one
+paragraph leaves the ids of all other sentences unchanged. The document id is the file
+name without its extension (``seeds/000_23cb1597154dda57.txt`` → ``000_23cb1597154dda57``);
+when two inputs share a stem the later one keeps its extension (``report.html``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from workbench.config import Config
+from workbench.corpus import corpus_dir, write_corpus
+from workbench.errors import InputError, WorkbenchError
+from workbench.ingest.clean import CleaningRules, Line, clean_text, read_cleaning_rules
+from workbench.ingest.decode import decode_bytes
+from workbench.ingest.html_text import html_to_text, looks_like_html
+from workbench.ingest.normalize import normalize
+from workbench.ingest.structure import (
+    StructureRules,
+    decide_speakers,
+    find_label,
+    find_numbering,
+    read_structure_rules,
+)
+from workbench.models import Document, Sentence
+from workbench.segment import Segmenter, load_rules
+
+TEXT_SUFFIXES = (".txt", ".text")
+HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
+DOCUMENT_FIELDS = ("title", "published", "source", "author", "editor")
+
+
+@dataclass
+class FileResult:
+    """What happened to one input file."""
+
+    path: str
+    doc_id: str | None = None
+    error: str | None = None
+    encoding: str | None = None
+    paragraphs: int = 0
+    sentences: int = 0
+    removed: Counter[str] = field(default_factory=Counter)
+    metadata: dict[str, str] = field(default_factory=dict)
+    speakers: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass
+class IngestReport:
+    """Per-file results and the manifest of the corpus written (None if none was)."""
+
+    results: list[FileResult]
+    corpus: Path
+    manifest: dict[str, Any] | None = None
+
+    @property
+    def failed(self) -> list[FileResult]:
+        """The files that could not be ingested, each with its reason."""
+        return [r for r in self.results if not r.ok]
+
+    @property
+    def documents(self) -> int:
+        return sum(1 for r in self.results if r.ok)
+
+
+class Ingester:
+    """Turns one file's bytes into a Document and its Sentences, by the configured rules."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.root = config.root
+        self.opencc_config = str(config.get("ingest", "opencc_config"))
+        self.cleaning: CleaningRules = read_cleaning_rules(config.path("ingest", "cleaning_rules"))
+        self.structure: StructureRules = read_structure_rules(
+            config.path("ingest", "structure_rules")
+        )
+        self.segmenter = Segmenter(load_rules(config))
+
+    def settings(self) -> dict[str, Any]:
+        """The settings that shaped the corpus, recorded in its manifest."""
+        return {
+            "opencc_config": self.opencc_config,
+            "split_at_semicolon": self.segmenter.rules.split_at_semicolon,
+            "rules": {
+                "cleaning": _rules_digest(self.cleaning.source),
+                "structure": _rules_digest(self.structure.source),
+                "segmentation": _rules_digest(self.segmenter.rules.source),
+            },
+        }
+
+    def read_file(self, path: Path, doc_id: str) -> tuple[Document, list[Sentence]]:
+        """Ingest one file from disk; InputError says why it cannot be."""
+        try:
+            data = Path(path).read_bytes()
+        except FileNotFoundError:
+            raise InputError(f"{path}: no such file") from None
+        except IsADirectoryError:
+            raise InputError(f"{path}: is a folder, not a file") from None
+        except OSError as exc:
+            raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+        return self.read_bytes(data, self._display_path(path), doc_id)
+
+    def read_bytes(
+        self, data: bytes, source_path: str, doc_id: str
+    ) -> tuple[Document, list[Sentence]]:
+        """Ingest the bytes of one file (``source_path`` is only recorded and reported)."""
+        decoded = decode_bytes(data, source_path)
+        text, encoding, extra = decoded.text, decoded.encoding, {}
+        if source_path.lower().endswith(HTML_SUFFIXES) or looks_like_html(text):
+            page = html_to_text(text)
+            text = page.text
+            extra["format"] = "html"
+            if page.title:
+                extra["html_title"] = page.title
+        document = Document(
+            id=doc_id,
+            source_path=source_path,
+            sha256=hashlib.sha256(data).hexdigest(),
+            encoding=encoding,
+            original=text,
+        )
+        cleaned = clean_text(text, self.cleaning)
+        document.removed = list(cleaned.removed)
+        fields = dict(cleaned.fields)
+        if cleaned.title and "title" not in fields:
+            fields["title"] = cleaned.title
+        if "title" not in fields and extra.get("html_title"):
+            fields["title"] = extra["html_title"]
+        for name in DOCUMENT_FIELDS:
+            if name in fields:
+                setattr(document, name, fields.pop(name))
+        document.metadata = {**fields, **extra}
+        sentences = self._sentences(document, cleaned.lines)
+        document.sentences = len(sentences)
+        document.paragraphs = len({s.paragraph for s in sentences})
+        return document, sentences
+
+    def _sentences(self, document: Document, lines: list[Line]) -> list[Sentence]:
+        """Normalise, structure and segment the kept lines of one document."""
+        original = document.original
+        normalized = [normalize(original[ln.start : ln.end], self.opencc_config) for ln in lines]
+        labels = [
+            None if ln.title else find_label(n.text, self.structure)
+            for ln, n in zip(lines, normalized, strict=True)
+        ]
+        speakers = decide_speakers(
+            (c for c in labels if c is not None),
+            "\n".join(n.text for n in normalized),
+            self.structure,
+        )
+        sentences: list[Sentence] = []
+        seen: Counter[str] = Counter()
+        speaker: str | None = None
+        paragraph = 0
+        for line, norm, candidate in zip(lines, normalized, labels, strict=True):
+            text = norm.text
+            body_start = 0
+            if candidate is not None and candidate.label in speakers:
+                speaker = candidate.label
+                body_start = candidate.body_start
+                label_end = line.start + (
+                    norm.offsets[body_start] if body_start < len(text) else line.end - line.start
+                )
+                document.removed.append(
+                    {
+                        "start": line.start,
+                        "end": label_end,
+                        "text": original[line.start : label_end],
+                        "rule": "speaker-label",
+                    }
+                )
+                if candidate.own_line:
+                    continue
+            kind, label = "body", None
+            if line.title:
+                kind = "heading"
+            else:
+                numbering = find_numbering(text[body_start:], self.structure)
+                if numbering is not None:
+                    kind, label = numbering.kind, numbering.label
+                    body_start += numbering.body_start
+            spans = self.segmenter.split(text[body_start:])
+            for index, (a, b) in enumerate(spans):
+                sentences.append(
+                    self._sentence(
+                        document,
+                        line,
+                        norm,
+                        body_start + a,
+                        body_start + b,
+                        paragraph,
+                        index,
+                        speaker,
+                        kind,
+                        label if index == 0 else None,
+                        seen,
+                    )
+                )
+            if spans:
+                paragraph += 1
+        return sentences
+
+    def _sentence(
+        self, document, line, norm, a, b, paragraph, index, speaker, kind, label, seen
+    ) -> Sentence:
+        """Build one sentence, mapping its normalised span back into the original."""
+        text = norm.text[a:b]
+        original = document.original
+        start = line.start + norm.offsets[a]
+        end = line.start + (norm.offsets[b] if b < len(norm.offsets) else line.end - line.start)
+        while end > start and original[end - 1].isspace():
+            end -= 1
+        source_text = original[start:end]
+        offsets = [line.start + o - start for o in norm.offsets[a:b]]
+        aligned = len(text) == len(source_text) and offsets == list(range(len(text)))
+        occurrence = seen[text]
+        seen[text] += 1
+        return Sentence(
+            id=sentence_id(document.id, text, occurrence),
+            doc_id=document.id,
+            paragraph=paragraph,
+            index=index,
+            text=text,
+            source_text=source_text,
+            start=start,
+            end=end,
+            speaker=speaker,
+            kind=kind,
+            label=label,
+            offsets=None if aligned else offsets,
+        )
+
+    def _display_path(self, path: Path) -> str:
+        """The path as recorded: relative to the project root when inside it."""
+        resolved = Path(path).resolve()
+        try:
+            return resolved.relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
+
+def sentence_id(doc_id: str, text: str, occurrence: int) -> str:
+    """Return the stable id of the ``occurrence``-th sentence ``text`` of a document."""
+    digest = hashlib.sha1(f"{doc_id}\x1f{text}\x1f{occurrence}".encode()).hexdigest()
+    return f"{doc_id}:{digest[:12]}"
+
+
+def _rules_digest(path: str) -> str:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+    except OSError:
+        return "unknown"
+
+
+def discover_inputs(paths: Iterable[Path]) -> list[Path]:
+    """Expand folders into their text and HTML files (sorted); keep files as given."""
+    found: list[Path] = []
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            found.extend(
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file()
+                    and p.suffix.lower() in TEXT_SUFFIXES + HTML_SUFFIXES
+                    and not p.name.startswith(".")
+                )
+            )
+        else:
+            found.append(path)
+    return found
+
+
+def assign_doc_ids(paths: list[Path]) -> list[str]:
+    """Document id per path: the file stem, or the file name when stems collide."""
+    ids: list[str] = []
+    taken: set[str] = set()
+    for path in paths:
+        candidate = path.stem
+        if candidate in taken:
+            candidate = path.name
+        base, n = candidate, 2
+        while candidate in taken:
+            candidate = f"{base}-{n}"
+            n += 1
+        taken.add(candidate)
+        ids.append(candidate)
+    return ids
+
+
+class _NothingIngested(Exception):
+    """Raised inside the corpus writer so a run with no good file keeps the old corpus."""
+
+
+def ingest_paths(
+    paths: list[Path],
+    config: Config,
+    progress: Callable[[FileResult], None] | None = None,
+) -> IngestReport:
+    """Ingest files and folders into ``corpus_dir(config.work_dir)``, replacing it whole.
+
+    Files that cannot be read are reported in ``IngestReport.failed`` with the reason and
+    skipped; the rest are still ingested. When no file could be ingested the previous
+    corpus is left as it was.
+    """
+    inputs = discover_inputs(paths)
+    if not inputs:
+        raise InputError(
+            "no .txt or .html files found in "
+            + ", ".join(str(p) for p in paths)
+            + "; give files or folders that hold them"
+        )
+    ingester = Ingester(config)
+    results: list[FileResult] = []
+
+    def documents() -> Iterator[tuple[Document, list[Sentence]]]:
+        for path, doc_id in zip(inputs, assign_doc_ids(inputs), strict=True):
+            result = FileResult(path=ingester._display_path(path), doc_id=doc_id)
+            try:
+                document, sentences = ingester.read_file(path, doc_id)
+            except WorkbenchError as exc:
+                result.error = str(exc)
+                result.doc_id = None
+                results.append(result)
+                if progress:
+                    progress(result)
+                continue
+            result.encoding = document.encoding
+            result.paragraphs = document.paragraphs
+            result.sentences = document.sentences
+            result.removed = Counter(r["rule"] for r in document.removed)
+            result.metadata = {
+                **{k: getattr(document, k) for k in DOCUMENT_FIELDS if getattr(document, k)},
+                **document.metadata,
+            }
+            result.speakers = sorted({s.speaker for s in sentences if s.speaker})
+            results.append(result)
+            if progress:
+                progress(result)
+            yield document, sentences
+        if not any(r.ok for r in results):
+            raise _NothingIngested
+
+    target = corpus_dir(config.work_dir)
+    try:
+        manifest = write_corpus(target, documents(), {"ingest": ingester.settings()})
+    except _NothingIngested:
+        return IngestReport(results, target, None)
+    return IngestReport(results, target, manifest)

@@ -1,0 +1,170 @@
+"""Recognise the structure of a paragraph: numbering, heading or item, speaker label.
+
+Policy documents number their parts (一、 （一） 1. ——); transcripts prefix turns with the
+speaker (``张树斌:`` on its own line, ``覃勋:女士们…`` inline, ``城市晚报记者:``). The label
+is structure, not text to translate: it goes to ``Sentence.label`` or ``Sentence.speaker``
+and the sentence text starts after it. Telling a speaker from ordinary text that ends in a
+colon (``女士们、先生们、新闻界的朋友们:``, ``主要做法是:``) is the delicate part; the rules and
+word lists live in ``config/structure.toml`` and are explained there.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from workbench.errors import ConfigError
+
+_LABEL = re.compile(r"(?P<label>[^：:\s]{1,40}?)\s*[：:]\s*")
+_HAN_ONLY = re.compile(r"[\u4e00-\u9fff·]+")
+
+
+@dataclass(frozen=True)
+class StructureRules:
+    """Compiled structure rules; see ``config/structure.toml`` for what each means."""
+
+    numbering: tuple[re.Pattern[str], ...]
+    heading_max_chars: int
+    sentence_ends: str
+    max_label_chars: int
+    roles: frozenset[str]
+    role_suffixes: tuple[str, ...]
+    forbidden: frozenset[str]
+    surnames: frozenset[str]
+    compound_surnames: tuple[str, ...]
+    not_speakers: frozenset[str]
+    source: str = "<defaults>"
+
+    @classmethod
+    def from_config(cls, data: dict[str, Any], where: str = "<config>") -> StructureRules:
+        """Build from the parsed TOML of a structure rules file."""
+        patterns = []
+        for pattern in data.get("numbering", {}).get("patterns", []):
+            try:
+                patterns.append(re.compile(pattern))
+            except re.error as exc:
+                raise ConfigError(f"{where}: numbering pattern {pattern!r}: {exc}") from None
+        headings = data.get("headings", {})
+        speakers = data.get("speakers", {})
+        return cls(
+            numbering=tuple(patterns),
+            heading_max_chars=int(headings.get("max_chars", 40)),
+            sentence_ends=str(headings.get("sentence_ends", "。！？!?；;：:…")),
+            max_label_chars=int(speakers.get("max_label_chars", 20)),
+            roles=frozenset(speakers.get("roles", [])),
+            role_suffixes=tuple(sorted(speakers.get("role_suffixes", []), key=len, reverse=True)),
+            forbidden=frozenset(speakers.get("forbidden", "")),
+            surnames=frozenset(ch for ch in speakers.get("surnames", "") if not ch.isspace()),
+            compound_surnames=tuple(speakers.get("compound_surnames", [])),
+            not_speakers=frozenset(speakers.get("not_speakers", [])),
+            source=where,
+        )
+
+
+def read_structure_rules(path: Path) -> StructureRules:
+    """Load a structure rules file."""
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"structure rules file {path} does not exist") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}; fix the TOML syntax") from None
+    return StructureRules.from_config(data, str(path))
+
+
+@dataclass(frozen=True, slots=True)
+class LabelCandidate:
+    """A ``label:`` at the start of a paragraph that may name a speaker."""
+
+    label: str
+    body_start: int  # where the paragraph's text after the label (and spaces) begins
+    own_line: bool  # nothing follows the label
+
+
+def find_label(text: str, rules: StructureRules) -> LabelCandidate | None:
+    """Return the ``label:`` opening ``text`` if it is short and free of prose marks."""
+    m = _LABEL.match(text)
+    if not m:
+        return None
+    label = m.group("label")
+    if len(label) > rules.max_label_chars or any(ch in rules.forbidden for ch in label):
+        return None
+    if label.isdigit():
+        return None  # 15:33
+    return LabelCandidate(label, m.end(), m.end() >= len(text))
+
+
+def _is_name(label: str, rules: StructureRules) -> bool:
+    """2–4 Han characters opening with a surname (or 复姓 + 1–2), e.g. 张树斌, 覃勋, 欧阳明."""
+    if not (2 <= len(label) <= 4 and _HAN_ONLY.fullmatch(label)):
+        return False
+    if label in rules.not_speakers:
+        return False
+    for compound in rules.compound_surnames:
+        if label.startswith(compound) and 3 <= len(label) <= 4:
+            return True
+    return label[0] in rules.surnames
+
+
+def _is_role(label: str, rules: StructureRules) -> bool:
+    """城市晚报记者, 主持人, 网友, 问 — or a role followed by a name: 市扶贫办主任覃勋."""
+    if label in rules.not_speakers:
+        return False
+    if label in rules.roles:
+        return True
+    for suffix in rules.role_suffixes:
+        if label.endswith(suffix):
+            return True
+        at = label.rfind(suffix)
+        if at > 0 and _is_name(label[at + len(suffix) :], rules):
+            return True
+    return False
+
+
+def decide_speakers(
+    candidates: Iterable[LabelCandidate], document_text: str, rules: StructureRules
+) -> set[str]:
+    """Return which candidate labels of one document are speakers.
+
+    Roles always are. A name-like label needs one more sign that it names a person: it
+    stands on its own line, is used as a label at least twice, or the document mentions
+    it elsewhere (the preamble of a transcript introduces its speakers).
+    """
+    candidates = list(candidates)
+    uses = Counter(c.label for c in candidates)
+    own_line = {c.label for c in candidates if c.own_line}
+    speakers = set()
+    for label in uses:
+        if _is_role(label, rules) or (
+            _is_name(label, rules)
+            and (label in own_line or uses[label] >= 2 or document_text.count(label) > uses[label])
+        ):
+            speakers.add(label)
+    return speakers
+
+
+@dataclass(frozen=True, slots=True)
+class Numbering:
+    """The numbering opening a paragraph and what kind of paragraph it opens."""
+
+    label: str  # as written, without trailing spaces: 一、 （一） 1. ——
+    body_start: int
+    kind: str  # "heading" | "item"
+
+
+def find_numbering(text: str, rules: StructureRules) -> Numbering | None:
+    """Return the numbering at the start of ``text`` and whether it opens a heading."""
+    for pattern in rules.numbering:
+        m = pattern.match(text)
+        if m and m.end() < len(text):
+            rest = text[m.end() :].rstrip()
+            heading = len(rest) <= rules.heading_max_chars and not any(
+                ch in rules.sentence_ends for ch in rest
+            )
+            return Numbering(m.group().rstrip(), m.end(), "heading" if heading else "item")
+    return None
