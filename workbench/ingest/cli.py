@@ -1,5 +1,142 @@
-"""Commands of the ingest stage (filled in as the stage lands)."""
+"""Commands of the ingest stage: ``workbench ingest`` and ``workbench segment``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
 
 import click
+from tqdm import tqdm
 
-commands: list[click.Command] = []
+from workbench.config import load_config
+from workbench.errors import InputError
+from workbench.ingest.clean import split_lines
+from workbench.ingest.decode import decode_bytes
+from workbench.ingest.pipeline import FileResult, Ingester, discover_inputs, ingest_paths
+from workbench.models import Document
+
+PROGRESS_FROM = 20  # files; shorter runs print their summary lines only
+
+
+def _overrides(work_dir: Path | None, opencc: str | None, semicolon: bool | None) -> dict:
+    return {
+        "paths": {"work_dir": str(work_dir) if work_dir else None},
+        "ingest": {"opencc_config": opencc},
+        "segment": {"split_at_semicolon": semicolon},
+    }
+
+
+def _summary(result: FileResult) -> str:
+    """One line per file: encoding, counts, what cleaning removed, metadata found."""
+    if not result.ok:
+        return f"FAILED {result.path}: {result.error}"
+    removed = ", ".join(f"{rule} {n}" for rule, n in sorted(result.removed.items())) or "none"
+    found = ", ".join(sorted(result.metadata)) or "none"
+    line = (
+        f"{result.path} → {result.doc_id}: {result.encoding}, "
+        f"{result.paragraphs} paragraphs, {result.sentences} sentences; "
+        f"removed: {removed}; metadata: {found}"
+    )
+    if result.speakers:
+        line += f"; speakers: {', '.join(result.speakers)}"
+    return line
+
+
+@click.command("ingest")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--work-dir", type=click.Path(path_type=Path), help="Override [paths] work_dir.")
+@click.option("--opencc", help="OpenCC conversion, e.g. t2s, tw2s, hk2s, none.")
+@click.option(
+    "--split-at-semicolon/--no-split-at-semicolon",
+    default=None,
+    help="End sentences at ；/; (default: [segment] split_at_semicolon).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print only failures and the total.")
+def ingest_command(
+    paths: tuple[Path, ...],
+    work_dir: Path | None,
+    opencc: str | None,
+    split_at_semicolon: bool | None,
+    quiet: bool,
+) -> None:
+    """Ingest text and HTML files (default: seeds/) into the segmented corpus."""
+    config = load_config(overrides=_overrides(work_dir, opencc, split_at_semicolon))
+    inputs = list(paths) or [config.path("paths", "seeds_dir")]
+    total = len(discover_inputs(inputs))
+    with tqdm(
+        total=total, unit="file", disable=total < PROGRESS_FROM, file=sys.stderr, leave=False
+    ) as bar:
+
+        def progress(result: FileResult) -> None:
+            if not quiet or not result.ok:
+                bar.write(_summary(result), file=sys.stdout if result.ok else sys.stderr)
+            bar.update(1)
+
+        report = ingest_paths(inputs, config, progress=progress)
+    if report.manifest is not None:
+        click.echo(
+            f"corpus: {report.manifest['documents']} documents, "
+            f"{report.manifest['sentences']} sentences → {report.corpus}"
+        )
+    if report.failed:
+        raise InputError(
+            f"{len(report.failed)} of {len(report.results)} files could not be ingested "
+            f"({', '.join(r.path for r in report.failed)}); see the reasons above"
+            + ("" if report.manifest else "; the previous corpus was left as it was")
+        )
+
+
+@click.command("segment")
+@click.argument("source", default="-", type=click.Path(allow_dash=True, path_type=Path))
+@click.option("--opencc", help="OpenCC conversion, e.g. t2s, tw2s, hk2s, none.")
+@click.option(
+    "--split-at-semicolon/--no-split-at-semicolon",
+    default=None,
+    help="End sentences at ；/; (default: [segment] split_at_semicolon).",
+)
+@click.option(
+    "--structure/--no-structure",
+    default=True,
+    help="Recognise speaker labels and numbering (as ingest does); off: every line is text.",
+)
+def segment_command(
+    source: Path, opencc: str | None, split_at_semicolon: bool | None, structure: bool
+) -> None:
+    """Split a plain text (FILE or - for stdin; lines are paragraphs) into JSON sentences.
+
+    Prints one JSON object per line: text (as in the input), start and end (code-point
+    offsets into the input), paragraph, index, normalized, speaker, kind, label, id.
+    """
+    config = load_config(overrides=_overrides(None, opencc, split_at_semicolon))
+    if str(source) == "-":
+        data, name, doc_id = sys.stdin.buffer.read(), "<stdin>", "stdin"
+    else:
+        try:
+            data = source.read_bytes()
+        except OSError as exc:
+            raise InputError(f"{source}: cannot be read ({exc.strerror})") from None
+        name, doc_id = str(source), source.stem
+    text = decode_bytes(data, name).text if data else ""
+    ingester = Ingester(config)
+    document = Document(id=doc_id, source_path=name, sha256="", encoding="", original=text)
+    lines = split_lines(text)
+    sentences = ingester.sentences_of(document, lines, structure=structure)
+    out = click.get_text_stream("stdout")
+    for s in sentences:
+        record = {
+            "text": s.source_text,
+            "start": s.start,
+            "end": s.end,
+            "paragraph": s.paragraph,
+            "index": s.index,
+            "normalized": s.text,
+            "speaker": s.speaker,
+            "kind": s.kind,
+            "label": s.label,
+            "id": s.id,
+        }
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+commands: list[click.Command] = [ingest_command, segment_command]

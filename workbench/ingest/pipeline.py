@@ -149,17 +149,23 @@ class Ingester:
             if name in fields:
                 setattr(document, name, fields.pop(name))
         document.metadata = {**fields, **extra}
-        sentences = self._sentences(document, cleaned.lines)
+        sentences = self.sentences_of(document, cleaned.lines)
         document.sentences = len(sentences)
         document.paragraphs = len({s.paragraph for s in sentences})
         return document, sentences
 
-    def _sentences(self, document: Document, lines: list[Line]) -> list[Sentence]:
-        """Normalise, structure and segment the kept lines of one document."""
+    def sentences_of(
+        self, document: Document, lines: list[Line], structure: bool = True
+    ) -> list[Sentence]:
+        """Normalise, structure and segment the kept lines of one document.
+
+        With ``structure=False`` no speaker label or numbering is recognised: every
+        character of every line belongs to some sentence.
+        """
         original = document.original
         normalized = [normalize(original[ln.start : ln.end], self.opencc_config) for ln in lines]
         labels = [
-            None if ln.title else find_label(n.text, self.structure)
+            None if ln.title or not structure else find_label(n.text, self.structure)
             for ln, n in zip(lines, normalized, strict=True)
         ]
         speakers = decide_speakers(
@@ -193,7 +199,7 @@ class Ingester:
             kind, label = "body", None
             if line.title:
                 kind = "heading"
-            else:
+            elif structure:
                 numbering = find_numbering(text[body_start:], self.structure)
                 if numbering is not None:
                     kind, label = numbering.kind, numbering.label
