@@ -1,5 +1,103 @@
-"""Commands of the export stage (filled in as the stage lands)."""
+"""``workbench export`` and ``workbench qa``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
 
 import click
 
-commands: list[click.Command] = []
+from workbench.config import load_config
+from workbench.errors import ExportError
+from workbench.export.formats import FORMATS
+from workbench.export.formats.variants import SCRIPT_TAGS
+from workbench.export.select import SELECTION_MODES
+
+
+@click.command("export")
+@click.option("--name", help="Folder under exports/ to (re)write. [default: [export] name]")
+@click.option("--snapshot", help="Snapshot folder name or path. [default: the latest]")
+@click.option(
+    "--selection",
+    type=click.Choice(SELECTION_MODES),
+    help="Which annotation counts per task. [default: [export] selection]",
+)
+@click.option("--seed", type=int, help="Seed of the train/dev/test split by document.")
+@click.option(
+    "--script",
+    "scripts",
+    multiple=True,
+    type=click.Choice(sorted(SCRIPT_TAGS)),
+    help="Also write a Traditional-script copy of the zh side (repeatable).",
+)
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(list(FORMATS)),
+    help="Write only these formats (repeatable). [default: [export] formats]",
+)
+def export_command(name, snapshot, selection, seed, scripts, formats) -> None:
+    """Write parallel corpora, entity data, QA report and dataset card to exports/<name>/."""
+    from workbench.export.run import export_dataset
+
+    result = export_dataset(
+        load_config(),
+        name=name,
+        snapshot=snapshot,
+        selection=selection,
+        seed=seed,
+        scripts=list(scripts) or None,
+        formats=list(formats) or None,
+    )
+    counts = result.manifest["counts"]
+    splits = ", ".join(f"{n} {s}" for s, n in counts["splits"].items())
+    left_out = ", ".join(f"{n} {r}" for r, n in counts["left_out"].items()) or "none"
+    dups = counts["duplicates"]
+    qa = result.qa["by_severity"]
+    click.echo(f"exported {counts['pairs']} pairs ({splits}) to {result.path}")
+    click.echo(
+        f"left out: {left_out}; duplicates removed: {dups['exact']} exact, {dups['near']} near"
+    )
+    click.echo(
+        f"qa: {qa['error']} errors, {qa['warning']} warnings, {qa['info']} info "
+        f"(see {result.path / 'qa.json'})"
+    )
+
+
+@click.command("qa")
+@click.option("--snapshot", help="Snapshot folder name or path. [default: the latest]")
+@click.option("--selection", type=click.Choice(SELECTION_MODES), help="Which annotation counts.")
+@click.option("--json", "json_path", type=click.Path(path_type=Path), help="Write findings here.")
+@click.option("--limit", default=50, show_default=True, help="Findings to print (0: none).")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "never"]),
+    default="never",
+    show_default=True,
+    help="Exit with status 1 when a finding of this severity (or worse) exists.",
+)
+def qa_command(snapshot, selection, json_path, limit, fail_on) -> None:
+    """Check the translations of a snapshot: terms, numbers, script, length, consistency."""
+    from workbench.qa.run import run_qa
+
+    report = run_qa(load_config(), snapshot=snapshot, selection=selection)
+    for n, finding in enumerate(report.iter_findings()):
+        if n >= limit:
+            click.echo(f"… {sum(report.by_check.values()) - limit} more")
+            break
+        click.echo(
+            f"{finding['sentence_id']}\t{finding['severity']}\t{finding['check']}\t"
+            f"{finding['message']}"
+        )
+    summary = report.summary()
+    click.echo(json.dumps(summary, ensure_ascii=False))
+    if json_path:
+        report.write_json(json_path)
+    worst = summary["by_severity"]
+    failing = {"error": worst["error"], "warning": worst["error"] + worst["warning"]}
+    if fail_on != "never" and failing[fail_on]:
+        raise ExportError(f"QA found {failing[fail_on]} finding(s) at {fail_on} or worse")
+
+
+commands: list[click.Command] = [export_command, qa_command]

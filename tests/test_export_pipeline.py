@@ -1,0 +1,171 @@
+"""Export end to end on synthetic snapshots: selection, dedup, splits, QA, atomicity."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from workbench.config import Config, load_config
+from workbench.corpus import corpus_dir, write_corpus
+from workbench.export.formats import FORMATS
+from workbench.export.run import export_dataset
+from workbench.models import Document, Sentence
+from workbench.snapshot import write_snapshot
+
+GLOSSARY_HEADER = (
+    "id\tzh\tzh_variants\ten\ten_alternatives\ten_forbidden\tcategory\tnote\tsource\t"
+    "source_url\tstatus\n"
+)
+GLOSSARY_ROWS = [
+    "t-001\t精准扶贫\t\ttargeted poverty alleviation\t\tprecise poverty alleviation\tpolicy"
+    "\tnote\tsource\thttps://example.org/a\tapproved\n",
+    "t-002\t建档立卡\t\tregistered\tfiled and carded | registration\t\tprogramme"
+    "\tnote\tsource\thttps://example.org/b\tapproved\n",
+    "t-003\t第一书记\t\tfirst secretary\t\t\ttitle\tnote\tsource\thttps://example.org/c\tapproved\n",
+]
+
+
+def make_config(tmp_path: Path, project_root: Path, **export: Any) -> Config:
+    """A config whose work, export and glossary folders live under ``tmp_path``."""
+    glossary = tmp_path / "glossary"
+    glossary.mkdir(exist_ok=True)
+    (glossary / "terms.tsv").write_text(GLOSSARY_HEADER + "".join(GLOSSARY_ROWS), "utf-8")
+    return load_config(
+        root=project_root,
+        overrides={
+            "paths": {
+                "work_dir": str(tmp_path / "work"),
+                "exports_dir": str(tmp_path / "exports"),
+                "glossary_dir": str(glossary),
+            },
+            "export": export,
+        },
+        environ={},
+    )
+
+
+def annotation(
+    translation: str | None,
+    status: str | None = "final",
+    annotator: str = "a@example.org",
+    updated: str = "2026-01-01T10:00:00Z",
+    cancelled: bool = False,
+    entities: list[dict[str, Any]] | None = None,
+    id: int = 1,
+) -> dict[str, Any]:
+    """One annotation record in the snapshot format."""
+    return {
+        "id": id,
+        "annotator": annotator,
+        "created_at": updated,
+        "updated_at": updated,
+        "lead_time": 3.0,
+        "was_cancelled": cancelled,
+        "ground_truth": False,
+        "translation": translation,
+        "status": status,
+        "segmentation": "ok",
+        "entities": entities or [],
+        "result": [],
+    }
+
+
+def task(
+    sid: str, doc: str, text: str, annotations: list[dict[str, Any]], task_id: int = 0
+) -> dict[str, Any]:
+    """One task record in the snapshot format."""
+    return {
+        "task_id": task_id,
+        "sentence_id": sid,
+        "doc_id": doc,
+        "doc_title": f"Title of {doc}",
+        "speaker": None,
+        "text": text,
+        "terms": [],
+        "annotations": annotations,
+    }
+
+
+def write_corpus_for(config: Config, tasks: list[dict[str, Any]]) -> None:
+    """Write a corpus holding the documents and sentences the tasks refer to."""
+    docs: dict[str, list[Sentence]] = {}
+    for t in tasks:
+        sentences = docs.setdefault(t["doc_id"], [])
+        sentences.append(
+            Sentence(t["sentence_id"], t["doc_id"], 0, len(sentences), t["text"], t["text"], 0, 1)
+        )
+    items = [
+        (Document(doc, f"seeds/{doc}.txt", "0" * 64, "utf-8", "", title=f"文件 {doc}"), sents)
+        for doc, sents in docs.items()
+    ]
+    write_corpus(corpus_dir(config.work_dir), items)
+
+
+# Sentences with their correct translations, several documents.
+SENTENCES = [
+    ("全省农村贫困人口减少16.3万人，贫困发生率下降到3.34%。",
+     "The province's rural poor population fell by 163,000, and the poverty headcount ratio "
+     "dropped to 3.34 percent."),
+    ("全年投入财政专项扶贫资金40.77亿元。",
+     "Special fiscal funds for poverty alleviation reached 4.077 billion yuan for the year."),
+    ("坚持精准扶贫、精准脱贫基本方略。",
+     "We will adhere to the basic strategy of targeted poverty alleviation and elimination."),
+    ("2018年要完成两个县的脱贫摘帽任务。",
+     "In 2018 we must lift two counties out of poverty."),
+    ("建档立卡贫困户全部纳入医疗保障范围。",
+     "All registered poor households are covered by medical insurance."),
+    ("选派第一书记驻村开展帮扶工作。",
+     "First secretaries are sent to stay in villages and provide assistance."),
+]
+
+
+PLACES = [
+    ("吉林省", "Jilin"),
+    ("青海省", "Qinghai"),
+    ("柳州市", "Liuzhou"),
+    ("遂宁市", "Suining"),
+    ("贵州省", "Guizhou"),
+    ("甘肃省", "Gansu"),
+]
+
+
+def standard_tasks() -> list[dict[str, Any]]:
+    """Six documents (one per place) of six correctly translated sentences each."""
+    tasks = []
+    n = 0
+    for d, (place, place_en) in enumerate(PLACES):
+        for i, (zh, en) in enumerate(SENTENCES):
+            n += 1
+            zh_d, en_d = f"{place}{zh}", f"In {place_en}, {en[0].lower()}{en[1:]}"
+            tasks.append(task(f"d{d}-s{i}", f"doc{d}", zh_d, [annotation(en_d, id=n)], n))
+    return tasks
+
+
+@pytest.fixture
+def config(tmp_path: Path, project_root: Path) -> Config:
+    return make_config(tmp_path, project_root)
+
+
+def export_folder(config: Config, name: str = "latest") -> Path:
+    return config.path("paths", "exports_dir") / name
+
+
+def test_export_writes_every_format_and_manifest(config: Config) -> None:
+    tasks = standard_tasks()
+    write_corpus_for(config, tasks)
+    write_snapshot(config.work_dir, tasks, {"project_id": 1})
+    result = export_dataset(config)
+    folder = export_folder(config)
+    manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
+    assert manifest["counts"]["pairs"] == len(tasks)
+    assert sum(manifest["counts"]["splits"].values()) == len(tasks)
+    assert {f["format"] for f in manifest["files"]} == set(FORMATS)
+    for entry in manifest["files"]:
+        assert (folder / entry["path"]).is_file(), entry
+    assert (folder / "README.md").read_text("utf-8").startswith("---\nlicense: cc-by-4.0")
+    assert isinstance(json.loads((folder / "qa.json").read_text("utf-8")), list)
+    assert result.manifest == manifest
+    assert not [p for p in folder.iterdir() if p.name.startswith(".")]

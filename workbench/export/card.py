@@ -1,0 +1,111 @@
+"""The dataset card: ``README.md`` of an export, for the people who train on it.
+
+Hugging Face reads the YAML front matter (licence, languages, task); the body says what
+is in each split and format, who annotated, from which snapshot and glossary version,
+what was left out and why, and what QA found.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from workbench.qa.report import QaReport
+
+_LEFT_OUT = {
+    "skipped": "skipped by the annotator",
+    "needs_review": "marked needs review",
+    "no_annotation": "not annotated",
+    "untranslated": "annotated without a translation",
+    "not_final": "no annotation marked final",
+    "no_agreement": "annotators did not agree",
+}
+
+
+def _size_category(n: int) -> str:
+    for limit, label in ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K")):
+        if n < limit:
+            return label
+    return "100K<n<1M" if n < 1_000_000 else "n>1M"
+
+
+def render_card(manifest: dict[str, Any], report: QaReport) -> str:
+    """Return the Markdown dataset card of an export."""
+    counts = manifest["counts"]
+    settings = manifest["settings"]
+    snapshot = manifest["snapshot"]
+    splits = counts["splits"]
+    lines = [
+        "---",
+        f"license: {settings['licence'].lower()}",
+        "language:",
+        "- zh",
+        "- en",
+        "task_categories:",
+        "- translation",
+        "- token-classification",
+        "size_categories:",
+        f"- {_size_category(counts['pairs'])}",
+        "---",
+        "",
+        f"# Chinese–English policy sentence pairs: {manifest['name']}",
+        "",
+        "Aligned Chinese→English sentence pairs from Chinese government policy texts",
+        "(poverty alleviation), translated and annotated in Label Studio, with entity spans",
+        "and glossary term pairs.",
+        "",
+        "| | |",
+        "| --- | --- |",
+        f"| created | {manifest['created']} |",
+        f"| licence | {settings['licence']} |",
+        f"| workbench | {manifest['workbench']} |",
+        f"| snapshot | {snapshot['name']} ({snapshot.get('tasks')} tasks, "
+        f"{snapshot.get('annotations')} annotations) |",
+        f"| glossary version | {manifest.get('glossary_version') or 'none'} |",
+        f"| selection | {settings['selection']} |",
+        f"| split seed | {settings['seed']} (by document) |",
+        "",
+        "## Splits",
+        "",
+        "| split | pairs | documents |",
+        "| --- | ---: | ---: |",
+    ]
+    for split, n in splits.items():
+        lines.append(f"| {split} | {n} | {counts['documents'][split]} |")
+    lines += [
+        "",
+        "## Files",
+        "",
+        "| file | format | split | records |",
+        "| --- | --- | --- | ---: |",
+    ]
+    for entry in manifest["files"]:
+        lines.append(
+            f"| `{entry['path']}` | {entry['format']} | {entry['split']} | {entry['records']} |"
+        )
+    lines += ["", "## Annotators", "", "| annotator | pairs |", "| --- | ---: |"]
+    for annotator, n in manifest["annotators"].items():
+        lines.append(f"| {annotator} | {n} |")
+    lines += [
+        "",
+        "## Selection",
+        "",
+        f"{counts['tasks']} tasks in the snapshot, {counts['selected']} with an annotation "
+        f"that counts; {counts['duplicates']['exact']} exact and "
+        f"{counts['duplicates']['near']} near duplicates removed; {counts['pairs']} pairs "
+        "exported.",
+        "",
+    ]
+    if counts["left_out"]:
+        lines += ["| left out | tasks |", "| --- | ---: |"]
+        for reason, n in counts["left_out"].items():
+            lines.append(f"| {_LEFT_OUT.get(reason, reason)} | {n} |")
+        lines.append("")
+    lines += ["## Quality checks", "", report.markdown()]
+    if report.examples:
+        lines += ["First findings (all in `qa.json`):", ""]
+        for finding in report.examples[:10]:
+            lines.append(
+                f"- `{finding.sentence_id}` {finding.check} ({finding.severity}): {finding.message}"
+            )
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,277 @@
+"""``workbench export`` end to end: snapshot → selection → QA → dedup → splits → formats.
+
+Two streaming passes inside one staging folder: the first selects, checks and de-duplicates
+pairs into a spool file while counting pairs per document; splits are then assigned by
+document; the second reads the spool and fans each pair out to every format. The staging
+folder replaces ``exports/<name>/`` only when everything, card and manifest included, is
+written (``atomic_directory``), so a crash at any point leaves the previous export as it was.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from workbench import __version__
+from workbench.config import Config
+from workbench.corpus import corpus_dir
+from workbench.errors import ConfigError, ExportError, GlossaryError, InputError
+from workbench.export.card import render_card
+from workbench.export.dedup import Deduplicator
+from workbench.export.formats import FORMATS, WriterOptions, WrittenFile, check_formats
+from workbench.export.formats.variants import check_scripts
+from workbench.export.pairs import PairStats, SentencePair, iter_pairs, load_document_titles
+from workbench.export.select import UNTRANSLATED, Selection, check_mode
+from workbench.export.splits import SPLITS, assign_splits
+from workbench.export.writer import SplitWriters
+from workbench.fileio import atomic_directory, read_jsonl, write_jsonl
+from workbench.qa import Finding, GlossaryView, PairChecker, QaReport, load_rules
+from workbench.snapshot import read_snapshot, read_snapshot_manifest, resolve_snapshot
+
+EXPORT_FORMAT = "workbench-export"
+EXPORT_VERSION = 1
+SPOOL = ".pairs.jsonl"
+QA_SPOOL = ".qa.jsonl"
+
+
+@dataclass
+class ExportSettings:
+    """Everything that decides an export's content (recorded in its manifest)."""
+
+    name: str = "latest"
+    snapshot: str | None = None
+    selection: str = "latest"
+    agreement_min: int = 2
+    seed: int = 13
+    dev_fraction: float = 0.1
+    test_fraction: float = 0.1
+    scripts: list[str] = field(default_factory=list)
+    formats: list[str] = field(default_factory=lambda: list(FORMATS))
+    near_duplicate_bits: int = 3
+    licence: str = "CC-BY-4.0"
+    parquet_row_group: int = 50_000
+
+    @classmethod
+    def from_config(cls, config: Config, **overrides: Any) -> ExportSettings:
+        """Read ``[export]`` settings, then apply non-None overrides (CLI flags)."""
+        section = config.section("export")
+        values = {k: section[k] for k in cls.__dataclass_fields__ if k in section}
+        if "split_seed" in section:
+            values["seed"] = section["split_seed"]
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        settings = cls(**values)
+        check_mode(settings.selection)
+        check_formats(settings.formats or [])
+        check_scripts(settings.scripts)
+        if not settings.name or "/" in settings.name or settings.name.startswith("."):
+            raise ConfigError(f"export name {settings.name!r} must be a plain folder name")
+        return settings
+
+
+@dataclass
+class ExportResult:
+    """What an export wrote and why pairs were left out."""
+
+    path: Path
+    manifest: dict[str, Any]
+    qa: dict[str, Any]
+
+
+def load_glossary_view(config: Config) -> tuple[GlossaryView | None, str | None]:
+    """Return the glossary for QA and its version; ``(None, None)`` when there is none."""
+    try:
+        from workbench.glossary import load_glossary
+
+        glossary = load_glossary(config=config)
+    except (GlossaryError, InputError, ConfigError, FileNotFoundError):
+        return None, None
+    if not len(glossary.entries):
+        return None, glossary.version
+    return GlossaryView.of(glossary), glossary.version
+
+
+def _empty_translation_finding(task: dict[str, Any], selection: Selection) -> list[Finding]:
+    """Report an annotation chosen for a task that has no translation (it is left out)."""
+    if selection.reason != UNTRANSLATED:
+        return []
+    return [
+        Finding(
+            str(task.get("sentence_id") or task.get("task_id")),
+            "empty",
+            "error",
+            "the chosen annotation has no translation; the sentence is left out",
+            task.get("doc_id"),
+        )
+    ]
+
+
+def export_dataset(config: Config, **overrides: Any) -> ExportResult:
+    """Write ``exports/<name>/`` from the latest (or a named) snapshot; return its manifest.
+
+    Overrides are ``ExportSettings`` fields (``name``, ``snapshot``, ``selection``, ``seed``,
+    ``scripts``, ``formats``...). Raises ExportError, leaving any previous export intact,
+    when anything fails.
+    """
+    settings = ExportSettings.from_config(config, **overrides)
+    snapshot_path = resolve_snapshot(config.work_dir, settings.snapshot)
+    snapshot_manifest = read_snapshot_manifest(snapshot_path)
+    titles = load_document_titles(corpus_dir(config.work_dir))
+    glossary, glossary_version = load_glossary_view(config)
+    rules = load_rules(
+        config.path("export", "qa_rules") if "qa_rules" in config.section("export") else None
+    )
+    created = datetime.now(UTC)
+    target = config.path("paths", "exports_dir") / settings.name
+
+    try:
+        with atomic_directory(target) as staging:
+            manifest, qa = _write_export(
+                staging,
+                settings,
+                snapshot_path,
+                snapshot_manifest,
+                titles,
+                glossary,
+                glossary_version,
+                rules,
+                created,
+            )
+    except OSError as exc:
+        raise ExportError(
+            f"could not write export {target}: {exc}; the previous export is unchanged"
+        ) from exc
+    return ExportResult(target, manifest, qa)
+
+
+def _write_export(
+    staging: Path,
+    settings: ExportSettings,
+    snapshot_path: Path,
+    snapshot_manifest: dict[str, Any],
+    titles: dict[str, str | None],
+    glossary: GlossaryView | None,
+    glossary_version: str | None,
+    rules: dict[str, Any],
+    created: datetime,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    stats = PairStats()
+    report = QaReport(staging / QA_SPOOL)
+    checker = PairChecker(glossary, rules)
+    dedup = Deduplicator(settings.near_duplicate_bits)
+    per_doc: Counter[str] = Counter()
+    annotators: Counter[str] = Counter()
+
+    # Pass 1: select, check, de-duplicate; spool the survivors.
+    spool = staging / SPOOL
+    with open(spool, "w", encoding="utf-8") as handle:
+        pairs = iter_pairs(
+            read_snapshot(snapshot_path),
+            settings.selection,
+            stats,
+            settings.agreement_min,
+            titles,
+            on_left_out=lambda task, sel: report.add(_empty_translation_finding(task, sel)),
+        )
+        for pair in pairs:
+            report.add_pair(checker.check(pair))
+            if dedup.check(pair.zh, pair.en) is not None:
+                continue
+            per_doc[pair.doc_id] += 1
+            annotators[pair.annotator or "unknown"] += 1
+            write_jsonl(handle, [pair.to_dict()])
+
+    # Splits by document, then pass 2: every format.
+    assignment = assign_splits(
+        per_doc, settings.dev_fraction, settings.test_fraction, settings.seed
+    )
+    options = WriterOptions(created=created, parquet_row_group=settings.parquet_row_group)
+    writers = SplitWriters(staging, settings.formats, options, settings.scripts)
+    split_counts: Counter[str] = Counter()
+    split_docs: dict[str, set[str]] = {s: set() for s in SPLITS}
+    try:
+        for record in read_jsonl(spool):
+            pair = SentencePair.from_dict(record)
+            pair.split = assignment[pair.doc_id]
+            split_counts[pair.split] += 1
+            split_docs[pair.split].add(pair.doc_id)
+            writers.write(pair)
+        files = writers.close()
+    except BaseException:
+        writers.abort()
+        raise
+    spool.unlink()
+
+    n_findings = report.write_json(staging / "qa.json")
+    (staging / QA_SPOOL).unlink(missing_ok=True)
+    qa = {**report.summary(), "findings": n_findings}
+    manifest = _manifest(
+        settings,
+        snapshot_path,
+        snapshot_manifest,
+        glossary_version,
+        created,
+        stats,
+        dedup,
+        split_counts,
+        split_docs,
+        annotators,
+        files,
+        qa,
+    )
+    (staging / "manifest.json").write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    (staging / "README.md").write_text(render_card(manifest, report), encoding="utf-8")
+    return manifest, qa
+
+
+def _manifest(
+    settings: ExportSettings,
+    snapshot_path: Path,
+    snapshot_manifest: dict[str, Any],
+    glossary_version: str | None,
+    created: datetime,
+    stats: PairStats,
+    dedup: Deduplicator,
+    split_counts: Counter[str],
+    split_docs: dict[str, set[str]],
+    annotators: Counter[str],
+    files: list[WrittenFile],
+    qa: dict[str, Any],
+) -> dict[str, Any]:
+    """Return the provenance signature of an export (what produced it, from what)."""
+    return {
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "name": settings.name,
+        "created": created.isoformat(timespec="seconds"),
+        "workbench": __version__,
+        "snapshot": {
+            "name": snapshot_path.name,
+            "created": snapshot_manifest.get("created"),
+            "project_id": snapshot_manifest.get("project_id"),
+            "project_title": snapshot_manifest.get("project_title"),
+            "tasks": snapshot_manifest.get("tasks"),
+            "annotations": snapshot_manifest.get("annotations"),
+            "glossary_version": snapshot_manifest.get("glossary_version"),
+        },
+        "glossary_version": glossary_version,
+        "settings": {k: v for k, v in asdict(settings).items() if k not in ("name", "snapshot")},
+        "counts": {
+            "tasks": stats.tasks,
+            "selected": stats.selected,
+            "left_out": dict(sorted(stats.left_out.items())),
+            "duplicates": {"exact": dedup.exact_removed, "near": dedup.near_removed},
+            "entities_dropped": stats.entities_dropped,
+            "pairs": sum(split_counts.values()),
+            "splits": {s: split_counts.get(s, 0) for s in SPLITS},
+            "documents": {s: len(split_docs[s]) for s in SPLITS},
+        },
+        "annotators": dict(sorted(annotators.items())),
+        "files": [asdict(f) for f in files],
+        "qa": qa,
+    }

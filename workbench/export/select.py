@@ -1,0 +1,106 @@
+"""Which annotation of a task counts, and why a task was left out.
+
+A task can carry several annotations (two annotators, a redo, a skip). Trainers need one
+translation per sentence, so the exporter picks exactly one by a configured rule and counts
+every task it leaves out by reason, so the dataset card can say what was dropped.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from workbench.errors import ConfigError
+
+SELECTION_MODES = ("latest", "final", "agreement")
+
+# Reasons a task yields no pair; the keys of the "left out" counts in manifest and card.
+SKIPPED = "skipped"  # every annotation was cancelled ("Skip" in Label Studio)
+NEEDS_REVIEW = "needs_review"
+NO_ANNOTATION = "no_annotation"
+UNTRANSLATED = "untranslated"  # chosen annotation has no translation
+NOT_FINAL = "not_final"  # selection = final and no annotation is final
+NO_AGREEMENT = "no_agreement"  # selection = agreement and too few annotators agree
+
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """The outcome for one task: the annotation that counts, or the reason there is none."""
+
+    annotation: dict[str, Any] | None
+    reason: str | None = None
+
+
+def check_mode(mode: str) -> str:
+    """Return ``mode`` if it is a known selection rule, else a ConfigError naming them."""
+    if mode not in SELECTION_MODES:
+        raise ConfigError(
+            f"[export] selection = {mode!r} is unknown; use one of {', '.join(SELECTION_MODES)}"
+        )
+    return mode
+
+
+def normalise_translation(text: str | None) -> str:
+    """Return the comparison form of a translation (NFKC, case and spacing folded)."""
+    if not text:
+        return ""
+    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip().casefold()
+
+
+def _recency(annotation: dict[str, Any]) -> tuple[str, str, int]:
+    return (
+        str(annotation.get("updated_at") or ""),
+        str(annotation.get("created_at") or ""),
+        int(annotation.get("id") or 0),
+    )
+
+
+def select_annotation(
+    annotations: list[dict[str, Any]] | None, mode: str = "latest", agreement_min: int = 2
+) -> Selection:
+    """Pick the annotation that counts for a task under ``mode``.
+
+    - ``latest``: the most recently updated annotation that was not skipped;
+    - ``final``: the most recent one whose status is ``final``;
+    - ``agreement``: the most recent of at least ``agreement_min`` annotations that give the
+      same translation (compared case- and spacing-insensitively).
+
+    A chosen annotation marked ``needs_review`` or lacking a translation yields no pair.
+    """
+    check_mode(mode)
+    annotations = list(annotations or [])
+    if not annotations:
+        return Selection(None, NO_ANNOTATION)
+    live = sorted((a for a in annotations if not a.get("was_cancelled")), key=_recency)
+    if not live:
+        return Selection(None, SKIPPED)
+
+    if mode == "latest":
+        chosen = live[-1]
+    elif mode == "final":
+        finals = [a for a in live if a.get("status") == "final"]
+        if not finals:
+            reviewing = live[-1].get("status") == "needs_review"
+            return Selection(None, NEEDS_REVIEW if reviewing else NOT_FINAL)
+        chosen = finals[-1]
+    else:
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for annotation in live:
+            key = normalise_translation(annotation.get("translation"))
+            if key and annotation.get("status") != "needs_review":
+                groups.setdefault(key, []).append(annotation)
+        agreeing = [g for g in groups.values() if len(g) >= agreement_min]
+        if not agreeing:
+            reviewing = live[-1].get("status") == "needs_review"
+            return Selection(None, NEEDS_REVIEW if reviewing else NO_AGREEMENT)
+        chosen = max((g[-1] for g in agreeing), key=_recency)
+
+    if chosen.get("status") == "needs_review":
+        return Selection(None, NEEDS_REVIEW)
+    if not normalise_translation(chosen.get("translation")):
+        return Selection(None, UNTRANSLATED)
+    return Selection(chosen)

@@ -1,0 +1,236 @@
+"""Numbers in a Chinese sentence and whether its English translation keeps their values.
+
+Chinese writes the same quantity many ways (16.3万, 十六万三千, 百分之三, 3.34%, 两), and a
+good English translation rewrites it again (163,000, 163 thousand, 0.163 million, two).
+We compare values, not strings: every number is read to a float on both sides, and a
+Chinese value is kept when some English value equals it within the precision the English
+wrote (4.08 billion keeps 40.77亿; "about 5,300" keeps 5270.02). The word lists live in
+``data/numbers.toml``; Chinese numerals are read by cn2an.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import cn2an
+
+
+@dataclass(frozen=True, slots=True)
+class ZhNumber:
+    """A number found in Chinese text: its value and where it stands."""
+
+    value: float
+    start: int
+    end: int
+    text: str
+    numeral: bool = False  # written in Chinese numerals (less certain than digits)
+    ordinal: bool = False  # 第十九 → nineteenth
+
+
+@dataclass(frozen=True, slots=True)
+class EnNumber:
+    """A number found in English text, with the precision it was written to."""
+
+    value: float
+    precision: float  # half of this is the largest rounding the writer could have done
+
+
+@functools.cache
+def number_rules() -> dict[str, Any]:
+    """Return the word lists of ``data/numbers.toml``."""
+    text = resources.files("workbench.qa").joinpath("data/numbers.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+_ZH_DIGITS = "零〇一二两三四五六七八九十百千万亿"
+
+
+@functools.cache
+def _zh_patterns() -> dict[str, re.Pattern[str]]:
+    zh = number_rules()["zh"]
+    units = "|".join(sorted(map(re.escape, zh["units"]), key=len, reverse=True))
+    measures = "|".join(sorted(map(re.escape, zh["measure_words"]), key=len, reverse=True))
+    return {
+        # 16.3万, 1,234.5, 40.77亿元, 3.34%, 10余万, 2018年; full-width digits are NFKC'd first.
+        "arabic": re.compile(
+            rf"(?<![\d.])(\d+(?:[,，]\d{{3}})*(?:\.\d+)?)\s*(?:多|余)?\s*({units})?\s*(%|％)?"
+        ),
+        "percent": re.compile(rf"百分之([{_ZH_DIGITS}点\d.]+)"),
+        "fraction": re.compile(rf"([{_ZH_DIGITS}]+)分之([{_ZH_DIGITS}]+)"),
+        "numeral": re.compile(rf"(第)?([{_ZH_DIGITS}]+)((?:多|余)?(?:{measures}))?"),
+    }
+
+
+def _cn_value(text: str) -> float | None:
+    try:
+        return float(cn2an.cn2an(text, "smart"))
+    except (ValueError, KeyError, IndexError):
+        return None
+
+
+def find_zh_numbers(text: str, skip_spans: list[tuple[int, int]] | None = None) -> list[ZhNumber]:
+    """Return the numbers of a Chinese text worth checking in its translation.
+
+    Spans in ``skip_spans`` (glossary terms, checked by the terminology check) are ignored.
+    """
+    rules = number_rules()["zh"]
+    units = rules["units"]
+    patterns = _zh_patterns()
+    # NFKC keeps length for full-width digits and ％, so offsets stay valid.
+    folded = "".join(
+        unicodedata.normalize("NFKC", c) if len(unicodedata.normalize("NFKC", c)) == 1 else c
+        for c in text
+    )
+    taken = [False] * len(text)
+    for start, end in skip_spans or []:
+        for i in range(max(0, start), min(len(text), end)):
+            taken[i] = True
+    for idiom in rules["idioms"]:
+        for match in re.finditer(re.escape(idiom), folded):
+            for i in range(match.start(), match.end()):
+                taken[i] = True
+    found: list[ZhNumber] = []
+
+    def claim(start: int, end: int) -> bool:
+        if any(taken[start:end]):
+            return False
+        for i in range(start, end):
+            taken[i] = True
+        return True
+
+    for match in patterns["percent"].finditer(folded):
+        value = _cn_value(match.group(1))
+        if value is not None and claim(match.start(), match.end()):
+            found.append(ZhNumber(value, match.start(), match.end(), match.group(0)))
+    for match in patterns["fraction"].finditer(folded):
+        denominator, numerator = _cn_value(match.group(1)), _cn_value(match.group(2))
+        if denominator and numerator is not None and claim(match.start(), match.end()):
+            found.append(
+                ZhNumber(numerator / denominator, match.start(), match.end(), match.group(0))
+            )
+    for match in patterns["arabic"].finditer(folded):
+        digits = match.group(1).replace(",", "").replace("，", "")
+        value = float(digits)
+        if match.group(2):
+            value *= units[match.group(2)]
+        if claim(match.start(), match.end()):
+            found.append(ZhNumber(value, match.start(), match.end(), match.group(0).strip()))
+    for match in patterns["numeral"].finditer(folded):
+        ordinal, numeral, measure = match.group(1), match.group(2), match.group(3)
+        before = folded[match.start() - 1] if match.start() else ""
+        if before in rules["vague_before"] or not numeral.strip("零〇"):
+            continue
+        # A lone numeral needs a measure word (三年, 两个); a compound one (十九, 二十三) or
+        # an ordinal (第三) stands by itself.
+        if not (measure or ordinal or len(numeral) >= 2):
+            continue
+        value = _cn_value(numeral)
+        if value is None or value in rules["skip_values"]:
+            continue
+        if claim(match.start(2), match.end(2)):
+            found.append(
+                ZhNumber(value, match.start(), match.end(), match.group(0), True, bool(ordinal))
+            )
+    found.sort(key=lambda n: n.start)
+    return found
+
+
+@functools.cache
+def _en_tables() -> tuple[dict[str, float], dict[str, float], re.Pattern[str], re.Pattern[str]]:
+    en = number_rules()["en"]
+    words = {**en["ones"], **en["tens"]}
+    singles = {**en["ordinals"], **en["extras"], **en["months"]}
+    scales = "|".join(sorted(en["scales"], key=len, reverse=True))
+    digits = re.compile(
+        r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:st|nd|rd|th)?"
+        rf"(?:\s*-?\s*({scales})\b)?"
+    )
+    approx = "|".join(re.escape(a) for a in sorted(en["approximate"], key=len, reverse=True))
+    approx_re = re.compile(rf"(?:{approx})\W*$", re.IGNORECASE)
+    return words, singles, digits, approx_re
+
+
+def find_en_numbers(text: str) -> list[EnNumber]:
+    """Return the numbers of an English text: digits, number words, scales, ordinals."""
+    en = number_rules()["en"]
+    words, singles, digits, approx_re = _en_tables()
+    scales = en["scales"]
+    lowered = text.lower()
+    found: list[EnNumber] = []
+    for match in digits.finditer(lowered):
+        integer, fraction, scale = match.group(1).replace(",", ""), match.group(2), match.group(3)
+        value = float(integer + (fraction or ""))
+        decimals = len(fraction) - 1 if fraction else 0
+        precision = 10.0**-decimals
+        if not fraction and approx_re.search(lowered[max(0, match.start() - 20) : match.start()]):
+            # "about 5,300": trailing zeros were rounded away.
+            zeros = len(integer) - len(integer.rstrip("0"))
+            precision = 10.0 ** min(zeros, len(integer) - 1)
+        if scale:
+            value *= scales[scale]
+            precision *= scales[scale]
+        found.append(EnNumber(value, precision))
+    # Word numbers: "three hundred thousand", "twenty-one", "two", "nineteenth".
+    tokens = re.findall(r"[a-z]+", lowered)
+    ordinals = en["ordinals"]
+    total = current = 0.0
+    in_number = False
+    previous = ""
+    for token in [*tokens, ""]:
+        # Fractions: "a third", "two-thirds", "one fifth".
+        denominator = ordinals.get(token) or ordinals.get(token.removesuffix("s"))
+        if denominator and denominator > 2 and (previous == "a" or in_number):
+            found.append(EnNumber((current or 1.0) / denominator, 1e-3 / denominator))
+        previous = token
+        if token in words:
+            current += words[token]
+            in_number = True
+        elif token in scales and token not in ("mn", "bn") and in_number:
+            scale = scales[token]
+            if scale == 100:
+                current *= scale
+            else:
+                total += current * scale
+                current = 0.0
+        elif token == "and" and in_number:
+            continue
+        else:
+            if in_number:
+                found.append(EnNumber(total + current, 1.0))
+            total = current = 0.0
+            in_number = False
+        if token in singles:
+            found.append(EnNumber(float(singles[token]), 1e-9))
+    return found
+
+
+def value_kept(value: float, candidates: list[EnNumber]) -> bool:
+    """Return whether some English number equals ``value`` within its written precision."""
+    for number in candidates:
+        tolerance = max(number.precision / 2, abs(value) * 1e-9)
+        if (
+            math.isclose(number.value, value, rel_tol=1e-9)
+            or abs(number.value - value) <= tolerance
+        ):
+            return True
+        # A share written as a percent or the reverse: 三分之一 ↔ 33.3%, 3.34% ↔ 0.0334.
+        if abs(number.value - value * 100) <= tolerance or math.isclose(
+            number.value * 100, value, rel_tol=1e-9
+        ):
+            return True
+    return False
+
+
+def missing_numbers(
+    zh: str, en: str, skip_spans: list[tuple[int, int]] | None = None
+) -> list[ZhNumber]:
+    """Return the numbers of ``zh`` whose value does not appear in ``en``."""
+    candidates = find_en_numbers(en)
+    return [n for n in find_zh_numbers(zh, skip_spans) if not value_kept(n.value, candidates)]

@@ -1,0 +1,40 @@
+"""``workbench qa`` on its own: check the chosen translations of a snapshot, write nothing
+else (``workbench export`` runs the same checks while exporting)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from workbench.config import Config
+from workbench.export.pairs import PairStats, iter_pairs
+from workbench.export.run import ExportSettings, _empty_translation_finding, load_glossary_view
+from workbench.qa.checks import PairChecker, load_rules
+from workbench.qa.report import QaReport
+from workbench.snapshot import read_snapshot, resolve_snapshot
+
+
+def run_qa(config: Config, spool: Path | None = None, **overrides: Any) -> QaReport:
+    """Check every pair the export would select from a snapshot; return the report.
+
+    ``overrides`` take ``snapshot``, ``selection`` and ``agreement_min``. Findings are kept
+    in memory unless ``spool`` names a JSON Lines file to stream them to.
+    """
+    settings = ExportSettings.from_config(config, **overrides)
+    snapshot_path = resolve_snapshot(config.work_dir, settings.snapshot)
+    glossary, _version = load_glossary_view(config)
+    section = config.section("export")
+    rules = load_rules(config.path("export", "qa_rules") if "qa_rules" in section else None)
+    checker = PairChecker(glossary, rules)
+    report = QaReport(spool)
+    stats = PairStats()
+    for pair in iter_pairs(
+        read_snapshot(snapshot_path),
+        settings.selection,
+        stats,
+        settings.agreement_min,
+        on_left_out=lambda task, sel: report.add(_empty_translation_finding(task, sel)),
+    ):
+        report.add_pair(checker.check(pair))
+    report.close()
+    return report
