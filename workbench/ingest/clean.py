@@ -22,6 +22,7 @@ from workbench.ingest.metadata import (
     parse_dateline,
     parse_metadata_line,
 )
+from workbench.ingest.normalize import Normalized, normalize
 
 ZONES = ("any", "header", "footer")
 _SENTENCE_END = tuple("。！？!?；;：:，,")
@@ -57,6 +58,7 @@ class Line:
     end: int
     text: str
     title: bool = False
+    normalized: Normalized | None = None  # of ``text``, when cleaning already made it
 
 
 @dataclass
@@ -125,12 +127,19 @@ def _removal(line: Line, rule: str, start: int | None = None, end: int | None = 
     return {"start": start, "end": end, "text": text, "rule": rule}
 
 
-def clean_text(text: str, rules: CleaningRules) -> Cleaned:
-    """Split ``text`` into lines, drop boilerplate and metadata lines, find the title."""
+def clean_text(text: str, rules: CleaningRules, opencc_config: str = "t2s") -> Cleaned:
+    """Split ``text`` into lines, drop boilerplate and metadata lines, find the title.
+
+    Rules match the normalised line (Simplified, ：；（） full-width), so one rule covers
+    當前位置: and 当前位置：alike; offsets and removed text are those of the original.
+    """
     lines = split_lines(text)
     count = len(lines)
     result = Cleaned(lines=[])
-    for number, line in enumerate(lines):
+    for number, raw_line in enumerate(lines):
+        view = normalize(raw_line.text, opencc_config)
+        line = Line(raw_line.start, raw_line.end, raw_line.text, normalized=view)
+        seen = view.text
         zones = {"any"}
         if number < rules.header_lines:
             zones.add("header")
@@ -141,7 +150,7 @@ def clean_text(text: str, rules: CleaningRules) -> Cleaned:
             (
                 r
                 for r in rules.rules
-                if r.zone in zones and len(line.text) <= r.max_chars and r.pattern.search(line.text)
+                if r.zone in zones and len(seen) <= r.max_chars and r.pattern.search(seen)
             ),
             None,
         )
@@ -150,21 +159,22 @@ def clean_text(text: str, rules: CleaningRules) -> Cleaned:
             continue
 
         if zones & set(rules.metadata.zones):
-            meta = parse_metadata_line(line.text, rules.metadata)
+            meta = parse_metadata_line(seen, rules.metadata)
             if meta is not None and (meta.fields or meta.body_field):
                 for name, value in meta.fields.items():
                     result.fields.setdefault(name, value)
                 if meta.body_field:
                     # "• 简介: prose": the label goes, the prose stays as a paragraph.
-                    cut = line.start + meta.body_start
+                    at = meta.body_start
+                    cut = line.start + (view.offsets[at] if at < len(seen) else len(line.text))
                     result.removed.append(_removal(line, "metadata-label", end=cut))
                     if cut < line.end:
-                        result.lines.append(Line(cut, line.end, line.text[meta.body_start :]))
+                        result.lines.append(Line(cut, line.end, text[cut : line.end]))
                 else:
                     result.removed.append(_removal(line, "metadata"))
                 continue
             if "header" in zones:
-                date = parse_dateline(line.text, rules.metadata)
+                date = parse_dateline(seen, rules.metadata)
                 if date:
                     result.fields.setdefault("published", date)
                     result.removed.append(_removal(line, "dateline"))
@@ -174,12 +184,12 @@ def clean_text(text: str, rules: CleaningRules) -> Cleaned:
             result.title is None
             and not result.lines
             and "header" in zones
-            and len(line.text) <= rules.title_max_chars
-            and not line.text.endswith(_SENTENCE_END)
+            and len(seen) <= rules.title_max_chars
+            and not seen.endswith(_SENTENCE_END)
         )
         if is_title:
-            result.title = line.text
-            line = Line(line.start, line.end, line.text, title=True)
+            result.title = seen
+            line = Line(line.start, line.end, line.text, title=True, normalized=view)
         result.lines.append(line)
 
     if "published" in result.fields:

@@ -30,7 +30,7 @@ def _overrides(work_dir: Path | None, opencc: str | None, semicolon: bool | None
 def _summary(result: FileResult) -> str:
     """One line per file: encoding, counts, what cleaning removed, metadata found."""
     if not result.ok:
-        return f"FAILED {result.path}: {result.error}"
+        return f"FAILED {result.error}"
     removed = ", ".join(f"{rule} {n}" for rule, n in sorted(result.removed.items())) or "none"
     found = ", ".join(sorted(result.metadata)) or "none"
     line = (

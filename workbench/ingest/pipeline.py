@@ -138,7 +138,7 @@ class Ingester:
             encoding=encoding,
             original=text,
         )
-        cleaned = clean_text(text, self.cleaning)
+        cleaned = clean_text(text, self.cleaning, self.opencc_config)
         document.removed = list(cleaned.removed)
         fields = dict(cleaned.fields)
         if cleaned.title and "title" not in fields:
@@ -163,7 +163,10 @@ class Ingester:
         character of every line belongs to some sentence.
         """
         original = document.original
-        normalized = [normalize(original[ln.start : ln.end], self.opencc_config) for ln in lines]
+        normalized = [
+            ln.normalized or normalize(original[ln.start : ln.end], self.opencc_config)
+            for ln in lines
+        ]
         labels = [
             None if ln.title or not structure else find_label(n.text, self.structure)
             for ln, n in zip(lines, normalized, strict=True)
