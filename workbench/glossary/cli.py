@@ -121,6 +121,44 @@ def tag_command() -> None:
     )
 
 
+@glossary.command("mine")
+@click.argument("sources", nargs=-1)
+@click.option("--top", default=100, show_default=True, help="How many candidates to keep.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Review queue to write (default: <work_dir>/glossary/mined.tsv; .jsonl for JSON).",
+)
+def mine_command(sources: tuple[str, ...], top: int, output: Path | None) -> None:
+    """Propose terms the glossary lacks from SOURCES (text files, folders of *.txt, or
+    'corpus' for the segmented corpus; default: corpus), ranked, as proposed rows."""
+    from workbench.fileio import atomic_write, write_jsonl
+    from workbench.glossary.mine import mine_terms, sentences_from_corpus, sentences_from_files
+    from workbench.glossary.termbase import render_tsv
+
+    config = load_config()
+    sources = sources or ("corpus",)
+    sentences: list[str] = []
+    for source in sources:
+        if source == "corpus":
+            sentences.extend(sentences_from_corpus(config))
+        elif Path(source).exists():
+            sentences.extend(sentences_from_files([Path(source)]))
+        else:
+            raise GlossaryError(f"{source} does not exist; give text files, folders or 'corpus'")
+    candidates = mine_terms(sentences, load_glossary(config=config), top=top)
+    output = output or config.work_dir / "glossary" / "mined.tsv"
+    with atomic_write(output, "w") as handle:
+        if output.suffix == ".jsonl":
+            write_jsonl(handle, (c.to_dict() for c in candidates))
+        else:
+            handle.write(render_tsv(c.to_entry() for c in candidates))
+    for rank, candidate in enumerate(candidates, start=1):
+        click.echo(f"{rank:>4}  {candidate.frequency:>5}  {candidate.kind:<18}{candidate.zh}")
+    click.echo(f"wrote {len(candidates)} proposed rows to {output}", err=True)
+
+
 @glossary.command("export")
 @click.option(
     "--format", "fmt", type=click.Choice(["tbx", "csv"]), default="tbx", show_default=True
