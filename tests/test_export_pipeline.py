@@ -106,19 +106,28 @@ def write_corpus_for(config: Config, tasks: list[dict[str, Any]]) -> None:
 
 # Sentences with their correct translations, several documents.
 SENTENCES = [
-    ("全省农村贫困人口减少16.3万人，贫困发生率下降到3.34%。",
-     "The province's rural poor population fell by 163,000, and the poverty headcount ratio "
-     "dropped to 3.34 percent."),
-    ("全年投入财政专项扶贫资金40.77亿元。",
-     "Special fiscal funds for poverty alleviation reached 4.077 billion yuan for the year."),
-    ("坚持精准扶贫、精准脱贫基本方略。",
-     "We will adhere to the basic strategy of targeted poverty alleviation and elimination."),
-    ("2018年要完成两个县的脱贫摘帽任务。",
-     "In 2018 we must lift two counties out of poverty."),
-    ("建档立卡贫困户全部纳入医疗保障范围。",
-     "All registered poor households are covered by medical insurance."),
-    ("选派第一书记驻村开展帮扶工作。",
-     "First secretaries are sent to stay in villages and provide assistance."),
+    (
+        "全省农村贫困人口减少16.3万人，贫困发生率下降到3.34%。",
+        "The province's rural poor population fell by 163,000, and the poverty headcount ratio "
+        "dropped to 3.34 percent.",
+    ),
+    (
+        "全年投入财政专项扶贫资金40.77亿元。",
+        "Special fiscal funds for poverty alleviation reached 4.077 billion yuan for the year.",
+    ),
+    (
+        "坚持精准扶贫、精准脱贫基本方略。",
+        "We will adhere to the basic strategy of targeted poverty alleviation and elimination.",
+    ),
+    ("2018年要完成两个县的脱贫摘帽任务。", "In 2018 we must lift two counties out of poverty."),
+    (
+        "建档立卡贫困户全部纳入医疗保障范围。",
+        "All registered poor households are covered by medical insurance.",
+    ),
+    (
+        "选派第一书记驻村开展帮扶工作。",
+        "First secretaries are sent to stay in villages and provide assistance.",
+    ),
 ]
 
 
