@@ -10,6 +10,7 @@ import pytest
 
 from workbench.config import Config, load_config
 from workbench.corpus import corpus_dir, write_corpus
+from workbench.errors import ConfigError, ExportError, InputError
 from workbench.export.formats import FORMATS
 from workbench.export.run import export_dataset
 from workbench.models import Document, Sentence
@@ -31,7 +32,7 @@ GLOSSARY_ROWS = [
 def make_config(tmp_path: Path, project_root: Path, **export: Any) -> Config:
     """A config whose work, export and glossary folders live under ``tmp_path``."""
     glossary = tmp_path / "glossary"
-    glossary.mkdir(exist_ok=True)
+    glossary.mkdir(parents=True, exist_ok=True)
     (glossary / "terms.tsv").write_text(GLOSSARY_HEADER + "".join(GLOSSARY_ROWS), "utf-8")
     return load_config(
         root=project_root,
@@ -178,3 +179,172 @@ def test_export_writes_every_format_and_manifest(config: Config) -> None:
     assert isinstance(json.loads((folder / "qa.json").read_text("utf-8")), list)
     assert result.manifest == manifest
     assert not [p for p in folder.iterdir() if p.name.startswith(".")]
+
+
+def export_with(config: Config, tasks: list[dict[str, Any]], **overrides: Any):
+    write_corpus_for(config, tasks)
+    write_snapshot(config.work_dir, tasks, {"project_id": 1})
+    return export_dataset(config, **overrides)
+
+
+def read_qa(config: Config, name: str = "latest") -> list[dict[str, Any]]:
+    return json.loads((export_folder(config, name) / "qa.json").read_text("utf-8"))
+
+
+def test_left_out_tasks_are_counted_by_reason_and_empty_translations_flagged(
+    config: Config,
+) -> None:
+    tasks = standard_tasks()
+    tasks[0]["annotations"] = [annotation("skipped", cancelled=True)]
+    tasks[1]["annotations"] = [annotation("Draft that needs a look.", status="needs_review")]
+    tasks[2]["annotations"] = []
+    tasks[3]["annotations"] = [annotation(None, status="draft")]
+    result = export_with(config, tasks)
+    counts = result.manifest["counts"]
+    assert counts["left_out"] == {
+        "needs_review": 1,
+        "no_annotation": 1,
+        "skipped": 1,
+        "untranslated": 1,
+    }
+    assert counts["pairs"] == len(tasks) - 4
+    empty = [f for f in read_qa(config) if f["check"] == "empty"]
+    assert [f["sentence_id"] for f in empty] == [tasks[3]["sentence_id"]]
+    card = (result.path / "README.md").read_text("utf-8")
+    assert "| marked needs review | 1 |" in card
+
+
+def test_final_selection_keeps_only_final_annotations(config: Config) -> None:
+    tasks = standard_tasks()
+    tasks[0]["annotations"] = [annotation("A draft.", status="draft")]
+    tasks[1]["annotations"] = [
+        annotation("The final one.", status="final", updated="2026-01-01T00:00:00Z", id=1),
+        annotation("A later draft.", status="draft", updated="2026-02-01T00:00:00Z", id=2),
+    ]
+    result = export_with(config, tasks, selection="final")
+    assert result.manifest["counts"]["left_out"] == {"not_final": 1}
+    rows = {}
+    for path in (result.path / "parallel").glob("*.jsonl"):
+        for line in path.read_text("utf-8").splitlines():
+            record = json.loads(line)
+            rows[record["id"]] = record["translation"]["en"]
+    assert rows[tasks[1]["sentence_id"]] == "The final one."
+    assert tasks[0]["sentence_id"] not in rows
+
+
+def test_exact_and_near_duplicates_are_removed_and_counted(config: Config) -> None:
+    tasks = standard_tasks()
+    zh, en = tasks[0]["text"], tasks[0]["annotations"][0]["translation"]
+    tasks.append(task("dup-exact", "doc1", zh, [annotation(en, id=500)], 500))
+    tasks.append(
+        task(
+            "dup-near",
+            "doc2",
+            zh.replace("，", "、"),
+            [annotation(en.replace("and", "and,"), id=501)],
+            501,
+        )
+    )
+    tasks.append(
+        task("dup-near2", "doc3", zh.replace("全省", "全市"), [annotation(en, id=502)], 502)
+    )
+    result = export_with(config, tasks)
+    duplicates = result.manifest["counts"]["duplicates"]
+    assert duplicates["exact"] + duplicates["near"] == 3
+    assert duplicates["exact"] >= 2  # punctuation-only changes normalise to the same pair
+    assert result.manifest["counts"]["pairs"] == len(tasks) - 3
+
+
+def test_splits_are_deterministic_for_a_seed_and_change_with_it(
+    tmp_path: Path, project_root: Path
+) -> None:
+    tasks = []
+    n = 0
+    for d in range(30):
+        for i, (zh, en) in enumerate(SENTENCES[:2]):
+            n += 1
+            tasks.append(
+                task(
+                    f"x{d}-{i}",
+                    f"doc{d:02d}",
+                    f"第{d}号文件：{zh}{d * 7919}",
+                    [annotation(f"Document {d}: {en} {d * 7919}", id=n)],
+                    n,
+                )
+            )
+
+    def assignment(name: str, seed: int) -> dict[str, str]:
+        config = make_config(tmp_path / name, project_root, near_duplicate_bits=-1)
+        result = export_with(config, tasks, seed=seed)
+        found = {}
+        for path in (result.path / "parallel").glob("*.jsonl"):
+            for line in path.read_text("utf-8").splitlines():
+                record = json.loads(line)
+                found[record["doc_id"]] = record["split"]
+        return found
+
+    first, again, other = assignment("a", 13), assignment("b", 13), assignment("c", 14)
+    assert first == again
+    assert first != other
+    counts = {s: list(first.values()).count(s) for s in ("train", "dev", "test")}
+    assert counts == {"train": 24, "dev": 3, "test": 3}
+
+
+def test_qa_flags_a_wrong_number_and_a_forbidden_rendering(config: Config) -> None:
+    tasks = standard_tasks()
+    tasks[0]["annotations"][0]["translation"] = (
+        "In Jilin, the rural poor population fell by 136,000, and the poverty headcount ratio "
+        "dropped to 3.34 percent."
+    )
+    tasks[2]["annotations"][0]["translation"] = (
+        "In Jilin, we will adhere to the basic strategy of precise poverty alleviation."
+    )
+    export_with(config, tasks)
+    findings = {(f["sentence_id"], f["check"], f["severity"]) for f in read_qa(config)}
+    assert (tasks[0]["sentence_id"], "numbers", "error") in findings
+    assert (tasks[2]["sentence_id"], "terminology.forbidden", "error") in findings
+    assert len({f[0] for f in findings}) == 2  # nothing else in the clean pairs
+
+
+def test_a_failing_format_leaves_the_previous_export_intact(
+    config: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workbench.export import formats
+    from workbench.export.formats.jsonl import JsonlWriter
+
+    tasks = standard_tasks()
+    export_with(config, tasks)
+    folder = export_folder(config)
+    before = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+    class FailingWriter(JsonlWriter):
+        def write(self, pair):
+            if self.records == 3:
+                raise OSError("disk full (injected)")
+            super().write(pair)
+
+    monkeypatch.setitem(formats.FORMATS, "jsonl", FailingWriter)
+    tasks[0]["annotations"][0]["translation"] = "A new translation."
+    with pytest.raises(ExportError, match="previous export is unchanged"):
+        export_with(config, tasks)
+    after = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    assert after == before
+    assert [p.name for p in folder.parent.iterdir()] == ["latest"]
+
+
+def test_rerunning_an_export_gives_the_same_data(config: Config) -> None:
+    tasks = standard_tasks()
+    first = export_with(config, tasks)
+    data = {p.name: p.read_bytes() for p in (first.path / "parallel").glob("*.jsonl")}
+    second = export_dataset(config)
+    assert {p.name: p.read_bytes() for p in (second.path / "parallel").glob("*.jsonl")} == data
+
+
+def test_unknown_selection_and_missing_snapshot_are_clear_errors(config: Config) -> None:
+    with pytest.raises(InputError, match="workbench pull"):
+        export_dataset(config)
+    write_snapshot(config.work_dir, standard_tasks(), {"project_id": 1})
+    with pytest.raises(ConfigError, match="latest, final, agreement"):
+        export_dataset(config, selection="newest")
+    with pytest.raises(ConfigError, match="unknown"):
+        export_dataset(config, formats=["docx"])
