@@ -24,7 +24,6 @@ Steps, in order:
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 from dataclasses import dataclass
@@ -99,30 +98,63 @@ def convert_script(text: str, opencc_config: str = "t2s") -> tuple[str, list[int
     converted = converter.convert(text)
     if len(converted) == len(text):
         return converted, None
-    # A phrase conversion changed the length somewhere: align line by line.
-    out_lines: list[str] = []
+    # A phrase conversion changed the length somewhere (記憶體 → 内存). Phrases never span
+    # non-Han characters, so convert run by run and align only the runs that changed.
+    pieces: list[str] = []
     offsets: list[int] = []
-    base = 0
-    for line in text.splitlines(keepends=True):
-        new = converter.convert(line)
-        out_lines.append(new)
-        if len(new) == len(line):
-            offsets.extend(range(base, base + len(line)))
+    for m in _RUNS.finditer(text):
+        run = m.group()
+        new = converter.convert(run)
+        pieces.append(new)
+        if len(new) == len(run):
+            offsets.extend(range(m.start(), m.end()))
         else:
-            offsets.extend(base + i for i in _align(line, new))
-        base += len(line)
-    return "".join(out_lines), offsets
+            offsets.extend(m.start() + i for i in _align_run(run, new, converter.convert))
+    return "".join(pieces), offsets
 
 
-def _align(source: str, target: str) -> list[int]:
-    """For each code point of ``target``, the offset in ``source`` it corresponds to."""
+_RUNS = re.compile(f"[{HAN}]+|[^{HAN}]+")
+_ALIGN_LIMIT = 64  # longer changed runs are mapped proportionally (never seen in practice)
+
+
+def _align_run(source: str, target: str, convert) -> list[int]:
+    """For each code point of ``target`` (the conversion of ``source``), its source offset.
+
+    Cut the run where converting the two halves separately gives the same result as
+    converting it whole; between cuts, a piece of equal length maps 1:1 and a piece whose
+    length changed maps proportionally (記憶體 → 内存: 内→記, 存→憶).
+    """
+    if len(source) > _ALIGN_LIMIT:
+        return _proportional(0, len(source), len(target))
     mapping: list[int] = []
-    matcher = difflib.SequenceMatcher(None, source, target, autojunk=False)
-    for _tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        src_len, tgt_len = i2 - i1, j2 - j1
-        for j in range(tgt_len):
-            mapping.append(min(i1 + (j * src_len) // tgt_len, max(i1, i2 - 1)))
+    s_at = t_at = 0
+    while s_at < len(source):
+        for k in range(s_at + 1, len(source) + 1):
+            head = convert(source[s_at:k])
+            if target.startswith(head, t_at) and (
+                convert(source[k:]) == target[t_at + len(head) :]
+            ):
+                break
+        else:  # no clean cut: the rest is one piece
+            k, head = len(source), target[t_at:]
+        if len(head) == k - s_at:
+            mapping.extend(range(s_at, k))
+        else:
+            mapping.extend(_proportional(s_at, k, len(head)))
+        s_at, t_at = k, t_at + len(head)
     return mapping
+
+
+def _proportional(start: int, end: int, count: int) -> list[int]:
+    """Spread ``count`` target code points over source offsets ``[start, end)``.
+
+    The first maps to ``start`` and the last to ``end - 1``, so a span over the whole
+    piece maps back to the whole source piece.
+    """
+    if count <= 1:
+        return [start] * count
+    last = end - 1 - start
+    return [start + (j * last + (count - 1) // 2) // (count - 1) for j in range(count)]
 
 
 def _is_digit(ch: str) -> bool:

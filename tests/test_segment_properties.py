@@ -1,0 +1,84 @@
+"""Invariants of the segmenter and the normaliser on arbitrary text (hypothesis).
+
+Sentences cover each paragraph exactly (only whitespace between and around them), every
+offset slices the input, and no sentence is empty — whatever the text.
+"""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from workbench.config import load_config
+from workbench.ingest.normalize import normalize
+from workbench.segment import Segmenter, load_rules, segment_source
+
+RULES = load_rules(load_config())
+SEGMENTER = Segmenter(RULES)
+SEMICOLON_SEGMENTER = Segmenter(RULES.with_semicolon_split(True))
+
+# Text made of the characters that matter to the rules, plus ordinary Han and Latin.
+POLICY_ALPHABET = st.sampled_from(
+    list("脱贫攻坚战精准扶贫两不愁三保障一是二")
+    + list("。！？!?…；;，,、：:.%")
+    + list("“”‘’「」『』《》（）()")
+    + list("0123456789abcXY")
+    + [" ", "\u3000", "\xa0", "\n", "\t", "\r\n", "@", "://", "www.", "http://a.cn/?x=1"]
+)
+policy_text = st.lists(POLICY_ALPHABET, max_size=80).map("".join)
+any_text = st.text(max_size=200)
+
+
+def assert_covers_exactly(text, segments):
+    """Sentences are non-empty, stripped, ordered, and only whitespace lies outside them."""
+    covered = [False] * len(text)
+    previous_end = 0
+    for s in segments:
+        assert s.text, "empty sentence"
+        assert text[s.start : s.end] == s.text
+        assert s.text == s.text.strip()
+        assert s.start >= previous_end
+        previous_end = s.end
+        for i in range(s.start, s.end):
+            covered[i] = True
+    outside = "".join(ch for ch, inside in zip(text, covered, strict=True) if not inside)
+    assert outside.strip() == "", f"text outside every sentence: {outside!r}"
+
+
+@settings(max_examples=300, deadline=None)
+@given(policy_text)
+def test_sentences_cover_policy_like_text_exactly(text):
+    assert_covers_exactly(text, SEGMENTER.segment(text))
+    assert_covers_exactly(text, SEMICOLON_SEGMENTER.segment(text))
+
+
+@settings(max_examples=200, deadline=None)
+@given(any_text)
+def test_sentences_cover_arbitrary_unicode_exactly(text):
+    assert_covers_exactly(text, SEGMENTER.segment(text))
+
+
+@settings(max_examples=200, deadline=None)
+@given(policy_text)
+def test_paragraph_numbers_follow_non_blank_lines(text):
+    segments = SEGMENTER.segment(text)
+    non_blank = [line for line in text.splitlines() if line.strip()]
+    assert {s.paragraph for s in segments} == set(range(len(non_blank)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(policy_text, any_text))
+def test_normalized_offsets_point_into_the_input_in_order(text):
+    result = normalize(text)
+    assert len(result.offsets) == len(result.text)
+    assert all(0 <= o < len(text) for o in result.offsets)
+    assert result.offsets == sorted(result.offsets)
+
+
+@settings(max_examples=200, deadline=None)
+@given(policy_text)
+def test_segment_source_slices_the_raw_input(text):
+    for s in segment_source(text, SEGMENTER):
+        assert s.text and s.normalized
+        assert text[s.start : s.end] == s.text
+        assert s.text == s.text.strip()
