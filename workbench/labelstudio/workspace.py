@@ -124,18 +124,14 @@ def stop_labelstudio_process(work_dir: Path, process: subprocess.Popen) -> None:
 
 def prepare_corpus(config: Config, paths: list[Path], echo: Echo = print) -> None:
     """Ingest, segment and glossary-tag ``paths`` into the work folder's corpus."""
-    try:
-        from workbench.ingest import ingest_paths
-    except ImportError as exc:
-        raise WorkbenchError(
-            "the ingest stage (workbench.ingest.ingest_paths) is not available in this "
-            "checkout yet; cannot build the corpus"
-        ) from exc
-    echo(f"Ingesting {', '.join(str(p) for p in paths)} ...")
+    ingest_paths = _ingest_function()
+    echo(f"Ingesting and segmenting {', '.join(str(p) for p in paths)} ...")
     report = ingest_paths(paths, config)
-    failed = list(getattr(report, "failed", []) or [])
-    if failed:
-        echo(f"  {len(failed)} file(s) could not be ingested (see messages above): kept going")
+    manifest = getattr(report, "manifest", None) or {}
+    if manifest:
+        echo(f"  {manifest.get('documents')} documents, {manifest.get('sentences')} sentences")
+    for failure in list(getattr(report, "failed", []) or []):
+        echo(f"  skipped {failure.path}: {failure.error}")
     try:
         from workbench.glossary import tag_corpus
     except ImportError:
@@ -143,6 +139,21 @@ def prepare_corpus(config: Config, paths: list[Path], echo: Echo = print) -> Non
         return
     echo("Tagging glossary terms ...")
     tag_corpus(config)
+
+
+def _ingest_function() -> Callable:
+    """Return ``ingest_paths`` from the ingest stage (public name first)."""
+    try:
+        from workbench.ingest import ingest_paths
+    except ImportError:
+        try:
+            from workbench.ingest.pipeline import ingest_paths
+        except ImportError as exc:
+            raise WorkbenchError(
+                "the ingest stage (workbench.ingest.ingest_paths) is not available in this "
+                "checkout; cannot build the corpus"
+            ) from exc
+    return ingest_paths
 
 
 def serve_command_available() -> bool:
