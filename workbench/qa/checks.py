@@ -23,6 +23,7 @@ from workbench.qa.terminology import TermEntry, check_terms
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 _NOT_SPACE = re.compile(r"\S")
+_LATIN = re.compile(r"[A-Za-z0-9]")
 
 
 def load_rules(path: Path | None = None) -> dict[str, Any]:
@@ -78,7 +79,9 @@ class PairChecker:
         cjk = _CJK.findall(pair.en)
         if not cjk:
             return []
-        share = len(cjk) / max(1, len(pair.en.replace(" ", "")))
+        # One Chinese character carries about as much as three English letters.
+        weight = 3 * len(cjk)
+        share = weight / (weight + len(_LATIN.findall(pair.en)))
         if share > self.rules["untranslated"]["max_cjk_share"] or pair.en == pair.zh:
             return [self._finding(pair, "untranslated", "the translation is still Chinese")]
         return [

@@ -87,13 +87,16 @@ def check_terms(
                 present = True
                 # Blank the acceptable rendering so a forbidden phrase inside it is not hit.
                 masked = pattern.sub(lambda m: " " * len(m.group(0)), masked)
-        for forbidden in entry.en_forbidden:
+        # Longest first, and blank each hit, so "poverty alleviation" inside an already
+        # reported "precise poverty alleviation" is not reported twice.
+        for forbidden in sorted(entry.en_forbidden, key=len, reverse=True):
             pattern = rendering_pattern(forbidden)
             match = pattern.search(masked) if pattern is not None else None
             if match:
                 problems.append(
                     TermProblem("forbidden", entry.id, zh_text, entry.en, match.group(0))
                 )
+                masked = pattern.sub(lambda m: " " * len(m.group(0)), masked)
         if not present and entry.status == approved:
             problems.append(TermProblem("missing", entry.id, zh_text, entry.en))
     return problems
