@@ -8,6 +8,7 @@ error shape of ``errors.py``.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +49,7 @@ def entry_json(entry: Entry) -> dict[str, Any]:
 def int_arg(name: str, default: int, low: int, high: int) -> int:
     """Return an integer query parameter, or a 400 naming the allowed range."""
     raw = request.args.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return default
     try:
         value = int(raw.strip())
@@ -64,7 +65,7 @@ def int_arg(name: str, default: int, low: int, high: int) -> int:
 def choice_arg(name: str, choices: tuple[str, ...]) -> str | None:
     """Return an enumerated query parameter, or a 400 listing the allowed values."""
     raw = request.args.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return None
     if raw not in choices:
         raise ApiError(
@@ -91,8 +92,29 @@ def _check_text(value: Any, where: str = "body") -> None:
             _check_text(item, f"{where}/{number}")
 
 
-def json_body(schema: str, required: bool = True) -> dict[str, Any]:
-    """Parse the request body as a JSON object valid against ``schema``; 4xx otherwise."""
+def proposal_schema(body: dict[str, Any]) -> str:
+    """Name the schema a proposal is checked against, from its ``kind``."""
+    kind = body.get("kind")
+    if kind == "term":
+        return "TermProposal"
+    if kind == "rendering":
+        return "RenderingProposal"
+    raise ApiError(
+        422,
+        "invalid_body",
+        f"kind: {kind!r} is not a kind of proposal; use 'term' (a new term) or 'rendering' "
+        "(a new English rendering of an existing entry)",
+        details=[f"kind: {kind!r} is not one of ['term', 'rendering']"],
+    )
+
+
+def json_body(
+    schema: str | Callable[[dict[str, Any]], str], required: bool = True
+) -> dict[str, Any]:
+    """Parse the request body as a JSON object valid against ``schema``; 4xx otherwise.
+
+    ``schema`` names a schema of the OpenAPI document, or picks one from the parsed body.
+    """
     raw = request.get_data(cache=False)  # raises 413 beyond MAX_CONTENT_LENGTH
     if not raw.strip():
         if not required:
@@ -125,6 +147,8 @@ def json_body(schema: str, required: bool = True) -> dict[str, Any]:
             400, "bad_json", f"the request body must be a JSON object, not {type(body).__name__}"
         )
     _check_text(body)
+    if callable(schema):
+        schema = schema(body)
     problems = describe_errors(schema, body)
     if problems:
         raise ApiError(
@@ -272,7 +296,7 @@ def create_suggestion_from(body: dict[str, Any]) -> Suggestion:
 @api.post("/api/suggestions")
 def create_suggestion():
     """Store a proposed term or rendering as pending."""
-    body = json_body("Proposal")
+    body = json_body(proposal_schema)
     return created(create_suggestion_from(body))
 
 

@@ -9,11 +9,12 @@ the document and the behaviour cannot drift apart.
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, ValidationError, validators
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
@@ -34,12 +35,29 @@ def _registry() -> Registry:
 
 
 @cache
+def _ecma_pattern(pattern: str) -> re.Pattern[str]:
+    # JSON Schema patterns are ECMA-262, where a final ``$`` matches only at the very end;
+    # Python's ``$`` also matches before a trailing newline ("x\n" would pass ``^x$``).
+    if pattern.endswith("$") and not pattern.endswith("\\$"):
+        pattern = pattern[:-1] + r"\Z"
+    return re.compile(pattern)
+
+
+def _pattern(validator, pattern, instance, schema):
+    if validator.is_type(instance, "string") and not _ecma_pattern(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_Validator = validators.extend(Draft202012Validator, {"pattern": _pattern})
+
+
+@cache
 def schema_validator(name: str) -> Draft202012Validator:
     """Return a validator for ``#/components/schemas/<name>`` of the document."""
     if name not in openapi_document()["components"]["schemas"]:
         raise KeyError(f"no schema {name!r} in {SPEC_FILE.name}")
     schema = {"$ref": f"{_SPEC_URI}#/components/schemas/{name}"}
-    return Draft202012Validator(schema, registry=_registry())
+    return _Validator(schema, registry=_registry())
 
 
 def describe_errors(name: str, instance: Any) -> list[str]:
@@ -48,12 +66,11 @@ def describe_errors(name: str, instance: Any) -> list[str]:
     lines = []
     for error in sorted(validator.iter_errors(instance), key=lambda e: list(e.absolute_path)):
         where = "/".join(str(part) for part in error.absolute_path) or "body"
-        if error.context:  # oneOf: report the branch that came closest
-            best = min(error.context, key=lambda e: len(list(e.absolute_path)) * -1)
-            inner = "/".join(str(part) for part in best.absolute_path) or "body"
-            lines.append(f"{inner}: {_shorten(best.message)}")
-        else:
-            lines.append(f"{where}: {_shorten(error.message)}")
+        message = error.message
+        if error.validator == "pattern" and isinstance(error.schema, dict):
+            hint = error.schema.get("description")
+            message = f"{error.instance!r} is not allowed" + (f" ({hint})" if hint else "")
+        lines.append(f"{where}: {_shorten(message)}")
     return lines
 
 
