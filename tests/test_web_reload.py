@@ -1,0 +1,146 @@
+"""Glossary hot reload: edits are served without a restart, broken edits are not applied,
+and readers never see a half-loaded glossary while files change under them."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+from test_web_helpers import make_config
+
+from workbench.web.app import create_app
+from workbench.web.reload import GlossaryReloader
+
+pytest_plugins = ["test_web_helpers"]
+
+NEW_ROW = (
+    "pov-020\t扶贫车间\t\tpoverty alleviation workshop\t\t\tinstitution\t"
+    "Factories set up in villages.\tXinhua, 2019\t\tapproved\n"
+)
+BROKEN_ROW = "pov-021\t扶贫小额信贷\t\tmicrocredit\t\t\tnot-a-category\t\t\t\tapproved\n"
+
+
+def glossary_file(config):
+    return config.path("paths", "glossary_dir") / "terms.tsv"
+
+
+def append(path, row: str) -> None:
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(row)
+
+
+def test_an_edited_glossary_file_is_served_without_a_restart(web_config, client):
+    before = client.get("/api/health").get_json()["glossary"]
+    assert client.get("/api/terms", query_string={"q": "扶贫车间"}).get_json()["total"] == 0
+    append(glossary_file(web_config), NEW_ROW)
+    found = client.get("/api/terms", query_string={"q": "扶貧車間"}).get_json()
+    assert [e["id"] for e in found["items"]] == ["pov-020"]
+    assert found["glossary_version"] != before["version"]
+    matches = client.post("/api/annotate", json={"text": "建设扶贫车间。"}).get_json()["matches"]
+    assert [m["entry_id"] for m in matches] == ["pov-020"]
+    after = client.get("/api/health").get_json()["glossary"]
+    assert after["reloads"] == 1 and after["entries"] == before["entries"] + 1
+
+
+def test_a_broken_edit_keeps_the_last_good_glossary_and_reports_the_problem(web_config, client):
+    version = client.get("/api/health").get_json()["glossary"]["version"]
+    path = glossary_file(web_config)
+    good = path.read_text(encoding="utf-8")
+    append(path, BROKEN_ROW)
+    health = client.get("/api/health").get_json()
+    assert health["status"] == "degraded"
+    assert health["glossary"]["version"] == version
+    problems = health["glossary"]["error"]["problems"]
+    assert any("terms.tsv:11" in p and "category" in p for p in problems), problems
+    assert client.get("/api/terms/pov-003").status_code == 200
+    page = client.get("/").get_data(as_text=True)
+    assert "could not be loaded" in page and "not-a-category" in page
+    path.write_text(good + NEW_ROW, encoding="utf-8")
+    health = client.get("/api/health").get_json()
+    assert health["status"] == "ok" and health["glossary"]["error"] is None
+    assert client.get("/api/terms/pov-020").status_code == 200
+
+
+def test_a_removed_file_is_noticed(web_config, client):
+    config_dir = web_config.path("paths", "glossary_dir")
+    extra = config_dir / "extra.tsv"
+    header = glossary_file(web_config).read_text(encoding="utf-8").splitlines()[0]
+    extra.write_text(header + "\n" + NEW_ROW, encoding="utf-8")
+    assert client.get("/api/terms/pov-020").status_code == 200
+    extra.unlink()
+    assert client.get("/api/terms/pov-020").status_code == 404
+
+
+def test_unchanged_files_are_not_reloaded(web_config):
+    app = create_app(web_config)
+    local = app.test_client()
+    for _ in range(20):
+        local.get("/api/terms", query_string={"q": "扶贫"})
+    assert local.get("/api/health").get_json()["glossary"]["reloads"] == 0
+
+
+def test_files_are_checked_at_most_once_per_interval(web_config):
+    now = [0.0]
+    reloader = GlossaryReloader(
+        web_config.path("paths", "glossary_dir"), interval=5.0, clock=lambda: now[0]
+    )
+    first = reloader.current()
+    append(glossary_file(web_config), NEW_ROW)
+    now[0] = 4.9
+    assert reloader.current() is first
+    now[0] = 5.0
+    assert reloader.current() is not first
+    assert reloader.current().glossary.get("pov-020") is not None
+
+
+def test_readers_always_see_one_whole_glossary_version_during_edits(tmp_path):
+    config = make_config(tmp_path)
+    app = create_app(config)
+    path = glossary_file(config)
+    without = path.read_text(encoding="utf-8")
+    versions: dict[str, bool] = {}  # glossary version -> has pov-020
+    for text, has_term in ((without + NEW_ROW, True), (without, False)):
+        path.write_text(text, encoding="utf-8")
+        health = app.test_client().get("/api/health").get_json()
+        versions[health["glossary"]["version"]] = has_term
+    stop = threading.Event()
+    failures: list[str] = []
+    seen: set[str] = set()
+
+    def read() -> None:
+        local = app.test_client()
+        while not stop.is_set():
+            response = local.post("/api/annotate", json={"text": "建设扶贫车间，坚持精准扶贫。"})
+            if response.status_code != 200:
+                failures.append(f"{response.status_code}: {response.get_data(as_text=True)}")
+                continue
+            body = response.get_json()
+            ids = [m["entry_id"] for m in body["matches"]]
+            version = body["glossary_version"]
+            seen.add(version)
+            if (
+                version not in versions
+                or ("pov-020" in ids) != versions[version]
+                or ("pov-001" not in ids)
+            ):
+                failures.append(f"version {version} answered {ids}")
+
+    readers = [threading.Thread(target=read) for _ in range(4)]
+    for reader in readers:
+        reader.start()
+    try:
+        for n in range(30):
+            # Replace the file whole (as editors and add_entry do) or break it for a moment.
+            text = (without + NEW_ROW) if n % 2 == 0 else without
+            if n % 5 == 4:
+                text = without + BROKEN_ROW
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, path)
+            app.extensions["workbench"].glossary.check_now()
+    finally:
+        stop.set()
+        for reader in readers:
+            reader.join()
+    assert failures == []
+    assert seen == set(versions)  # both versions were served while editing
