@@ -154,3 +154,56 @@ def test_fixture_terms_are_all_found_in_seeds_in_both_scripts(fixture_glossary):
 def test_real_glossary_terms_are_all_found_in_seeds_in_both_scripts():
     glossary = load_glossary(GLOSSARY_DIR)
     assert _check_seeds(glossary) > 100
+
+
+FOLD_ALPHABET = "精准扶贫兩不愁、，, “”「」 \u3000ＡBc甲"
+
+
+@settings(max_examples=100, deadline=None)
+@given(text=st.text(FOLD_ALPHABET, min_size=0, max_size=40), repeat=st.integers(60, 120))
+def test_long_text_folding_equals_short_text_folding(text, repeat):
+    """The NumPy path for long texts gives what str.translate gives for short ones."""
+    from workbench.glossary.fold import FoldedText, fold
+
+    long_text = text * repeat + "x" * 2048
+    folded = FoldedText.of(long_text)
+    assert folded.folded == fold(long_text)
+    short = FoldedText.of(text)
+    assert short.folded == fold(text)
+    # Every mapped span, vectorised or not, agrees with the one-at-a-time mapping.
+    n = len(folded.folded)
+    starts = list(range(0, max(n - 3, 0)))
+    ends = [s + 3 for s in starts]
+    assert folded.spans(starts, ends) == (
+        [folded.span(s, e)[0] for s, e in zip(starts, ends, strict=True)],
+        [folded.span(s, e)[1] for s, e in zip(starts, ends, strict=True)],
+    )
+
+
+def test_long_and_short_texts_give_the_same_matches(fixture_glossary):
+    matcher = fixture_glossary.matcher()
+    piece = "实现“两不愁，三保障”，推进“精准”扶贫和選派第一書記。"
+    long_text = piece * 200
+    found = matcher.find(long_text)
+    per_piece = matcher.find(piece)
+    assert len(found) == 200 * len(per_piece)
+    for i, match in enumerate(found):
+        base = per_piece[i % len(per_piece)]
+        offset = (i // len(per_piece)) * len(piece)
+        assert (match.start - offset, match.end - offset, match.text, match.entry_id) == (
+            base.start,
+            base.end,
+            base.text,
+            base.entry_id,
+        )
+
+
+def test_matches_are_plain_term_matches_equal_to_constructed_ones(fixture_glossary):
+    from workbench.models import TermMatch
+
+    text = "坚持精准扶贫，實現“兩不愁、三保障”。" * 150
+    for match in fixture_glossary.matcher().find(text):
+        assert type(match) is TermMatch
+        twin = TermMatch(match.start, match.end, match.text, match.entry_id, match.zh, match.en)
+        assert match == twin and hash(match) == hash(twin)
+        assert TermMatch.from_dict(match.to_dict()) == match

@@ -16,7 +16,10 @@ its overlapping ``iter`` costs a Python-level pass per hit.
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
+from collections import OrderedDict, deque
+from dataclasses import fields
+from itertools import repeat
+from operator import itemgetter
 
 import ahocorasick_rs
 
@@ -24,6 +27,31 @@ from workbench.glossary.fold import FoldedText, term_keys
 from workbench.glossary.model import Entry
 from workbench.glossary.termbase import Glossary
 from workbench.models import TermMatch
+
+_FIRST, _SECOND, _THIRD = itemgetter(0), itemgetter(1), itemgetter(2)
+_FIELDS = ("start", "end", "text", "entry_id", "zh", "en")
+# TermMatch is a frozen dataclass: its generated __init__ sets each field through
+# object.__setattr__, about 1.5 µs per match, which on a dense text costs more than the
+# automaton scan. Its slot descriptors set the same fields from C, column by column, and
+# still produce plain TermMatch instances (equal and hashing alike). Used only while the
+# dataclass has exactly these fields and no __post_init__; otherwise the constructor.
+_SETTERS = (
+    [TermMatch.__dict__[name].__set__ for name in _FIELDS]
+    if tuple(f.name for f in fields(TermMatch)) == _FIELDS
+    and not hasattr(TermMatch, "__post_init__")
+    else None
+)
+
+
+def make_term_matches(*columns: list) -> list[TermMatch]:
+    """Build TermMatch objects from equal-length columns (start, end, text, id, zh, en)."""
+    if _SETTERS is None:
+        return list(map(TermMatch, *columns))
+    matches = list(map(object.__new__, repeat(TermMatch, len(columns[0]))))
+    for setter, values in zip(_SETTERS, columns, strict=True):
+        deque(map(setter, matches, values), maxlen=0)
+    return matches
+
 
 _CACHE_SIZE = 4
 _cache: OrderedDict[str, Matcher] = OrderedDict()
@@ -41,8 +69,11 @@ class Matcher:
             for key in sorted(term_keys(entry.zh_forms)):
                 keys.setdefault(key, index)
         self.keys = list(keys)
-        # Pattern number -> entry, so a hit needs no dictionary lookup.
-        self.key_entries = [entries[i] for i in keys.values()]
+        # Pattern number -> entry fields, so hits turn into matches without lookups.
+        key_entries = [entries[i] for i in keys.values()]
+        self._ids = [e.id for e in key_entries]
+        self._zhs = [e.zh for e in key_entries]
+        self._ens = [e.en for e in key_entries]
         self.size = len(self.keys)
         self.automaton = ahocorasick_rs.AhoCorasick(
             self.keys or ["\0"], matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
@@ -54,15 +85,20 @@ class Matcher:
             return []
         folded = FoldedText.of(text)
         hits = self.automaton.find_matches_as_indexes(folded.folded)
-        key_entries = self.key_entries
-        if folded.drops:
-            span = folded.span
-            hits = [(key, *span(start, end)) for key, start, end in hits]
-        matches = []
-        for key, start, end in hits:
-            entry = key_entries[key]
-            matches.append(TermMatch(start, end, text[start:end], entry.id, entry.zh, entry.en))
-        return matches
+        if not hits:
+            return []
+        # Column-wise with map(): a dense text has a hit every few characters, and a
+        # Python-level loop per hit would cost more than the automaton scan.
+        keys = list(map(_FIRST, hits))
+        starts, ends = folded.spans(list(map(_SECOND, hits)), list(map(_THIRD, hits)))
+        return make_term_matches(
+            starts,
+            ends,
+            list(map(text.__getitem__, map(slice, starts, ends))),
+            list(map(self._ids.__getitem__, keys)),
+            list(map(self._zhs.__getitem__, keys)),
+            list(map(self._ens.__getitem__, keys)),
+        )
 
     def entry(self, match: TermMatch) -> Entry | None:
         """Return the entry a match came from (for its category, alternatives, …)."""
