@@ -48,6 +48,11 @@ def simhash(text: str, n: int = 3) -> int:
     return int.from_bytes(np.packbits(votes).tobytes(), "big")
 
 
+# Templated sentences ("第12项…", "第13项…") crowd a few buckets; comparing against every
+# member would grow quadratically, so a bucket keeps its first members only.
+_BUCKET_LIMIT = 64
+
+
 def band_layout(near_bits: int) -> list[tuple[int, int]]:
     """Split 64 bits into ``near_bits + 1`` bands as (shift, width): two hashes within
     ``near_bits`` of each other agree on at least one band (pigeonhole)."""
@@ -98,5 +103,7 @@ class Deduplicator:
                         return "near"
         self._exact.add(digest)
         for table, key in zip(self._bands, keys, strict=True):
-            table.setdefault(key, []).append(signature)
+            bucket = table.setdefault(key, [])
+            if len(bucket) < _BUCKET_LIMIT:
+                bucket.append(signature)
         return None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +58,19 @@ class SentencePair:
     split: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # By hand rather than dataclasses.asdict, which deep-copies and is 5x slower.
+        data = {name: getattr(self, name) for name in self.__slots__}
+        data["entities"] = [
+            {
+                "start": e.start,
+                "end": e.end,
+                "text": e.text,
+                "label": e.label,
+                "rendering": e.rendering,
+            }
+            for e in self.entities
+        ]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SentencePair:

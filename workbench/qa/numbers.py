@@ -64,6 +64,7 @@ def _zh_patterns() -> dict[str, re.Pattern[str]]:
         ),
         "percent": re.compile(rf"百分之([{_ZH_DIGITS}点\d.]+)"),
         "fraction": re.compile(rf"([{_ZH_DIGITS}]+)分之([{_ZH_DIGITS}]+)"),
+        "idioms": re.compile("|".join(sorted(map(re.escape, zh["idioms"]), key=len, reverse=True))),
         "numeral": re.compile(rf"(第)?([{_ZH_DIGITS}]+)((?:多|余)?(?:{measures}))?"),
     }
 
@@ -84,18 +85,19 @@ def find_zh_numbers(text: str, skip_spans: list[tuple[int, int]] | None = None) 
     units = rules["units"]
     patterns = _zh_patterns()
     # NFKC keeps length for full-width digits and ％, so offsets stay valid.
-    folded = "".join(
-        unicodedata.normalize("NFKC", c) if len(unicodedata.normalize("NFKC", c)) == 1 else c
-        for c in text
-    )
+    folded = unicodedata.normalize("NFKC", text)
+    if len(folded) != len(text):  # a ligature or ellipsis expanded: fold char by char
+        folded = "".join(
+            unicodedata.normalize("NFKC", c) if len(unicodedata.normalize("NFKC", c)) == 1 else c
+            for c in text
+        )
     taken = [False] * len(text)
     for start, end in skip_spans or []:
         for i in range(max(0, start), min(len(text), end)):
             taken[i] = True
-    for idiom in rules["idioms"]:
-        for match in re.finditer(re.escape(idiom), folded):
-            for i in range(match.start(), match.end()):
-                taken[i] = True
+    for match in patterns["idioms"].finditer(folded):
+        for i in range(match.start(), match.end()):
+            taken[i] = True
     found: list[ZhNumber] = []
 
     def claim(start: int, end: int) -> bool:
