@@ -1,0 +1,236 @@
+"""The server-rendered pages through Flask's test client: content, escaping, forms."""
+
+from __future__ import annotations
+
+import re
+
+from test_web_helpers import (
+    TOKEN,
+    add_corpus,
+    sample_corpus,
+    sample_qa,
+    sample_snapshot,
+)
+
+from workbench.glossary import load_glossary
+from workbench.models import Document, Sentence, TermMatch
+from workbench.web.app import create_app
+
+pytest_plugins = ["test_web_helpers"]
+
+
+def html(response) -> str:
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    assert response.mimetype == "text/html"
+    return response.get_data(as_text=True)
+
+
+def test_search_page_finds_a_term_typed_in_traditional_script(client):
+    page = html(client.get("/", query_string={"q": "兩不愁三保障"}))
+    assert "two assurances and three guarantees" in page
+    assert 'href="/terms/pov-003"' in page
+
+
+def test_search_page_without_results_offers_a_proposal(client):
+    page = html(client.get("/", query_string={"q": "量子"}))
+    assert "No entry matches" in page and "/suggestions#propose" in page
+
+
+def test_search_page_pages_through_long_lists(web_config):
+    glossary_dir = web_config.path("paths", "glossary_dir")
+    header = (glossary_dir / "terms.tsv").read_text(encoding="utf-8").splitlines()[0]
+    rows = [f"gen-{n:03d}\t扶贫术语{n}\t\tterm {n}\t\t\tconcept\t\t\t\tproposed" for n in range(30)]
+    (glossary_dir / "generated.tsv").write_text("\n".join([header, *rows]) + "\n", "utf-8")
+    client = create_app(web_config).test_client()
+    first = html(client.get("/", query_string={"q": "扶贫术语"}))
+    assert "page 1 of 2" in first and "next →" in first
+    second = html(client.get("/", query_string={"q": "扶贫术语", "page": 2}))
+    assert len(re.findall(r'class="result"', second)) == 10
+
+
+def test_term_page_shows_every_field_and_links_the_source(client):
+    page = html(client.get("/terms/pov-003"))
+    for text in (
+        "两不愁三保障",
+        "two assurances and three guarantees",
+        "两不愁、三保障",
+        "Two Assurances and Three Guarantees",
+        "two worries and three guarantees",
+        "China Keywords, 2021",
+        "terms.tsv, line 3",
+    ):
+        assert text in page
+    assert 'href="http://keywords.china.org.cn/2021-01/11/content_77102424.html"' in page
+
+
+def test_term_page_without_a_corpus_says_how_to_get_one(client):
+    assert "No corpus yet" in html(client.get("/terms/pov-001"))
+
+
+def test_term_page_shows_example_sentences_with_the_term_highlighted(web_config):
+    sample_corpus(web_config)
+    client = create_app(web_config).test_client()
+    page = html(client.get("/terms/pov-003"))
+    assert "<mark>“两不愁、三保障”</mark>" in page or "<mark>两不愁、三保障</mark>" in page
+    assert "1 sentence in the corpus" in page
+    assert "doc-a-p0-s0" in page
+    assert "does not occur" in html(client.get("/terms/pov-013"))
+
+
+def test_term_page_uses_stored_tags_when_the_corpus_was_tagged_with_this_glossary(web_config):
+    version = load_glossary(web_config.path("paths", "glossary_dir")).version
+    text = "这句话由标注工具标记。"
+    sentence = Sentence(
+        id="t-s0",
+        doc_id="t",
+        paragraph=0,
+        index=0,
+        text=text,
+        source_text=text,
+        start=0,
+        end=len(text),
+        terms=[TermMatch(4, 6, text[4:6], "pov-014", "脱贫攻坚", "fight against poverty")],
+    )
+    document = Document("t", "seeds/t.txt", "0" * 64, "utf-8", text, title="tagged")
+    add_corpus(web_config, [(document, [sentence])], glossary_version=version)
+    page = html(create_app(web_config).test_client().get("/terms/pov-014"))
+    assert "<mark>标注</mark>" in page  # the stored tag, which the matcher would not find
+    assert "matched with the current glossary" not in page
+
+
+def test_markup_in_terms_and_sentences_is_shown_as_text(web_config):
+    sample_corpus(web_config)
+    client = create_app(web_config).test_client()
+    term_page = html(client.get("/terms/xss-001"))
+    assert "<script>" not in term_page and "<img" not in term_page and "<b>" not in term_page
+    assert "扶贫&lt;script&gt;alert(&#39;term&#39;)&lt;/script&gt;" in term_page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in term_page
+    sentence_page = html(client.get("/terms/pov-011"))
+    assert "&lt;script&gt;alert(&#39;sentence&#39;)&lt;/script&gt;" in sentence_page
+    assert "<script>" not in sentence_page
+    corpus_page = html(client.get("/corpus"))
+    assert "&lt;i&gt;markup&lt;/i&gt;" in corpus_page and "<i>" not in corpus_page
+
+
+def test_pages_forbid_scripts_by_content_security_policy(client):
+    policy = client.get("/").headers["Content-Security-Policy"]
+    assert "script-src 'none'" in policy
+
+
+def test_corpus_page_without_anything_says_what_to_run(client):
+    page = html(client.get("/corpus"))
+    assert "workbench ingest" in page and "workbench export" in page
+
+
+def test_corpus_page_shows_documents_progress_and_qa_findings(web_config):
+    sample_corpus(web_config)
+    sample_snapshot(web_config)
+    sample_qa(
+        web_config,
+        [
+            {
+                "sentence_id": "doc-a-p0-s0",
+                "check": "term_rendering",
+                "severity": "error",
+                "message": "两不愁三保障 rendered as <two worries>",
+            },
+            {
+                "sentence_id": "doc-b-p0-s1",
+                "check": "length_ratio",
+                "severity": "warning",
+                "message": "target much longer than source",
+            },
+        ],
+    )
+    page = html(create_app(web_config).test_client().get("/corpus"))
+    assert "2 documents · 5 sentences" in page
+    assert re.search(r"2 / 3</td>", page)  # doc-a: two of three sentences annotated
+    assert "0 / 2" in page  # doc-b: none pulled
+    assert "2 findings" in page and "1 error" in page and "1 warning" in page
+    assert "term_rendering" in page and "&lt;two worries&gt;" in page
+
+
+def test_corpus_page_reads_a_bare_list_of_qa_findings(web_config):
+    path = sample_qa(web_config, [])
+    path.write_text(
+        '[{"sentence_id": "s", "check": "empty", "severity": "error", '
+        '"message": "no translation"}]',
+        encoding="utf-8",
+    )
+    page = html(create_app(web_config).test_client().get("/corpus"))
+    assert "1 findings" in page and "no translation" in page
+
+
+# -- proposal forms --------------------------------------------------------------------
+
+
+def test_a_proposal_sent_from_the_page_is_queued(client):
+    response = client.post(
+        "/suggestions",
+        data={
+            "kind": "term",
+            "zh": "产业扶贫",
+            "en": "industrial poverty alleviation",
+            "zh_variants": "发展产业 | 产业脱贫",
+            "category": "programme",
+        },
+    )
+    assert response.status_code == 303
+    page = html(client.get(response.headers["Location"]))
+    assert "Proposal 1 stored" in page and "产业扶贫" in page and "发展产业 · 产业脱贫" in page
+    stored = client.get("/api/suggestions/1").get_json()["proposal"]
+    assert stored["zh_variants"] == ["发展产业", "产业脱贫"]
+
+
+def test_an_invalid_proposal_form_is_shown_again_with_its_problems(client):
+    response = client.post("/suggestions", data={"kind": "term", "zh": "产业扶贫", "en": ""})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "The proposal was not stored" in page and "en" in page
+    assert 'value="产业扶贫"' in page  # what was typed is kept
+    assert client.get("/api/suggestions").get_json()["total"] == 0
+
+
+def test_a_rendering_proposed_on_the_term_page_goes_back_to_it(client):
+    response = client.post(
+        "/suggestions", data={"kind": "rendering", "entry_id": "pov-010", "en": "filed poor"}
+    )
+    assert response.status_code == 303 and response.headers["Location"] == "/terms/pov-010"
+
+
+def test_the_curator_signs_in_and_accepts_from_the_queue(client, web_config):
+    client.post(
+        "/suggestions",
+        data={"kind": "term", "zh": "产业扶贫", "en": "industry aid", "source": "SCIO 2021"},
+    )
+    queue = html(client.get("/suggestions"))
+    assert "Sign in" in queue and "/suggestions/1/accept" not in queue
+    refused = client.post("/suggestions/1/accept")
+    assert refused.status_code == 401
+    wrong = client.post("/curator/sign-in", data={"token": "nope"}, follow_redirects=True)
+    assert "not the curator token" in wrong.get_data(as_text=True)
+    client.post("/curator/sign-in", data={"token": TOKEN})
+    queue = html(client.get("/suggestions"))
+    assert "/suggestions/1/accept" in queue and "Signed in as curator" in queue
+    done = client.post("/suggestions/1/accept", data={"id": "ind-001"}, follow_redirects=True)
+    assert "Proposal 1 accepted as ind-001 in accepted.tsv" in done.get_data(as_text=True)
+    entry = load_glossary(web_config.path("paths", "glossary_dir")).get("ind-001")
+    assert entry is not None and entry.zh == "产业扶贫"
+
+
+def test_a_curator_sees_why_an_acceptance_failed(client):
+    client.post("/suggestions", data={"kind": "term", "zh": "精准扶贫", "en": "x", "source": "y"})
+    client.post("/curator/sign-in", data={"token": TOKEN})
+    queue = html(client.get("/suggestions"))
+    assert "Already in the glossary as" in queue
+    page = client.post("/suggestions/1/accept", data={"file": "terms.tsv"}, follow_redirects=True)
+    text = page.get_data(as_text=True)
+    assert "Proposal 1 not accepted" in text and "pov-001" in text
+
+
+def test_the_curator_rejects_with_a_reason(client):
+    client.post("/suggestions", data={"kind": "term", "zh": "产业扶贫", "en": "x"})
+    client.post("/curator/sign-in", data={"token": TOKEN})
+    client.post("/suggestions/1/reject", data={"reason": "too vague"})
+    page = html(client.get("/suggestions", query_string={"status": "rejected"}))
+    assert "too vague" in page
