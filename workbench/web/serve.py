@@ -31,8 +31,9 @@ def build_server(config: Config, host: str | None = None, port: int | None = Non
         threads=int(config.get("service", "threads")),
         ident="workbench",
         clear_untrusted_proxy_headers=True,
-        # Bodies are size-limited by the app too; this stops a slow upload earlier.
-        max_request_body_size=int(config.get("service", "max_body_bytes")) * 4,
+        # The app answers oversize bodies with a JSON 413; waitress buffers a body before the
+        # app sees it, so it only cuts off uploads far beyond the limit (plain-text 413).
+        max_request_body_size=max(2**20, 16 * int(config.get("service", "max_body_bytes"))),
         channel_timeout=30,
     )
     return app, server
