@@ -158,7 +158,7 @@ def test_corpus_page_reads_a_bare_list_of_qa_findings(web_config):
         encoding="utf-8",
     )
     page = html(create_app(web_config).test_client().get("/corpus"))
-    assert "1 findings" in page and "no translation" in page
+    assert "1 finding in" in page and "no translation" in page
 
 
 # -- proposal forms --------------------------------------------------------------------
