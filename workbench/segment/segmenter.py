@@ -157,16 +157,17 @@ class Segmenter:
 
 
 def _spans(text: str, cuts: list[int]) -> list[tuple[int, int]]:
-    """Turn cut points into stripped, non-empty sentence spans."""
+    """Turn increasing cut points into stripped, non-empty sentence spans."""
     spans: list[tuple[int, int]] = []
     start = 0
-    for cut in [*cuts, len(text)]:
-        if cut <= start:
-            continue
-        piece = text[start:cut]
-        lead = len(piece) - len(piece.lstrip())
-        trail = len(piece) - len(piece.rstrip())
-        if lead < len(piece):
-            spans.append((start + lead, cut - trail))
+    cuts.append(len(text))
+    for cut in cuts:
+        a, b = start, cut
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a < b:
+            spans.append((a, b))
         start = cut
     return spans
