@@ -69,20 +69,20 @@ class ParquetWriter(FormatWriter):
         super().__init__(folder, split, options)
         self.path = self._file(f"parallel/{split}.parquet")
         self._writer = pq.ParquetWriter(self.path, SCHEMA, compression="zstd")
-        self._columns: list[list[str]] = [[] for _ in COLUMNS]
+        self._rows: list[tuple[str, ...]] = []
         self._group = max(1, int(options.parquet_row_group))
 
     def write(self, pair: SentencePair) -> None:
-        for column, value in zip(self._columns, row(pair), strict=True):
-            column.append(value)
+        self._rows.append(row(pair))
         self.records += 1
-        if len(self._columns[0]) >= self._group:
+        if len(self._rows) >= self._group:
             self._flush()
 
     def _flush(self) -> None:
-        if self._columns[0]:
-            self._writer.write_batch(pa.record_batch(self._columns, schema=SCHEMA))
-            self._columns = [[] for _ in COLUMNS]
+        if self._rows:
+            columns = [pa.array(column, pa.string()) for column in zip(*self._rows, strict=True)]
+            self._writer.write_batch(pa.record_batch(columns, schema=SCHEMA))
+            self._rows = []
 
     def abort(self) -> None:
         self._writer.close()
