@@ -61,6 +61,7 @@ def test_lookup_json_has_every_field(env):
     assert data["id"] == "t-lbc" and data["zh_variants"] == ["两不愁、三保障"]
     assert data["en_forbidden"] == ["two worries and three guarantees"]
     assert data["glossary_version"] == load_glossary(VALID).version
+    assert "兩不愁三保障" in data["generated_forms"]
 
 
 def test_lookup_text_and_unknown_term(env):

@@ -60,7 +60,16 @@ def lookup_command(term: str, as_json: bool, path: Path | None) -> None:
         hint = "; similar: " + ", ".join(f"{e.zh} ({e.id})" for e in near) if near else ""
         raise GlossaryError(f"{term!r} is not in the glossary{hint}")
     if as_json:
-        click.echo(_dump({**entry.to_dict(), "glossary_version": glossary.version}))
+        from workbench.glossary.fold import script_forms
+
+        written = entry.zh_forms
+        generated = [f for form in written for f in script_forms(form) if f not in written]
+        record = {
+            **entry.to_dict(),
+            "generated_forms": list(dict.fromkeys(generated)),  # Traditional, by OpenCC
+            "glossary_version": glossary.version,
+        }
+        click.echo(_dump(record))
         return
     rows = [
         ("id", entry.id),
