@@ -87,7 +87,7 @@ def test_check_exits_non_zero_with_file_and_line(env, project_root):
     assert "a.tsv:4: en is empty" in bad.stdout
     assert "9 problem(s)" in bad.stderr
     good = _workbench("glossary", "check", str(VALID), env_vars=env_vars)
-    assert good.returncode == 0 and "ok: 10 entries" in good.stdout
+    assert good.returncode == 0 and "ok: 10 entries (6 approved, 4 proposed)" in good.stdout
 
 
 def test_unknown_lookup_exits_1_with_suggestions(env, project_root):

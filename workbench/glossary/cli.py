@@ -41,9 +41,10 @@ def check_command(path: Path | None) -> None:
         # An exception, not click's Exit: workbench.cli.main turns it into exit status 1.
         raise GlossaryError(f"{len(problems)} problem(s) in {path}; fix them and re-run")
     glossary = load_glossary(path)
+    approved = sum(entry.status == "approved" for entry in glossary.entries)
     click.echo(
-        f"ok: {len(glossary)} entries in {len(glossary_files(path))} file(s), "
-        f"version {glossary.version}"
+        f"ok: {len(glossary)} entries ({approved} approved, {len(glossary) - approved} "
+        f"proposed) in {len(glossary_files(path))} file(s), version {glossary.version}"
     )
 
 
