@@ -2,21 +2,24 @@
 
 Run from the repository root:  .venv/bin/python benchmarks/segment.py  [--mb 10]
 
-The corpus is the five seeds, normalised as ingest does, repeated as a stream of
-paragraphs until it reaches ``--mb`` megabytes of UTF-8 (nothing but the five seeds is
-held in memory). The same paragraphs go to
+The corpus is the five seeds, normalised as ingest does, streamed document after
+document (round-robin) until ``--mb`` megabytes of UTF-8 have gone through; only the
+five seeds are ever held in memory. The same documents go to
 
-- workbench: ``Segmenter.split`` with every rule of config/segmentation.toml;
-- pySBD 0.3.4, ``language="zh"``, one call per paragraph. It is about 150 times slower,
-  so it runs on a sample of ``--pysbd-mb`` megabytes (default 0.5) and its rate is
-  reported for that sample;
-- a bare one-pass ``re.split`` on 。！？ — the floor: it knows no rule at all.
+- workbench: ``Segmenter.segment(document)`` — lines are paragraphs, one pass over the
+  document, every rule of config/segmentation.toml, ``Segment`` objects with offsets;
+- pySBD 0.3.4, ``language="zh"``, one call per paragraph. It is two orders of magnitude
+  slower, so it runs on a sample of ``--pysbd-mb`` megabytes (default 0.5) of the same
+  stream and its rate is reported for that sample;
+- a bare one-pass ``re.split`` on 。！？ over the document — the floor: it knows no rule.
 
-Each rate is the best of three runs, in CPU time. It prints MB/s and sentences/s for each, the
-ratios, and the peak memory that tracemalloc sees while the workbench segmenter runs
-over 1 MB and over the full corpus (flat when documents stream). Also reported, for
-information: normalise + segment, and the whole ingest of one document (decode, clean,
-normalise, structure, segment, ids).
+Each rate is the best of three runs in this process's CPU time (the machine is shared;
+waiting for a core is not work), the same for every method. Printed: MB/s and
+sentences/s, the ratios, and the peak memory tracemalloc sees while the workbench
+segmenter runs over 1 MB and over the whole stream (flat: documents stream). For
+information also: ``Segmenter.split`` called per paragraph (as the ingest pipeline calls
+it), normalise + segment, and the whole ingest of a document (decode, clean, normalise,
+structure, segment, ids).
 """
 
 from __future__ import annotations
@@ -42,58 +45,57 @@ from workbench.segment import load_segmenter  # noqa: E402
 MB = 1_000_000
 BARE_SPLIT = re.compile(r"(?<=[。！？])")
 
+Document = tuple[str, int, list[str]]  # normalised text, UTF-8 size, its paragraphs
 
-def seed_paragraphs(opencc_config: str) -> list[tuple[str, int]]:
-    """Normalised non-blank lines of the seeds with their UTF-8 size."""
-    paragraphs = []
+
+def seed_documents(opencc_config: str) -> list[Document]:
+    """The seeds, normalised, with their size and non-blank lines (paragraphs)."""
+    documents = []
     for path in sorted((ROOT / "seeds").glob("*.txt")):
         text = normalize(path.read_text(encoding="utf-8"), opencc_config).text
-        paragraphs.extend((line, len(line.encode())) for line in text.splitlines() if line)
-    return paragraphs
+        paragraphs = [line for line in text.splitlines() if line.strip()]
+        documents.append((text, len(text.encode()), paragraphs))
+    return documents
 
 
-def stream(paragraphs: list[tuple[str, int]], megabytes: float) -> Iterator[tuple[str, int]]:
-    """Yield paragraphs round-robin until ``megabytes`` of UTF-8 have gone out."""
+def stream(documents: list[Document], megabytes: float) -> Iterator[Document]:
+    """Yield documents round-robin until ``megabytes`` of UTF-8 have gone out."""
     budget = int(megabytes * MB)
     sent = 0
     while sent < budget:
-        for paragraph, size in paragraphs:
-            yield paragraph, size
-            sent += size
+        for document in documents:
+            yield document
+            sent += document[1]
             if sent >= budget:
                 return
 
 
 def measure(
-    split: Callable[[str], list],
-    paragraphs: list[tuple[str, int]],
-    megabytes: float,
-    repeat: int = 3,
+    run: Callable[[Document], int], documents: list[Document], megabytes: float, repeat: int = 3
 ) -> tuple[float, float, int, float]:
-    """Return (MB/s, sentences/s, sentences, seconds) of ``split`` over the stream.
+    """Return (MB/s, sentences/s, sentences, seconds) of ``run`` over the stream.
 
-    Time is this process's CPU time and the best of ``repeat`` runs counts (as timeit
-    does): the machine is shared, and waiting for a core is not the segmenter's work.
-    Every method is measured the same way.
+    ``run`` segments one document and returns its sentence count. Time is CPU time and
+    the best of ``repeat`` runs counts, as timeit does.
     """
     best = float("inf")
     size = sentences = 0
     for _ in range(repeat):
         size = sentences = 0
         start = time.process_time()
-        for paragraph, n in stream(paragraphs, megabytes):
-            sentences += len(split(paragraph))
-            size += n
+        for document in stream(documents, megabytes):
+            sentences += run(document)
+            size += document[1]
         best = min(best, time.process_time() - start)
     return size / MB / best, sentences / best, sentences, best
 
 
-def peak_memory(split: Callable[[str], list], paragraphs, megabytes: float) -> float:
-    """Peak traced allocation (MB) while ``split`` runs over the stream."""
+def peak_memory(run: Callable[[Document], int], documents, megabytes: float) -> float:
+    """Peak traced allocation (MB) while ``run`` goes over the stream."""
     tracemalloc.start()
     tracemalloc.reset_peak()
-    for paragraph, _ in stream(paragraphs, megabytes):
-        split(paragraph)
+    for document in stream(documents, megabytes):
+        run(document)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     return peak / MB
@@ -113,48 +115,59 @@ def main() -> None:
 
     config = load_config(root=ROOT)
     opencc_config = str(config.get("ingest", "opencc_config"))
-    paragraphs = seed_paragraphs(opencc_config)
+    documents = seed_documents(opencc_config)
     segmenter = load_segmenter(config)
     print(
-        f"corpus: the 5 seeds normalised ({sum(n for _, n in paragraphs) / MB:.3f} MB, "
-        f"{len(paragraphs)} paragraphs), streamed to {args.mb:g} MB of UTF-8"
+        f"corpus: the 5 seeds normalised ({sum(d[1] for d in documents) / MB:.3f} MB, "
+        f"{sum(len(d[2]) for d in documents)} paragraphs), streamed to {args.mb:g} MB of UTF-8"
     )
 
+    def workbench(document: Document) -> int:
+        return len(segmenter.segment(document[0]))
+
+    def bare_regex(document: Document) -> int:
+        return sum(1 for piece in BARE_SPLIT.split(document[0]) if piece.strip())
+
+    def per_paragraph(document: Document) -> int:
+        return sum(len(segmenter.split(p)) for p in document[2])
+
+    def normalise_and_segment(document: Document) -> int:
+        return len(segmenter.segment(normalize(document[0], opencc_config).text))
+
     rows = []
-    wb = measure(segmenter.split, paragraphs, args.mb)
-    rows.append(("workbench (all rules)", args.mb, *wb))
-    floor = measure(BARE_SPLIT.split, paragraphs, args.mb)
-    rows.append(("bare regex split 。！？", args.mb, *floor))
+    wb = measure(workbench, documents, args.mb)
+    rows.append(("workbench segment (all rules)", args.mb, *wb))
+    floor = measure(bare_regex, documents, args.mb)
+    rows.append(("bare regex split on 。！？", args.mb, *floor))
+    pysbd_row = None
     try:
         import pysbd
     except ImportError:
-        pysbd_row = None
         print("pysbd is not installed: pip install -e '.[bench]'")
     else:
         sbd = pysbd.Segmenter(language="zh", clean=False)
-        pysbd_row = measure(sbd.segment, paragraphs, args.pysbd_mb)
+
+        def pysbd_zh(document: Document) -> int:
+            return sum(len(sbd.segment(p)) for p in document[2])
+
+        pysbd_row = measure(pysbd_zh, documents, args.pysbd_mb)
         rows.append((f"pysbd zh (sample {args.pysbd_mb:g} MB)", args.pysbd_mb, *pysbd_row))
+    rows.append(("info: split per paragraph", args.mb, *measure(per_paragraph, documents, args.mb)))
+    rows.append(("info: normalise + segment", 2.0, *measure(normalise_and_segment, documents, 2)))
 
-    def normalise_and_split(paragraph: str) -> list:
-        return segmenter.split(normalize(paragraph, opencc_config).text)
-
-    rows.append(("normalise + segment (info)", 2.0, *measure(normalise_and_split, paragraphs, 2.0)))
-
-    print(f"\n{'method':<32}{'MB':>6}{'MB/s':>10}{'sentences/s':>14}{'sentences':>11}{'s':>8}")
+    print(f"\n{'method':<34}{'MB':>6}{'MB/s':>10}{'sentences/s':>14}{'sentences':>11}{'s':>8}")
     for name, mb, rate, sps, count, seconds in rows:
-        print(f"{pad(name, 32)}{mb:>6g}{rate:>10.2f}{sps:>14,.0f}{count:>11,}{seconds:>8.2f}")
+        print(f"{pad(name, 34)}{mb:>6g}{rate:>10.2f}{sps:>14,.0f}{count:>11,}{seconds:>8.2f}")
 
     ingester = Ingester(config)
     seed = (ROOT / "seeds" / "004_43a4c4d0f0703f6b.txt").read_bytes()
-    start = time.process_time()
     repeats = 20
+    start = time.process_time()
     for _ in range(repeats):
         ingester.read_bytes(seed, "seed.txt", "seed")
     seconds = time.process_time() - start
-    print(
-        f"{'full ingest of a seed (info)':<32}{len(seed) * repeats / MB:>6.2f}"
-        f"{len(seed) * repeats / MB / seconds:>10.2f}"
-    )
+    size = len(seed) * repeats / MB
+    print(f"{'info: full ingest of seed 004':<34}{size:>6.2f}{size / seconds:>10.2f}")
 
     print()
     if pysbd_row is not None:
@@ -162,11 +175,11 @@ def main() -> None:
         verdict = "meets" if ratio >= 100 else "MISSES"
         print(f"ratio workbench / pysbd:      {ratio:8.1f}x  ({verdict} the 100x target)")
     print(f"ratio workbench / bare regex: {wb[0] / floor[0]:8.2f}x  (the regex knows no rules)")
-    small = peak_memory(segmenter.split, paragraphs, 1.0)
-    large = peak_memory(segmenter.split, paragraphs, args.mb)
+    small = peak_memory(workbench, documents, 1.0)
+    large = peak_memory(workbench, documents, args.mb)
     print(
         f"peak memory (tracemalloc) of the workbench segmenter: {small:.3f} MB over 1 MB, "
-        f"{large:.3f} MB over {args.mb:g} MB (streamed: does not grow with the corpus)"
+        f"{large:.3f} MB over {args.mb:g} MB (documents stream: it does not grow)"
     )
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"process peak RSS (Python, OpenCC, pySBD loaded): {rss:.0f} MB")
