@@ -33,6 +33,7 @@ KEPT = [
     ("9899万人", "98.99 million people", []),
     ("近1亿人", "nearly 100 million people", []),
     ("翻一番", "doubled", []),
+    ("贡献率超过七成", "contributed more than 70%", []),
     ("统一部署，一些地方", "unified deployment, some places", []),  # no numbers at all
     ("千家万户", "every household", []),  # idiom
     ("数十万人", "hundreds of thousands of people", []),  # vague

@@ -20,6 +20,7 @@ from importlib import resources
 from typing import Any
 
 import cn2an
+import opencc
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +70,17 @@ def _zh_patterns() -> dict[str, re.Pattern[str]]:
     }
 
 
+@functools.cache
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def _to_simplified(text: str) -> str:
+    """Convert to Simplified script when that keeps every offset (it nearly always does)."""
+    converted = _t2s().convert(text)
+    return converted if len(converted) == len(text) else text
+
+
 def _cn_value(text: str) -> float | None:
     try:
         return float(cn2an.cn2an(text, "smart"))
@@ -85,11 +97,16 @@ def find_zh_numbers(text: str, skip_spans: list[tuple[int, int]] | None = None) 
     units = rules["units"]
     patterns = _zh_patterns()
     # NFKC keeps length for full-width digits and ％, so offsets stay valid.
-    folded = unicodedata.normalize("NFKC", text)
+    # Traditional forms (萬, 億, 兩, 個) fold to Simplified so one rule set reads both scripts.
+    folded = _to_simplified(unicodedata.normalize("NFKC", text))
     if len(folded) != len(text):  # a ligature or ellipsis expanded: fold char by char
-        folded = "".join(
-            unicodedata.normalize("NFKC", c) if len(unicodedata.normalize("NFKC", c)) == 1 else c
-            for c in text
+        folded = _to_simplified(
+            "".join(
+                unicodedata.normalize("NFKC", c)
+                if len(unicodedata.normalize("NFKC", c)) == 1
+                else c
+                for c in text
+            )
         )
     taken = [False] * len(text)
     for start, end in skip_spans or []:
@@ -136,6 +153,8 @@ def find_zh_numbers(text: str, skip_spans: list[tuple[int, int]] | None = None) 
         value = _cn_value(numeral)
         if value is None or value in rules["skip_values"]:
             continue
+        if measure == "成":  # 七成 = seven tenths, written 70% in English
+            value *= 10
         if claim(match.start(2), match.end(2)):
             found.append(
                 ZhNumber(value, match.start(), match.end(), match.group(0), True, bool(ordinal))

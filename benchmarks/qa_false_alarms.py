@@ -1,0 +1,88 @@
+"""False-alarm rate of the number and terminology checks on published translations.
+
+``tests/data/qa/real_pairs.jsonl`` holds zh–en sentence pairs from official and
+professional bilingual publications (Government Work Reports, the 2021 SCIO white paper on
+poverty alleviation, China Daily and Xinhua bilingual news; each line names its source).
+Their translations are taken as correct, so every finding is a false alarm for the
+purpose "is this translation wrong?" — though some point at a real liberty the translator
+took (a date rendered as a weekday, 万亩 converted to hectares), listed so a reader can judge.
+
+Usage: ``.venv/bin/python benchmarks/qa_false_alarms.py [--show]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from workbench.config import load_config  # noqa: E402
+from workbench.export.pairs import SentencePair  # noqa: E402
+from workbench.glossary import load_glossary  # noqa: E402
+from workbench.qa import GlossaryView, PairChecker  # noqa: E402
+from workbench.qa.numbers import find_zh_numbers  # noqa: E402
+
+PAIRS = ROOT / "tests" / "data" / "qa" / "real_pairs.jsonl"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--show", action="store_true", help="print every finding")
+    args = parser.parse_args()
+
+    glossary = load_glossary(config=load_config(ROOT))
+    view = GlossaryView.of(glossary)
+    records = [json.loads(line) for line in PAIRS.read_text("utf-8").splitlines() if line]
+
+    totals = {"pairs": 0, "numbers": 0, "number_pairs": 0, "terms": 0, "term_pairs": 0}
+    flagged = {"numbers": [], "terminology.missing": [], "terminology.forbidden": []}
+    for record in records:
+        checker = PairChecker(view)  # fresh per pair: consistency is not measured here
+        pair = SentencePair(
+            id=record["id"], doc_id=record["source_url"], zh=record["zh"], en=record["en"]
+        )
+        matches = view.find(pair.zh)
+        spans = [(m.start, m.end) for m in matches]
+        numbers = find_zh_numbers(pair.zh, spans)
+        approved = [m for m in matches if (e := view.get(m.entry_id)) and e.status == "approved"]
+        totals["pairs"] += 1
+        totals["numbers"] += len(numbers)
+        totals["number_pairs"] += bool(numbers)
+        totals["terms"] += len(approved)
+        totals["term_pairs"] += bool(approved)
+        for finding in checker.check(pair):
+            if finding.check in flagged:
+                flagged[finding.check].append((record, finding))
+
+    def rate(n: int, d: int) -> str:
+        return f"{n}/{d} = {n / d:.1%}" if d else f"{n}/0"
+
+    print(
+        f"{totals['pairs']} published pairs from {len({r['source_url'] for r in records})} "
+        f"sources; glossary {glossary.version} ({len(glossary.entries)} entries)"
+    )
+    number_findings = flagged["numbers"]
+    number_pairs = len({r["id"] for r, _f in number_findings})
+    print("numbers:")
+    print(f"  findings per number checked:      {rate(len(number_findings), totals['numbers'])}")
+    print(f"  pairs flagged / pairs with numbers: {rate(number_pairs, totals['number_pairs'])}")
+    missing = flagged["terminology.missing"]
+    forbidden = flagged["terminology.forbidden"]
+    term_pairs = len({r["id"] for r, _f in missing + forbidden})
+    print("terminology:")
+    print(f"  missing rendering per approved term: {rate(len(missing), totals['terms'])}")
+    print(f"  forbidden rendering per term:        {rate(len(forbidden), totals['terms'])}")
+    print(f"  pairs flagged / pairs with terms:    {rate(term_pairs, totals['term_pairs'])}")
+    if args.show:
+        for check, items in flagged.items():
+            for record, finding in items:
+                print(f"\n[{check}] {record['id']} ({record['note'] or 'no note'})")
+                print(f"  zh: {record['zh']}\n  en: {record['en']}\n  -> {finding.message}")
+
+
+if __name__ == "__main__":
+    main()
