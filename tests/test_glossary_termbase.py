@@ -107,3 +107,19 @@ def test_add_entry_refuses_invalid_result_and_writes_nothing(glossary_dir, entry
 def test_add_entry_refuses_paths_as_file_names(glossary_dir):
     with pytest.raises(GlossaryError, match="plain file name"):
         add_entry(glossary_dir, Entry(id="t-z", zh="返贫", en="x"), "../x.tsv")
+
+
+def test_concurrent_adds_from_processes_are_all_kept(glossary_dir):
+    """Two writers at once (the CLI and the service) never lose each other's rows."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(4) as pool:
+        pool.starmap(_add_one, [(str(glossary_dir), n) for n in range(8)])
+    ids = {e.id for e in load_glossary(glossary_dir / "accepted.tsv")}
+    assert ids == {f"t-p{n}" for n in range(8)}
+
+
+def _add_one(glossary_dir: str, n: int) -> None:
+    zh = "返贫监测帮扶乡村振兴"[n : n + 3]
+    add_entry(Path(glossary_dir), Entry(id=f"t-p{n}", zh=zh + "甲", en=f"x{n}"), "accepted.tsv")

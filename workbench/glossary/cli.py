@@ -218,7 +218,7 @@ def import_command(file: Path, into: Path | None, fmt: str | None) -> None:
     """
     from workbench.glossary.csvfile import read_csv
     from workbench.glossary.tbx import read_tbx
-    from workbench.glossary.termbase import write_checked
+    from workbench.glossary.termbase import glossary_lock, write_checked
 
     fmt = fmt or ("csv" if file.suffix.lower() == ".csv" else "tbx")
     incoming = read_csv(file) if fmt == "csv" else read_tbx(file)
@@ -226,18 +226,19 @@ def import_command(file: Path, into: Path | None, fmt: str | None) -> None:
         into = load_config().path("paths", "glossary_dir") / "imported.tsv"
     if into.suffix != ".tsv":
         raise GlossaryError(f"--into {into} must be a .tsv file (the loader reads *.tsv)")
-    existing = load_glossary(into).entries if into.exists() else []
-    positions = {entry.id: i for i, entry in enumerate(existing)}
-    merged = list(existing)
-    replaced = 0
-    for entry in incoming:
-        if entry.id in positions:
-            merged[positions[entry.id]] = entry
-            replaced += 1
-        else:
-            positions[entry.id] = len(merged)
-            merged.append(entry)
-    result = write_checked(into.parent, into, merged)
+    with glossary_lock(into.parent):
+        existing = load_glossary(into).entries if into.exists() else []
+        positions = {entry.id: i for i, entry in enumerate(existing)}
+        merged = list(existing)
+        replaced = 0
+        for entry in incoming:
+            if entry.id in positions:
+                merged[positions[entry.id]] = entry
+                replaced += 1
+            else:
+                positions[entry.id] = len(merged)
+                merged.append(entry)
+        result = write_checked(into.parent, into, merged)
     click.echo(
         f"imported {len(incoming)} entries into {into} ({replaced} replaced, "
         f"{len(incoming) - replaced} new); glossary version {result.version}"

@@ -8,8 +8,11 @@ anything touches the disk.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
-from collections.abc import Iterable
+import os
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -149,6 +152,23 @@ def write_checked(glossary_dir: Path, target: Path, entries: list[Entry]) -> Glo
     return Glossary(checked, content_version(texts), files)
 
 
+@contextlib.contextmanager
+def glossary_lock(glossary_dir: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the glossary folder for a read-check-write cycle.
+
+    The lock is on the folder itself (no lock file to commit or clean up), so ``import``
+    from the CLI and the service's curator queue never interleave their writes.
+    """
+    glossary_dir = Path(glossary_dir)
+    glossary_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(glossary_dir, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
 def add_entry(glossary_dir: Path, entry: Entry, file_name: str) -> Entry:
     """Append an entry to ``glossary_dir/file_name`` after validating the whole result.
 
@@ -159,8 +179,9 @@ def add_entry(glossary_dir: Path, entry: Entry, file_name: str) -> Entry:
     if Path(file_name).name != file_name or not file_name.endswith(".tsv"):
         raise GlossaryError(f"{file_name!r} must be a plain file name ending in .tsv")
     target = glossary_dir / file_name
-    existing = load_glossary(target).entries if target.exists() else []
-    write_checked(glossary_dir, target, [*existing, entry])
+    with glossary_lock(glossary_dir):
+        existing = load_glossary(target).entries if target.exists() else []
+        write_checked(glossary_dir, target, [*existing, entry])
     saved = load_glossary(target).get(entry.id)
     assert saved is not None
     return saved
