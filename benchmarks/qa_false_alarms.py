@@ -48,7 +48,9 @@ def main() -> None:
         matches = view.find(pair.zh)
         spans = [(m.start, m.end) for m in matches]
         numbers = find_zh_numbers(pair.zh, spans)
-        approved = [m for m in matches if (e := view.get(m.entry_id)) and e.status == "approved"]
+        approved = {
+            m.entry_id for m in matches if (e := view.get(m.entry_id)) and e.status == "approved"
+        }
         totals["pairs"] += 1
         totals["numbers"] += len(numbers)
         totals["number_pairs"] += bool(numbers)
@@ -76,6 +78,7 @@ def main() -> None:
     print("terminology:")
     print(f"  missing rendering per approved term: {rate(len(missing), totals['terms'])}")
     print(f"  forbidden rendering per term:        {rate(len(forbidden), totals['terms'])}")
+    print("  (a term counts once per pair however often it occurs)")
     print(f"  pairs flagged / pairs with terms:    {rate(term_pairs, totals['term_pairs'])}")
     if args.show:
         for check, items in flagged.items():

@@ -62,3 +62,27 @@ def test_forbidden_problem_names_what_was_found_and_what_to_use() -> None:
 
 def test_english_is_folded_for_comparison() -> None:
     assert fold_english("Poverty–Stricken  ‘Counties’") == "poverty stricken 'counties'"
+
+
+def test_a_term_used_twice_is_reported_once() -> None:
+    problems = check_terms("We help the poor.", [(TARGETED, "精准扶贫"), (TARGETED, "精准扶贫")])
+    assert [p.kind for p in problems] == ["missing"]
+
+
+@pytest.mark.parametrize(
+    ("rendering", "en", "present"),
+    [
+        ("rural poor", "All poor rural residents were lifted out.", True),
+        ("poverty reduction", "We keep reducing poverty.", True),
+        ("be lifted out of poverty", "lifting 10 million residents out of poverty", True),
+        (
+            "poverty reduction",
+            "We reduce taxes; poverty is falling elsewhere in the long run.",
+            False,
+        ),
+        ("targeted poverty alleviation", "precise poverty alleviation", False),
+    ],
+)
+def test_content_words_in_another_order_or_form_count(rendering, en, present) -> None:
+    entry = Term("t-9", "词", rendering)
+    assert (check_terms(en, [(entry, "词")]) == []) is present

@@ -3,18 +3,23 @@
 A term found in the zh sentence must appear in the translation as its approved rendering
 or one of the acceptable alternatives; a rendering the glossary forbids must not appear.
 Renderings are compared case-, hyphen- and inflection-tolerantly ("poverty-stricken
-counties" keeps "poverty-stricken county"), because translators rightly adapt number and
-case to the sentence. Entries still ``proposed`` are not yet authoritative, so a missing
-rendering of one is not reported; a forbidden rendering is, whatever the status.
+counties" keeps "poverty-stricken county"), and a rendering whose content words all occur
+close together in another order or form also counts ("reducing poverty" keeps "poverty
+reduction"), because translators rightly fit a term to the sentence. Forbidden renderings
+are matched as phrases only, so this leniency never hides one. Entries still ``proposed``
+are not yet authoritative, so a missing rendering of one is not reported; a forbidden
+rendering is, whatever the status. Word lists live in ``data/terminology.toml``.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+import tomllib
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from importlib import resources
 from typing import Protocol
 
 _FOLD = re.compile(r"[\s\-‐‑‒–—_/]+")
@@ -71,13 +76,60 @@ def rendering_pattern(rendering: str) -> re.Pattern[str] | None:
     return re.compile(rf"(?<!\w){body}(?!\w)")
 
 
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+@functools.cache
+def _word_lists() -> tuple[frozenset[str], tuple[str, ...]]:
+    text = resources.files("workbench.qa").joinpath("data/terminology.toml").read_text("utf-8")
+    data = tomllib.loads(text)
+    return frozenset(data["function_words"]), tuple(data["suffixes"])
+
+
+def stem(word: str) -> str:
+    """Return a crude English stem: enough to equate reduce, reduction and reducing."""
+    if word.endswith(("ies", "ied")) and len(word) > 4:
+        word = word[:-3] + "y"
+    for suffix in _word_lists()[1]:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    return word[:-1] if word.endswith("y") and len(word) > 3 else word
+
+
+def content_stems(text: str) -> list[str]:
+    """Return the stems of the content words of folded English text, in order."""
+    function_words = _word_lists()[0]
+    return [stem(w) for w in _WORD.findall(text) if w not in function_words]
+
+
+def loosely_present(rendering: str, stems: list[str]) -> bool:
+    """Whether every content word of ``rendering`` occurs, in any order and inflection,
+    within a short window of the translation ("rural poor" in "poor rural residents",
+    "poverty reduction" in "reducing poverty")."""
+    wanted = content_stems(fold_english(rendering))
+    if not wanted:
+        return False
+    window = 2 * len(wanted) + 3
+    positions = [i for i, s in enumerate(stems) if s == wanted[0]]
+    for i in positions:
+        nearby = set(stems[max(0, i - window) : i + window + 1])
+        if all(w in nearby for w in wanted):
+            return True
+    return False
+
+
 def check_terms(
     en: str, entries: Iterable[tuple[TermEntry, str]], approved: str = "approved"
 ) -> list[TermProblem]:
     """Check the translation ``en`` for each (entry, zh text as found) of its source."""
     folded = fold_english(en)
     problems: list[TermProblem] = []
+    seen: set[str] = set()
     for entry, zh_text in entries:
+        if entry.id in seen:  # a term used twice in a sentence is one problem, not two
+            continue
+        seen.add(entry.id)
         acceptable = [entry.en, *entry.en_alternatives]
         masked = folded
         present = False
@@ -97,6 +149,9 @@ def check_terms(
                     TermProblem("forbidden", entry.id, zh_text, entry.en, match.group(0))
                 )
                 masked = pattern.sub(lambda m: " " * len(m.group(0)), masked)
+        if not present and entry.status == approved:
+            stems = content_stems(folded)
+            present = any(loosely_present(r, stems) for r in acceptable)
         if not present and entry.status == approved:
             problems.append(TermProblem("missing", entry.id, zh_text, entry.en))
     return problems
