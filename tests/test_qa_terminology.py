@@ -77,7 +77,7 @@ def test_a_term_used_twice_is_reported_once() -> None:
         ("be lifted out of poverty", "lifting 10 million residents out of poverty", True),
         (
             "poverty reduction",
-            "We reduce taxes; poverty is falling elsewhere in the long run.",
+            "We reduce taxes on small firms in western provinces this year; poverty falls.",
             False,
         ),
         ("targeted poverty alleviation", "precise poverty alleviation", False),
