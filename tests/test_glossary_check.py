@@ -123,3 +123,13 @@ def test_broken_file_is_not_half_loaded(tmp_path):
 def test_missing_or_empty_folder_is_a_problem(tmp_path):
     assert "does not exist" in check_glossary(tmp_path / "nope")[0].message
     assert "no *.tsv" in check_glossary(tmp_path)[0].message
+
+
+def test_windows_line_endings_are_reported_with_line(tmp_path):
+    folder = tmp_path / "g"
+    folder.mkdir()
+    lines = VALID.read_bytes().split(b"\n")
+    lines[3] += b"\r"
+    (folder / "crlf.tsv").write_bytes(b"\n".join(lines))
+    [problem] = check_glossary(folder)
+    assert problem.line == 4 and "line endings" in problem.message

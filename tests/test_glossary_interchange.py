@@ -203,3 +203,12 @@ def test_any_entry_survives_tbx_and_csv(tmp_path, entry):
     assert [e.content() for e in read_tbx(tmp_path / "x.tbx")] == [entry.content()]
     write_csv(tmp_path / "x.csv", [entry])
     assert [e.content() for e in read_csv(tmp_path / "x.csv")] == [entry.content()]
+
+
+@pytest.mark.parametrize(("fmt", "start"), [("tbx", "<?xml"), ("csv", "id,zh,zh_variants")])
+def test_export_without_output_writes_to_stdout(fmt, start):
+    result = CliRunner().invoke(
+        cli, ["glossary", "export", "--format", fmt, "--glossary", str(VALID)]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(start) and "两不愁三保障" in result.output
