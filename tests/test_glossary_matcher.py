@@ -222,3 +222,11 @@ def test_matches_are_plain_term_matches_equal_to_constructed_ones(fixture_glossa
         twin = TermMatch(match.start, match.end, match.text, match.entry_id, match.zh, match.en)
         assert match == twin and hash(match) == hash(twin)
         assert TermMatch.from_dict(match.to_dict()) == match
+
+
+@pytest.mark.parametrize("repeat", [1, 500])
+def test_lone_surrogates_do_not_break_matching_or_offsets(fixture_glossary, repeat):
+    text = "\ud800精准扶贫" * repeat
+    found = fixture_glossary.matcher().find(text)
+    assert len(found) == repeat
+    assert (found[-1].start, found[-1].end) == (len(text) - 4, len(text))

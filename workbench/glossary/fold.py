@@ -59,6 +59,10 @@ def fold_table() -> dict[int, int | None]:
             table[ord(char)] = ord(target)
     for char in fold["ignorable"]:
         table[ord(char)] = None
+    # Lone surrogates (possible in JSON input) cannot reach the automaton as UTF-8;
+    # one replacement character each keeps every offset.
+    for code in range(0xD800, 0xE000):
+        table[code] = 0xFFFD
     return table
 
 
