@@ -224,11 +224,17 @@ def mine_terms(
         candidate.frequency = text.count(candidate.zh)
         kept.append(candidate)
     # A fragment of a longer candidate that occurs no more often than it is not a term.
-    kept = [
-        c
-        for c in kept
-        if not any(c.zh in o.zh and c.zh != o.zh and o.frequency >= c.frequency for o in kept)
-    ]
+    # (Enumerate each candidate's substrings: candidates are short, the list may be long.)
+    frequency = {c.zh: c.frequency for c in kept}
+    fragments = set()
+    for longer in kept:
+        zh = longer.zh
+        for i in range(len(zh)):
+            for j in range(i + 1, len(zh) + 1):
+                part = zh[i:j]
+                if part != zh and frequency.get(part, -1) <= longer.frequency:
+                    fragments.add(part)
+    kept = [c for c in kept if c.zh not in fragments]
     kept.sort(key=lambda c: (-c.score, -c.frequency, c.zh))
     kept = kept[:top] if top else kept
     width, wanted = rules["output"]["example_chars"], rules["output"]["examples"]
