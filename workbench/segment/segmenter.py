@@ -81,15 +81,80 @@ class Segmenter:
         branches.extend(re.escape(ch) for ch in LINE_BREAKS)
         plain = "|".join(branches)
         self._tokens = re.compile(plain)
+        self._fast = self._compile_fast(rules, terminators) if rules.continuation else None
         # URLs and e-mail addresses: their ? ! . are not terminators. Only paragraphs that
         # contain a trigger (://, www., @) pay for looking for them.
         self._triggers = rules.protected_triggers
+        self._slow_marks = (*rules.protected_triggers, *rules.parity_quotes)
         self._always_protected = bool(rules.protected) and not rules.protected_triggers
         self._protected_tokens = (
             re.compile("(?P<protected>" + "|".join(rules.protected) + ")|" + plain)
             if rules.protected
             else self._tokens
         )
+
+    @staticmethod
+    def _compile_fast(rules: SegmentationRules, terminators: str) -> re.Pattern[str]:
+        """Compile the rules into one regex whose matches carry the decision themselves.
+
+        The same rules as the token loop in ``_cuts``, with the checks it makes in Python
+        written as look-aheads: a match that ends a sentence ends with the empty group
+        ``c…`` (a line break with ``b…``); any other match only consumes text that must not
+        be cut (a quotation, a terminator run followed by ，…). Texts with an ASCII quote
+        or a protected pattern (URL, e-mail) take the token loop instead.
+        """
+        line_space = f"[^\\S{LINE_BREAKS}]"  # whitespace within a line
+        closers = f"{_cls(rules.closers)}*+" if rules.closers else ""
+        strong = "".join(ch for ch in terminators if ch not in rules.ellipsis)
+        may_start = f"(?={line_space}*+[^{re.escape(rules.continuation)}\\s])"
+        after_ellipsis = (
+            f"(?!{line_space}*+{_cls(rules.after_ellipsis)})" if rules.after_ellipsis else ""
+        )
+        ellipsis = _cls(rules.ellipsis) if rules.ellipsis else None
+
+        def ending(inner_closers: str) -> str:
+            """A terminator, closing marks, then: may a new sentence start here?"""
+            options = []
+            if ellipsis:
+                options.append(f"{ellipsis}{inner_closers}{after_ellipsis}")
+            if strong:
+                options.append(f"{_cls(strong)}{inner_closers}")
+            return "(?:" + "|".join(options) + ")"
+
+        branches = []
+        for pair in rules.pairs:
+            o, c = re.escape(pair.open), re.escape(pair.close)
+            inner = "".join(ch for ch in rules.closers if ch != pair.close)
+            inner_closers = f"{_cls(inner)}*+" if inner else ""
+            body = f"{o}[^{c}{LINE_BREAKS}]*"
+            # A quotation whose last word is a terminator ends the sentence: “……。”
+            cut = ending(f"{inner_closers}{c}{closers}")
+            branches.append(f"{body}{cut}{may_start}(?P<c>)")
+            branches.append(f"{body}{c}{closers}")
+        for pair in rules.pairs:
+            if pair.unclosed == "to_end":
+                branches.append(f"{re.escape(pair.open)}[^{LINE_BREAKS}]*+")
+        for char in dict.fromkeys(terminators):
+            run = f"{re.escape(char)}{_cls(terminators)}*+"
+            # The run ends the sentence unless a continuation follows (……等, 。，).
+            if ellipsis:
+                tail = f"(?:(?<={ellipsis}){closers}{after_ellipsis}|(?<!{ellipsis}){closers})"
+            else:
+                tail = closers
+            branches.append(f"{run}{tail}{may_start}(?P<c>)")
+            branches.append(f"{run}{closers}")
+        if rules.ascii_period:
+            branches.append(
+                f"\\.(?<=[{HAN}]\\.)(?=\\s|[{HAN}“‘「『《（]){closers}{may_start}(?P<c>)"
+            )
+        branches.extend(f"{re.escape(ch)}(?P<b>)" for ch in LINE_BREAKS)
+        # Python's re wants unique group names: number them (c1, c2…, b1…).
+        numbered = []
+        for number, branch in enumerate(branches):
+            numbered.append(
+                branch.replace("(?P<c>)", f"(?P<c{number}>)").replace("(?P<b>)", f"(?P<b{number}>)")
+            )
+        return re.compile("|".join(numbered))
 
     def split(self, paragraph: str) -> list[tuple[int, int]]:
         """Return the ``(start, end)`` span of each sentence of one paragraph.
@@ -105,6 +170,8 @@ class Segmenter:
         One pass over the whole text (no per-line calls). Blank lines separate nothing
         more than other line breaks do; ``paragraph`` counts the non-blank lines from 0.
         """
+        if self._takes_fast_path(text):
+            return self._segment_fast(text)
         breaks: list[int] = []
         spans = _spans(text, self._cuts(text, breaks))
         segments: list[Segment] = []
@@ -121,10 +188,56 @@ class Segmenter:
             segments.append(Segment(start, end, text[start:end], paragraph, index))
         return segments
 
+    def _segment_fast(self, text: str) -> list[Segment]:
+        """``segment`` for texts the fast regex covers: cuts, strips and numbers at once."""
+        segments: list[Segment] = []
+        append = segments.append
+        make = tuple.__new__  # Segment(...) through its Python __new__ costs twice as much
+        start = paragraph = index = 0
+        for m in self._fast.finditer(text):
+            kind = m.lastgroup
+            if not kind:
+                continue  # a quotation or terminator run that does not end a sentence
+            end = m.end()
+            a, b = start, end
+            while a < b and text[a].isspace():
+                a += 1
+            while b > a and text[b - 1].isspace():
+                b -= 1
+            if a < b:
+                append(make(Segment, (a, b, text[a:b], paragraph, index)))
+                index += 1
+            if kind[0] == "b" and index:
+                paragraph += 1
+                index = 0
+            start = end
+        a, b = start, len(text)
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a < b:
+            append(Segment(a, b, text[a:b], paragraph, index))
+        return segments
+
+    def _takes_fast_path(self, text: str) -> bool:
+        """True unless ``text`` holds an ASCII quote or a protected-pattern trigger."""
+        if self._fast is None or self._always_protected:
+            return False
+        return all(mark not in text for mark in self._slow_marks)
+
     def _cuts(self, text: str, breaks: list[int]) -> list[int]:
         """Return the offsets where sentences end; append line-break ends to ``breaks``."""
         n = len(text)
         cuts: list[int] = []
+        if self._takes_fast_path(text):
+            for m in self._fast.finditer(text):
+                kind = m.lastgroup
+                if kind:
+                    cuts.append(m.end())
+                    if kind[0] == "b":
+                        breaks.append(m.end())
+            return cuts
         tokens = self._protected_tokens if self._always_protected else self._tokens
         for trigger in self._triggers:
             if trigger in text:
