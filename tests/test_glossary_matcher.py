@@ -230,3 +230,18 @@ def test_lone_surrogates_do_not_break_matching_or_offsets(fixture_glossary, repe
     found = fixture_glossary.matcher().find(text)
     assert len(found) == repeat
     assert (found[-1].start, found[-1].end) == (len(text) - 4, len(text))
+
+
+def test_garbage_collector_is_left_as_it_was(fixture_glossary):
+    import gc
+
+    text = "精准扶贫" * 30_000
+    assert gc.isenabled()
+    assert len(fixture_glossary.matcher().find(text)) == 30_000
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        fixture_glossary.matcher().find(text)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

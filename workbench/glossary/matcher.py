@@ -15,6 +15,7 @@ its overlapping ``iter`` costs a Python-level pass per hit.
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections import OrderedDict, deque
 from dataclasses import fields
@@ -43,14 +44,28 @@ _SETTERS = (
 )
 
 
+# Above this many matches, the cyclic garbage collector is paused while they are built:
+# each batch of new objects triggers a collection that re-walks the growing list, which
+# costs ~60 % extra on a 10 MB text. TermMatch objects hold no cycles, so pausing it loses
+# nothing; it is switched back on only if it was on.
+_PAUSE_GC_FROM = 20_000
+
+
 def make_term_matches(*columns: list) -> list[TermMatch]:
     """Build TermMatch objects from equal-length columns (start, end, text, id, zh, en)."""
-    if _SETTERS is None:
-        return list(map(TermMatch, *columns))
-    matches = list(map(object.__new__, repeat(TermMatch, len(columns[0]))))
-    for setter, values in zip(_SETTERS, columns, strict=True):
-        deque(map(setter, matches, values), maxlen=0)
-    return matches
+    pause = len(columns[0]) >= _PAUSE_GC_FROM and gc.isenabled()
+    if pause:
+        gc.disable()
+    try:
+        if _SETTERS is None:
+            return list(map(TermMatch, *columns))
+        matches = list(map(object.__new__, repeat(TermMatch, len(columns[0]))))
+        for setter, values in zip(_SETTERS, columns, strict=True):
+            deque(map(setter, matches, values), maxlen=0)
+        return matches
+    finally:
+        if pause:
+            gc.enable()
 
 
 _CACHE_SIZE = 4
