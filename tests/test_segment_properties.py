@@ -82,3 +82,31 @@ def test_segment_source_slices_the_raw_input(text):
         assert s.text and s.normalized
         assert text[s.start : s.end] == s.text
         assert s.text == s.text.strip()
+
+
+TOKEN_LOOP = Segmenter(RULES, fast=False)
+TOKEN_LOOP_SEMICOLON = Segmenter(RULES.with_semicolon_split(True), fast=False)
+LINE_BREAKING = st.sampled_from(["\n", "\r\n", "\n\n", "\u2028", "\r", "……", "。”", "？）", "等"])
+multi_line_text = st.lists(st.one_of(POLICY_ALPHABET, LINE_BREAKING), max_size=80).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(multi_line_text)
+def test_fast_regex_and_token_loop_agree(text):
+    for fast, slow in ((SEGMENTER, TOKEN_LOOP), (SEMICOLON_SEGMENTER, TOKEN_LOOP_SEMICOLON)):
+        assert fast.segment(text) == slow.segment(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(multi_line_text)
+def test_whole_text_pass_agrees_with_line_by_line_split(text):
+    by_line = []
+    offset = paragraph = 0
+    for line in text.splitlines(keepends=True):
+        spans = SEGMENTER.split(line.rstrip("\r\n"))
+        for index, (a, b) in enumerate(spans):
+            by_line.append((offset + a, offset + b, paragraph, index))
+        paragraph += bool(spans)
+        offset += len(line)
+    whole = [(s.start, s.end, s.paragraph, s.index) for s in SEGMENTER.segment(text)]
+    assert whole == by_line

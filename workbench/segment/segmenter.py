@@ -43,7 +43,8 @@ def _cls(chars: str) -> str:
 class Segmenter:
     """Sentence splitter compiled once from ``SegmentationRules``."""
 
-    def __init__(self, rules: SegmentationRules) -> None:
+    def __init__(self, rules: SegmentationRules, fast: bool = True) -> None:
+        """Compile ``rules``; ``fast=False`` always takes the token loop (for tests)."""
         self.rules = rules
         terminators = rules.strong + rules.ellipsis
         if rules.split_at_semicolon:
@@ -81,7 +82,7 @@ class Segmenter:
         branches.extend(re.escape(ch) for ch in LINE_BREAKS)
         plain = "|".join(branches)
         self._tokens = re.compile(plain)
-        self._fast = self._compile_fast(rules, terminators) if rules.continuation else None
+        self._fast = self._compile_fast(rules, terminators) if fast and rules.continuation else None
         # URLs and e-mail addresses: their ? ! . are not terminators. Only paragraphs that
         # contain a trigger (://, www., @) pay for looking for them.
         self._triggers = rules.protected_triggers
