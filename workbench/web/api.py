@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
 from workbench.errors import GlossaryError
-from workbench.glossary import Entry
 from workbench.web.app import services
 from workbench.web.curation import (
     ProposalDecidedError,
@@ -26,6 +24,7 @@ from workbench.web.curation import (
 from workbench.web.curator import bearer_token, token_matches
 from workbench.web.errors import ApiError
 from workbench.web.openapi import describe_errors, openapi_document
+from workbench.web.reload import entry_record
 from workbench.web.suggestions import STATUSES, Suggestion
 
 api = Blueprint("api", __name__)
@@ -37,13 +36,6 @@ ENTRY_STATUSES = tuple(_SCHEMA_ENUMS["EntryStatus"]["enum"])
 
 
 # -- helpers ---------------------------------------------------------------------------
-
-
-def entry_json(entry: Entry) -> dict[str, Any]:
-    """Return an entry as the API shows it (the file by name, not by local path)."""
-    data = entry.to_dict()
-    data["file"] = Path(entry.file).name if entry.file else ""
-    return data
 
 
 def int_arg(name: str, default: int, low: int, high: int) -> int:
@@ -231,7 +223,7 @@ def search_terms():
     loaded = services().glossary.current()
     page = loaded.index.search(query, category, status, limit, offset)
     return {
-        "items": [entry_json(e) for e in page.entries],
+        "items": [loaded.records[e.id] for e in page.entries],
         "total": page.total,
         "limit": limit,
         "offset": offset,
@@ -242,12 +234,12 @@ def search_terms():
 @api.get("/api/terms/<path:entry_id>")
 def get_term(entry_id: str):
     """Return one entry with all its fields."""
-    entry = services().glossary.current().glossary.get(entry_id)
-    if entry is None:
+    record = services().glossary.current().records.get(entry_id)
+    if record is None:
         raise ApiError(
             404, "not_found", f"no glossary entry {entry_id!r}; search with /api/terms?q=…"
         )
-    return entry_json(entry)
+    return record
 
 
 # -- annotate ------------------------------------------------------------------------
@@ -258,19 +250,19 @@ def annotate():
     """Return the glossary terms in a text with offsets, ids and approved renderings."""
     text = json_body("AnnotateRequest")["text"]
     loaded = services().glossary.current()
-    glossary = loaded.glossary
-    matches = []
-    for match in loaded.matcher.find(text):
-        entry = glossary.get(match.entry_id)
-        matches.append(
-            {
-                **match.to_dict(),
-                "en_alternatives": entry.en_alternatives if entry else [],
-                "en_forbidden": entry.en_forbidden if entry else [],
-                "category": entry.category if entry else "concept",
-                "status": entry.status if entry else "approved",
-            }
-        )
+    fields = loaded.match_fields
+    matches = [
+        {
+            "start": match.start,
+            "end": match.end,
+            "text": match.text,
+            "entry_id": match.entry_id,
+            "zh": match.zh,
+            "en": match.en,
+            **fields[match.entry_id],
+        }
+        for match in loaded.matcher.find(text)
+    ]
     return {"glossary_version": loaded.version, "length": len(text), "matches": matches}
 
 
@@ -356,7 +348,7 @@ def decide(suggestion_id: int, action: str, options: dict[str, Any]) -> dict[str
     loaded = svc.glossary.check_now()  # serve the new entry from the next request on
     return {
         "suggestion": acceptance.suggestion.to_dict(),
-        "entry": entry_json(acceptance.entry),
+        "entry": entry_record(acceptance.entry),
         "file": acceptance.file,
         "action": acceptance.action,
         "glossary_version": loaded.version,

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.errors import GlossaryError
-from workbench.glossary import Glossary, Matcher, load_glossary
+from workbench.glossary import Entry, Glossary, Matcher, load_glossary
 from workbench.glossary.check import glossary_files
 from workbench.web.search import TermIndex
 
@@ -51,6 +51,10 @@ class LoadedGlossary:
     matcher: Matcher
     index: TermIndex
     fingerprint: Fingerprint
+    # JSON shapes per entry id, built once per version rather than on every request:
+    # the whole entry as /api/terms shows it, and what /api/annotate adds to a match.
+    records: dict[str, dict[str, Any]] = field(default_factory=dict)
+    match_fields: dict[str, dict[str, Any]] = field(default_factory=dict)
     loaded_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
     @property
@@ -68,10 +72,29 @@ class ReloadFailure:
     at: str
 
 
+def entry_record(entry: Entry) -> dict[str, Any]:
+    """Return an entry as the API shows it (its file by name, not by local path)."""
+    data = entry.to_dict()
+    data["file"] = Path(entry.file).name if entry.file else ""
+    return data
+
+
 def build(directory: Path, stamp: Fingerprint) -> LoadedGlossary:
     """Load and validate the glossary and build its matcher and index (raises GlossaryError)."""
     glossary = load_glossary(directory)
-    return LoadedGlossary(glossary, glossary.matcher(), TermIndex(glossary.entries), stamp)
+    match_fields = {
+        entry.id: {
+            "en_alternatives": entry.en_alternatives,
+            "en_forbidden": entry.en_forbidden,
+            "category": entry.category,
+            "status": entry.status,
+        }
+        for entry in glossary.entries
+    }
+    records = {entry.id: entry_record(entry) for entry in glossary.entries}
+    return LoadedGlossary(
+        glossary, glossary.matcher(), TermIndex(glossary.entries), stamp, records, match_fields
+    )
 
 
 class GlossaryReloader:
