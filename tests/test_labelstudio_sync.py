@@ -149,12 +149,15 @@ def test_pull_writes_snapshot_with_annotations(labelstudio_server, ls_config):
     push_corpus(ls_config)
     tasks = project_tasks(labelstudio_server, ls_config)
     annotate(labelstudio_server, tasks["d2-p0-s0"].id, "Fully advance rural revitalization.")
+    labelstudio_server.client.annotations.create(
+        id=tasks["d1-p2-s0"].id, result=[], was_cancelled=True
+    )  # the annotator skipped it
 
     path = pull_snapshot(ls_config)
 
     manifest = read_snapshot_manifest(path)
     assert manifest["tasks"] == 5
-    assert manifest["annotations"] == 1
+    assert manifest["annotations"] == 2
     assert manifest["glossary_version"] == "v7"
     records = {r["sentence_id"]: r for r in read_snapshot(path)}
     record = records["d2-p0-s0"]
@@ -165,4 +168,7 @@ def test_pull_writes_snapshot_with_annotations(labelstudio_server, ls_config):
     assert annotation["created_at"]
     assert record["terms"][0]["entry_id"] == "test-0003"
     assert records["d1-p0-s0"]["annotations"] == []
+    [skipped] = records["d1-p2-s0"]["annotations"]
+    assert skipped["was_cancelled"] is True
+    assert skipped["translation"] is None
     json.dumps(record)  # plain JSON all the way down
