@@ -130,7 +130,7 @@ class Segmenter:
             body = f"{o}[^{c}{LINE_BREAKS}]*"
             # A quotation whose last word is a terminator ends the sentence: “……。”
             cut = ending(f"{inner_closers}{c}{closers}")
-            branches.append(f"{body}{cut}{may_start}(?P<c>)")
+            branches.append(f"{body}{cut}{may_start}(?P<c>){line_space}*+")
             branches.append(f"{body}{c}{closers}")
         for pair in rules.pairs:
             if pair.unclosed == "to_end":
@@ -142,13 +142,14 @@ class Segmenter:
                 tail = f"(?:(?<={ellipsis}){closers}{after_ellipsis}|(?<!{ellipsis}){closers})"
             else:
                 tail = closers
-            branches.append(f"{run}{tail}{may_start}(?P<c>)")
+            branches.append(f"{run}{tail}{may_start}(?P<c>){line_space}*+")
             branches.append(f"{run}{closers}")
         if rules.ascii_period:
             branches.append(
                 f"\\.(?<=[{HAN}]\\.)(?=\\s|[{HAN}“‘「『《（]){closers}{may_start}(?P<c>)"
+                f"{line_space}*+"
             )
-        branches.extend(f"{re.escape(ch)}(?P<b>)" for ch in LINE_BREAKS)
+        branches.extend(f"{re.escape(ch)}(?P<b>){line_space}*+" for ch in LINE_BREAKS)
         # Python's re wants unique group names: number them (c1, c2…, b1…).
         numbered = []
         for number, branch in enumerate(branches):
@@ -190,35 +191,43 @@ class Segmenter:
         return segments
 
     def _segment_fast(self, text: str) -> list[Segment]:
-        """``segment`` for texts the fast regex covers: cuts, strips and numbers at once."""
+        """``segment`` for texts the fast regex covers: cuts and numbers in one loop.
+
+        A sentence-ending match ends with its empty group (the sentence's end) and then
+        the spaces that follow it, so the next sentence starts at the match's end and no
+        sentence needs stripping, except the one a line break ends (spaces before it).
+        """
         segments: list[Segment] = []
         append = segments.append
         make = tuple.__new__  # Segment(...) through its Python __new__ costs twice as much
+        n = len(text)
         start = paragraph = index = 0
+        while start < n and text[start].isspace() and text[start] not in LINE_BREAKS:
+            start += 1
         for m in self._fast.finditer(text):
             kind = m.lastgroup
             if not kind:
                 continue  # a quotation or terminator run that does not end a sentence
-            end = m.end()
-            a, b = start, end
-            while a < b and text[a].isspace():
-                a += 1
-            while b > a and text[b - 1].isspace():
-                b -= 1
-            if a < b:
-                append(make(Segment, (a, b, text[a:b], paragraph, index)))
+            if kind[0] == "c":
+                end = m.start(kind)
+                append(make(Segment, (start, end, text[start:end], paragraph, index)))
                 index += 1
-            if kind[0] == "b" and index:
-                paragraph += 1
-                index = 0
-            start = end
-        a, b = start, len(text)
-        while a < b and text[a].isspace():
-            a += 1
-        while b > a and text[b - 1].isspace():
-            b -= 1
-        if a < b:
-            append(Segment(a, b, text[a:b], paragraph, index))
+            else:  # a line break: the paragraph ends
+                end = m.start()
+                while end > start and text[end - 1].isspace():
+                    end -= 1
+                if end > start:
+                    append(make(Segment, (start, end, text[start:end], paragraph, index)))
+                    index += 1
+                if index:
+                    paragraph += 1
+                    index = 0
+            start = m.end()
+        end = n
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            append(make(Segment, (start, end, text[start:end], paragraph, index)))
         return segments
 
     def _takes_fast_path(self, text: str) -> bool:
@@ -235,9 +244,9 @@ class Segmenter:
             for m in self._fast.finditer(text):
                 kind = m.lastgroup
                 if kind:
-                    cuts.append(m.end())
+                    cuts.append(m.end(kind))
                     if kind[0] == "b":
-                        breaks.append(m.end())
+                        breaks.append(m.end(kind))
             return cuts
         tokens = self._protected_tokens if self._always_protected else self._tokens
         for trigger in self._triggers:
