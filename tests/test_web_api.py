@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import stat
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -11,6 +13,7 @@ from test_web_helpers import TOKEN, auth, make_config
 from workbench.glossary import check_glossary, load_glossary
 from workbench.web.app import create_app
 from workbench.web.curator import curator_token, token_file
+from workbench.web.suggestions import SuggestionStore
 
 pytest_plugins = ["test_web_helpers"]
 
@@ -439,3 +442,22 @@ def test_a_configured_token_wins_over_the_stored_one(tmp_path):
     generated = curator_token(make_config(tmp_path, curator_token=""))
     assert curator_token(make_config(tmp_path, curator_token="from-config")) == "from-config"
     assert generated != "from-config"
+
+
+def test_proposals_from_several_processes_at_once_are_all_stored(tmp_path):
+    script = (
+        "import sys\n"
+        "from workbench.web.suggestions import SuggestionStore\n"
+        "store = SuggestionStore(sys.argv[1])\n"
+        "for n in range(40):\n"
+        "    store.add('term', {'kind': 'term', 'zh': f'术语{sys.argv[2]}-{n}', 'en': 'x'})\n"
+    )
+    path = tmp_path / "service" / "suggestions.sqlite3"
+    SuggestionStore(path)
+    workers = [
+        subprocess.Popen([sys.executable, "-c", script, str(path), str(w)]) for w in range(4)
+    ]
+    assert [worker.wait(timeout=120) for worker in workers] == [0, 0, 0, 0]
+    items, total = SuggestionStore(path).list(limit=1000)
+    assert total == 160
+    assert len({item.proposal["zh"] for item in items}) == 160
