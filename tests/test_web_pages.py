@@ -234,3 +234,26 @@ def test_the_curator_rejects_with_a_reason(client):
     client.post("/suggestions/1/reject", data={"reason": "too vague"})
     page = html(client.get("/suggestions", query_string={"status": "rejected"}))
     assert "too vague" in page
+
+
+def test_corpus_page_reports_a_damaged_corpus_instead_of_failing(web_config):
+    sample_corpus(web_config)
+    sentences = web_config.work_dir / "corpus" / "sentences.jsonl"
+    sentences.write_text(sentences.read_text(encoding="utf-8") + "{broken\n", encoding="utf-8")
+    client = create_app(web_config).test_client()
+    page = html(client.get("/corpus"))
+    assert "could not be read" in page and "sentences.jsonl:6" in page
+    assert html(client.get("/terms/pov-003"))  # entry pages still work
+
+
+def test_qa_findings_are_listed_errors_first(web_config):
+    sample_qa(
+        web_config,
+        [
+            {"sentence_id": "s1", "check": "c", "severity": "info", "message": "third"},
+            {"sentence_id": "s2", "check": "c", "severity": "error", "message": "first"},
+            {"sentence_id": "s3", "check": "c", "severity": "warning", "message": "second"},
+        ],
+    )
+    page = html(create_app(web_config).test_client().get("/corpus"))
+    assert page.index("first") < page.index("second") < page.index("third")

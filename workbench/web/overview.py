@@ -30,6 +30,7 @@ from workbench.web.reload import LoadedGlossary
 log = logging.getLogger(__name__)
 
 EXAMPLES_KEPT = 20  # per entry; the page shows fewer, the count is exact
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +120,9 @@ class CorpusView:
         self._index: CorpusIndex | None = None
         self._progress_key: tuple | None = None
         self._progress: Progress | None = None
+        self._qa_key: tuple | None = None
+        self._qa: tuple[Path, list[dict[str, Any]]] | None = None
+        self.corpus_error: str | None = None  # why an existing corpus could not be read
 
     # -- corpus -------------------------------------------------------------------------
 
@@ -134,10 +138,12 @@ class CorpusView:
             if key != self._index_key or self._index is None:
                 try:
                     self._index = self._build_index(loaded)
-                except WorkbenchError as exc:
+                except (WorkbenchError, OSError, ValueError, TypeError) as exc:
                     log.warning("corpus at %s not readable: %s", self.corpus_path, exc)
+                    self.corpus_error = str(exc)
                     return None
                 self._index_key = key
+                self.corpus_error = None
         return self._index
 
     def _build_index(self, loaded: LoadedGlossary) -> CorpusIndex:
@@ -220,8 +226,11 @@ class CorpusView:
         """Return the QA findings of the configured export, or None when there are none yet."""
         exports = self.config.path("paths", "exports_dir")
         path = exports / str(self.config.get("export", "name")) / "qa.json"
-        if not path.is_file():
+        stamp = _stamp(path)
+        if stamp is None:
             return None
+        if stamp == self._qa_key and self._qa is not None:
+            return self._qa
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
@@ -229,5 +238,8 @@ class CorpusView:
             return path, []
         findings = data.get("findings", []) if isinstance(data, dict) else data
         if not isinstance(findings, list):
-            return path, []
-        return path, [f for f in findings if isinstance(f, dict)]
+            findings = []
+        kept = [f for f in findings if isinstance(f, dict)]
+        kept.sort(key=lambda f: SEVERITY_ORDER.get(str(f.get("severity")), len(SEVERITY_ORDER)))
+        self._qa_key, self._qa = stamp, (path, kept)
+        return self._qa

@@ -274,4 +274,5 @@ def corpus():
         qa_counts=qa_counts,
         qa_by_check=qa_by_check,
         corpus_path=svc.corpus.corpus_path,
+        corpus_error=svc.corpus.corpus_error,
     )
