@@ -6,6 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from workbench.errors import GlossaryError
 from workbench.glossary import check_glossary, load_glossary
@@ -133,3 +135,27 @@ def test_windows_line_endings_are_reported_with_line(tmp_path):
     (folder / "crlf.tsv").write_bytes(b"\n".join(lines))
     [problem] = check_glossary(folder)
     assert problem.line == 4 and "line endings" in problem.message
+
+
+def test_a_single_file_can_be_checked():
+    assert VALID.is_file() and check_glossary(VALID) == []
+
+
+row_cells = st.lists(
+    st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\n\r"), max_size=8),
+    min_size=0,
+    max_size=14,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(rows=st.lists(row_cells, max_size=6))
+def test_any_garbage_rows_give_located_problems_never_a_crash(rows):
+    from workbench.glossary.check import parse_rows
+
+    header = VALID.read_text(encoding="utf-8").splitlines()[0]
+    text = "\n".join([header, *("\t".join(cells) for cells in rows)]) + "\n"
+    entries, problems = parse_rows(text, "x.tsv")
+    for problem in problems:
+        assert 2 <= problem.line <= len(rows) + 1 and problem.message
+    assert len(entries) <= len(rows)

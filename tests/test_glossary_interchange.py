@@ -212,3 +212,10 @@ def test_export_without_output_writes_to_stdout(fmt, start):
     )
     assert result.exit_code == 0, result.output
     assert result.output.startswith(start) and "两不愁三保障" in result.output
+
+
+def test_csv_without_the_glossary_columns_is_an_input_error(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("id,zh,en\nx,脱贫,y\n", encoding="utf-8")
+    with pytest.raises(InputError, match="missing column"):
+        read_csv(path)
