@@ -16,7 +16,6 @@ import click
 from workbench.config import load_config
 from workbench.errors import GlossaryError
 from workbench.glossary.check import check_glossary, glossary_files
-from workbench.glossary.model import columns
 from workbench.glossary.termbase import glossary_path, load_glossary
 
 
@@ -177,29 +176,20 @@ def mine_command(sources: tuple[str, ...], top: int, output: Path | None) -> Non
 @click.option("--glossary", "path", type=click.Path(path_type=Path), help="Glossary folder.")
 def export_command(fmt: str, output: Path | None, path: Path | None) -> None:
     """Export the term base as TBX-Basic (ISO 30042:2008) or CSV for CAT tools/spreadsheets."""
-    from workbench.glossary.csvfile import write_csv
-    from workbench.glossary.tbx import write_tbx
+    from workbench.glossary.csvfile import csv_text, write_csv
+    from workbench.glossary.tbx import glossary_tbx, write_tbx
 
     glossary = load_glossary(path, None if path else load_config())
-    target = output
+    if output is None:
+        if fmt == "tbx":
+            sys.stdout.buffer.write(glossary_tbx(glossary.entries, glossary.version))
+        else:
+            sys.stdout.write(csv_text(glossary.entries))
+        return
     if fmt == "tbx":
-        if output is None:
-            from workbench.glossary.tbx import tbx_document
-
-            sys.stdout.buffer.write(
-                tbx_document(glossary.entries, "workbench policy glossary (zh-en)", "")
-            )
-            return
-        write_tbx(target, glossary.entries, glossary.version)
+        write_tbx(output, glossary.entries, glossary.version)
     else:
-        if output is None:
-            import csv
-
-            writer = csv.writer(sys.stdout, lineterminator="\n")
-            writer.writerow(columns())
-            writer.writerows(entry.row() for entry in glossary.entries)
-            return
-        write_csv(target, glossary.entries)
+        write_csv(output, glossary.entries)
     click.echo(f"wrote {len(glossary)} entries to {output}", err=True)
 
 

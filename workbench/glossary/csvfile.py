@@ -4,6 +4,7 @@ Chinese correctly), multi-valued cells joined with `` | `` as in the term files.
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -12,13 +13,20 @@ from workbench.fileio import atomic_write
 from workbench.glossary.model import Entry, columns, load_schema, split_multi
 
 
+def csv_text(entries: Iterable[Entry]) -> str:
+    """Return the entries as CSV text (header first, CRLF rows as RFC 4180 has them)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(columns())
+    for entry in entries:
+        writer.writerow(entry.row())
+    return buffer.getvalue()
+
+
 def write_csv(path: Path, entries: Iterable[Entry]) -> None:
-    """Write the entries as CSV, atomically."""
+    """Write the entries as CSV with a BOM (for spreadsheets), atomically."""
     with atomic_write(Path(path), "w", encoding="utf-8-sig") as handle:
-        writer = csv.writer(handle, lineterminator="\r\n")
-        writer.writerow(columns())
-        for entry in entries:
-            writer.writerow(entry.row())
+        handle.write(csv_text(entries))
 
 
 def read_csv(path: Path) -> list[Entry]:

@@ -32,6 +32,7 @@ from lxml import etree
 
 from workbench import __version__
 from workbench.errors import InputError
+from workbench.fileio import atomic_write
 from workbench.glossary.model import Entry
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -96,17 +97,19 @@ def tbx_document(entries: Iterable[Entry], title: str, description: str) -> byte
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", doctype=DOCTYPE) + b"\n"
 
 
-def write_tbx(path: Path, entries: Iterable[Entry], glossary_version: str = "") -> None:
-    """Write the entries as a TBX-Basic file, atomically."""
-    from workbench.fileio import atomic_write
-
-    data = tbx_document(
+def glossary_tbx(entries: Iterable[Entry], glossary_version: str = "") -> bytes:
+    """Return the TBX-Basic document of a glossary, with the workbench header."""
+    return tbx_document(
         entries,
         "workbench policy glossary (zh-en)",
         f"Exported by workbench {__version__} from glossary version {glossary_version}",
     )
+
+
+def write_tbx(path: Path, entries: Iterable[Entry], glossary_version: str = "") -> None:
+    """Write the entries as a TBX-Basic file, atomically."""
     with atomic_write(Path(path), "wb") as handle:
-        handle.write(data)
+        handle.write(glossary_tbx(entries, glossary_version))
 
 
 def _terms(lang_set) -> list[tuple[str, str, str, etree._Element]]:
