@@ -238,6 +238,8 @@ def status_command(as_json: bool, overrides: dict[str, dict[str, Any]]) -> None:
             f"{project['tasks_annotated']} annotated, {project['annotations']} annotations, "
             f"model version {project['model_version']}"
         )
+    elif project and project.get("error"):
+        click.echo(f"  project         {project['title']}: cannot be read: {project['error']}")
     elif project:
         click.echo(f"  project         {project['title']}: not created yet (run 'workbench push')")
     service = report["service"]

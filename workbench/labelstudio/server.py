@@ -119,6 +119,7 @@ def server_environment(data_dir: Path, username: str, password: str, token: str)
         "SENTRY_DSN": "",
         "FRONTEND_SENTRY_DSN": "",
         "COLLECT_ANALYTICS": "false",
+        "LATEST_VERSION_CHECK": "false",  # no call to pypi.org at every start
         "PYTHONUNBUFFERED": "1",
     }
 

@@ -288,8 +288,12 @@ def status(config: Config) -> dict[str, Any]:
     if report[SERVICE]["url"]:
         report[SERVICE]["reachable"] = _service_reachable(report[SERVICE]["url"])
     if report[LABELSTUDIO]["reachable"]:
-        connection = connect(config)
         title = str(config.get("labelstudio", "project_title"))
+        try:
+            connection = connect(config)
+        except LabelStudioError as exc:
+            report["project"] = {"title": title, "exists": None, "error": str(exc)}
+            return report
         project = find_project(connection.client, title, url)
         if project is None:
             report["project"] = {"title": title, "exists": False}
