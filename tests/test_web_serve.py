@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 import threading
@@ -9,7 +10,14 @@ import time
 
 import pytest
 import requests
-from test_web_helpers import PROJECT_ROOT, TOKEN, make_config, serve_process, server_env
+from test_web_helpers import (
+    PROJECT_ROOT,
+    TOKEN,
+    free_port,
+    make_config,
+    serve_process,
+    server_env,
+)
 
 pytest_plugins = ["test_web_helpers"]
 
@@ -154,3 +162,51 @@ def test_serve_refuses_to_start_on_a_broken_glossary_naming_the_problem(tmp_path
     assert result.returncode == 1
     assert result.stderr.startswith("Error: ")
     assert "terms.tsv:11" in result.stderr and "nonsense" in result.stderr
+
+
+def test_serve_on_a_busy_port_fails_with_a_one_line_error(tmp_path):
+    config = make_config(tmp_path)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "workbench", "serve", "--port", str(port)],
+            cwd=PROJECT_ROOT,
+            env=server_env(config),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"Error: cannot listen on 127.0.0.1:{port}")
+    assert "Traceback" not in result.stderr
+
+
+def test_sigterm_stops_the_server_cleanly(tmp_path):
+    config = make_config(tmp_path)
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "workbench", "serve", "--port", str(port)],
+        cwd=PROJECT_ROOT,
+        env=server_env(config),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).ok:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        process.terminate()
+        output, _ = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0, output
+    assert "Glossary service stopped." in output

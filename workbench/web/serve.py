@@ -15,6 +15,7 @@ from collections.abc import Callable
 from waitress import create_server
 
 from workbench.config import Config
+from workbench.errors import ConfigError
 from workbench.web.app import create_app, services
 from workbench.web.curator import token_file
 
@@ -24,10 +25,23 @@ log = logging.getLogger(__name__)
 def build_server(config: Config, host: str | None = None, port: int | None = None):
     """Create (but do not start) the waitress server for the configured app."""
     app = create_app(config)
-    server = create_server(
+    host = host or str(config.get("service", "host"))
+    port = int(port if port is not None else config.get("service", "port"))
+    try:
+        server = _create_server(app, config, host, port)
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot listen on {host}:{port} ({exc.strerror or exc}); stop what uses it or "
+            "choose another address with --host/--port (or [service] host/port)"
+        ) from None
+    return app, server
+
+
+def _create_server(app, config: Config, host: str, port: int):
+    return create_server(
         app,
-        host=host or str(config.get("service", "host")),
-        port=int(port if port is not None else config.get("service", "port")),
+        host=host,
+        port=port,
         threads=int(config.get("service", "threads")),
         ident="workbench",
         clear_untrusted_proxy_headers=True,
@@ -36,7 +50,6 @@ def build_server(config: Config, host: str | None = None, port: int | None = Non
         max_request_body_size=max(2**20, 16 * int(config.get("service", "max_body_bytes"))),
         channel_timeout=30,
     )
-    return app, server
 
 
 def serve(
@@ -68,9 +81,10 @@ def serve(
     try:
         server.run()
     except KeyboardInterrupt:
-        announce("Stopping the glossary service.")
+        pass  # Ctrl-C, or SIGTERM turned into one: a normal way to stop
     finally:
         server.close()
+        announce("Glossary service stopped.")
 
 
 def _raise_keyboard_interrupt(signum, frame) -> None:
