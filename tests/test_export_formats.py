@@ -232,3 +232,45 @@ def test_splits_never_share_a_document(exported) -> None:
             docs.setdefault(json.loads(line)["doc_id"], set()).add(split)
     assert all(len(splits) == 1 for splits in docs.values())
     assert set().union(*docs.values()) == {"train", "dev", "test"}
+
+
+def assert_formats_agree(folder: Path) -> int:
+    """Read every parallel format of an export with its independent reader and check they
+    hold the same pairs in the same order; return the number of pairs."""
+    dtd = etree.DTD(str(DTD))
+    total = 0
+    for split in splits_of(folder):
+        parallel = folder / "parallel"
+        expected = reference(folder, split)
+        pairs = [(zh, en) for _id, zh, en in expected]
+        document = etree.parse(str(parallel / f"{split}.tmx"))
+        assert dtd.validate(document), dtd.error_log.filter_from_errors()
+        store = tmxfile.parsefile(str(parallel / f"{split}.tmx"))
+        assert [(u.source, u.target) for u in store.units] == pairs
+        assert [u.getid() for u in store.units] == [i for i, _z, _e in expected]
+        zh_lines = (parallel / f"{split}.zh").read_text("utf-8").split("\n")[:-1]
+        en_lines = (parallel / f"{split}.en").read_text("utf-8").split("\n")[:-1]
+        assert list(zip(zh_lines, en_lines, strict=True)) == pairs
+        csv_frame = pd.read_csv(parallel / f"{split}.csv", dtype=str, keep_default_na=False)
+        tsv_frame = pd.read_csv(
+            parallel / f"{split}.tsv",
+            sep="\t",
+            quoting=csv.QUOTE_NONE,
+            dtype=str,
+            keep_default_na=False,
+        )
+        table = pq.read_table(parallel / f"{split}.parquet").to_pydict()
+        for frame in (csv_frame.to_dict("list"), tsv_frame.to_dict("list"), table):
+            assert list(zip(frame["id"], frame["zh"], frame["en"], strict=True)) == expected
+        spans = (folder / "entities" / f"{split}.spans.jsonl").read_text("utf-8").splitlines()
+        assert [json.loads(s)["id"] for s in spans] == [i for i, _z, _e in expected]
+        sentences = (folder / "entities" / f"{split}.bio").read_text("utf-8").split("\n\n")
+        assert len([s for s in sentences if s.strip()]) == len(expected)
+        total += len(expected)
+    return total
+
+
+def test_every_format_agrees_pair_for_pair(exported) -> None:
+    _config, folder = exported
+    manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
+    assert assert_formats_agree(folder) == manifest["counts"]["pairs"]
