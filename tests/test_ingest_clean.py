@@ -132,3 +132,11 @@ def test_html_keeps_blocks_as_lines_and_drops_scripts_and_navigation():
     assert result.title == "标题_网站"
     assert result.text.split("\n\n") == ["全省脱贫攻坚", "第一段。 第二行。", "第二段\n换行\n"]
     assert "var a" not in result.text and "首页" not in result.text
+
+
+def test_editor_line_in_the_footer_becomes_a_field(rules):
+    body = "\n".join([BODY] * 20)
+    cleaned = clean_text(f"标题\n{body}\n【责任编辑：张三】\n", rules)
+    assert cleaned.fields == {"editor": "张三"}
+    assert cleaned.removed[-1]["rule"] == "metadata"
+    assert len(cleaned.lines) == 21

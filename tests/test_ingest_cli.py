@@ -105,3 +105,17 @@ def test_segment_of_a_binary_file_is_a_one_line_error(env):
     assert result.stderr.decode().strip() == (
         f"Error: {DATA / 'image.txt'}: binary file (contains NUL bytes), not text; skipped"
     )
+
+
+def test_long_runs_show_a_progress_bar(env, tmp_path):
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for n in range(21):
+        text = f"第{n}号文件。脱贫攻坚取得进展。\n"
+        (folder / f"doc{n:02}.txt").write_text(text, encoding="utf-8")
+    result = run_workbench(["ingest", "--quiet", str(folder)], env)
+    assert result.returncode == 0, result.stderr.decode()
+    assert "/21 [" in result.stderr.decode()  # tqdm: n/21 [elapsed<remaining, rate]
+    assert result.stdout.decode().strip().splitlines() == [
+        f"corpus: 21 documents, 42 sentences → {tmp_path / 'work' / 'corpus'}"
+    ]
