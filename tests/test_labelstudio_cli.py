@@ -260,3 +260,33 @@ def test_up_brings_every_seed_sentence_as_task_and_stops_on_signal(
         rest, _ = process.communicate(timeout=60)
     assert process.returncode == 0, rest
     assert "Stopped what 'workbench up' started." in rest
+
+
+@pytest.mark.labelstudio
+@pytest.mark.slow
+def test_labelstudio_install_is_quick_no_op_when_pinned_version_is_there(labelstudio_server):
+    done = run_workbench("labelstudio", "install", timeout=120)
+
+    assert done.returncode == 0, done.stderr
+    version = load_config().get("labelstudio", "version")
+    assert f"label-studio {version} already installed" in done.stdout
+
+
+@pytest.mark.labelstudio
+@pytest.mark.slow
+def test_second_up_in_same_work_folder_reuses_the_running_server(labelstudio_server):
+    from workbench.labelstudio.workspace import start_labelstudio
+
+    config = load_config(
+        overrides={
+            "paths": {"work_dir": str(labelstudio_server.work_dir)},
+            "labelstudio": {"url": ""},
+        }
+    )
+
+    handle = start_labelstudio(config, echo=lambda _m: None)
+
+    assert handle.reused == "running"
+    assert handle.process is None  # nothing new was started, so nothing to stop later
+    assert handle.url == labelstudio_server.url
+    assert handle.credentials.token == labelstudio_server.token
