@@ -348,3 +348,13 @@ def test_unknown_selection_and_missing_snapshot_are_clear_errors(config: Config)
         export_dataset(config, selection="newest")
     with pytest.raises(ConfigError, match="unknown"):
         export_dataset(config, formats=["docx"])
+
+
+def test_a_broken_glossary_is_reported_not_silently_skipped(config: Config) -> None:
+    glossary = config.path("paths", "glossary_dir") / "terms.tsv"
+    glossary.write_text(GLOSSARY_HEADER + "bad row without the columns\n", "utf-8")
+    result = export_with(config, standard_tasks())
+    assert result.qa["terminology"].startswith("not checked: glossary could not be loaded")
+    manifest = json.loads((result.path / "manifest.json").read_text("utf-8"))
+    assert manifest["qa"]["terminology"] == result.qa["terminology"]
+    assert manifest["counts"]["pairs"] == len(standard_tasks())

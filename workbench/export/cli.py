@@ -63,6 +63,8 @@ def export_command(name, snapshot, selection, seed, scripts, formats) -> None:
         f"qa: {qa['error']} errors, {qa['warning']} warnings, {qa['info']} info "
         f"(see {result.path / 'qa.json'})"
     )
+    if result.qa["terminology"] != "checked":
+        click.echo(f"warning: terminology {result.qa['terminology']}", err=True)
 
 
 @click.command("qa")
@@ -92,6 +94,8 @@ def qa_command(snapshot, selection, json_path, limit, fail_on) -> None:
         )
     summary = report.summary()
     click.echo(json.dumps(summary, ensure_ascii=False))
+    if report.terminology != "checked":
+        click.echo(f"warning: terminology {report.terminology}", err=True)
     if json_path:
         report.write_json(json_path)
     worst = summary["by_severity"]

@@ -81,17 +81,22 @@ class ExportResult:
     qa: dict[str, Any]
 
 
-def load_glossary_view(config: Config) -> tuple[GlossaryView | None, str | None]:
-    """Return the glossary for QA and its version; ``(None, None)`` when there is none."""
+def load_glossary_view(config: Config) -> tuple[GlossaryView | None, str | None, str | None]:
+    """Return the glossary for QA, its version, and why terms cannot be checked (or None).
+
+    A broken or missing glossary does not stop an export (the pairs are still good), but
+    the reason is recorded in the manifest and printed, so terminology is never skipped
+    silently.
+    """
     try:
         from workbench.glossary import load_glossary
 
         glossary = load_glossary(config=config)
-    except (GlossaryError, InputError, ConfigError, FileNotFoundError):
-        return None, None
+    except (GlossaryError, InputError, ConfigError, FileNotFoundError) as exc:
+        return None, None, f"glossary could not be loaded: {exc}"
     if not len(glossary.entries):
-        return None, glossary.version
-    return GlossaryView.of(glossary), glossary.version
+        return None, glossary.version, "the glossary has no entries"
+    return GlossaryView.of(glossary), glossary.version, None
 
 
 def _empty_translation_finding(task: dict[str, Any], selection: Selection) -> list[Finding]:
@@ -120,7 +125,7 @@ def export_dataset(config: Config, **overrides: Any) -> ExportResult:
     snapshot_path = resolve_snapshot(config.work_dir, settings.snapshot)
     snapshot_manifest = read_snapshot_manifest(snapshot_path)
     titles = load_document_titles(corpus_dir(config.work_dir))
-    glossary, glossary_version = load_glossary_view(config)
+    glossary, glossary_version, glossary_problem = load_glossary_view(config)
     rules = load_rules(
         config.path("export", "qa_rules") if "qa_rules" in config.section("export") else None
     )
@@ -130,6 +135,7 @@ def export_dataset(config: Config, **overrides: Any) -> ExportResult:
     try:
         with atomic_directory(target) as staging:
             manifest, qa = _write_export(
+                glossary_problem,
                 staging,
                 settings,
                 snapshot_path,
@@ -148,6 +154,7 @@ def export_dataset(config: Config, **overrides: Any) -> ExportResult:
 
 
 def _write_export(
+    glossary_problem: str | None,
     staging: Path,
     settings: ExportSettings,
     snapshot_path: Path,
@@ -207,7 +214,11 @@ def _write_export(
 
     n_findings = report.write_json(staging / "qa.json")
     (staging / QA_SPOOL).unlink(missing_ok=True)
-    qa = {**report.summary(), "findings": n_findings}
+    qa = {
+        **report.summary(),
+        "findings": n_findings,
+        "terminology": f"not checked: {glossary_problem}" if glossary_problem else "checked",
+    }
     manifest = _manifest(
         settings,
         snapshot_path,

@@ -47,6 +47,7 @@ class QaReport:
         self.examples: list[Finding] = []  # the first few, for the dataset card
         self.findings: list[Finding] = []  # only when not spooling (small runs, tests)
         self._keep = keep
+        self.terminology = "checked"  # or "not checked: <why>"
 
     def add_pair(self, findings: list[Finding]) -> None:
         """Record the findings of one checked pair (possibly none)."""

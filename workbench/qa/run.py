@@ -22,11 +22,12 @@ def run_qa(config: Config, spool: Path | None = None, **overrides: Any) -> QaRep
     """
     settings = ExportSettings.from_config(config, **overrides)
     snapshot_path = resolve_snapshot(config.work_dir, settings.snapshot)
-    glossary, _version = load_glossary_view(config)
+    glossary, _version, problem = load_glossary_view(config)
     section = config.section("export")
     rules = load_rules(config.path("export", "qa_rules") if "qa_rules" in section else None)
     checker = PairChecker(glossary, rules)
     report = QaReport(spool)
+    report.terminology = f"not checked: {problem}" if problem else "checked"
     stats = PairStats()
     for pair in iter_pairs(
         read_snapshot(snapshot_path),
