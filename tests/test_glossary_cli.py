@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -146,3 +147,15 @@ def test_tag_fills_terms_and_is_idempotent(env):
 def test_tag_without_corpus_says_what_to_do(env):
     result = _workbench("glossary", "tag", env_vars={})
     assert result.returncode == 1 and "workbench ingest" in result.stderr
+
+
+@pytest.mark.parametrize("name", sorted(cli.commands["glossary"].commands))
+def test_every_glossary_command_is_documented(name, project_root):
+    docs = (project_root / "docs" / "glossary.md").read_text(encoding="utf-8")
+    assert f"workbench glossary {name}" in docs
+    command = cli.commands["glossary"].commands[name]
+    assert command.help and command.help.strip()
+    for option in command.params:
+        if isinstance(option, click.Option) and option.name not in {"path", "as_json"}:
+            flag = max(option.opts, key=len)
+            assert flag in docs, f"{name} {flag} is not in docs/glossary.md"
