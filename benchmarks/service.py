@@ -16,7 +16,7 @@ targets hold (annotate ≥ 0.5× health; p99 < 20 ms at 8 clients; no errors).
 
 Latencies include the client's own time; client and server share this machine's cores.
 
-Usage: ``.venv/bin/python benchmarks/service.py [--seconds 3] [--threads 8]
+Usage: ``.venv/bin/python benchmarks/service.py [--seconds 3] [--threads 8 | 2,4,8]
 [--clients 1,8,32]``.
 """
 
@@ -28,7 +28,6 @@ import json
 import os
 import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -253,41 +252,33 @@ def check_answers(port: int) -> None:
         raise SystemExit("the service does not answer as expected; not benchmarking it")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=3.0, help="per run (default 3)")
-    parser.add_argument("--max-requests", type=int, default=20000, help="per round cap")
-    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds per run")
-    parser.add_argument("--threads", type=int, default=None, help="waitress threads")
-    parser.add_argument("--clients", default="1,8,32", help="concurrencies (default 1,8,32)")
-    args = parser.parse_args()
-    sys.path.insert(0, str(ROOT))
-    from workbench.config import load_config
+ENDPOINTS = ("health", "annotate", "terms")
 
-    threads = args.threads or int(load_config(root=ROOT).get("service", "threads"))
-    levels = [int(c) for c in args.clients.split(",")]
+
+def measure(threads: int, levels: list[int], args: argparse.Namespace) -> dict:
+    """Start a server with ``threads`` waitress threads and run every endpoint and level."""
+    runs: dict[tuple[str, int], Run] = {}
     with tempfile.TemporaryDirectory(prefix="wb-bench-service-") as tmp:
         process, port = start_server(Path(tmp), threads)
         try:
             check_answers(port)
             print(
-                f"waitress threads: {threads}; {args.seconds:g} s per run; cores: "
+                f"\nwaitress threads: {threads}; {args.seconds:g} s per run; cores: "
                 f"{os.cpu_count()}; load average before: {os.getloadavg()[0]:.1f}"
             )
-            for name in ("health", "annotate", "terms"):  # warm up every code path once
+            for name in ENDPOINTS:  # warm up every code path once
                 drive(port, name, 2, 0.3, 200)
-            runs: dict[tuple[str, int], Run] = {}
             print(
                 f"{'endpoint':<10}{'clients':>8}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}"
                 f"{'errors':>8}{'server CPU µs/req':>19}"
             )
             for clients in levels:
+                for name in ENDPOINTS:
+                    runs[name, clients] = Run(name, clients)
                 # Interleave short rounds of each endpoint so that load from neighbours on a
                 # shared machine falls on all three alike rather than on one of them.
-                for name in ("health", "annotate", "terms"):
-                    runs[name, clients] = Run(name, clients)
                 for _ in range(args.rounds):
-                    for name in ("health", "annotate", "terms"):
+                    for name in ENDPOINTS:
                         cpu_before = process_cpu(process.pid)
                         part = drive(
                             port, name, clients, args.seconds / args.rounds, args.max_requests
@@ -297,7 +288,7 @@ def main() -> None:
                         whole.seconds += part.seconds
                         whole.latencies += part.latencies
                         whole.errors += part.errors
-                for name in ("health", "annotate", "terms"):
+                for name in ENDPOINTS:
                     run = runs[name, clients]
                     print(
                         f"{name:<10}{clients:>8}{run.rate:>10.0f}{run.percentile(0.5):>9.2f}"
@@ -311,7 +302,12 @@ def main() -> None:
             except subprocess.TimeoutExpired:
                 process.kill()
     print(f"load average after: {os.getloadavg()[0]:.1f} (latency means little when it is high)")
-    print("\nthroughput relative to /healthz (the ceiling):")
+    return runs
+
+
+def report(runs: dict, levels: list[int]) -> None:
+    """Print the ratios to the health ceiling and whether the targets hold."""
+    print("throughput relative to /healthz (the ceiling):")
     for clients in levels:
         health = runs["health", clients].rate
         ratios = {
@@ -321,7 +317,7 @@ def main() -> None:
             f"  {clients:>2} clients: annotate/health = {ratios['annotate']:.2f}x, "
             f"terms/health = {ratios['terms']:.2f}x"
         )
-    cpu = {n: runs[n, levels[-1]].cpu_per_request for n in ("health", "annotate", "terms")}
+    cpu = {n: runs[n, levels[-1]].cpu_per_request for n in ENDPOINTS}
     print(
         f"server CPU per request at {levels[-1]} clients: health {cpu['health']:.0f} µs, "
         f"annotate {cpu['annotate']:.0f} µs, terms {cpu['terms']:.0f} µs; CPU-bound "
@@ -332,12 +328,42 @@ def main() -> None:
         ratio = runs["annotate", 8].rate / runs["health", 8].rate
         p99 = max(runs[n, 8].percentile(0.99) for n in ("annotate", "terms"))
         print(
-            f"\ntargets at 8 clients: annotate ≥ 0.5x health: {'met' if ratio >= 0.5 else 'MISSED'}"
+            f"targets at 8 clients: annotate ≥ 0.5x health: {'met' if ratio >= 0.5 else 'MISSED'}"
             f" ({ratio:.2f}x); p99 < 20 ms: {'met' if p99 < 20 else 'MISSED'} ({p99:.1f} ms); "
             f"errors: {errors}"
         )
-    annotate = [t for c in levels for t in runs["annotate", c].latencies]
-    print(f"median annotate latency over all runs: {statistics.median(annotate) * 1000:.2f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=3.0, help="per run (default 3)")
+    parser.add_argument("--max-requests", type=int, default=20000, help="per round cap")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds per run")
+    parser.add_argument(
+        "--threads", default=None, help="waitress threads; a list (2,4,8) compares them"
+    )
+    parser.add_argument("--clients", default="1,8,32", help="concurrencies (default 1,8,32)")
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    from workbench.config import load_config
+
+    configured = int(load_config(root=ROOT).get("service", "threads"))
+    settings = [int(t) for t in args.threads.split(",")] if args.threads else [configured]
+    levels = [int(c) for c in args.clients.split(",")]
+    results = {}
+    for threads in settings:
+        results[threads] = measure(threads, levels, args)
+        report(results[threads], levels)
+    if len(settings) > 1:
+        busiest = levels[-1]
+        print(f"\nwaitress threads compared at {busiest} clients (annotate):")
+        for threads, runs in results.items():
+            run = runs["annotate", busiest]
+            print(
+                f"  {threads:>3} threads: {run.rate:>6.0f} req/s, "
+                f"p99 {run.percentile(0.99):.1f} ms, "
+                f"annotate/health {run.rate / runs['health', busiest].rate:.2f}x"
+            )
 
 
 if __name__ == "__main__":
