@@ -65,8 +65,9 @@ def test_lookup_json_has_every_field(env):
     assert "兩不愁三保障" in data["generated_forms"]
 
 
-def test_lookup_text_and_unknown_term(env):
+def test_lookup_by_id_or_english_rendering(env):
     assert "targeted poverty alleviation" in run("glossary", "lookup", "t-jzfp").output
+    assert "精准扶贫" in run("glossary", "lookup", "Precision  Poverty Alleviation").output
 
 
 def _workbench(*args: str, env_vars: dict[str, str], input: str | None = None):

@@ -52,9 +52,9 @@ def check_command(path: Path | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the entry as one JSON object.")
 @click.option("--glossary", "path", type=click.Path(path_type=Path), help="Glossary folder.")
 def lookup_command(term: str, as_json: bool, path: Path | None) -> None:
-    """Print the entry for a Chinese term (any script or variant) or an entry id."""
+    """Print the entry for a Chinese term (any script or variant), an id or an English rendering."""
     glossary = load_glossary(path, None if path else load_config())
-    entry = glossary.by_zh(term) or glossary.get(term.strip())
+    entry = glossary.by_zh(term) or glossary.get(term.strip()) or glossary.by_en(term)
     if entry is None:
         near = glossary.search(term)
         hint = "; similar: " + ", ".join(f"{e.zh} ({e.id})" for e in near) if near else ""

@@ -54,6 +54,15 @@ class Glossary:
         """Return the entry one of whose forms this is, in any script or punctuation variant."""
         return self._by_key.get(fold(form.strip()))
 
+    def by_en(self, rendering: str) -> Entry | None:
+        """Return the entry whose approved or alternative English is this (any case)."""
+        wanted = " ".join(rendering.casefold().split())
+        for entry in self.entries:
+            for candidate in (entry.en, *entry.en_alternatives):
+                if " ".join(candidate.casefold().split()) == wanted:
+                    return entry
+        return None
+
     def search(self, text: str, limit: int = 10) -> list[Entry]:
         """Return entries whose zh forms, id or English contain ``text`` (for suggestions)."""
         key = fold(text.strip())
