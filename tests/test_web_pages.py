@@ -63,6 +63,12 @@ def test_term_page_shows_every_field_and_links_the_source(client):
     assert 'href="http://keywords.china.org.cn/2021-01/11/content_77102424.html"' in page
 
 
+def test_term_page_lists_the_traditional_forms_the_matcher_accepts(client):
+    page = html(client.get("/terms/pov-001"))
+    assert '<span class="chip">精準扶貧</span>' in page
+    assert '<span class="chip">兩不愁</span>' in html(client.get("/terms/pov-004"))
+
+
 def test_term_page_without_a_corpus_says_how_to_get_one(client):
     assert "No corpus yet" in html(client.get("/terms/pov-001"))
 

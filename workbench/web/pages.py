@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
+from workbench.glossary.fold import script_forms
 from workbench.web.api import CATEGORIES, create_suggestion_from, decide
 from workbench.web.app import services
 from workbench.web.curator import token_matches
@@ -88,10 +89,19 @@ def term(entry_id: str):
         raise ApiError(404, "not_found", f"There is no glossary entry {entry_id!r}.")
     index = svc.corpus.index(loaded)
     examples = index.examples.get(entry.id, [])[:8] if index else []
+    # Traditional spellings are not stored in the glossary; the matcher generates them the
+    # same way, so translators working from Traditional sources see what will match.
+    written = set(entry.zh_forms)
+    traditional = [
+        form
+        for form in dict.fromkeys(t for zh in entry.zh_forms for t in script_forms(zh)[1:])
+        if form not in written
+    ]
     total = index.counts.get(entry.id, 0) if index else 0
     return render_template(
         "term.html",
         entry=entry,
+        traditional=traditional,
         examples=examples,
         example_total=total,
         has_corpus=index is not None,
