@@ -66,6 +66,7 @@ class TmxWriter(FormatWriter):
         self._src = escape_attr(options.source_lang)
         self._tgt = escape_attr(options.target_lang)
         self._buffer: list[SentencePair] = []
+        self._cache: dict[tuple[str, str | None], object] = {}
         self._handle.write(
             '<?xml version="1.0" encoding="UTF-8"?>\n'
             '<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n'
@@ -98,30 +99,23 @@ class TmxWriter(FormatWriter):
 
         ids = column([p.id for p in pairs])
         dates = [_cached_date(p.updated_at or "", self._now) for p in pairs]
-        annotators = column([p.annotator or "" for p in pairs])
-        creators = [f' creationid="{a}"' if a else "" for a in annotators]
-        props = [
-            f'<prop type="x-sentence-id">{i}</prop><prop type="x-doc-id">{d}</prop>'
-            for i, d in zip(ids, column([p.doc_id for p in pairs]), strict=True)
-        ]
-        for name, values in (
-            ("x-document", [p.doc_title or "" for p in pairs]),
-            ("x-annotator", [p.annotator or "" for p in pairs]),
-            ("x-status", [p.status or "" for p in pairs]),
-        ):
-            props = [
-                f'{before}<prop type="{name}">{value}</prop>' if value else before
-                for before, value in zip(props, column(values), strict=True)
-            ]
+        # Annotator, status and document repeat across units: build their markup once each.
+        people = [self._markup("annotator", p.annotator) for p in pairs]
+        titles = [self._markup("x-document", p.doc_title) for p in pairs]
+        statuses = [self._markup("x-status", p.status) for p in pairs]
+        docs = [self._markup("x-doc-id", p.doc_id) for p in pairs]
         src, tgt = self._src, self._tgt
         units = [
-            f'<tu tuid="{i}" creationdate="{d}"{c}>{p}<tuv xml:lang="{src}"><seg>{zh}</seg></tuv>'
+            f'<tu tuid="{i}" creationdate="{d}"{who[0]}><prop type="x-sentence-id">{i}</prop>'
+            f'{doc}{title}{who[1]}{status}<tuv xml:lang="{src}"><seg>{zh}</seg></tuv>'
             f'<tuv xml:lang="{tgt}"><seg>{en}</seg></tuv></tu>\n'
-            for i, d, c, p, zh, en in zip(
+            for i, d, who, doc, title, status, zh, en in zip(
                 ids,
                 dates,
-                creators,
-                props,
+                people,
+                docs,
+                titles,
+                statuses,
                 column([p.zh for p in pairs]),
                 column([p.en for p in pairs]),
                 strict=True,
@@ -129,6 +123,29 @@ class TmxWriter(FormatWriter):
         ]
         self._handle.write("".join(units))
         self._buffer = []
+
+    def _markup(self, kind: str, value: str | None):
+        """Return cached markup for a field that repeats across units: a ``<prop>``, or for
+        the annotator the pair (``creationid`` attribute, ``x-annotator`` prop)."""
+        key = (kind, value)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        if kind == "annotator":
+            cached = (
+                (
+                    f' creationid="{escape_attr(value)}"',
+                    f'<prop type="x-annotator">{escape_text(value)}</prop>',
+                )
+                if value
+                else ("", "")
+            )
+        else:
+            cached = f'<prop type="{kind}">{escape_text(value)}</prop>' if value else ""
+        if len(self._cache) >= 10_000:  # many distinct documents: keep memory bounded
+            self._cache.clear()
+        self._cache[key] = cached
+        return cached
 
     def close(self) -> list[WrittenFile]:
         self._flush()
