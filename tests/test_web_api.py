@@ -134,8 +134,24 @@ def test_annotate_of_text_without_terms_returns_no_matches(client):
 
 # -- the one error shape, walked through every error path -----------------------------
 
+DEEP = '{"text": ' + "[" * 500 + "]" * 500 + "}"
 ERROR_CASES = [
     # (method, url, kwargs, status, code)
+    ("post", "/api/annotate", {"data": DEEP, "content_type": "application/json"}, 400, "bad_json"),
+    (
+        "post",
+        "/api/suggestions",
+        {"data": DEEP, "content_type": "application/json"},
+        400,
+        "bad_json",
+    ),
+    (
+        "post",
+        "/api/suggestions",
+        {"data": '{"kind": "term", "\\udc00": 1}', "content_type": "application/json"},
+        400,
+        "bad_json",
+    ),
     (
         "post",
         "/api/annotate",

@@ -66,22 +66,35 @@ def choice_arg(name: str, choices: tuple[str, ...]) -> str | None:
     return raw
 
 
-def _check_text(value: Any, where: str = "body") -> None:
-    # JSON may carry lone surrogates (\ud800) that no UTF-8 file or database can store.
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
+MAX_DEPTH = 32  # our request bodies nest three levels; deeper is an attack or a mistake
+
+
+def check_values(value: Any, where: str = "body") -> None:
+    """Refuse what the schema cannot express: deep nesting and unpaired surrogates.
+
+    Walks the parsed JSON with an explicit stack (no recursion, so no depth can crash it).
+    JSON may carry lone surrogates (``\\ud800``) that no UTF-8 file or database can store.
+    """
+    stack = [(value, where, 0)]
+    while stack:
+        item, path, depth = stack.pop()
+        if depth > MAX_DEPTH:
             raise ApiError(
-                400, "bad_json", f"{where}: contains an unpaired surrogate; send valid Unicode"
-            ) from None
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _check_text(key, where)
-            _check_text(item, f"{where}/{key}")
-    elif isinstance(value, list):
-        for number, item in enumerate(value):
-            _check_text(item, f"{where}/{number}")
+                400, "bad_json", f"the request body nests deeper than {MAX_DEPTH} levels"
+            )
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ApiError(
+                    400, "bad_json", f"{path}: contains an unpaired surrogate; send valid Unicode"
+                ) from None
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                stack.append((key, path, depth + 1))
+                stack.append((child, f"{path}/{key}", depth + 1))
+        elif isinstance(item, list):
+            stack.extend((child, f"{path}/{n}", depth + 1) for n, child in enumerate(item))
 
 
 def proposal_schema(body: dict[str, Any]) -> str:
@@ -138,7 +151,7 @@ def json_body(
         raise ApiError(
             400, "bad_json", f"the request body must be a JSON object, not {type(body).__name__}"
         )
-    _check_text(body)
+    check_values(body)
     if callable(schema):
         schema = schema(body)
     problems = describe_errors(schema, body)
@@ -215,7 +228,7 @@ def search_terms():
     query = request.args.get("q", "")
     if len(query) > 200:
         raise ApiError(400, "bad_parameter", "q is longer than 200 characters; shorten it")
-    _check_text(query, "q")
+    check_values(query, "q")
     category = choice_arg("category", CATEGORIES)
     status = choice_arg("status", ENTRY_STATUSES)
     limit = int_arg("limit", 20, 1, 100)
