@@ -88,6 +88,14 @@ def test_check_exits_non_zero_with_file_and_line(env, project_root):
     assert bad.returncode == 1
     assert "a.tsv:4: en is empty" in bad.stdout
     assert "9 problem(s)" in bad.stderr
+    as_json = _workbench("glossary", "check", "--json", str(DATA / "broken"), env_vars=env_vars)
+    problems = [json.loads(line) for line in as_json.stdout.splitlines()]
+    assert as_json.returncode == 1 and len(problems) == 9
+    assert Path(problems[1]["file"]).name == "a.tsv"
+    assert (problems[1]["line"], problems[1]["message"]) == (
+        4,
+        "en is empty; give the approved English rendering",
+    )
     good = _workbench("glossary", "check", str(VALID), env_vars=env_vars)
     assert good.returncode == 0 and "ok: 10 entries (6 approved, 4 proposed)" in good.stdout
 

@@ -30,12 +30,13 @@ def glossary() -> None:
 
 @glossary.command("check")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
-def check_command(path: Path | None) -> None:
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per problem.")
+def check_command(path: Path | None, as_json: bool) -> None:
     """Validate the term files (default: every glossary/*.tsv); exit 1 on any problem."""
     path = glossary_path(path, None if path else load_config())
     problems = check_glossary(path)
     for problem in problems:
-        click.echo(str(problem))
+        click.echo(_dump(problem.to_dict()) if as_json else str(problem))
     if problems:
         # An exception, not click's Exit: workbench.cli.main turns it into exit status 1.
         raise GlossaryError(f"{len(problems)} problem(s) in {path}; fix them and re-run")
@@ -118,11 +119,13 @@ def match_command(file, path: Path | None) -> None:
 
 
 @glossary.command("tag")
-def tag_command() -> None:
+@click.option("--glossary", "path", type=click.Path(path_type=Path), help="Glossary folder.")
+def tag_command(path: Path | None) -> None:
     """Add glossary matches to every sentence of the segmented corpus (re-run safe)."""
     from workbench.glossary.tag import tag_corpus
 
-    summary = tag_corpus(load_config())
+    config = load_config()
+    summary = tag_corpus(config, load_glossary(path, config))
     click.echo(
         f"tagged {summary['sentences']} sentences in {summary['documents']} documents: "
         f"{summary['matches']} matches of {summary['entries_matched']} entries "
@@ -139,7 +142,10 @@ def tag_command() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Review queue to write (default: <work_dir>/glossary/mined.tsv; .jsonl for JSON).",
 )
-def mine_command(sources: tuple[str, ...], top: int, output: Path | None) -> None:
+@click.option("--glossary", "path", type=click.Path(path_type=Path), help="Glossary folder.")
+def mine_command(
+    sources: tuple[str, ...], top: int, output: Path | None, path: Path | None
+) -> None:
     """Propose terms the glossary lacks from SOURCES (text files, folders of *.txt, or
     'corpus' for the segmented corpus; default: corpus), ranked, as proposed rows."""
     from workbench.fileio import atomic_write, write_jsonl
@@ -156,7 +162,7 @@ def mine_command(sources: tuple[str, ...], top: int, output: Path | None) -> Non
             sentences.extend(sentences_from_files([Path(source)]))
         else:
             raise GlossaryError(f"{source} does not exist; give text files, folders or 'corpus'")
-    candidates = mine_terms(sentences, load_glossary(config=config), top=top)
+    candidates = mine_terms(sentences, load_glossary(path, config), top=top)
     output = output or config.work_dir / "glossary" / "mined.tsv"
     with atomic_write(output, "w") as handle:
         if output.suffix == ".jsonl":
