@@ -208,42 +208,85 @@ def _punct_replacement(text: str, i: int, parens: dict[int, bool]) -> str:
     return TO_FULL_WIDTH[ch] if chinese else ch
 
 
+# ASCII marks that stand for Chinese ones, found in one pass whose look-arounds read the
+# neighbours as published. A mark touching Chinese on either side cannot sit between two
+# digits, so 1,000 and 15:33 stay as they are without a rule of their own. A full stop
+# only plainly ending a Chinese sentence: after a Han character, before the end, a space
+# or more Chinese — never in numbers, URLs or Latin text.
+_CJK = f"[{HAN}{CJK_PUNCT}]"
+_PUNCT = re.compile(
+    # The pattern opens with the marks themselves so the engine scans for them at C speed;
+    # the conditions follow as look-arounds.
+    f"[,:;!?.](?:(?<={_CJK}[,:;!?])|(?<=[,:;])(?={_CJK})|(?<=[{HAN}]\\.)(?=\\s|\\Z|{_CJK}))"
+)
+_PUNCT_TABLE = {**TO_FULL_WIDTH, ".": "。"}
+_WIDE_TO_NARROW = {
+    code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F) if chr(code) not in KEEP_FULL_WIDTH
+}
+# Full-width forms that become ASCII; searched first, as most texts have none.
+_WIDE = re.compile("[" + "".join(re.escape(chr(c)) for c in _WIDE_TO_NARROW) + "]")
+_PARENTHESIS = re.compile(r"[()]")
+# What changes length: whitespace runs (collapsed, or dropped at line edges), zero-width.
+_LENGTH_EVENTS = re.compile(r"(?P<space>[^\S\n]+)|(?P<zero>[\u200b-\u200d\u2060\ufeff\u00ad])")
+
+
+def _full_width_mark(m: re.Match[str]) -> str:
+    return _PUNCT_TABLE[m.group()]
+
+
+def _rewrite_parentheses(text: str, context: str) -> str:
+    """Turn ASCII parentheses that stand for Chinese ones into （）, pair by pair.
+
+    ``context`` is the text as published (same length): decisions read it, not ``text``.
+    """
+    decisions = _paren_decisions(context)
+    chars: list[str] | None = None
+    for m in _PARENTHESIS.finditer(context):
+        i = m.start()
+        chinese = decisions.get(i)
+        if chinese is None:  # unpaired: decide by its neighbours
+            before = context[i - 1] if i else " "
+            after = context[i + 1] if i + 1 < len(context) else " "
+            chinese = bool(_CJK_CONTEXT.match(before) or _CJK_CONTEXT.match(after))
+        if chinese:
+            chars = chars or list(text)
+            chars[i] = TO_FULL_WIDTH[m.group()]
+    return text if chars is None else "".join(chars)
+
+
 def normalize(text: str, opencc_config: str = "t2s") -> Normalized:
     """Normalise script, width, punctuation and whitespace; keep offsets into ``text``."""
     converted, script_map = convert_script(text, opencc_config)
-    parens = _paren_decisions(converted) if "(" in converted else {}
+    # 1:1 rewrites first (punctuation reads its neighbours as published), then widths.
+    rewritten = _PUNCT.sub(_full_width_mark, converted)
+    if "(" in converted or ")" in converted:
+        rewritten = _rewrite_parentheses(rewritten, converted)
+    if _WIDE.search(rewritten):
+        rewritten = rewritten.translate(_WIDE_TO_NARROW)
+
+    # Then the length changes, copying the unchanged stretches in slices.
+    source = range(len(text)) if script_map is None else script_map
     pieces: list[str] = []
     offsets: list[int] = []
-
-    def copy(a: int, b: int) -> None:
-        if a >= b:
-            return
-        pieces.append(converted[a:b])
-        offsets.extend(range(a, b) if script_map is None else script_map[a:b])
-
-    def put(s: str, at: int) -> None:
-        pieces.append(s)
-        source = at if script_map is None else script_map[at]
-        offsets.extend([source] * len(s))
-
-    n = len(converted)
+    n = len(rewritten)
     last = 0
-    for m in _EVENTS.finditer(converted):
+    for m in _LENGTH_EVENTS.finditer(rewritten):
         start, end = m.start(), m.end()
-        copy(last, start)
-        last = end
-        kind = m.lastgroup
-        if kind == "space":
-            at_line_start = start == 0 or converted[start - 1] == "\n"
-            at_line_end = end == n or converted[end] == "\n"
+        if m.lastgroup == "space":
+            at_line_start = start == 0 or rewritten[start - 1] == "\n"
+            at_line_end = end == n or rewritten[end] == "\n"
             if not (at_line_start or at_line_end):
-                put(" ", start)
-        elif kind == "zero":
-            continue
-        elif kind == "wide":
-            ch = converted[start]
-            put(ch if ch in KEEP_FULL_WIDTH else chr(ord(ch) - 0xFEE0), start)
-        else:
-            put(_punct_replacement(converted, start, parens), start)
-    copy(last, n)
+                if end - start == 1 and rewritten[start] == " ":
+                    continue  # a single space stays as it is: nothing to do
+                pieces.append(rewritten[last:start])
+                offsets.extend(source[last:start])
+                pieces.append(" ")
+                offsets.append(source[start])
+                last = end
+                continue
+        pieces.append(rewritten[last:start])
+        offsets.extend(source[last:start])
+        last = end
+    pieces.append(rewritten[last:])
+    offsets.extend(source[last:])
     return Normalized("".join(pieces), offsets)
