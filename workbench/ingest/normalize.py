@@ -44,13 +44,6 @@ KEEP_FULL_WIDTH = frozenset("！（），：；？")
 # ASCII punctuation and its Chinese full-width equivalent.
 TO_FULL_WIDTH = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
 
-# One pass finds every place that may change; the rest of the text is copied in slices.
-_EVENTS = re.compile(
-    r"(?P<space>[^\S\n]+)"  # horizontal whitespace run (incl. \r, U+3000, nbsp, en space)
-    r"|(?P<zero>[\u200b-\u200d\u2060\ufeff\u00ad])"  # zero-width and soft hyphen: dropped
-    r"|(?P<wide>[\uff01-\uff5e])"  # full-width ASCII block
-    r"|(?P<punct>[,:;!?().])"  # ASCII marks that may stand for Chinese ones
-)
 # Parentheses are decided in pairs so ``(2011-2020年)`` becomes ``（2011-2020年）`` whole.
 _PAREN_PAIR = re.compile(r"\(([^()\n]*)\)")
 
@@ -157,10 +150,6 @@ def _proportional(start: int, end: int, count: int) -> list[int]:
     return [start + (j * last + (count - 1) // 2) // (count - 1) for j in range(count)]
 
 
-def _is_digit(ch: str) -> bool:
-    return "0" <= ch <= "9"
-
-
 def _paren_decisions(text: str) -> dict[int, bool]:
     """Decide for each ASCII parenthesis pair whether it stands for Chinese （）."""
     decisions: dict[int, bool] = {}
@@ -175,37 +164,6 @@ def _paren_decisions(text: str) -> dict[int, bool]:
         )
         decisions[open_at] = decisions[close_at] = chinese
     return decisions
-
-
-def _punct_replacement(text: str, i: int, parens: dict[int, bool]) -> str:
-    """Return what the ASCII mark at ``text[i]`` becomes (itself when it stays ASCII)."""
-    ch = text[i]
-    before = text[i - 1] if i else ""
-    after = text[i + 1] if i + 1 < len(text) else ""
-    if ch in "()":
-        chinese = parens.get(i)
-        if chinese is None:  # unpaired: decide by its neighbours
-            chinese = bool(_CJK_CONTEXT.match(before or " ") or _CJK_CONTEXT.match(after or " "))
-        return TO_FULL_WIDTH[ch] if chinese else ch
-    if ch == ".":
-        # Only a full stop plainly ending a Chinese sentence: after a Han character, before
-        # the end of the line, a space or more Chinese. Never in numbers, URLs or Latin text.
-        if (
-            before
-            and _HAN_CHAR.match(before)
-            and (not after or after.isspace() or _CJK_CONTEXT.match(after))
-        ):
-            return "。"
-        return ch
-    if ch in ",:" and _is_digit(before) and _is_digit(after):
-        return ch  # 1,000 / 15:33
-    if ch in "!?":
-        chinese = bool(before and _CJK_CONTEXT.match(before))
-    else:
-        chinese = bool(
-            (before and _CJK_CONTEXT.match(before)) or (after and _CJK_CONTEXT.match(after))
-        )
-    return TO_FULL_WIDTH[ch] if chinese else ch
 
 
 # ASCII marks that stand for Chinese ones, found in one pass whose look-arounds read the
