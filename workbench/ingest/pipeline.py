@@ -29,7 +29,7 @@ from workbench.errors import InputError, WorkbenchError
 from workbench.ingest.clean import CleaningRules, Line, clean_text, read_cleaning_rules
 from workbench.ingest.decode import decode_bytes
 from workbench.ingest.html_text import html_to_text, looks_like_html
-from workbench.ingest.normalize import normalize
+from workbench.ingest.normalize import Normalized, normalize
 from workbench.ingest.structure import (
     StructureRules,
     decide_speakers,
@@ -209,29 +209,24 @@ class Ingester:
                     body_start += numbering.body_start
             spans = self.segmenter.split(text[body_start:])
             for index, (a, b) in enumerate(spans):
-                sentences.append(
-                    self._sentence(
-                        document,
-                        line,
-                        norm,
-                        body_start + a,
-                        body_start + b,
-                        paragraph,
-                        index,
-                        speaker,
-                        kind,
-                        label if index == 0 else None,
-                        seen,
-                    )
-                )
+                sentence = self._sentence(document, line, norm, body_start + a, body_start + b)
+                sentence.paragraph, sentence.index = paragraph, index
+                sentence.speaker, sentence.kind = speaker, kind
+                sentence.label = label if index == 0 else None
+                occurrence = seen[sentence.text]
+                seen[sentence.text] += 1
+                sentence.id = sentence_id(document.id, sentence.text, occurrence)
+                sentences.append(sentence)
             if spans:
                 paragraph += 1
         return sentences
 
-    def _sentence(
-        self, document, line, norm, a, b, paragraph, index, speaker, kind, label, seen
-    ) -> Sentence:
-        """Build one sentence, mapping its normalised span back into the original."""
+    @staticmethod
+    def _sentence(document: Document, line: Line, norm: Normalized, a: int, b: int) -> Sentence:
+        """Build the sentence ``norm.text[a:b]`` of a line, with its span in the original.
+
+        The caller fills in id, paragraph, index, speaker, kind and label.
+        """
         text = norm.text[a:b]
         original = document.original
         start = line.start + norm.offsets[a]
@@ -241,20 +236,15 @@ class Ingester:
         source_text = original[start:end]
         offsets = [line.start + o - start for o in norm.offsets[a:b]]
         aligned = len(text) == len(source_text) and offsets == list(range(len(text)))
-        occurrence = seen[text]
-        seen[text] += 1
         return Sentence(
-            id=sentence_id(document.id, text, occurrence),
+            id="",
             doc_id=document.id,
-            paragraph=paragraph,
-            index=index,
+            paragraph=0,
+            index=0,
             text=text,
             source_text=source_text,
             start=start,
             end=end,
-            speaker=speaker,
-            kind=kind,
-            label=label,
             offsets=None if aligned else offsets,
         )
 
