@@ -35,6 +35,7 @@ def speakers_of(paragraphs, rules):
         ("市扶贫办主任覃勋：谢谢。", "市扶贫办主任覃勋"),  # role + name
         ("问：下一步怎么做？", "问"),
         ("欧阳明：", "欧阳明"),  # compound surname
+        ("阿不都·热合曼：", "阿不都·热合曼"),  # transcribed name
     ],
 )
 def test_speaker_labels_are_recognised(paragraph, speaker, rules):

@@ -100,7 +100,11 @@ def find_label(text: str, rules: StructureRules) -> LabelCandidate | None:
 
 
 def _is_name(label: str, rules: StructureRules) -> bool:
-    """2–4 Han characters opening with a surname (or 复姓 + 1–2), e.g. 张树斌, 覃勋, 欧阳明."""
+    """2–4 Han characters opening with a surname (or 复姓 + 1–2), e.g. 张树斌, 覃勋, 欧阳明;
+    or a transcribed name in parts joined by ·, e.g. 阿不都·热合曼."""
+    parts = label.split("·")
+    if len(parts) > 1:
+        return all(1 <= len(p) <= 6 and _HAN_ONLY.fullmatch(p) for p in parts)
     if not (2 <= len(label) <= 4 and _HAN_ONLY.fullmatch(label)):
         return False
     if label in rules.not_speakers:
