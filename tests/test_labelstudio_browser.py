@@ -101,3 +101,26 @@ def test_annotator_translates_pre_annotated_sentence_and_pull_reads_it_back(
     terms = {e["text"]: e for e in pulled["entities"]}
     assert terms["两不愁三保障"]["label"] == "POLICY_TERM"
     assert terms["两不愁三保障"]["rendering"] == "two assurances and three guarantees"
+
+
+def test_annotator_queue_prefills_glossary_terms_with_their_renderings(
+    labelstudio_server, ls_config, page, artifacts_dir
+):
+    write_test_corpus(ls_config.work_dir, {"doc-q": ["坚持精准扶贫，全面推进乡村振兴。"]})
+    report = push_corpus(ls_config)
+
+    log_in(page, labelstudio_server)
+    page.goto(f"{labelstudio_server.url}/projects/{report.project_id}/data?labeling=1")
+
+    regions = page.locator(".wb-sentence .htx-highlight")
+    regions.first.wait_for(timeout=UI_TIMEOUT)
+    texts = sorted(r.inner_text() for r in regions.all() if r.inner_text())
+    assert texts == ["乡村振兴", "精准扶贫"]
+    # the per-region rendering (not the hint line, which holds more text) shows only once
+    # its region is selected, pre-filled with the approved English
+    rendering = page.locator(":text-is('targeted poverty alleviation'):visible")
+    assert rendering.count() == 0
+    page.locator(".wb-sentence .htx-highlight", has_text="精准扶贫").first.click()
+    rendering.first.wait_for(timeout=UI_TIMEOUT)
+    page.get_by_text("English rendering used for the selected term").wait_for()
+    page.screenshot(path=str(artifacts_dir / "labelstudio-queue-region.png"), full_page=True)
