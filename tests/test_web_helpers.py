@@ -72,23 +72,17 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve_process(config: Config, log_path: Path) -> Iterator[str]:
+def serve_process(
+    config: Config, log_path: Path, args: tuple[str, ...] = (), env: dict | None = None
+) -> Iterator[str]:
     """Run the real ``workbench serve`` CLI on a free port; yield its base URL."""
     port = free_port()
+    command = [sys.executable, "-m", "workbench", "serve", "--host", "127.0.0.1"]
     with open(log_path, "ab") as log:
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "workbench",
-                "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-            ],
+            [*command, "--port", str(port), *args],
             cwd=PROJECT_ROOT,
-            env=server_env(config),
+            env=env or server_env(config),
             stdout=log,
             stderr=subprocess.STDOUT,
         )

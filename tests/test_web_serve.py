@@ -210,3 +210,16 @@ def test_sigterm_stops_the_server_cleanly(tmp_path):
             process.wait()
     assert process.returncode == 0, output
     assert "Glossary service stopped." in output
+
+
+def test_the_work_dir_option_chooses_where_proposals_are_kept(tmp_path):
+    config = make_config(tmp_path)
+    env = server_env(config)
+    del env["WORKBENCH_PATHS_WORK_DIR"]
+    chosen = tmp_path / "chosen-work"
+    args = ("--work-dir", str(chosen))
+    with serve_process(config, tmp_path / "serve.log", args, env) as url:
+        body = {"kind": "term", "zh": "产业扶贫", "en": "industrial poverty alleviation"}
+        assert requests.post(f"{url}/api/suggestions", json=body, timeout=10).status_code == 201
+    assert (chosen / "service" / "suggestions.sqlite3").is_file()
+    assert not config.work_dir.exists()

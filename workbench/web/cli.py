@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from workbench.config import load_config
@@ -13,7 +15,15 @@ from workbench.config import load_config
     "--port", default=None, type=click.IntRange(0, 65535), help="Port (default [service] port)."
 )
 @click.option("--threads", default=None, type=click.IntRange(1, 256), help="waitress threads.")
-def serve_command(host: str | None, port: int | None, threads: int | None) -> None:
+@click.option(
+    "--work-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Work folder (proposals, corpus, snapshots, secrets). [default: [paths] work_dir]",
+)
+def serve_command(
+    host: str | None, port: int | None, threads: int | None, work_dir: Path | None
+) -> None:
     """Run the glossary lookup service: JSON API under /api and pages at /.
 
     Served by waitress. Lookups need no credentials; accepting or rejecting proposals
@@ -22,7 +32,10 @@ def serve_command(host: str | None, port: int | None, threads: int | None) -> No
     """
     from workbench.web.serve import serve
 
-    overrides = {"service": {"host": host, "port": port, "threads": threads}}
+    overrides = {
+        "service": {"host": host, "port": port, "threads": threads},
+        "paths": {"work_dir": str(work_dir) if work_dir else None},
+    }
     serve(load_config(overrides=overrides), announce=lambda line: click.echo(line))
 
 
