@@ -16,8 +16,11 @@ from typing import Any
 from workbench.corpus import read_documents
 from workbench.export.select import Selection, select_annotation
 
-# C0/C1 controls, line and paragraph separators, and the two XML-illegal non-characters.
-_BREAKING = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+# C0/C1 controls, line and paragraph separators, lone surrogates (left by a bad JSON
+# escape) and the two XML-illegal non-characters.
+_BREAKING = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]"
+)
 _SPACE = re.compile(r"[ \t\r\n\u00a0]+")
 
 

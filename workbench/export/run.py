@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from workbench import __version__
 from workbench.config import Config
@@ -28,7 +31,7 @@ from workbench.export.pairs import PairStats, SentencePair, iter_pairs, load_doc
 from workbench.export.select import UNTRANSLATED, Selection, check_mode
 from workbench.export.splits import SPLITS, assign_splits
 from workbench.export.writer import SplitWriters
-from workbench.fileio import atomic_directory, read_jsonl, write_jsonl
+from workbench.fileio import atomic_directory
 from workbench.qa import Finding, GlossaryView, PairChecker, QaReport, load_rules
 from workbench.snapshot import read_snapshot, read_snapshot_manifest, resolve_snapshot
 
@@ -153,6 +156,13 @@ def export_dataset(config: Config, **overrides: Any) -> ExportResult:
     return ExportResult(target, manifest, qa)
 
 
+def _read_spool(path: Path) -> Iterator[dict[str, Any]]:
+    """Stream the pairs spooled by pass 1 (our own file, so no per-line error handling)."""
+    with open(path, "rb") as handle:
+        for line in handle:
+            yield orjson.loads(line)
+
+
 def _write_export(
     glossary_problem: str | None,
     staging: Path,
@@ -174,7 +184,7 @@ def _write_export(
 
     # Pass 1: select, check, de-duplicate; spool the survivors.
     spool = staging / SPOOL
-    with open(spool, "w", encoding="utf-8") as handle:
+    with open(spool, "wb") as handle:
         pairs = iter_pairs(
             read_snapshot(snapshot_path),
             settings.selection,
@@ -189,7 +199,7 @@ def _write_export(
                 continue
             per_doc[pair.doc_id] += 1
             annotators[pair.annotator or "unknown"] += 1
-            write_jsonl(handle, [pair.to_dict()])
+            handle.write(orjson.dumps(pair.to_dict()) + b"\n")
 
     # Splits by document, then pass 2: every format.
     assignment = assign_splits(
@@ -200,7 +210,7 @@ def _write_export(
     split_counts: Counter[str] = Counter()
     split_docs: dict[str, set[str]] = {s: set() for s in SPLITS}
     try:
-        for record in read_jsonl(spool):
+        for record in _read_spool(spool):
             pair = SentencePair.from_dict(record)
             pair.split = assignment[pair.doc_id]
             split_counts[pair.split] += 1

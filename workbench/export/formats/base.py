@@ -51,7 +51,7 @@ class FormatWriter:
         self.split = split
         self.options = options
         self.records = 0
-        self._handles: list[IO[str]] = []
+        self._handles: list[IO] = []
 
     def write(self, pair: SentencePair) -> None:
         raise NotImplementedError
@@ -67,6 +67,12 @@ class FormatWriter:
     def _open(self, path: Path, newline: str = "\n") -> IO[str]:
         """Open a UTF-8 text file that ``abort`` closes if the export fails midway."""
         handle = open(path, "w", encoding="utf-8", newline=newline)  # noqa: SIM115
+        self._handles.append(handle)
+        return handle
+
+    def _open_binary(self, path: Path) -> IO[bytes]:
+        """Open a binary file (for writers that encode JSON with orjson)."""
+        handle = open(path, "wb")  # noqa: SIM115
         self._handles.append(handle)
         return handle
 

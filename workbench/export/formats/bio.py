@@ -8,20 +8,44 @@ annotated spans overlap the earlier (then longer) one wins; the spans JSONL keep
 
 from __future__ import annotations
 
+import re
+
 from workbench.export.formats.base import FormatWriter, WrittenFile
 from workbench.export.pairs import Entity, SentencePair
+
+_SPACE = re.compile(r"\s+")
+
+
+def kept_spans(entities: list[Entity]) -> list[Entity]:
+    """Return the spans BIO can hold: in order, the first (then longest) of overlapping ones."""
+    kept: list[Entity] = []
+    end = 0
+    for entity in sorted(entities, key=lambda e: (e.start, -e.end)):
+        if entity.start >= end:
+            kept.append(entity)
+            end = entity.end
+    return kept
 
 
 def bio_tags(text: str, entities: list[Entity]) -> list[str]:
     """Return one BIO tag per character of ``text`` (overlapping spans: first one wins)."""
     tags = ["O"] * len(text)
-    for entity in sorted(entities, key=lambda e: (e.start, -e.end)):
-        if any(tag != "O" for tag in tags[entity.start : entity.end]):
-            continue
+    for entity in kept_spans(entities):
         tags[entity.start] = f"B-{entity.label}"
         for i in range(entity.start + 1, entity.end):
             tags[i] = f"I-{entity.label}"
     return tags
+
+
+def _o_run(chars: str) -> str:
+    """Return CoNLL lines tagging every non-space character of ``chars`` as O."""
+    if not chars:
+        return ""
+    if _SPACE.search(chars):
+        chars = _SPACE.sub("", chars)
+        if not chars:
+            return ""
+    return "\tO\n".join(chars) + "\tO\n"
 
 
 class BioWriter(FormatWriter):
@@ -35,11 +59,20 @@ class BioWriter(FormatWriter):
         self._handle = self._open(self.path)
 
     def write(self, pair: SentencePair) -> None:
-        tags = bio_tags(pair.zh, pair.entities)
-        lines = [f"{char}\t{tag}" for char, tag in zip(pair.zh, tags, strict=True)]
-        lines = [line for line, char in zip(lines, pair.zh, strict=True) if not char.isspace()]
-        # An entity starting on a dropped space would lose its B-; spans never start on one.
-        self._handle.write("\n".join(lines) + "\n\n")
+        text = pair.zh
+        # Walk the kept spans, not the characters: runs of O are joined in one C call.
+        parts: list[str] = []
+        position = 0
+        for entity in kept_spans(pair.entities):
+            parts.append(_o_run(text[position : entity.start]))
+            # B- goes to the first character that is written (a span may start on a space).
+            chars = [c for c in text[entity.start : entity.end] if not c.isspace()]
+            parts.extend(
+                f"{char}\t{'I' if i else 'B'}-{entity.label}\n" for i, char in enumerate(chars)
+            )
+            position = entity.end
+        parts.append(_o_run(text[position:]))
+        self._handle.write("".join(parts) + "\n")
         self.records += 1
 
     def close(self) -> list[WrittenFile]:

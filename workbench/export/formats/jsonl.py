@@ -2,11 +2,12 @@
 
 ``{"translation": {"zh": …, "en": …}, "id": …, "doc_id": …, …}`` is what
 ``load_dataset("json", …)`` and the translation examples of ``transformers`` expect.
+Encoded by orjson (UTF-8, compact), several times faster than ``json.dumps``.
 """
 
 from __future__ import annotations
 
-import json
+import orjson
 
 from workbench.export.formats.base import FormatWriter, WrittenFile
 from workbench.export.pairs import SentencePair
@@ -36,23 +37,22 @@ class JsonlWriter(FormatWriter):
     def __init__(self, folder, split, options) -> None:
         super().__init__(folder, split, options)
         self.path = self._file(self.relative.format(split=split, script=options.script))
-        self._handle = self._open(self.path)
-        self._encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-        self._buffer: list[str] = []
+        self._handle = self._open_binary(self.path)
+        self._buffer: list[bytes] = []
 
     def record(self, pair: SentencePair) -> dict:
         return hf_record(pair)
 
     def write(self, pair: SentencePair) -> None:
-        self._buffer.append(self._encode(self.record(pair)))
+        self._buffer.append(orjson.dumps(self.record(pair)))
         self.records += 1
         if len(self._buffer) >= _BATCH:
             self._flush()
 
     def _flush(self) -> None:
         if self._buffer:
-            self._handle.write("\n".join(self._buffer))
-            self._handle.write("\n")
+            self._handle.write(b"\n".join(self._buffer))
+            self._handle.write(b"\n")
             self._buffer.clear()
 
     def close(self) -> list[WrittenFile]:

@@ -6,7 +6,7 @@ The lossless twin of the BIO file (overlaps kept), shaped like spaCy / Prodigy s
 
 from __future__ import annotations
 
-import json
+import orjson
 
 from workbench.export.formats.base import FormatWriter, WrittenFile
 from workbench.export.pairs import SentencePair
@@ -20,7 +20,7 @@ class SpansWriter(FormatWriter):
     def __init__(self, folder, split, options) -> None:
         super().__init__(folder, split, options)
         self.path = self._file(f"entities/{split}.spans.jsonl")
-        self._handle = self._open(self.path)
+        self._handle = self._open_binary(self.path)
 
     def write(self, pair: SentencePair) -> None:
         record = {
@@ -33,7 +33,7 @@ class SpansWriter(FormatWriter):
                 for e in pair.entities
             ],
         }
-        self._handle.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+        self._handle.write(orjson.dumps(record) + b"\n")
         self.records += 1
 
     def close(self) -> list[WrittenFile]:

@@ -6,7 +6,7 @@ entries; each line says whether the span is a glossary term and what the glossar
 
 from __future__ import annotations
 
-import json
+import orjson
 
 from workbench.export.formats.base import FormatWriter, WrittenFile
 from workbench.export.pairs import SentencePair
@@ -20,7 +20,7 @@ class TermsWriter(FormatWriter):
     def __init__(self, folder, split, options) -> None:
         super().__init__(folder, split, options)
         self.path = self._file(f"entities/{split}.terms.jsonl")
-        self._handle = self._open(self.path)
+        self._handle = self._open_binary(self.path)
 
     def write(self, pair: SentencePair) -> None:
         glossary = {(t.get("start"), t.get("end")): t for t in pair.terms}
@@ -37,7 +37,7 @@ class TermsWriter(FormatWriter):
                 "entry_id": term.get("entry_id"),
                 "glossary_en": term.get("en"),
             }
-            self._handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            self._handle.write(orjson.dumps(record) + b"\n")
             self.records += 1
 
     def close(self) -> list[WrittenFile]:

@@ -7,9 +7,8 @@ whose translation key is the script's language tag.
 
 from __future__ import annotations
 
-import json
-
 import opencc
+import orjson
 
 from workbench.errors import ConfigError
 from workbench.export.formats.base import FormatWriter, WrittenFile
@@ -43,13 +42,13 @@ class VariantWriter(FormatWriter):
         self.zh_path = self._file(f"variants/{script}/{split}.zh")
         self.jsonl_path = self._file(f"variants/{script}/{split}.jsonl")
         self._zh = self._open(self.zh_path)
-        self._jsonl = self._open(self.jsonl_path)
+        self._jsonl = self._open_binary(self.jsonl_path)
 
     def write(self, pair: SentencePair) -> None:
         converted = self.converter.convert(pair.zh)
         self._zh.write(converted + "\n")
         record = hf_record(pair, zh_key=self.tag, zh=converted)
-        self._jsonl.write(json.dumps(record, ensure_ascii=False) + "\n")
+        self._jsonl.write(orjson.dumps(record) + b"\n")
         self.records += 1
 
     def close(self) -> list[WrittenFile]:
