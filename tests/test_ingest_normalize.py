@@ -23,6 +23,10 @@ GOLDEN = [
     ("whitespace-collapsed", "青海\u3000\u3000新闻  网\xa0讯", "青海 新闻 网 讯"),
     ("line-edges-stripped", "  \u3000各位记者 \r\n\t大家好\n", "各位记者\n大家好\n"),
     ("zero-width-dropped", "脱\u200b贫\ufeff", "脱贫"),
+    ("full-width-period-ending-chinese", "实现脱贫．下一步", "实现脱贫。下一步"),
+    ("ascii-dots-after-chinese-are-an-ellipsis", "脱贫攻坚......下一步", "脱贫攻坚……下一步"),
+    ("three-dots-are-one-ellipsis-mark", "脱贫...下一步", "脱贫…下一步"),
+    ("dots-in-latin-text-stay", "版本1...3 etc...", "版本1...3 etc..."),
 ]
 
 
@@ -70,3 +74,18 @@ def test_conversion_can_be_switched_off():
 def test_unknown_conversion_is_a_config_error_naming_it():
     with pytest.raises(ConfigError, match="nonsense"):
         normalize("脱贫", "nonsense")
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "source"),
+    [
+        ("进展......下一步", "进展……", "进展......"),
+        ("好!  \u200b 下一句", "好！", "好!"),
+        ("第一句。\n", "第一句。", "第一句。"),
+    ],
+)
+def test_source_span_covers_characters_that_became_fewer(text, word, source):
+    result = normalize(text)
+    at = result.text.index(word)
+    a, b = result.source_span(at, at + len(word))
+    assert text[a:b] == source

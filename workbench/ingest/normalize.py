@@ -50,20 +50,44 @@ _PAREN_PAIR = re.compile(r"\(([^()\n]*)\)")
 
 @dataclass(frozen=True, slots=True)
 class Normalized:
-    """Normalised text plus, for each of its code points, the offset in the input."""
+    """Normalised text plus, for each of its code points, the offset in the input.
+
+    ``source`` is the input itself; ``source_span`` uses it to map a span back whole when
+    several input characters became fewer (``......`` → ``……``, 記憶體 → 内存).
+    """
 
     text: str
     offsets: list[int]
+    source: str = ""
 
     def source_span(self, start: int, end: int) -> tuple[int, int]:
-        """Map a span ``[start, end)`` of ``text`` to the span of the input it came from."""
+        """Map a span ``[start, end)`` of ``text`` to the span of the input it came from.
+
+        The span reaches up to where the next character's source begins, less any
+        whitespace or zero-width characters that normalisation dropped in between.
+        """
+        offsets = self.offsets
         if start >= end:
-            point = self.offsets[start] if start < len(self.offsets) else self._input_end()
+            point = offsets[start] if start < len(offsets) else self._input_end()
             return point, point
-        return self.offsets[start], self.offsets[end - 1] + 1
+        a = offsets[start]
+        b = offsets[end - 1] + 1
+        if self.source:
+            limit = offsets[end] if end < len(offsets) else len(self.source)
+            while limit > b and (
+                self.source[limit - 1].isspace() or self.source[limit - 1] in _ZERO_WIDTH
+            ):
+                limit -= 1
+            b = max(b, limit)
+        return a, b
 
     def _input_end(self) -> int:
+        if self.source:
+            return len(self.source)
         return self.offsets[-1] + 1 if self.offsets else 0
+
+
+_ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
 
 
 @functools.lru_cache(maxsize=8)
@@ -175,17 +199,20 @@ _CJK = f"[{HAN}{CJK_PUNCT}]"
 _PUNCT = re.compile(
     # The pattern opens with the marks themselves so the engine scans for them at C speed;
     # the conditions follow as look-arounds.
-    f"[,:;!?.](?:(?<={_CJK}[,:;!?])|(?<=[,:;])(?={_CJK})|(?<=[{HAN}]\\.)(?=\\s|\\Z|{_CJK}))"
+    f"[,:;!?.．](?:(?<={_CJK}[,:;!?])|(?<=[,:;])(?={_CJK})|(?<=[{HAN}][.．])(?=\\s|\\Z|{_CJK}))"
 )
-_PUNCT_TABLE = {**TO_FULL_WIDTH, ".": "。"}
+_PUNCT_TABLE = {**TO_FULL_WIDTH, ".": "。", "．": "。"}
 _WIDE_TO_NARROW = {
     code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F) if chr(code) not in KEEP_FULL_WIDTH
 }
 # Full-width forms that become ASCII; searched first, as most texts have none.
 _WIDE = re.compile("[" + "".join(re.escape(chr(c)) for c in _WIDE_TO_NARROW) + "]")
 _PARENTHESIS = re.compile(r"[()]")
-# What changes length: whitespace runs (collapsed, or dropped at line edges), zero-width.
-_LENGTH_EVENTS = re.compile(r"(?P<space>[^\S\n]+)|(?P<zero>[\u200b-\u200d\u2060\ufeff\u00ad])")
+# What changes length: whitespace runs (collapsed, or dropped at line edges), zero-width
+# characters, and ASCII dots standing for an ellipsis after Chinese (脱贫...... → 脱贫……).
+_LENGTH_EVENTS = re.compile(
+    r"(?P<space>[^\S\n]+)|(?P<zero>[\u200b-\u200d\u2060\ufeff\u00ad])|(?P<dots>\.{3,})"
+)
 
 
 def _full_width_mark(m: re.Match[str]) -> str:
@@ -230,6 +257,16 @@ def normalize(text: str, opencc_config: str = "t2s") -> Normalized:
     last = 0
     for m in _LENGTH_EVENTS.finditer(rewritten):
         start, end = m.start(), m.end()
+        if m.lastgroup == "dots":
+            if not (start and _CJK_CONTEXT.match(rewritten[start - 1])):
+                continue  # 1...3, etc...: not Chinese, left as it is
+            pieces.append(rewritten[last:start])
+            offsets.extend(source[last:start])
+            count = (end - start + 2) // 3  # ...... → ……, ... → …
+            pieces.append("…" * count)
+            offsets.extend(source[start + 3 * j] for j in range(count))
+            last = end
+            continue
         if m.lastgroup == "space":
             at_line_start = start == 0 or rewritten[start - 1] == "\n"
             at_line_end = end == n or rewritten[end] == "\n"
@@ -247,4 +284,4 @@ def normalize(text: str, opencc_config: str = "t2s") -> Normalized:
         last = end
     pieces.append(rewritten[last:])
     offsets.extend(source[last:])
-    return Normalized("".join(pieces), offsets)
+    return Normalized("".join(pieces), offsets, text)
