@@ -88,3 +88,19 @@ def test_fuzzed_requests_get_documented_answers_and_never_a_5xx(case):
 @FUZZ_SETTINGS
 def test_fuzzed_curation_with_the_token_never_gets_a_5xx(case):
     case.call_and_validate(headers=auth(TOKEN))
+
+
+APIWorkflow = schema.as_state_machine()
+
+
+@pytest.mark.slow
+class TestStatefulAPIWorkflows(APIWorkflow.TestCase):
+    """Sequences of calls following the document's links (create → fetch a proposal)."""
+
+    settings = settings(
+        max_examples=25,
+        stateful_step_count=6,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        derandomize=True,
+    )
