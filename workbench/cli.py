@@ -43,7 +43,8 @@ for command in (
 def main() -> None:
     """Run the CLI, reporting workbench errors as one line on stderr with exit status 1."""
     try:
-        cli.main(standalone_mode=False)
+        # Without standalone mode click returns (not raises) the code of ctx.exit(n).
+        status = cli.main(standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(130)
@@ -57,3 +58,5 @@ def main() -> None:
         sys.exit(1)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+    if isinstance(status, int) and status:
+        sys.exit(status)

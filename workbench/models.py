@@ -11,13 +11,15 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class TermMatch:
     """One glossary term found in a text.
 
     ``start``/``end`` are code-point offsets into the text that was given to the matcher
     (for a corpus sentence: ``Sentence.text``); ``text`` is that slice as it stands there,
     which may be Traditional script or carry punctuation inside a variant.
+    Not frozen: the matcher builds one per match in its hot loop, and a frozen
+    dataclass's ``__init__`` costs about twice as much; treat instances as read-only.
     """
 
     start: int
