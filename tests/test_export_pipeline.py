@@ -358,3 +358,34 @@ def test_a_broken_glossary_is_reported_not_silently_skipped(config: Config) -> N
     manifest = json.loads((result.path / "manifest.json").read_text("utf-8"))
     assert manifest["qa"]["terminology"] == result.qa["terminology"]
     assert manifest["counts"]["pairs"] == len(standard_tasks())
+
+
+def test_an_export_with_no_translated_pairs_is_still_complete(config: Config) -> None:
+    tasks = standard_tasks()
+    for t in tasks:
+        t["annotations"] = []
+    result = export_with(config, tasks)
+    assert result.manifest["counts"]["pairs"] == 0
+    assert result.manifest["counts"]["left_out"] == {"no_annotation": len(tasks)}
+    assert json.loads((result.path / "qa.json").read_text("utf-8")) == []
+    assert "0 pairs exported" in (result.path / "README.md").read_text("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "message"),
+    [
+        ("near_duplicate_bits", 40, "between -1"),
+        ("dev_fraction", 0.6, "leave room for train"),
+        ("name", "../elsewhere", "plain folder name"),
+        ("scripts", ["s2x"], "unknown"),
+    ],
+)
+def test_bad_settings_are_config_errors_naming_the_setting(
+    config: Config, setting: str, value: Any, message: str
+) -> None:
+    write_snapshot(config.work_dir, standard_tasks(), {"project_id": 1})
+    overrides = {setting: value}
+    if setting == "dev_fraction":
+        overrides["test_fraction"] = 0.5
+    with pytest.raises(ConfigError, match=message):
+        export_dataset(config, **overrides)

@@ -70,6 +70,18 @@ class ExportSettings:
         check_mode(settings.selection)
         check_formats(settings.formats or [])
         check_scripts(settings.scripts)
+        if not -1 <= int(settings.near_duplicate_bits) <= 15:
+            raise ConfigError(
+                f"[export] near_duplicate_bits = {settings.near_duplicate_bits} must be between "
+                "-1 (off) and 15; 3 is a good default"
+            )
+        if not (0 <= settings.dev_fraction < 1 and 0 <= settings.test_fraction < 1) or (
+            settings.dev_fraction + settings.test_fraction >= 1
+        ):
+            raise ConfigError(
+                "[export] dev_fraction and test_fraction must be in [0, 1) and leave room for "
+                f"train (now {settings.dev_fraction} and {settings.test_fraction})"
+            )
         if not settings.name or "/" in settings.name or settings.name.startswith("."):
             raise ConfigError(f"export name {settings.name!r} must be a plain folder name")
         return settings
