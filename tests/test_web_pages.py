@@ -249,7 +249,9 @@ def test_corpus_page_reports_a_damaged_corpus_instead_of_failing(web_config):
     client = create_app(web_config).test_client()
     page = html(client.get("/corpus"))
     assert "could not be read" in page and "sentences.jsonl:6" in page
-    assert html(client.get("/terms/pov-003"))  # entry pages still work
+    entry_page = html(client.get("/terms/pov-003"))  # entry pages still work
+    assert "two assurances and three guarantees" in entry_page
+    assert "could not be read" in entry_page
 
 
 def test_qa_findings_are_listed_errors_first(web_config):

@@ -123,6 +123,7 @@ class CorpusView:
         self._qa_key: tuple | None = None
         self._qa: tuple[Path, list[dict[str, Any]]] | None = None
         self.corpus_error: str | None = None  # why an existing corpus could not be read
+        self._failed_key: tuple | None = None  # don't re-read a damaged corpus per request
 
     # -- corpus -------------------------------------------------------------------------
 
@@ -134,6 +135,8 @@ class CorpusView:
         key = (stamp, loaded.version)
         if key == self._index_key and self._index is not None:
             return self._index
+        if key == self._failed_key:
+            return None
         with self._lock:
             if key != self._index_key or self._index is None:
                 try:
@@ -141,9 +144,11 @@ class CorpusView:
                 except (WorkbenchError, OSError, ValueError, TypeError) as exc:
                     log.warning("corpus at %s not readable: %s", self.corpus_path, exc)
                     self.corpus_error = str(exc)
+                    self._failed_key = key
                     return None
                 self._index_key = key
                 self.corpus_error = None
+                self._failed_key = None
         return self._index
 
     def _build_index(self, loaded: LoadedGlossary) -> CorpusIndex:

@@ -105,6 +105,7 @@ def term(entry_id: str):
         examples=examples,
         example_total=total,
         has_corpus=index is not None,
+        corpus_error=svc.corpus.corpus_error,
         live_matched=index.live_matched if index else False,
     )
 
