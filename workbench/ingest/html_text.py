@@ -4,7 +4,7 @@ For an HTML input, ``Document.original`` is the text extracted here (not the mar
 offsets into markup would point at tags and entities nobody translates. The extraction is
 deterministic, so re-ingesting the same page gives the same original and the same ids.
 Scripts, styles, navigation and forms are dropped; block elements (p, div, li, h1–h6,
-tr, br…) become line breaks, so the page's paragraphs become the corpus's paragraphs and
+tr, td, br…) become line breaks, so the page's paragraphs become the corpus's paragraphs and
 the same cleaning rules apply as for plain text.
 """
 
@@ -33,6 +33,8 @@ BLOCK_TAGS = frozenset(
         "h5",
         "h6",
         "tr",
+        "td",
+        "th",
         "table",
         "section",
         "article",
