@@ -24,6 +24,7 @@ POLICY_ALPHABET = st.sampled_from(
     + list("“”‘’「」『』《》（）()")
     + list("0123456789abcXY")
     + [" ", "\u3000", "\xa0", "\n", "\t", "\r\n", "@", "://", "www.", "http://a.cn/?x=1"]
+    + ["...", "......", "．", "ＡＢ", "１２", "\u200b", "記憶體", '"']
 )
 policy_text = st.lists(POLICY_ALPHABET, max_size=80).map("".join)
 any_text = st.text(max_size=200)
