@@ -33,6 +33,11 @@ KEPT = [
     ("9899万人", "98.99 million people", []),
     ("近1亿人", "nearly 100 million people", []),
     ("翻一番", "doubled", []),
+    ("新建高标准农田8000万亩", "5.33 million hectares of high-standard cropland", []),
+    ("周一(3月5日)作报告", "delivered the report on Monday", []),  # date given as weekday
+    ("3月5日作报告", "on Tuesday, March 6", [5]),  # a month is there: the day is checked
+    ("自20世纪70年代末", "since the late 1970s", []),
+    ("20世纪70年代", "in the 1980s", [1970]),
     ("贡献率超过七成", "contributed more than 70%", []),
     ("统一部署，一些地方", "unified deployment, some places", []),  # no numbers at all
     ("千家万户", "every household", []),  # idiom

@@ -33,6 +33,8 @@ class ZhNumber:
     text: str
     numeral: bool = False  # written in Chinese numerals (less certain than digits)
     ordinal: bool = False  # 第十九 → nineteenth
+    after: str = ""  # the unit or measure word that follows (月, 日, 亩, 人 ...)
+    also: tuple[float, ...] = ()  # other values a translation may carry instead
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +66,8 @@ def _zh_patterns() -> dict[str, re.Pattern[str]]:
             rf"(?<![\d.])(\d+(?:[,，]\d{{3}})*(?:\.\d+)?)\s*(?:多|余)?\s*({units})?\s*(%|％)?"
         ),
         "percent": re.compile(rf"百分之([{_ZH_DIGITS}点\d.]+)"),
+        # 20世纪70年代 = the 1970s; 70年代 alone usually means the same.
+        "decade": re.compile(r"(?:(\d{2})世纪)?(\d0)年代"),
         "fraction": re.compile(rf"([{_ZH_DIGITS}]+)分之([{_ZH_DIGITS}]+)"),
         "idioms": re.compile("|".join(sorted(map(re.escape, zh["idioms"]), key=len, reverse=True))),
         "numeral": re.compile(rf"(第)?([{_ZH_DIGITS}]+)((?:多|余)?(?:{measures}))?"),
@@ -134,13 +138,23 @@ def find_zh_numbers(text: str, skip_spans: list[tuple[int, int]] | None = None) 
             found.append(
                 ZhNumber(numerator / denominator, match.start(), match.end(), match.group(0))
             )
+    for match in patterns["decade"].finditer(folded):
+        century, decade = match.group(1), int(match.group(2))
+        start_year = (int(century) - 1) * 100 + decade if century else 1900 + decade
+        if claim(match.start(), match.end()):
+            found.append(
+                ZhNumber(start_year, match.start(), match.end(), match.group(0), also=(decade,))
+            )
     for match in patterns["arabic"].finditer(folded):
         digits = match.group(1).replace(",", "").replace("，", "")
         value = float(digits)
         if match.group(2):
             value *= units[match.group(2)]
+        after = folded[match.end() : match.end() + 1]
         if claim(match.start(), match.end()):
-            found.append(ZhNumber(value, match.start(), match.end(), match.group(0).strip()))
+            found.append(
+                ZhNumber(value, match.start(), match.end(), match.group(0).strip(), after=after)
+            )
     for match in patterns["numeral"].finditer(folded):
         ordinal, numeral, measure = match.group(1), match.group(2), match.group(3)
         before = folded[match.start() - 1] if match.start() else ""
@@ -157,7 +171,15 @@ def find_zh_numbers(text: str, skip_spans: list[tuple[int, int]] | None = None) 
             value *= 10
         if claim(match.start(2), match.end(2)):
             found.append(
-                ZhNumber(value, match.start(), match.end(), match.group(0), True, bool(ordinal))
+                ZhNumber(
+                    value,
+                    match.start(),
+                    match.end(),
+                    match.group(0),
+                    True,
+                    bool(ordinal),
+                    after=(measure or "")[-1:],
+                )
             )
     found.sort(key=lambda n: n.start)
     return found
@@ -252,6 +274,38 @@ def value_kept(value: float, candidates: list[EnNumber]) -> bool:
 def missing_numbers(
     zh: str, en: str, skip_spans: list[tuple[int, int]] | None = None
 ) -> list[ZhNumber]:
-    """Return the numbers of ``zh`` whose value does not appear in ``en``."""
+    """Return the numbers of ``zh`` whose value does not appear in ``en``.
+
+    Besides the value itself, a number counts as kept when the English carries it
+    converted to another unit (8000万亩 as 5.33 million hectares), and a month or day is
+    not required when the English dates the event by weekday ("on Monday"), as news
+    translations do.
+    """
+    rules = number_rules()
     candidates = find_en_numbers(en)
-    return [n for n in find_zh_numbers(zh, skip_spans) if not value_kept(n.value, candidates)]
+    # Only when the weekday replaced the date: with a month in the English, days are checked.
+    weekday = _weekday_pattern().search(en) is not None and not _month_pattern().search(en)
+    date_units = set(rules["zh"]["date_units"])
+    conversions = rules["zh"]["conversions"]
+    missing = []
+    for number in find_zh_numbers(zh, skip_spans):
+        values = [number.value, *number.also]
+        values += [number.value * factor for factor in conversions.get(number.after, [])]
+        if any(value_kept(v, candidates) for v in values):
+            continue
+        if weekday and number.after in date_units:
+            continue
+        missing.append(number)
+    return missing
+
+
+@functools.cache
+def _month_pattern() -> re.Pattern[str]:
+    months = [m for m in number_rules()["en"]["months"] if len(m) > 3 or m == "may"]
+    return re.compile(rf"\b(?:{'|'.join(months)})\b", re.IGNORECASE)
+
+
+@functools.cache
+def _weekday_pattern() -> re.Pattern[str]:
+    days = number_rules()["en"]["weekdays"]
+    return re.compile(rf"\b(?:{'|'.join(days)})\b", re.IGNORECASE)
