@@ -54,32 +54,34 @@ SEARCHES = [
 
 
 @pytest.mark.parametrize(("query", "expected", "why"), SEARCHES, ids=[s[2] for s in SEARCHES])
-def test_search_finds_terms_in_either_script_variant_or_english(client, query, expected, why):
-    response = client.get("/api/terms", query_string={"q": query})
+def test_search_finds_terms_in_either_script_variant_or_english(web_client, query, expected, why):
+    response = web_client.get("/api/terms", query_string={"q": query})
     assert response.status_code == 200
     body = response.get_json()
     assert body["items"], f"nothing found for {query!r} ({why})"
     assert body["items"][0]["id"] == expected
 
 
-def test_search_without_a_match_returns_an_empty_page(client):
-    body = client.get("/api/terms", query_string={"q": "量子计算"}).get_json()
+def test_search_without_a_match_returns_an_empty_page(web_client):
+    body = web_client.get("/api/terms", query_string={"q": "量子计算"}).get_json()
     assert body["items"] == [] and body["total"] == 0
 
 
-def test_search_filters_by_category_and_status(client):
-    body = client.get("/api/terms", query_string={"category": "programme"}).get_json()
+def test_search_filters_by_category_and_status(web_client):
+    body = web_client.get("/api/terms", query_string={"category": "programme"}).get_json()
     assert {e["id"] for e in body["items"]} == {"pov-010", "pov-012"}
-    body = client.get("/api/terms", query_string={"status": "proposed"}).get_json()
+    body = web_client.get("/api/terms", query_string={"status": "proposed"}).get_json()
     assert [e["id"] for e in body["items"]] == ["pov-013"]
-    body = client.get("/api/terms", query_string={"q": "两不愁", "category": "policy"}).get_json()
+    body = web_client.get(
+        "/api/terms", query_string={"q": "两不愁", "category": "policy"}
+    ).get_json()
     assert body["total"] == 0
 
 
-def test_search_pages_cover_every_entry_once_with_a_stable_total(client):
+def test_search_pages_cover_every_entry_once_with_a_stable_total(web_client):
     seen = []
     for offset in range(0, 12, 4):
-        body = client.get("/api/terms", query_string={"limit": 4, "offset": offset}).get_json()
+        body = web_client.get("/api/terms", query_string={"limit": 4, "offset": offset}).get_json()
         assert body["total"] == 9 and body["limit"] == 4 and body["offset"] == offset
         seen += [e["id"] for e in body["items"]]
     assert len(seen) == 9 and len(set(seen)) == 9
@@ -89,13 +91,13 @@ def test_search_pages_cover_every_entry_once_with_a_stable_total(client):
     "query",
     [{"limit": "0"}, {"limit": "101"}, {"limit": "ten"}, {"offset": "-1"}, {"category": "x"}],
 )
-def test_search_rejects_bad_parameters_with_400_naming_them(client, query):
-    error = assert_error(client.get("/api/terms", query_string=query), 400, "bad_parameter")
+def test_search_rejects_bad_parameters_with_400_naming_them(web_client, query):
+    error = assert_error(web_client.get("/api/terms", query_string=query), 400, "bad_parameter")
     assert next(iter(query)) in error["message"]
 
 
-def test_term_lookup_returns_every_field_and_its_source(client):
-    body = client.get("/api/terms/pov-003").get_json()
+def test_term_lookup_returns_every_field_and_its_source(web_client):
+    body = web_client.get("/api/terms/pov-003").get_json()
     assert body["zh"] == "两不愁三保障"
     assert body["zh_variants"] == ["两不愁、三保障", "“两不愁、三保障”"]
     assert body["en"] == "two assurances and three guarantees"
@@ -105,17 +107,17 @@ def test_term_lookup_returns_every_field_and_its_source(client):
     assert body["file"] == "terms.tsv" and body["line"] == 3
 
 
-def test_unknown_term_is_a_404_in_the_error_shape(client):
-    error = assert_error(client.get("/api/terms/pov-999"), 404, "not_found")
+def test_unknown_term_is_a_404_in_the_error_shape(web_client):
+    error = assert_error(web_client.get("/api/terms/pov-999"), 404, "not_found")
     assert "pov-999" in error["message"]
 
 
 # -- annotate ------------------------------------------------------------------------
 
 
-def test_annotate_finds_terms_in_traditional_text_with_offsets_into_it(client):
+def test_annotate_finds_terms_in_traditional_text_with_offsets_into_it(web_client):
     text = "各地堅持精準扶貧，落實“兩不愁、三保障”和易地扶贫搬迁。"
-    body = client.post("/api/annotate", json={"text": text}).get_json()
+    body = web_client.post("/api/annotate", json={"text": text}).get_json()
     found = [(m["entry_id"], text[m["start"] : m["end"]], m["text"]) for m in body["matches"]]
     assert [f[0] for f in found] == ["pov-001", "pov-003", "pov-012"]
     for _, sliced, reported in found:
@@ -127,8 +129,8 @@ def test_annotate_finds_terms_in_traditional_text_with_offsets_into_it(client):
     assert body["length"] == len(text)
 
 
-def test_annotate_of_text_without_terms_returns_no_matches(client):
-    body = client.post("/api/annotate", json={"text": "今天天气很好。"}).get_json()
+def test_annotate_of_text_without_terms_returns_no_matches(web_client):
+    body = web_client.post("/api/annotate", json={"text": "今天天气很好。"}).get_json()
     assert body["matches"] == []
 
 
@@ -242,15 +244,15 @@ ERROR_CASES = [
     ERROR_CASES,
     ids=[f"{c[3]}-{c[4]}-{i}" for i, c in enumerate(ERROR_CASES)],
 )
-def test_every_api_error_has_the_one_error_shape(client, method, url, kwargs, status, code):
-    response = getattr(client, method)(url, **kwargs)
+def test_every_api_error_has_the_one_error_shape(web_client, method, url, kwargs, status, code):
+    response = getattr(web_client, method)(url, **kwargs)
     error = assert_error(response, status, code)
     assert isinstance(error["details"], list)
 
 
-def test_schema_violations_are_listed_in_details(client):
+def test_schema_violations_are_listed_in_details(web_client):
     error = assert_error(
-        client.post("/api/suggestions", json={"kind": "term", "zh": "", "en": "x", "extra": 1}),
+        web_client.post("/api/suggestions", json={"kind": "term", "zh": "", "en": "x", "extra": 1}),
         422,
         "invalid_body",
     )
@@ -258,20 +260,20 @@ def test_schema_violations_are_listed_in_details(client):
     assert any("extra" in d for d in error["details"])
 
 
-def test_unauthorized_answers_say_how_to_authenticate(client):
-    response = client.post("/api/suggestions/1/accept")
+def test_unauthorized_answers_say_how_to_authenticate(web_client):
+    response = web_client.post("/api/suggestions/1/accept")
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
     assert "Authorization: Bearer" in response.get_json()["error"]["message"]
 
 
 def test_a_crash_is_a_500_in_the_error_shape_without_internals(web_config):
-    app = create_app(web_config)
+    web_app = create_app(web_config)
 
-    @app.get("/api/boom")
+    @web_app.get("/api/boom")
     def boom():
         raise RuntimeError("secret internal detail")
 
-    response = app.test_client().get("/api/boom")
+    response = web_app.test_client().get("/api/boom")
     error = assert_error(response, 500, "internal_error")
     assert "secret" not in response.get_data(as_text=True)
     assert error["details"] == []
@@ -290,25 +292,26 @@ TERM = {
 }
 
 
-def test_a_proposal_is_stored_listed_and_fetched(client):
-    response = client.post("/api/suggestions", json=TERM)
+def test_a_proposal_is_stored_listed_and_fetched(web_client):
+    response = web_client.post("/api/suggestions", json=TERM)
     assert response.status_code == 201
     created = response.get_json()
     assert response.headers["Location"] == f"/api/suggestions/{created['id']}"
     assert created["status"] == "pending" and created["proposal"]["zh"] == "产业扶贫"
-    assert client.get(response.headers["Location"]).get_json() == created
-    listing = client.get("/api/suggestions", query_string={"status": "pending"}).get_json()
+    assert web_client.get(response.headers["Location"]).get_json() == created
+    listing = web_client.get("/api/suggestions", query_string={"status": "pending"}).get_json()
     assert listing["total"] == 1 and listing["items"][0]["id"] == created["id"]
     assert (
-        client.get("/api/suggestions", query_string={"status": "accepted"}).get_json()["total"] == 0
+        web_client.get("/api/suggestions", query_string={"status": "accepted"}).get_json()["total"]
+        == 0
     )
 
 
-def test_concurrent_proposals_are_all_stored(app):
+def test_concurrent_proposals_are_all_stored(web_app):
     errors = []
 
     def post_many(worker: int) -> None:
-        local = app.test_client()
+        local = web_app.test_client()
         for n in range(15):
             body = {"kind": "term", "zh": f"术语{worker}号{n}", "en": f"term {worker} {n}"}
             response = local.post("/api/suggestions", json=body)
@@ -321,17 +324,17 @@ def test_concurrent_proposals_are_all_stored(app):
     for thread in threads:
         thread.join()
     assert errors == []
-    listing = app.test_client().get("/api/suggestions", query_string={"limit": 100}).get_json()
+    listing = web_app.test_client().get("/api/suggestions", query_string={"limit": 100}).get_json()
     assert listing["total"] == 120
     stored = {item["proposal"]["zh"] for item in listing["items"]}
     assert len(stored) == 100  # one page of the 120; ids are all distinct
     assert len({item["id"] for item in listing["items"]}) == 100
 
 
-def test_accepting_a_term_writes_a_valid_glossary_row_and_serves_it(client, web_config):
+def test_accepting_a_term_writes_a_valid_glossary_row_and_serves_it(web_client, web_config):
     glossary_dir = web_config.path("paths", "glossary_dir")
-    suggestion = client.post("/api/suggestions", json=TERM).get_json()
-    response = client.post(f"/api/suggestions/{suggestion['id']}/accept", headers=auth())
+    suggestion = web_client.post("/api/suggestions", json=TERM).get_json()
+    response = web_client.post(f"/api/suggestions/{suggestion['id']}/accept", headers=auth())
     assert response.status_code == 200, response.get_data(as_text=True)
     body = response.get_json()
     assert body["action"] == "added" and body["file"] == "accepted.tsv"
@@ -341,15 +344,15 @@ def test_accepting_a_term_writes_a_valid_glossary_row_and_serves_it(client, web_
     saved = load_glossary(glossary_dir).get("acc-001")
     assert saved.zh == "产业扶贫" and saved.zh_variants == ["发展产业脱贫"]
     assert saved.status == "approved" and saved.category == "programme"
-    found = client.get("/api/terms", query_string={"q": "產業扶貧"}).get_json()
+    found = web_client.get("/api/terms", query_string={"q": "產業扶貧"}).get_json()
     assert found["items"][0]["id"] == "acc-001"
-    again = client.post(f"/api/suggestions/{suggestion['id']}/accept", headers=auth())
+    again = web_client.post(f"/api/suggestions/{suggestion['id']}/accept", headers=auth())
     assert_error(again, 409, "already_decided")
 
 
-def test_accepting_into_an_existing_file_continues_its_id_sequence(client, web_config):
-    suggestion = client.post("/api/suggestions", json=TERM).get_json()
-    response = client.post(
+def test_accepting_into_an_existing_file_continues_its_id_sequence(web_client, web_config):
+    suggestion = web_client.post("/api/suggestions", json=TERM).get_json()
+    response = web_client.post(
         f"/api/suggestions/{suggestion['id']}/accept", headers=auth(), json={"file": "terms.tsv"}
     )
     assert response.get_json()["entry"]["id"] == "pov-015"
@@ -358,29 +361,29 @@ def test_accepting_into_an_existing_file_continues_its_id_sequence(client, web_c
 
 
 def test_a_conflicting_proposal_is_refused_with_the_problems_and_nothing_written(
-    client, web_config
+    web_client, web_config
 ):
     glossary_dir = web_config.path("paths", "glossary_dir")
     before = {p.name: p.read_bytes() for p in glossary_dir.iterdir()}
     duplicate = {"kind": "term", "zh": "精準扶貧", "en": "precision aid", "source": "x"}
-    suggestion = client.post("/api/suggestions", json=duplicate).get_json()
-    response = client.post(
+    suggestion = web_client.post("/api/suggestions", json=duplicate).get_json()
+    response = web_client.post(
         f"/api/suggestions/{suggestion['id']}/accept", headers=auth(), json={"file": "terms.tsv"}
     )
     error = assert_error(response, 409, "glossary_conflict")
     assert any("pov-001" in problem and "terms.tsv" in problem for problem in error["details"])
     assert {p.name: p.read_bytes() for p in glossary_dir.iterdir()} == before
-    assert client.get(f"/api/suggestions/{suggestion['id']}").get_json()["status"] == "pending"
+    assert web_client.get(f"/api/suggestions/{suggestion['id']}").get_json()["status"] == "pending"
 
 
-def test_an_approved_term_without_a_source_is_refused_until_the_curator_adds_one(client):
-    suggestion = client.post(
+def test_an_approved_term_without_a_source_is_refused_until_the_curator_adds_one(web_client):
+    suggestion = web_client.post(
         "/api/suggestions", json={"kind": "term", "zh": "扶志扶智", "en": "boost morale and skills"}
     ).get_json()
     url = f"/api/suggestions/{suggestion['id']}/accept"
-    error = assert_error(client.post(url, headers=auth()), 409, "glossary_conflict")
+    error = assert_error(web_client.post(url, headers=auth()), 409, "glossary_conflict")
     assert any("source" in problem for problem in error["details"])
-    response = client.post(url, headers=auth(), json={"status": "proposed"})
+    response = web_client.post(url, headers=auth(), json={"status": "proposed"})
     assert response.status_code == 200
     assert response.get_json()["entry"]["status"] == "proposed"
 
@@ -393,11 +396,11 @@ def test_an_approved_term_without_a_source_is_refused_until_the_curator_adds_one
     ],
 )
 def test_accepting_a_rendering_updates_the_entry(
-    client, web_config, as_, expected_en, expected_alternatives
+    web_client, web_config, as_, expected_en, expected_alternatives
 ):
     proposal = {"kind": "rendering", "entry_id": "pov-011", "en": "village first secretary"}
-    suggestion = client.post("/api/suggestions", json=proposal).get_json()
-    response = client.post(
+    suggestion = web_client.post("/api/suggestions", json=proposal).get_json()
+    response = web_client.post(
         f"/api/suggestions/{suggestion['id']}/accept", headers=auth(), json={"as": as_}
     )
     assert response.status_code == 200, response.get_data(as_text=True)
@@ -405,14 +408,14 @@ def test_accepting_a_rendering_updates_the_entry(
     entry = load_glossary(web_config.path("paths", "glossary_dir")).get("pov-011")
     assert entry.en == expected_en
     assert entry.en_alternatives == expected_alternatives
-    assert client.get("/api/terms/pov-011").get_json()["en"] == expected_en
+    assert web_client.get("/api/terms/pov-011").get_json()["en"] == expected_en
 
 
-def test_rejecting_keeps_the_glossary_and_records_the_reason(client, web_config):
+def test_rejecting_keeps_the_glossary_and_records_the_reason(web_client, web_config):
     glossary_dir = web_config.path("paths", "glossary_dir")
     before = (glossary_dir / "terms.tsv").read_bytes()
-    suggestion = client.post("/api/suggestions", json=TERM).get_json()
-    response = client.post(
+    suggestion = web_client.post("/api/suggestions", json=TERM).get_json()
+    response = web_client.post(
         f"/api/suggestions/{suggestion['id']}/reject",
         headers=auth(),
         json={"reason": "covered by pov-001"},
@@ -422,19 +425,19 @@ def test_rejecting_keeps_the_glossary_and_records_the_reason(client, web_config)
     assert (glossary_dir / "terms.tsv").read_bytes() == before
     assert not (glossary_dir / "accepted.tsv").exists()
     assert_error(
-        client.post(f"/api/suggestions/{suggestion['id']}/accept", headers=auth()),
+        web_client.post(f"/api/suggestions/{suggestion['id']}/accept", headers=auth()),
         409,
         "already_decided",
     )
 
 
-def test_health_reports_the_glossary_and_the_queue(client):
-    client.post("/api/suggestions", json=TERM)
-    body = client.get("/api/health").get_json()
+def test_health_reports_the_glossary_and_the_queue(web_client):
+    web_client.post("/api/suggestions", json=TERM)
+    body = web_client.get("/api/health").get_json()
     assert body["status"] == "ok"
     assert body["glossary"]["entries"] == 9 and body["glossary"]["error"] is None
     assert body["suggestions"] == {"pending": 1, "accepted": 0, "rejected": 0}
-    assert client.get("/healthz").get_json() == {"status": "ok"}
+    assert web_client.get("/healthz").get_json() == {"status": "ok"}
 
 
 # -- the curator token ---------------------------------------------------------------
@@ -447,11 +450,11 @@ def test_without_a_configured_token_one_is_generated_private_and_kept(tmp_path):
     assert len(token) >= 32
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert curator_token(config) == token
-    app = create_app(config)
-    suggestion = app.test_client().post("/api/suggestions", json=TERM).get_json()
+    web_app = create_app(config)
+    suggestion = web_app.test_client().post("/api/suggestions", json=TERM).get_json()
     url = f"/api/suggestions/{suggestion['id']}/reject"
-    assert app.test_client().post(url, headers=auth(TOKEN)).status_code == 401
-    assert app.test_client().post(url, headers=auth(token)).status_code == 200
+    assert web_app.test_client().post(url, headers=auth(TOKEN)).status_code == 401
+    assert web_app.test_client().post(url, headers=auth(token)).status_code == 200
 
 
 def test_a_configured_token_wins_over_the_stored_one(tmp_path):

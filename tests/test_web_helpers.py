@@ -208,15 +208,15 @@ def web_config(tmp_path: Path) -> Config:
 
 
 @pytest.fixture
-def app(web_config: Config):
+def web_app(web_config: Config):
     from workbench.web.app import create_app
 
     return create_app(web_config)
 
 
 @pytest.fixture
-def client(app):
-    return app.test_client()
+def web_client(web_app):
+    return web_app.test_client()
 
 
 def auth(token: str = TOKEN) -> dict[str, str]:

@@ -17,8 +17,8 @@ from workbench.web.openapi import SPEC_FILE
 pytest_plugins = ["test_web_helpers"]
 
 
-def test_the_served_openapi_document_is_valid_openapi_3_1(client):
-    response = client.get("/api/openapi.json")
+def test_the_served_openapi_document_is_valid_openapi_3_1(web_client):
+    response = web_client.get("/api/openapi.json")
     assert response.status_code == 200
     document = response.get_json()
     assert document["openapi"].startswith("3.1")
@@ -26,10 +26,10 @@ def test_the_served_openapi_document_is_valid_openapi_3_1(client):
     assert document == json.loads(SPEC_FILE.read_text(encoding="utf-8"))
 
 
-def test_every_api_route_is_in_the_openapi_document(app, client):
-    documented = set(client.get("/api/openapi.json").get_json()["paths"])
+def test_every_api_route_is_in_the_openapi_document(web_app, web_client):
+    documented = set(web_client.get("/api/openapi.json").get_json()["paths"])
     routes = set()
-    for rule in app.url_map.iter_rules():
+    for rule in web_app.url_map.iter_rules():
         if rule.rule.startswith("/api") or rule.rule == "/healthz":
             path = rule.rule.replace("<path:entry_id>", "{entry_id}")
             path = path.replace("<int(signed=True):suggestion_id>", "{suggestion_id}")
@@ -64,7 +64,7 @@ FUZZ_CONFIG = SchemathesisConfig.from_str(
 expected-statuses = ["400", "401", "403", "404", "405", "406", "409", "413", "415", "422"]
 """
 )
-# Loaded from the file the app serves (checked equal above), so test collection needs no app.
+# Loaded from the file the app serves (checked equal above): collecting tests needs no app.
 schema = schemathesis.openapi.from_path(SPEC_FILE, config=FUZZ_CONFIG)
 schema.app = FUZZED
 

@@ -25,14 +25,14 @@ def html(response) -> str:
     return response.get_data(as_text=True)
 
 
-def test_search_page_finds_a_term_typed_in_traditional_script(client):
-    page = html(client.get("/", query_string={"q": "兩不愁三保障"}))
+def test_search_page_finds_a_term_typed_in_traditional_script(web_client):
+    page = html(web_client.get("/", query_string={"q": "兩不愁三保障"}))
     assert "two assurances and three guarantees" in page
     assert 'href="/terms/pov-003"' in page
 
 
-def test_search_page_without_results_offers_a_proposal(client):
-    page = html(client.get("/", query_string={"q": "量子"}))
+def test_search_page_without_results_offers_a_proposal(web_client):
+    page = html(web_client.get("/", query_string={"q": "量子"}))
     assert "No entry matches" in page and "/suggestions#propose" in page
 
 
@@ -41,15 +41,15 @@ def test_search_page_pages_through_long_lists(web_config):
     header = (glossary_dir / "terms.tsv").read_text(encoding="utf-8").splitlines()[0]
     rows = [f"gen-{n:03d}\t扶贫术语{n}\t\tterm {n}\t\t\tconcept\t\t\t\tproposed" for n in range(30)]
     (glossary_dir / "generated.tsv").write_text("\n".join([header, *rows]) + "\n", "utf-8")
-    client = create_app(web_config).test_client()
-    first = html(client.get("/", query_string={"q": "扶贫术语"}))
+    web_client = create_app(web_config).test_client()
+    first = html(web_client.get("/", query_string={"q": "扶贫术语"}))
     assert "page 1 of 2" in first and "next →" in first
-    second = html(client.get("/", query_string={"q": "扶贫术语", "page": 2}))
+    second = html(web_client.get("/", query_string={"q": "扶贫术语", "page": 2}))
     assert len(re.findall(r'class="result"', second)) == 10
 
 
-def test_term_page_shows_every_field_and_links_the_source(client):
-    page = html(client.get("/terms/pov-003"))
+def test_term_page_shows_every_field_and_links_the_source(web_client):
+    page = html(web_client.get("/terms/pov-003"))
     for text in (
         "两不愁三保障",
         "two assurances and three guarantees",
@@ -63,24 +63,24 @@ def test_term_page_shows_every_field_and_links_the_source(client):
     assert 'href="http://keywords.china.org.cn/2021-01/11/content_77102424.html"' in page
 
 
-def test_term_page_lists_the_traditional_forms_the_matcher_accepts(client):
-    page = html(client.get("/terms/pov-001"))
+def test_term_page_lists_the_traditional_forms_the_matcher_accepts(web_client):
+    page = html(web_client.get("/terms/pov-001"))
     assert '<span class="chip">精準扶貧</span>' in page
-    assert '<span class="chip">兩不愁</span>' in html(client.get("/terms/pov-004"))
+    assert '<span class="chip">兩不愁</span>' in html(web_client.get("/terms/pov-004"))
 
 
-def test_term_page_without_a_corpus_says_how_to_get_one(client):
-    assert "No corpus yet" in html(client.get("/terms/pov-001"))
+def test_term_page_without_a_corpus_says_how_to_get_one(web_client):
+    assert "No corpus yet" in html(web_client.get("/terms/pov-001"))
 
 
 def test_term_page_shows_example_sentences_with_the_term_highlighted(web_config):
     sample_corpus(web_config)
-    client = create_app(web_config).test_client()
-    page = html(client.get("/terms/pov-003"))
+    web_client = create_app(web_config).test_client()
+    page = html(web_client.get("/terms/pov-003"))
     assert "<mark>“两不愁、三保障”</mark>" in page or "<mark>两不愁、三保障</mark>" in page
     assert "1 sentence in the corpus" in page
     assert "doc-a-p0-s0" in page
-    assert "does not occur" in html(client.get("/terms/pov-013"))
+    assert "does not occur" in html(web_client.get("/terms/pov-013"))
 
 
 def test_term_page_uses_stored_tags_when_the_corpus_was_tagged_with_this_glossary(web_config):
@@ -106,25 +106,25 @@ def test_term_page_uses_stored_tags_when_the_corpus_was_tagged_with_this_glossar
 
 def test_markup_in_terms_and_sentences_is_shown_as_text(web_config):
     sample_corpus(web_config)
-    client = create_app(web_config).test_client()
-    term_page = html(client.get("/terms/xss-001"))
+    web_client = create_app(web_config).test_client()
+    term_page = html(web_client.get("/terms/xss-001"))
     assert "<script>" not in term_page and "<img" not in term_page and "<b>" not in term_page
     assert "扶贫&lt;script&gt;alert(&#39;term&#39;)&lt;/script&gt;" in term_page
     assert "&lt;img src=x onerror=alert(1)&gt;" in term_page
-    sentence_page = html(client.get("/terms/pov-011"))
+    sentence_page = html(web_client.get("/terms/pov-011"))
     assert "&lt;script&gt;alert(&#39;sentence&#39;)&lt;/script&gt;" in sentence_page
     assert "<script>" not in sentence_page
-    corpus_page = html(client.get("/corpus"))
+    corpus_page = html(web_client.get("/corpus"))
     assert "&lt;i&gt;markup&lt;/i&gt;" in corpus_page and "<i>" not in corpus_page
 
 
-def test_pages_forbid_scripts_by_content_security_policy(client):
-    policy = client.get("/").headers["Content-Security-Policy"]
+def test_pages_forbid_scripts_by_content_security_policy(web_client):
+    policy = web_client.get("/").headers["Content-Security-Policy"]
     assert "script-src 'none'" in policy
 
 
-def test_corpus_page_without_anything_says_what_to_run(client):
-    page = html(client.get("/corpus"))
+def test_corpus_page_without_anything_says_what_to_run(web_client):
+    page = html(web_client.get("/corpus"))
     assert "workbench ingest" in page and "workbench export" in page
 
 
@@ -170,8 +170,8 @@ def test_corpus_page_reads_a_bare_list_of_qa_findings(web_config):
 # -- proposal forms --------------------------------------------------------------------
 
 
-def test_a_proposal_sent_from_the_page_is_queued(client):
-    response = client.post(
+def test_a_proposal_sent_from_the_page_is_queued(web_client):
+    response = web_client.post(
         "/suggestions",
         data={
             "kind": "term",
@@ -182,63 +182,67 @@ def test_a_proposal_sent_from_the_page_is_queued(client):
         },
     )
     assert response.status_code == 303
-    page = html(client.get(response.headers["Location"]))
+    page = html(web_client.get(response.headers["Location"]))
     assert "Proposal 1 stored" in page and "产业扶贫" in page and "发展产业 · 产业脱贫" in page
-    stored = client.get("/api/suggestions/1").get_json()["proposal"]
+    stored = web_client.get("/api/suggestions/1").get_json()["proposal"]
     assert stored["zh_variants"] == ["发展产业", "产业脱贫"]
 
 
-def test_an_invalid_proposal_form_is_shown_again_with_its_problems(client):
-    response = client.post("/suggestions", data={"kind": "term", "zh": "产业扶贫", "en": ""})
+def test_an_invalid_proposal_form_is_shown_again_with_its_problems(web_client):
+    response = web_client.post("/suggestions", data={"kind": "term", "zh": "产业扶贫", "en": ""})
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "The proposal was not stored" in page and "en" in page
     assert 'value="产业扶贫"' in page  # what was typed is kept
-    assert client.get("/api/suggestions").get_json()["total"] == 0
+    assert web_client.get("/api/suggestions").get_json()["total"] == 0
 
 
-def test_a_rendering_proposed_on_the_term_page_goes_back_to_it(client):
-    response = client.post(
+def test_a_rendering_proposed_on_the_term_page_goes_back_to_it(web_client):
+    response = web_client.post(
         "/suggestions", data={"kind": "rendering", "entry_id": "pov-010", "en": "filed poor"}
     )
     assert response.status_code == 303 and response.headers["Location"] == "/terms/pov-010"
 
 
-def test_the_curator_signs_in_and_accepts_from_the_queue(client, web_config):
-    client.post(
+def test_the_curator_signs_in_and_accepts_from_the_queue(web_client, web_config):
+    web_client.post(
         "/suggestions",
         data={"kind": "term", "zh": "产业扶贫", "en": "industry aid", "source": "SCIO 2021"},
     )
-    queue = html(client.get("/suggestions"))
+    queue = html(web_client.get("/suggestions"))
     assert "Sign in" in queue and "/suggestions/1/accept" not in queue
-    refused = client.post("/suggestions/1/accept")
+    refused = web_client.post("/suggestions/1/accept")
     assert refused.status_code == 401
-    wrong = client.post("/curator/sign-in", data={"token": "nope"}, follow_redirects=True)
+    wrong = web_client.post("/curator/sign-in", data={"token": "nope"}, follow_redirects=True)
     assert "not the curator token" in wrong.get_data(as_text=True)
-    client.post("/curator/sign-in", data={"token": TOKEN})
-    queue = html(client.get("/suggestions"))
+    web_client.post("/curator/sign-in", data={"token": TOKEN})
+    queue = html(web_client.get("/suggestions"))
     assert "/suggestions/1/accept" in queue and "Signed in as curator" in queue
-    done = client.post("/suggestions/1/accept", data={"id": "ind-001"}, follow_redirects=True)
+    done = web_client.post("/suggestions/1/accept", data={"id": "ind-001"}, follow_redirects=True)
     assert "Proposal 1 accepted as ind-001 in accepted.tsv" in done.get_data(as_text=True)
     entry = load_glossary(web_config.path("paths", "glossary_dir")).get("ind-001")
     assert entry is not None and entry.zh == "产业扶贫"
 
 
-def test_a_curator_sees_why_an_acceptance_failed(client):
-    client.post("/suggestions", data={"kind": "term", "zh": "精准扶贫", "en": "x", "source": "y"})
-    client.post("/curator/sign-in", data={"token": TOKEN})
-    queue = html(client.get("/suggestions"))
+def test_a_curator_sees_why_an_acceptance_failed(web_client):
+    web_client.post(
+        "/suggestions", data={"kind": "term", "zh": "精准扶贫", "en": "x", "source": "y"}
+    )
+    web_client.post("/curator/sign-in", data={"token": TOKEN})
+    queue = html(web_client.get("/suggestions"))
     assert "Already in the glossary as" in queue
-    page = client.post("/suggestions/1/accept", data={"file": "terms.tsv"}, follow_redirects=True)
+    page = web_client.post(
+        "/suggestions/1/accept", data={"file": "terms.tsv"}, follow_redirects=True
+    )
     text = page.get_data(as_text=True)
     assert "Proposal 1 not accepted" in text and "pov-001" in text
 
 
-def test_the_curator_rejects_with_a_reason(client):
-    client.post("/suggestions", data={"kind": "term", "zh": "产业扶贫", "en": "x"})
-    client.post("/curator/sign-in", data={"token": TOKEN})
-    client.post("/suggestions/1/reject", data={"reason": "too vague"})
-    page = html(client.get("/suggestions", query_string={"status": "rejected"}))
+def test_the_curator_rejects_with_a_reason(web_client):
+    web_client.post("/suggestions", data={"kind": "term", "zh": "产业扶贫", "en": "x"})
+    web_client.post("/curator/sign-in", data={"token": TOKEN})
+    web_client.post("/suggestions/1/reject", data={"reason": "too vague"})
+    page = html(web_client.get("/suggestions", query_string={"status": "rejected"}))
     assert "too vague" in page
 
 
@@ -246,10 +250,10 @@ def test_corpus_page_reports_a_damaged_corpus_instead_of_failing(web_config):
     sample_corpus(web_config)
     sentences = web_config.work_dir / "corpus" / "sentences.jsonl"
     sentences.write_text(sentences.read_text(encoding="utf-8") + "{broken\n", encoding="utf-8")
-    client = create_app(web_config).test_client()
-    page = html(client.get("/corpus"))
+    web_client = create_app(web_config).test_client()
+    page = html(web_client.get("/corpus"))
     assert "could not be read" in page and "sentences.jsonl:6" in page
-    entry_page = html(client.get("/terms/pov-003"))  # entry pages still work
+    entry_page = html(web_client.get("/terms/pov-003"))  # entry pages still work
     assert "two assurances and three guarantees" in entry_page
     assert "could not be read" in entry_page
 

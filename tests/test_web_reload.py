@@ -29,51 +29,53 @@ def append(path, row: str) -> None:
         handle.write(row)
 
 
-def test_an_edited_glossary_file_is_served_without_a_restart(web_config, client):
-    before = client.get("/api/health").get_json()["glossary"]
-    assert client.get("/api/terms", query_string={"q": "扶贫车间"}).get_json()["total"] == 0
+def test_an_edited_glossary_file_is_served_without_a_restart(web_config, web_client):
+    before = web_client.get("/api/health").get_json()["glossary"]
+    assert web_client.get("/api/terms", query_string={"q": "扶贫车间"}).get_json()["total"] == 0
     append(glossary_file(web_config), NEW_ROW)
-    found = client.get("/api/terms", query_string={"q": "扶貧車間"}).get_json()
+    found = web_client.get("/api/terms", query_string={"q": "扶貧車間"}).get_json()
     assert [e["id"] for e in found["items"]] == ["pov-020"]
     assert found["glossary_version"] != before["version"]
-    matches = client.post("/api/annotate", json={"text": "建设扶贫车间。"}).get_json()["matches"]
+    matches = web_client.post("/api/annotate", json={"text": "建设扶贫车间。"}).get_json()[
+        "matches"
+    ]
     assert [m["entry_id"] for m in matches] == ["pov-020"]
-    after = client.get("/api/health").get_json()["glossary"]
+    after = web_client.get("/api/health").get_json()["glossary"]
     assert after["reloads"] == 1 and after["entries"] == before["entries"] + 1
 
 
-def test_a_broken_edit_keeps_the_last_good_glossary_and_reports_the_problem(web_config, client):
-    version = client.get("/api/health").get_json()["glossary"]["version"]
+def test_a_broken_edit_keeps_the_last_good_glossary_and_reports_the_problem(web_config, web_client):
+    version = web_client.get("/api/health").get_json()["glossary"]["version"]
     path = glossary_file(web_config)
     good = path.read_text(encoding="utf-8")
     append(path, BROKEN_ROW)
-    health = client.get("/api/health").get_json()
+    health = web_client.get("/api/health").get_json()
     assert health["status"] == "degraded"
     assert health["glossary"]["version"] == version
     problems = health["glossary"]["error"]["problems"]
     assert any("terms.tsv:11" in p and "category" in p for p in problems), problems
-    assert client.get("/api/terms/pov-003").status_code == 200
-    page = client.get("/").get_data(as_text=True)
+    assert web_client.get("/api/terms/pov-003").status_code == 200
+    page = web_client.get("/").get_data(as_text=True)
     assert "could not be loaded" in page and "not-a-category" in page
     path.write_text(good + NEW_ROW, encoding="utf-8")
-    health = client.get("/api/health").get_json()
+    health = web_client.get("/api/health").get_json()
     assert health["status"] == "ok" and health["glossary"]["error"] is None
-    assert client.get("/api/terms/pov-020").status_code == 200
+    assert web_client.get("/api/terms/pov-020").status_code == 200
 
 
-def test_a_removed_file_is_noticed(web_config, client):
+def test_a_removed_file_is_noticed(web_config, web_client):
     config_dir = web_config.path("paths", "glossary_dir")
     extra = config_dir / "extra.tsv"
     header = glossary_file(web_config).read_text(encoding="utf-8").splitlines()[0]
     extra.write_text(header + "\n" + NEW_ROW, encoding="utf-8")
-    assert client.get("/api/terms/pov-020").status_code == 200
+    assert web_client.get("/api/terms/pov-020").status_code == 200
     extra.unlink()
-    assert client.get("/api/terms/pov-020").status_code == 404
+    assert web_client.get("/api/terms/pov-020").status_code == 404
 
 
 def test_unchanged_files_are_not_reloaded(web_config):
-    app = create_app(web_config)
-    local = app.test_client()
+    web_app = create_app(web_config)
+    local = web_app.test_client()
     for _ in range(20):
         local.get("/api/terms", query_string={"q": "扶贫"})
     assert local.get("/api/health").get_json()["glossary"]["reloads"] == 0
@@ -95,20 +97,20 @@ def test_files_are_checked_at_most_once_per_interval(web_config):
 
 def test_readers_always_see_one_whole_glossary_version_during_edits(tmp_path):
     config = make_config(tmp_path)
-    app = create_app(config)
+    web_app = create_app(config)
     path = glossary_file(config)
     without = path.read_text(encoding="utf-8")
     versions: dict[str, bool] = {}  # glossary version -> has pov-020
     for text, has_term in ((without + NEW_ROW, True), (without, False)):
         path.write_text(text, encoding="utf-8")
-        health = app.test_client().get("/api/health").get_json()
+        health = web_app.test_client().get("/api/health").get_json()
         versions[health["glossary"]["version"]] = has_term
     stop = threading.Event()
     failures: list[str] = []
     seen: set[str] = set()
 
     def read() -> None:
-        local = app.test_client()
+        local = web_app.test_client()
         while not stop.is_set():
             response = local.post("/api/annotate", json={"text": "建设扶贫车间，坚持精准扶贫。"})
             if response.status_code != 200:
@@ -137,7 +139,7 @@ def test_readers_always_see_one_whole_glossary_version_during_edits(tmp_path):
             tmp = path.with_suffix(".tmp")
             tmp.write_text(text, encoding="utf-8")
             os.replace(tmp, path)
-            app.extensions["workbench"].glossary.check_now()
+            web_app.extensions["workbench"].glossary.check_now()
     finally:
         stop.set()
         for reader in readers:
