@@ -269,3 +269,17 @@ def test_qa_findings_are_listed_errors_first(web_config):
     )
     page = html(create_app(web_config).test_client().get("/corpus"))
     assert page.index("first") < page.index("second") < page.index("third")
+
+
+def test_pages_need_no_javascript_and_load_nothing_from_other_hosts(web_config):
+    sample_corpus(web_config)
+    client = create_app(web_config).test_client()
+    for path in ("/", "/?q=扶贫", "/terms/pov-003", "/suggestions", "/corpus"):
+        page = html(client.get(path))
+        assert "<script" not in page
+        assert not re.search(r'src="(https?:)?//', page)  # no remote images, frames, …
+        for link in re.findall(r"<link [^>]*>", page):  # stylesheets, icons: our own only
+            assert re.search(r'href="/(?!/)', link), link
+    css = client.get("/static/style.css")
+    assert css.status_code == 200 and "@import" not in css.get_data(as_text=True)
+    assert "url(" not in css.get_data(as_text=True)
