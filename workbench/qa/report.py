@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,14 @@ class Finding:
     details: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {
+            "sentence_id": self.sentence_id,
+            "check": self.check,
+            "severity": self.severity,
+            "message": self.message,
+            "doc_id": self.doc_id,
+            "details": dict(self.details),
+        }
 
 
 class QaReport:

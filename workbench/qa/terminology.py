@@ -86,6 +86,7 @@ def _word_lists() -> tuple[frozenset[str], tuple[str, ...]]:
     return frozenset(data["function_words"]), tuple(data["suffixes"])
 
 
+@functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """Return a crude English stem: enough to equate reduce, reduction and reducing."""
     if word.endswith(("ies", "ied")) and len(word) > 4:
@@ -103,11 +104,16 @@ def content_stems(text: str) -> list[str]:
     return [stem(w) for w in _WORD.findall(text) if w not in function_words]
 
 
+@functools.lru_cache(maxsize=8192)
+def _rendering_stems(rendering: str) -> list[str]:
+    return content_stems(fold_english(rendering))
+
+
 def loosely_present(rendering: str, stems: list[str]) -> bool:
     """Whether every content word of ``rendering`` occurs, in any order and inflection,
     within a short window of the translation ("rural poor" in "poor rural residents",
     "poverty reduction" in "reducing poverty")."""
-    wanted = content_stems(fold_english(rendering))
+    wanted = _rendering_stems(rendering)
     if not wanted:
         return False
     window = 2 * len(wanted) + 3
@@ -126,6 +132,7 @@ def check_terms(
     folded = fold_english(en)
     problems: list[TermProblem] = []
     seen: set[str] = set()
+    stems: list[str] | None = None  # of the translation, computed once if needed
     for entry, zh_text in entries:
         if entry.id in seen:  # a term used twice in a sentence is one problem, not two
             continue
@@ -150,7 +157,8 @@ def check_terms(
                 )
                 masked = pattern.sub(lambda m: " " * len(m.group(0)), masked)
         if not present and entry.status == approved:
-            stems = content_stems(folded)
+            if stems is None:
+                stems = content_stems(folded)
             present = any(loosely_present(r, stems) for r in acceptable)
         if not present and entry.status == approved:
             problems.append(TermProblem("missing", entry.id, zh_text, entry.en))
