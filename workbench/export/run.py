@@ -32,6 +32,7 @@ from workbench.export.select import UNTRANSLATED, Selection, check_mode
 from workbench.export.splits import SPLITS, assign_splits
 from workbench.export.writer import SplitWriters
 from workbench.fileio import atomic_directory
+from workbench.glossary import load_glossary
 from workbench.qa import Finding, GlossaryView, PairChecker, QaReport, load_rules
 from workbench.snapshot import read_snapshot, read_snapshot_manifest, resolve_snapshot
 
@@ -104,8 +105,6 @@ def load_glossary_view(config: Config) -> tuple[GlossaryView | None, str | None,
     silently.
     """
     try:
-        from workbench.glossary import load_glossary
-
         glossary = load_glossary(config=config)
     except (GlossaryError, InputError, ConfigError, FileNotFoundError) as exc:
         return None, None, f"glossary could not be loaded: {exc}"
@@ -114,7 +113,7 @@ def load_glossary_view(config: Config) -> tuple[GlossaryView | None, str | None,
     return GlossaryView.of(glossary), glossary.version, None
 
 
-def _empty_translation_finding(task: dict[str, Any], selection: Selection) -> list[Finding]:
+def empty_translation_finding(task: dict[str, Any], selection: Selection) -> list[Finding]:
     """Report an annotation chosen for a task that has no translation (it is left out)."""
     if selection.reason != UNTRANSLATED:
         return []
@@ -203,7 +202,7 @@ def _write_export(
             stats,
             settings.agreement_min,
             titles,
-            on_left_out=lambda task, sel: report.add(_empty_translation_finding(task, sel)),
+            on_left_out=lambda task, sel: report.add(empty_translation_finding(task, sel)),
         )
         for pair in pairs:
             report.add_pair(checker.check(pair))

@@ -8,7 +8,7 @@ from typing import Any
 
 from workbench.config import Config
 from workbench.export.pairs import PairStats, iter_pairs
-from workbench.export.run import ExportSettings, _empty_translation_finding, load_glossary_view
+from workbench.export.run import ExportSettings, empty_translation_finding, load_glossary_view
 from workbench.qa.checks import PairChecker, load_rules
 from workbench.qa.report import QaReport
 from workbench.snapshot import read_snapshot, resolve_snapshot
@@ -34,7 +34,7 @@ def run_qa(config: Config, spool: Path | None = None, **overrides: Any) -> QaRep
         settings.selection,
         stats,
         settings.agreement_min,
-        on_left_out=lambda task, sel: report.add(_empty_translation_finding(task, sel)),
+        on_left_out=lambda task, sel: report.add(empty_translation_finding(task, sel)),
     ):
         report.add_pair(checker.check(pair))
     report.close()
