@@ -9,6 +9,7 @@ output against the TMX 1.4b DTD and read it with translate-toolkit.
 from __future__ import annotations
 
 import functools
+import itertools
 from datetime import UTC, datetime
 
 from workbench.export.formats.base import FormatWriter, WrittenFile
@@ -67,6 +68,11 @@ class TmxWriter(FormatWriter):
         self._tgt = escape_attr(options.target_lang)
         self._buffer: list[SentencePair] = []
         self._cache: dict[tuple[str, str | None], object] = {}
+        self._unit = (
+            '<tu tuid="%s" creationdate="%s"%s><prop type="x-sentence-id">%s</prop>%s%s%s%s'
+            f'<tuv xml:lang="{self._src.replace("%", "%%")}"><seg>%s</seg></tuv>'
+            f'<tuv xml:lang="{self._tgt.replace("%", "%%")}"><seg>%s</seg></tuv></tu>\n'
+        )
         self._handle.write(
             '<?xml version="1.0" encoding="UTF-8"?>\n'
             '<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n'
@@ -104,24 +110,25 @@ class TmxWriter(FormatWriter):
         titles = [self._markup("x-document", p.doc_title) for p in pairs]
         statuses = [self._markup("x-status", p.status) for p in pairs]
         docs = [self._markup("x-doc-id", p.doc_id) for p in pairs]
-        src, tgt = self._src, self._tgt
-        units = [
-            f'<tu tuid="{i}" creationdate="{d}"{who[0]}><prop type="x-sentence-id">{i}</prop>'
-            f'{doc}{title}{who[1]}{status}<tuv xml:lang="{src}"><seg>{zh}</seg></tuv>'
-            f'<tuv xml:lang="{tgt}"><seg>{en}</seg></tuv></tu>\n'
-            for i, d, who, doc, title, status, zh, en in zip(
+        # One %-format of the unit template repeated for the batch runs in C; the values are
+        # already escaped (and any "%" in them is data, not a directive, as % only reads
+        # the template).
+        values = itertools.chain.from_iterable(
+            zip(
                 ids,
                 dates,
-                people,
+                [who[0] for who in people],
+                ids,
                 docs,
                 titles,
+                [who[1] for who in people],
                 statuses,
                 column([p.zh for p in pairs]),
                 column([p.en for p in pairs]),
                 strict=True,
             )
-        ]
-        self._handle.write("".join(units))
+        )
+        self._handle.write((self._unit * len(pairs)) % tuple(values))
         self._buffer = []
 
     def _markup(self, kind: str, value: str | None):
