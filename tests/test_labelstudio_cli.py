@@ -211,6 +211,7 @@ def test_up_brings_every_seed_sentence_as_task_and_stops_on_signal(
 ):
     work_dir = ls_config.work_dir
     title = ls_config.get("labelstudio", "project_title")
+    ml_port = free_port()
     env = {
         **os.environ,
         "WORKBENCH_LABELSTUDIO_TOKEN": labelstudio_server.token,
@@ -224,6 +225,8 @@ def test_up_brings_every_seed_sentence_as_task_and_stops_on_signal(
             "workbench",
             "up",
             "--no-service",
+            "--ml-port",
+            str(ml_port),
             "--work-dir",
             str(work_dir),
             "--ls-url",
@@ -255,11 +258,15 @@ def test_up_brings_every_seed_sentence_as_task_and_stops_on_signal(
         project = find_project(labelstudio_server.client, title)
         assert project is not None
         assert project.model_version.startswith("glossary-")
+        [backend] = labelstudio_server.client.ml.list(project=project.id)
+        assert backend.url.rstrip("/") == f"http://127.0.0.1:{ml_port}"
+        assert read_run_state(work_dir, "ml_backend").url == backend.url.rstrip("/")
     finally:
         process.send_signal(signal.SIGTERM)
         rest, _ = process.communicate(timeout=60)
     assert process.returncode == 0, rest
     assert "Stopped what 'workbench up' started." in rest
+    assert read_run_state(work_dir, "ml_backend") is None  # stopped and forgotten
 
 
 @pytest.mark.labelstudio

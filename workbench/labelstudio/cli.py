@@ -98,6 +98,14 @@ def install_command() -> None:
     help="Glossary lookup service port. [default: 5005]",
 )
 @click.option("--no-service", is_flag=True, help="Do not start the glossary lookup service.")
+@click.option(
+    "--ml-port",
+    type=int,
+    envvar="WORKBENCH_LABELSTUDIO_ML_PORT",
+    show_envvar=True,
+    help="Port of the glossary ML backend (pre-annotates tasks added in the UI). [default: 9090]",
+)
+@click.option("--no-ml-backend", is_flag=True, help="Do not start the glossary ML backend.")
 @_config_options
 def up_command(
     paths: tuple[Path, ...],
@@ -105,6 +113,8 @@ def up_command(
     ls_port: int | None,
     service_port: int | None,
     no_service: bool,
+    ml_port: int | None,
+    no_ml_backend: bool,
     overrides: dict[str, dict[str, Any]],
 ) -> None:
     """Bring up the annotator workspace and wait until Ctrl-C.
@@ -119,7 +129,7 @@ def up_command(
 
     config = _load(
         overrides,
-        labelstudio={"host": host, "port": ls_port},
+        labelstudio={"host": host, "port": ls_port, "ml_port": ml_port},
         service={"host": host, "port": service_port},
     )
     inputs = list(paths) or [config.path("paths", "seeds_dir")]
@@ -132,6 +142,7 @@ def up_command(
             service_port=int(config.get("service", "port")),
             with_service=not no_service,
             echo=click.echo,
+            ml_port=None if no_ml_backend else int(config.get("labelstudio", "ml_port")) or None,
         )
         try:
             _print_workspace(config, workspace)
@@ -180,6 +191,8 @@ def _print_workspace(config: Config, workspace: Any) -> None:
             click.echo(f"Tasks waiting     {waiting} of {project.get('tasks')}")
     if workspace.service_url:
         click.echo(f"Glossary service  {workspace.service_url}")
+    if workspace.ml_url:
+        click.echo(f"ML backend        {workspace.ml_url} (glossary pre-annotations for new tasks)")
     for note in workspace.notes:
         click.echo(f"Note: {note}")
     click.echo("Press Ctrl-C to stop (or run 'workbench down' from another shell).")
@@ -248,6 +261,10 @@ def status_command(as_json: bool, overrides: dict[str, dict[str, Any]]) -> None:
         click.echo(f"Glossary service  {service['url']}: {state} (pid {service['pid']})")
     else:
         click.echo("Glossary service  not started by 'workbench up'")
+    backend = report["ml_backend"]
+    if backend["recorded"]:
+        state = "reachable" if backend.get("reachable") else "NOT reachable"
+        click.echo(f"ML backend        {backend['url']}: {state} (pid {backend['pid']})")
 
 
 @click.command("push")

@@ -92,7 +92,7 @@ def api_errors(url: str, doing: str) -> Iterator[None]:
     except ApiError as exc:
         body = exc.body if isinstance(exc.body, str | dict) else ""
         detail = str(body)[:300]
-        if exc.status_code in (401, 403):
+        if exc.status_code == 401 or (exc.status_code == 403 and "credential" in detail.lower()):
             raise LabelStudioError(
                 f"Label Studio at {url} refused the credential while trying to {doing} "
                 f"({exc.status_code}); set WORKBENCH_LABELSTUDIO_TOKEN to a valid token"

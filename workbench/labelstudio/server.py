@@ -106,9 +106,35 @@ def free_port(host: str = "127.0.0.1") -> int:
         return sock.getsockname()[1]
 
 
-def server_environment(data_dir: Path, username: str, password: str, token: str) -> dict:
-    """Return the environment that makes Label Studio bootstrap itself with no hand steps."""
+# Label Studio 1.23's default SSRF block list (label_studio/core/utils/io.py) without the
+# loopback nets, so it may call the glossary ML backend on 127.0.0.1 and nothing else new.
+BANNED_SUBNETS_BUT_LOOPBACK = (
+    "0.0.0.0/8,10.0.0.0/8,100.64.0.0/10,169.254.0.0/16,172.16.0.0/12,192.0.0.0/24,"
+    "192.0.2.0/24,192.88.99.0/24,192.168.0.0/16,198.18.0.0/15,198.51.100.0/24,"
+    "203.0.113.0/24,224.0.0.0/4,233.252.0.0/24,240.0.0.0/4,255.255.255.255/32,::/128,"
+    "::ffff:0:0/96,::ffff:0:0:0/96,64:ff9b::/96,64:ff9b:1::/48,100::/64,2001:0000::/32,"
+    "2001:20::/28,2001:db8::/32,2002::/16,fc00::/7,fe80::/10,ff00::/8"
+)
+
+
+def server_environment(
+    data_dir: Path, username: str, password: str, token: str, allow_loopback: bool = False
+) -> dict:
+    """Return the environment that makes Label Studio bootstrap itself with no hand steps.
+
+    ``allow_loopback`` lifts Label Studio's block on 127.0.0.1 URLs (and only that one), so
+    a local ML backend can be connected.
+    """
+    loopback = (
+        {
+            "USE_DEFAULT_BANNED_SUBNETS": "false",
+            "USER_ADDITIONAL_BANNED_SUBNETS": BANNED_SUBNETS_BUT_LOOPBACK,
+        }
+        if allow_loopback
+        else {}
+    )
     return {
+        **loopback,
         **os.environ,
         "LABEL_STUDIO_BASE_DATA_DIR": str(data_dir),
         "LABEL_STUDIO_USERNAME": username,

@@ -58,15 +58,20 @@ def glossary_hints(terms: Iterable[TermMatch]) -> str:
 
 
 def prediction_result(sentence: Sentence) -> list[dict[str, Any]]:
+    """Return a sentence's glossary matches as a prediction result (see ``term_regions``)."""
+    return term_regions(sentence.text, sentence.terms)
+
+
+def term_regions(text: str, terms: Iterable[TermMatch]) -> list[dict[str, Any]]:
     """Return glossary matches as POLICY_TERM regions, each with its rendering pre-filled.
 
     The per-region ``rendering`` item shares the region's id, which is how Label Studio
     attaches a per-region control's value to a region.
     """
     result: list[dict[str, Any]] = []
-    for number, term in enumerate(sentence.terms):
+    for number, term in enumerate(terms):
         region_id = f"g{number}-{term.start}-{term.end}"
-        span = {"start": term.start, "end": term.end, "text": sentence.text[term.start : term.end]}
+        span = {"start": term.start, "end": term.end, "text": text[term.start : term.end]}
         result.append(
             {
                 "id": region_id,

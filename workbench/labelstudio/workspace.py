@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from label_studio_sdk import LabelStudio
+
 from workbench.config import Config
 from workbench.errors import LabelStudioError, WorkbenchError
 from workbench.labelstudio.auth import (
@@ -45,6 +47,7 @@ from workbench.labelstudio.sync import PushReport, push_corpus
 Echo = Callable[[str], None]
 LABELSTUDIO = "labelstudio"
 SERVICE = "service"
+ML_BACKEND = "ml_backend"
 SERVICE_START_TIMEOUT = 60
 
 
@@ -67,6 +70,8 @@ class Workspace:
     push: PushReport | None = None
     service_url: str | None = None
     service_process: subprocess.Popen | None = None
+    ml_url: str | None = None
+    ml_process: subprocess.Popen | None = None
     notes: list[str] = field(default_factory=list)
 
 
@@ -99,7 +104,11 @@ def start_labelstudio(config: Config, echo: Echo = print) -> LabelStudioHandle:
     data_dir = work_dir / "labelstudio"
     echo(f"Starting Label Studio on http://{host}:{port} (data in {data_dir}) ...")
     env = server_environment(
-        data_dir, credentials.username, credentials.password, credentials.token
+        data_dir,
+        credentials.username,
+        credentials.password,
+        credentials.token,
+        allow_loopback=bool(config.get("labelstudio", "ml_port")),
     )
     started = start_server(
         executable, data_dir, host, port, env, float(config.get("labelstudio", "start_timeout"))
@@ -163,18 +172,17 @@ def serve_command_available() -> bool:
     return "serve" in cli.commands
 
 
-def start_service(config: Config, host: str, port: int, echo: Echo = print) -> subprocess.Popen:
-    """Start ``workbench serve`` as a child process and wait until its port answers."""
+def start_helper(
+    config: Config, name: str, label: str, command: list[str], host: str, port: int, flag: str
+) -> subprocess.Popen:
+    """Start a helper server as a child process and wait until its port answers."""
     if port_in_use(host, port):
-        raise WorkbenchError(
-            f"port {port} on {host} is already in use; pick another with --service-port "
-            "or WORKBENCH_SERVICE_PORT"
-        )
-    log = config.work_dir / "run" / "service.log"
+        raise WorkbenchError(f"port {port} on {host} is already in use; pick another with {flag}")
+    log = config.work_dir / "run" / f"{name}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     with open(log, "ab") as handle:
         process = subprocess.Popen(
-            [sys.executable, "-m", "workbench", "serve", "--host", host, "--port", str(port)],
+            [*command, "--host", host, "--port", str(port)],
             stdout=handle,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
@@ -185,17 +193,40 @@ def start_service(config: Config, host: str, port: int, echo: Echo = print) -> s
     deadline = time.monotonic() + SERVICE_START_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise WorkbenchError(
-                f"the glossary service exited with status {process.returncode}; see {log}"
-            )
+            raise WorkbenchError(f"the {label} exited with status {process.returncode}; see {log}")
         if port_in_use(host, port):
-            write_run_state(
-                config.work_dir, RunState(SERVICE, process.pid, url, str(log), now_iso())
-            )
+            write_run_state(config.work_dir, RunState(name, process.pid, url, str(log), now_iso()))
             return process
         time.sleep(0.5)
     stop_process(process.pid)
-    raise WorkbenchError(f"the glossary service did not answer on {url}; see {log}")
+    raise WorkbenchError(f"the {label} did not answer on {url}; see {log}")
+
+
+def start_service(config: Config, host: str, port: int) -> subprocess.Popen:
+    """Start the glossary lookup service (``workbench serve``)."""
+    command = [sys.executable, "-m", "workbench", "serve"]
+    flag = "--service-port or WORKBENCH_SERVICE_PORT"
+    return start_helper(config, SERVICE, "glossary service", command, host, port, flag)
+
+
+def start_ml_backend(
+    config: Config, client: LabelStudio, project_id: int, host: str, port: int, url: str
+) -> subprocess.Popen:
+    """Start the glossary ML backend and connect it to the project (once)."""
+    command = [sys.executable, "-m", "workbench.labelstudio.ml_backend"]
+    flag = "--ml-port or WORKBENCH_LABELSTUDIO_ML_PORT"
+    process = start_helper(config, ML_BACKEND, "glossary ML backend", command, host, port, flag)
+    backend_url = f"http://{host}:{port}"
+    try:
+        with api_errors(url, "connect the glossary ML backend to the project"):
+            known = {b.url.rstrip("/") for b in client.ml.list(project=project_id)}
+            if backend_url not in known:
+                client.ml.create(project=project_id, url=backend_url, title="glossary")
+    except BaseException:
+        stop_process(process.pid)
+        clear_run_state(config.work_dir, ML_BACKEND)
+        raise
+    return process
 
 
 def up(
@@ -205,6 +236,7 @@ def up(
     service_port: int,
     with_service: bool = True,
     echo: Echo = print,
+    ml_port: int | None = None,
 ) -> Workspace:
     """Bring the workspace up (see the module docstring); stop what was started on error."""
     handle = start_labelstudio(config, echo)
@@ -217,13 +249,19 @@ def up(
         if with_service:
             if serve_command_available():
                 echo(f"Starting the glossary service on http://{service_host}:{service_port} ...")
-                workspace.service_process = start_service(config, service_host, service_port, echo)
+                workspace.service_process = start_service(config, service_host, service_port)
                 workspace.service_url = f"http://{service_host}:{service_port}"
             else:
                 workspace.notes.append(
                     "the glossary service ('workbench serve') is not in this checkout yet: "
                     "not started"
                 )
+        if ml_port:
+            echo(f"Starting the glossary ML backend on http://{service_host}:{ml_port} ...")
+            workspace.ml_process = start_ml_backend(
+                config, client, workspace.push.project_id, service_host, ml_port, handle.url
+            )
+            workspace.ml_url = f"http://{service_host}:{ml_port}"
     except BaseException:
         shutdown(config, workspace)
         raise
@@ -232,6 +270,9 @@ def up(
 
 def shutdown(config: Config, workspace: Workspace) -> None:
     """Stop whatever this ``up`` started (not servers it merely reused)."""
+    if workspace.ml_process is not None:
+        stop_process(workspace.ml_process.pid)
+        clear_run_state(config.work_dir, ML_BACKEND)
     if workspace.service_process is not None:
         stop_process(workspace.service_process.pid)
         clear_run_state(config.work_dir, SERVICE)
@@ -259,7 +300,12 @@ def wait_until_interrupted(workspace: Workspace, echo: Echo = print) -> None:
 def down(config: Config) -> list[str]:
     """Stop the servers ``up`` recorded in the work folder; return what was done."""
     done = []
-    for name, label in ((SERVICE, "glossary service"), (LABELSTUDIO, "Label Studio")):
+    helpers = (
+        (ML_BACKEND, "glossary ML backend"),
+        (SERVICE, "glossary service"),
+        (LABELSTUDIO, "Label Studio"),
+    )
+    for name, label in helpers:
         state = read_run_state(config.work_dir, name)
         if state is None:
             continue
@@ -274,7 +320,7 @@ def down(config: Config) -> list[str]:
 def status(config: Config) -> dict[str, Any]:
     """Report the recorded servers and the project's task counts."""
     report: dict[str, Any] = {}
-    for name in (LABELSTUDIO, SERVICE):
+    for name in (LABELSTUDIO, SERVICE, ML_BACKEND):
         state = read_run_state(config.work_dir, name)
         report[name] = {
             "recorded": state is not None,
@@ -285,8 +331,9 @@ def status(config: Config) -> dict[str, Any]:
     url = configured_url(config)
     report[LABELSTUDIO]["url"] = url
     report[LABELSTUDIO]["reachable"] = is_healthy(url)
-    if report[SERVICE]["url"]:
-        report[SERVICE]["reachable"] = _service_reachable(report[SERVICE]["url"])
+    for name in (SERVICE, ML_BACKEND):
+        if report[name]["url"]:
+            report[name]["reachable"] = _service_reachable(report[name]["url"])
     if report[LABELSTUDIO]["reachable"]:
         title = str(config.get("labelstudio", "project_title"))
         try:

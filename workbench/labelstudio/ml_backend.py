@@ -1,0 +1,83 @@
+"""The glossary as a Label Studio ML backend: pre-annotations for tasks added in the UI.
+
+``workbench push`` sends its own predictions; tasks an annotator imports through Label
+Studio's UI have none. Connected to the project as an ML backend, this small app answers
+Label Studio's ``/predict`` calls with the same POLICY_TERM regions and renderings, under
+the same model version (``glossary-<version>``), so Label Studio asks it only for tasks
+that lack a glossary prediction.
+
+Protocol (what Label Studio 1.23 calls): ``GET /health``, ``POST /setup`` (answers the
+model version), ``POST /predict`` with ``{"tasks": [...]}`` answering
+``{"results": [{"result": [...], "score": ..., "model_version": ...}, ...]}`` (one per task,
+in order), and ``POST /webhook`` / ``/train`` (accepted, nothing to learn).
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from flask import Flask, jsonify, request
+
+from workbench.config import Config, load_config
+from workbench.labelstudio.tasks import model_version_for, term_regions
+
+MODEL_CLASS = "WorkbenchGlossary"
+
+
+def create_ml_app(config: Config | None = None, glossary: Any = None) -> Flask:
+    """Build the ML backend app around the glossary (loaded once, from ``config``)."""
+    if glossary is None:
+        from workbench.glossary import load_glossary
+
+        glossary = load_glossary(config=config or load_config())
+    matcher = glossary.matcher()
+    model_version = model_version_for(glossary.version)
+    app = Flask(__name__)
+
+    @app.get("/health")
+    @app.get("/")
+    def health() -> Any:
+        return jsonify(status="UP", model_class=MODEL_CLASS, model_version=model_version)
+
+    @app.post("/setup")
+    def setup() -> Any:
+        return jsonify(model_version=model_version)
+
+    @app.post("/predict")
+    def predict() -> Any:
+        payload = request.get_json(silent=True) or {}
+        results = []
+        for task in payload.get("tasks") or []:
+            text = str(((task or {}).get("data") or {}).get("text") or "")
+            terms = matcher.find(text) if text else []
+            results.append(
+                {
+                    "result": term_regions(text, terms),
+                    "score": 1.0 if terms else 0.0,
+                    "model_version": model_version,
+                }
+            )
+        return jsonify(results=results, model_version=model_version)
+
+    @app.post("/webhook")
+    @app.post("/train")
+    def ignore() -> Any:
+        return jsonify(status="ok")
+
+    return app
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Serve the ML backend with waitress (``python -m workbench.labelstudio.ml_backend``)."""
+    from waitress import serve
+
+    parser = argparse.ArgumentParser(description="Glossary pre-annotations for Label Studio")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, required=True)
+    args = parser.parse_args(argv)
+    serve(create_ml_app(), host=args.host, port=args.port, threads=2)
+
+
+if __name__ == "__main__":
+    main()
