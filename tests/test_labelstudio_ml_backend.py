@@ -96,11 +96,9 @@ def test_task_added_in_label_studio_gets_glossary_prediction_from_backend(
         | {"glossary_hints": ""},
     )  # as if an annotator had imported it in the UI: no prediction
 
-    client.actions.create(
-        id="retrieve_tasks_predictions",
-        project=project.id,
-        selected_items={"all": False, "included": [task.id]},
-    )
+    assert list(client.predictions.list(task=task.id)) == []
+
+    client.tasks.get(id=str(task.id))  # what the labeling page does when the task opens
 
     [prediction] = client.predictions.list(task=task.id)
     assert prediction.model_version == "glossary-mltest1"
