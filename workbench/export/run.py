@@ -57,7 +57,7 @@ class ExportSettings:
     formats: list[str] = field(default_factory=lambda: list(FORMATS))
     near_duplicate_bits: int = 3
     licence: str = "CC-BY-4.0"
-    parquet_row_group: int = 50_000
+    parquet_row_group: int = 20_000
 
     @classmethod
     def from_config(cls, config: Config, **overrides: Any) -> ExportSettings:

@@ -172,7 +172,7 @@ class PairChecker:
         target = hashlib.blake2b(normalise_for_dedup(pair.en).encode(), digest_size=12).digest()
         first = self._first.get(key)
         if first is None:
-            self._first[key] = (target, pair.id, pair.en[:200])
+            self._first[key] = (target, pair.id, pair.en[:80])  # kept short: one per source
             return []
         if first[0] == target:
             return []

@@ -27,7 +27,7 @@ class WriterOptions:
     tool_version: str = __version__
     source_lang: str = "zh-CN"
     target_lang: str = "en"
-    parquet_row_group: int = 50_000
+    parquet_row_group: int = 20_000
     script: str | None = None  # OpenCC config of a script-variant writer
 
 
