@@ -358,6 +358,9 @@ def test_a_broken_glossary_is_reported_not_silently_skipped(config: Config) -> N
     manifest = json.loads((result.path / "manifest.json").read_text("utf-8"))
     assert manifest["qa"]["terminology"] == result.qa["terminology"]
     assert manifest["counts"]["pairs"] == len(standard_tasks())
+    assert "**Terminology not checked: glossary could not be loaded" in (
+        result.path / "README.md"
+    ).read_text("utf-8")
 
 
 def test_an_export_with_no_translated_pairs_is_still_complete(config: Config) -> None:

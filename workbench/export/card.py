@@ -101,6 +101,9 @@ def render_card(manifest: dict[str, Any], report: QaReport) -> str:
             lines.append(f"| {_LEFT_OUT.get(reason, reason)} | {n} |")
         lines.append("")
     lines += ["## Quality checks", "", report.markdown()]
+    terminology = manifest.get("qa", {}).get("terminology", "checked")
+    if terminology != "checked":
+        lines += [f"**Terminology {terminology}.**", ""]
     if report.examples:
         lines += ["First findings (all in `qa.json`):", ""]
         for finding in report.examples[:10]:
