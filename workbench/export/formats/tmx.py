@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from workbench.export.formats.base import FormatWriter, WrittenFile
 from workbench.export.pairs import SentencePair
 
-_BATCH = 2000
+_BATCH = 500  # units per write; 2,000 made glibc's heap creep up (measured), 500 stays flat
 
 
 def escape_text(text: str) -> str:
