@@ -67,7 +67,7 @@ class TmxWriter(FormatWriter):
         self._src = escape_attr(options.source_lang)
         self._tgt = escape_attr(options.target_lang)
         self._buffer: list[SentencePair] = []
-        self._cache: dict[tuple[str, str | None], object] = {}
+        self._caches: dict[str, dict[str | None, str]] = {}
         self._unit = (
             '<tu tuid="%s" creationdate="%s"%s><prop type="x-sentence-id">%s</prop>%s%s%s%s'
             f'<tuv xml:lang="{self._src.replace("%", "%%")}"><seg>%s</seg></tuv>'
@@ -105,11 +105,18 @@ class TmxWriter(FormatWriter):
 
         ids = column([p.id for p in pairs])
         dates = [_cached_date(p.updated_at or "", self._now) for p in pairs]
-        # Annotator, status and document repeat across units: build their markup once each.
-        people = [self._markup("annotator", p.annotator) for p in pairs]
-        titles = [self._markup("x-document", p.doc_title) for p in pairs]
-        statuses = [self._markup("x-status", p.status) for p in pairs]
-        docs = [self._markup("x-doc-id", p.doc_id) for p in pairs]
+        # Document, annotator and status repeat across units: their markup is built once
+        # per distinct value and looked up after that.
+        docs, titles, creators, people, statuses = (
+            self._lookup(kind, [getattr(p, field) for p in pairs])
+            for kind, field in (
+                ("x-doc-id", "doc_id"),
+                ("x-document", "doc_title"),
+                ("creationid", "annotator"),
+                ("x-annotator", "annotator"),
+                ("x-status", "status"),
+            )
+        )
         # One %-format of the unit template repeated for the batch runs in C; the values are
         # already escaped (and any "%" in them is data, not a directive, as % only reads
         # the template).
@@ -117,11 +124,11 @@ class TmxWriter(FormatWriter):
             zip(
                 ids,
                 dates,
-                [who[0] for who in people],
+                creators,
                 ids,
                 docs,
                 titles,
-                [who[1] for who in people],
+                people,
                 statuses,
                 column([p.zh for p in pairs]),
                 column([p.en for p in pairs]),
@@ -131,28 +138,19 @@ class TmxWriter(FormatWriter):
         self._handle.write((self._unit * len(pairs)) % tuple(values))
         self._buffer = []
 
-    def _markup(self, kind: str, value: str | None):
-        """Return cached markup for a field that repeats across units: a ``<prop>``, or for
-        the annotator the pair (``creationid`` attribute, ``x-annotator`` prop)."""
-        key = (kind, value)
-        cached = self._cache.get(key)
-        if cached is not None:
-            return cached
-        if kind == "annotator":
-            cached = (
-                (
-                    f' creationid="{escape_attr(value)}"',
-                    f'<prop type="x-annotator">{escape_text(value)}</prop>',
-                )
-                if value
-                else ("", "")
-            )
-        else:
-            cached = f'<prop type="{kind}">{escape_text(value)}</prop>' if value else ""
-        if len(self._cache) >= 10_000:  # many distinct documents: keep memory bounded
-            self._cache.clear()
-        self._cache[key] = cached
-        return cached
+    def _lookup(self, kind: str, values: list[str | None]) -> list[str]:
+        """Return the markup of each value: a ``<prop type=kind>`` or a ``creationid``."""
+        cache = self._caches.setdefault(kind, {})
+        if len(cache) > 10_000:  # many distinct documents: keep memory bounded
+            cache.clear()
+        for value in set(values) - cache.keys():
+            if not value:
+                cache[value] = ""
+            elif kind == "creationid":
+                cache[value] = f' creationid="{escape_attr(value)}"'
+            else:
+                cache[value] = f'<prop type="{kind}">{escape_text(value)}</prop>'
+        return [cache[value] for value in values]
 
     def close(self) -> list[WrittenFile]:
         self._flush()
