@@ -8,7 +8,6 @@ output against the TMX 1.4b DTD and read it with translate-toolkit.
 
 from __future__ import annotations
 
-import functools
 import itertools
 from datetime import UTC, datetime
 
@@ -33,11 +32,6 @@ def escape_attr(text: str) -> str:
     """Escape an attribute value written between double quotes."""
     text = escape_text(text)
     return text.replace('"', "&quot;") if '"' in text else text
-
-
-@functools.lru_cache(maxsize=4096)
-def _cached_date(value: str, default: str) -> str:
-    return tmx_date(value, default)
 
 
 def tmx_date(value: datetime | str | None, default: str) -> str:
@@ -104,7 +98,7 @@ class TmxWriter(FormatWriter):
             return values if escaped is joined else escaped.split("\x00")
 
         ids = column([p.id for p in pairs])
-        dates = [_cached_date(p.updated_at or "", self._now) for p in pairs]
+        dates = self._dates([p.updated_at for p in pairs])
         # Document, annotator and status repeat across units: their markup is built once
         # per distinct value and looked up after that.
         docs, titles, creators, people, statuses = (
@@ -137,6 +131,15 @@ class TmxWriter(FormatWriter):
         )
         self._handle.write((self._unit * len(pairs)) % tuple(values))
         self._buffer = []
+
+    def _dates(self, values: list[str | None]) -> list[str]:
+        """Return the TMX date of each ISO timestamp (annotations share few distinct ones)."""
+        cache = self._caches.setdefault("date", {})
+        if len(cache) > 10_000:
+            cache.clear()
+        for value in set(values) - cache.keys():
+            cache[value] = tmx_date(value, self._now)
+        return [cache[value] for value in values]
 
     def _lookup(self, kind: str, values: list[str | None]) -> list[str]:
         """Return the markup of each value: a ``<prop type=kind>`` or a ``creationid``."""
