@@ -262,7 +262,7 @@ def test_up_brings_every_seed_sentence_as_task_and_stops_on_signal(
         assert backend.url.rstrip("/") == f"http://127.0.0.1:{ml_port}"
         assert read_run_state(work_dir, "ml_backend").url == backend.url.rstrip("/")
     finally:
-        process.send_signal(signal.SIGTERM)
+        process.send_signal(signal.SIGINT)  # Ctrl-C
         rest, _ = process.communicate(timeout=60)
     assert process.returncode == 0, rest
     assert "Stopped what 'workbench up' started." in rest

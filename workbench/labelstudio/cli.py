@@ -133,7 +133,9 @@ def up_command(
         service={"host": host, "port": service_port},
     )
     inputs = list(paths) or [config.path("paths", "seeds_dir")]
-    previous = signal.signal(signal.SIGTERM, _terminate)
+    # SIGINT explicitly too: a shell that starts us in the background ignores it otherwise
+    stops = (signal.SIGTERM, signal.SIGINT)
+    previous = {sig: signal.signal(sig, _terminate) for sig in stops}
     try:
         workspace = up(
             config,
@@ -153,7 +155,8 @@ def up_command(
             shutdown(config, workspace)
         click.echo("Stopped what 'workbench up' started.")
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _terminate(_signum: int, _frame: object) -> None:
