@@ -297,3 +297,37 @@ def test_second_up_in_same_work_folder_reuses_the_running_server(labelstudio_ser
     assert handle.process is None  # nothing new was started, so nothing to stop later
     assert handle.url == labelstudio_server.url
     assert handle.credentials.token == labelstudio_server.token
+
+
+def test_down_leaves_alone_a_process_that_reused_the_recorded_pid(tmp_path):
+    stranger = subprocess.Popen(["sleep", "60"])
+    try:
+        write_run_state(
+            tmp_path,
+            RunState("labelstudio", stranger.pid, "http://127.0.0.1:1", "server.log", "now"),
+        )
+
+        done = run_workbench("down", "--work-dir", str(tmp_path), timeout=60)
+
+        assert done.returncode == 0, done.stderr
+        assert "was not running" in done.stdout
+        assert stranger.poll() is None  # still alive
+    finally:
+        stranger.kill()
+        stranger.wait()
+
+
+@pytest.mark.labelstudio
+@pytest.mark.slow
+def test_pull_without_any_token_says_how_to_get_one(labelstudio_server, tmp_path):
+    done = run_workbench(
+        "pull",
+        "--work-dir",
+        str(tmp_path),
+        "--ls-url",
+        labelstudio_server.url,
+        env={"WORKBENCH_LABELSTUDIO_TOKEN": ""},
+        timeout=60,
+    )
+
+    assert_one_line_error(done, "no API token", "WORKBENCH_LABELSTUDIO_TOKEN")

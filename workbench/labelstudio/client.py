@@ -68,6 +68,11 @@ def connect(config: Config, repair: bool = False) -> Connection:
             f"Label Studio at {url} is not reachable; start it with 'workbench up' "
             "or set WORKBENCH_LABELSTUDIO_URL to a running server"
         )
+    if not config.get("labelstudio", "token") and not secrets_file(config.work_dir).is_file():
+        raise LabelStudioError(
+            f"no API token for Label Studio at {url}: set WORKBENCH_LABELSTUDIO_TOKEN, or run "
+            f"'workbench up' with this work folder ({config.work_dir}) to create one"
+        )
     credentials = load_credentials(config, create=False)
     if repair:
         credentials = ensure_api_access(url, credentials, secrets_file(config.work_dir))

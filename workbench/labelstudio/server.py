@@ -84,6 +84,16 @@ def pid_alive(pid: int) -> bool:
         return True
 
 
+def process_command(pid: int) -> str:
+    """Return a process's command line ("" when unknown), to check a recorded pid."""
+    try:
+        return (
+            Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        )
+    except OSError:
+        return ""
+
+
 def is_healthy(url: str) -> bool:
     """Return True when ``GET <url>/health`` answers 200."""
     try:

@@ -36,6 +36,7 @@ from workbench.labelstudio.server import (
     now_iso,
     pid_alive,
     port_in_use,
+    process_command,
     read_run_state,
     server_environment,
     start_server,
@@ -309,12 +310,20 @@ def down(config: Config) -> list[str]:
         state = read_run_state(config.work_dir, name)
         if state is None:
             continue
-        if stop_process(state.pid):
+        command = process_command(state.pid)
+        if pid_alive(state.pid) and command and not _started_by_up(command):
+            # the recorded process is gone and its pid now belongs to something else
+            done.append(f"{label} (pid {state.pid}) was not running")
+        elif stop_process(state.pid):
             done.append(f"stopped {label} (pid {state.pid}, {state.url})")
         else:
             done.append(f"{label} (pid {state.pid}) was not running")
         clear_run_state(config.work_dir, name)
     return done
+
+
+def _started_by_up(command: str) -> bool:
+    return any(mark in command for mark in ("label-studio", "workbench"))
 
 
 def status(config: Config) -> dict[str, Any]:
