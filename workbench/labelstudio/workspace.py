@@ -8,6 +8,7 @@ the glossary lookup service beside it. What it started is recorded under
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -189,6 +190,13 @@ def start_helper(
             stdin=subprocess.DEVNULL,
             cwd=config.root,
             start_new_session=True,
+            # A --work-dir given as a flag must reach the child too, or it would serve
+            # the default work folder's corpus and proposals.
+            env={
+                **os.environ,
+                "WORKBENCH_ROOT": str(config.root),
+                "WORKBENCH_PATHS_WORK_DIR": str(config.work_dir),
+            },
         )
     url = f"http://{host}:{port}"
     deadline = time.monotonic() + SERVICE_START_TIMEOUT
