@@ -42,6 +42,17 @@ def find_root(start: Path | None = None) -> Path:
     )
 
 
+def read_toml(path: Path, what: str) -> dict[str, Any]:
+    """Parse a TOML settings or rules file; a missing or malformed one is a ConfigError
+    that names the file (``what`` says which kind of file it is)."""
+    try:
+        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{what} {path} does not exist") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}; fix the TOML syntax") from None
+
+
 def _coerce(raw: str, like: Any, name: str) -> Any:
     """Turn an environment string into the type of the default it overrides."""
     try:
@@ -107,12 +118,7 @@ def load_config(
     environ = os.environ if environ is None else environ
     root = root or find_root()
     config_file = Path(environ.get("WORKBENCH_CONFIG") or root / CONFIG_FILE)
-    try:
-        data = tomllib.loads(config_file.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"config file {config_file} does not exist") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{config_file}: {exc}; fix the TOML syntax") from None
+    data = read_toml(config_file, "config file")
 
     for section, values in data.items():
         if not isinstance(values, dict):

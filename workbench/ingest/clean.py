@@ -10,11 +10,11 @@ metadata lines are parsed into document fields on the way out.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from workbench.config import read_toml
 from workbench.errors import ConfigError
 from workbench.ingest.metadata import (
     MetadataRules,
@@ -73,12 +73,7 @@ class Cleaned:
 
 def read_cleaning_rules(path: Path) -> CleaningRules:
     """Load and compile a cleaning rules file, naming the file and rule on any problem."""
-    try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"cleaning rules file {path} does not exist") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: {exc}; fix the TOML syntax") from None
+    data = read_toml(path, "cleaning rules file")
     rules = []
     for number, item in enumerate(data.get("rules", []), start=1):
         name = item.get("name") or f"rule {number}"

@@ -11,13 +11,13 @@ word lists live in ``config/structure.toml`` and are explained there.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from workbench.config import read_toml
 from workbench.errors import ConfigError
 
 _LABEL = re.compile(r"(?P<label>[^：:\s]{1,40}?)\s*[：:]\s*")
@@ -68,12 +68,7 @@ class StructureRules:
 
 def read_structure_rules(path: Path) -> StructureRules:
     """Load a structure rules file."""
-    try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"structure rules file {path} does not exist") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: {exc}; fix the TOML syntax") from None
+    data = read_toml(path, "structure rules file")
     return StructureRules.from_config(data, str(path))
 
 

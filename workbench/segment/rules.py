@@ -7,12 +7,11 @@ them to a new source without touching code; ``Segmenter`` compiles them once.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from workbench.config import Config, load_config
+from workbench.config import Config, load_config, read_toml
 from workbench.errors import ConfigError
 
 DEFAULT_RULES_FILE = Path("config") / "segmentation.toml"
@@ -98,12 +97,7 @@ def parse_rules(data: dict[str, Any], where: Path) -> SegmentationRules:
 
 def read_rules(path: Path) -> SegmentationRules:
     """Read a rules file."""
-    try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"segmentation rules file {path} does not exist") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: {exc}; fix the TOML syntax") from None
+    data = read_toml(path, "segmentation rules file")
     return parse_rules(data, Path(path))
 
 
