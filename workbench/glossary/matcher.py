@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections import OrderedDict, deque
-from dataclasses import fields
-from itertools import repeat
+from collections import OrderedDict
 from operator import itemgetter
 
 import ahocorasick_rs
@@ -30,20 +28,6 @@ from workbench.glossary.termbase import Glossary
 from workbench.models import TermMatch
 
 _FIRST, _SECOND, _THIRD = itemgetter(0), itemgetter(1), itemgetter(2)
-_FIELDS = ("start", "end", "text", "entry_id", "zh", "en")
-# TermMatch is a frozen dataclass: its generated __init__ sets each field through
-# object.__setattr__, about 1.5 µs per match, which on a dense text costs more than the
-# automaton scan. Its slot descriptors set the same fields from C, column by column, and
-# still produce plain TermMatch instances (equal and hashing alike). Used only while the
-# dataclass has exactly these fields and no __post_init__; otherwise the constructor.
-_SETTERS = (
-    [TermMatch.__dict__[name].__set__ for name in _FIELDS]
-    if tuple(f.name for f in fields(TermMatch)) == _FIELDS
-    and not hasattr(TermMatch, "__post_init__")
-    else None
-)
-
-
 # Above this many matches, the cyclic garbage collector is paused while they are built:
 # each batch of new objects triggers a collection that re-walks the growing list, which
 # costs ~60 % extra on a 10 MB text. TermMatch objects hold no cycles, so pausing it loses
@@ -57,12 +41,9 @@ def make_term_matches(*columns: list) -> list[TermMatch]:
     if pause:
         gc.disable()
     try:
-        if _SETTERS is None:
-            return list(map(TermMatch, *columns))
-        matches = list(map(object.__new__, repeat(TermMatch, len(columns[0]))))
-        for setter, values in zip(_SETTERS, columns, strict=True):
-            deque(map(setter, matches, values), maxlen=0)
-        return matches
+        # TermMatch is a plain (unfrozen) slots dataclass so that this C-level map over
+        # its constructor stays cheap: a frozen one sets each field via object.__setattr__.
+        return list(map(TermMatch, *columns))
     finally:
         if pause:
             gc.enable()
