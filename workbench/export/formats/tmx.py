@@ -90,11 +90,11 @@ class TmxWriter(FormatWriter):
         if not pairs:
             return
 
-        def column(values: list[str]) -> list[str]:
+        def column(values: list[str], escape=escape_attr) -> list[str]:
             # Cleaned text holds no NUL, so one C-level escape of the joined column
             # replaces thousands of Python calls.
             joined = "\x00".join(values)
-            escaped = escape_attr(joined)
+            escaped = escape(joined)
             return values if escaped is joined else escaped.split("\x00")
 
         ids = column([p.id for p in pairs])
@@ -124,8 +124,9 @@ class TmxWriter(FormatWriter):
                 titles,
                 people,
                 statuses,
-                column([p.zh for p in pairs]),
-                column([p.en for p in pairs]),
+                # Element content: quotes need no escaping, one pass fewer per column.
+                column([p.zh for p in pairs], escape_text),
+                column([p.en for p in pairs], escape_text),
                 strict=True,
             )
         )
