@@ -27,6 +27,9 @@ GOLDEN = [
     ("ascii-dots-after-chinese-are-an-ellipsis", "脱贫攻坚......下一步", "脱贫攻坚……下一步"),
     ("three-dots-are-one-ellipsis-mark", "脱贫...下一步", "脱贫…下一步"),
     ("dots-in-latin-text-stay", "版本1...3 etc...", "版本1...3 etc..."),
+    ("ascii-quotes-around-chinese", '实现"两不愁、三保障"目标', "实现“两不愁、三保障”目标"),
+    ("ascii-quotes-around-latin-stay", 'Label "Studio" 平台', 'Label "Studio" 平台'),
+    ("odd-ascii-quotes-stay", '他说:"脱贫"和"攻坚', '他说："脱贫"和"攻坚'),
 ]
 
 

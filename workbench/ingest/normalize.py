@@ -239,6 +239,32 @@ def _rewrite_parentheses(text: str, context: str) -> str:
     return text if chars is None else "".join(chars)
 
 
+_LINE = re.compile(r"[^\n]+")
+
+
+def _rewrite_quotes(text: str, context: str) -> str:
+    """Turn ASCII double quotes that mirrors put for Chinese “ ” back into “ ”.
+
+    Within one line, quotes pair up in order; a pair whose content holds a Han character
+    is a Chinese quotation, so the segmenter can keep it whole. A line with an odd number
+    of quotes is left alone: which one is unpaired cannot be told. ``context`` is the text
+    as published (same length).
+    """
+    chars: list[str] | None = None
+    for line in _LINE.finditer(context):
+        if '"' not in line.group():
+            continue
+        base = line.start()
+        positions = [base + i for i, char in enumerate(line.group()) if char == '"']
+        if len(positions) % 2:
+            continue
+        for opening, closing in zip(positions[::2], positions[1::2], strict=True):
+            if _HAN_CHAR.search(context, opening + 1, closing):
+                chars = chars or list(text)
+                chars[opening], chars[closing] = "“", "”"
+    return text if chars is None else "".join(chars)
+
+
 def normalize(text: str, opencc_config: str = "t2s") -> Normalized:
     """Normalise script, width, punctuation and whitespace; keep offsets into ``text``."""
     converted, script_map = convert_script(text, opencc_config)
@@ -246,6 +272,8 @@ def normalize(text: str, opencc_config: str = "t2s") -> Normalized:
     rewritten = _PUNCT.sub(_full_width_mark, converted)
     if "(" in converted or ")" in converted:
         rewritten = _rewrite_parentheses(rewritten, converted)
+    if '"' in converted:
+        rewritten = _rewrite_quotes(rewritten, converted)
     if _WIDE.search(rewritten):
         rewritten = rewritten.translate(_WIDE_TO_NARROW)
 
