@@ -147,3 +147,42 @@ def write_test_corpus(
     path = corpus_dir(work_dir)
     write_corpus(path, items, {"glossary_version": glossary_version})
     return path
+
+
+def annotation_result(translation: str, status: str, entities=()) -> list[dict]:
+    """A Label Studio result: translation, status, and labelled regions with renderings."""
+    items = [
+        {
+            "from_name": "translation",
+            "to_name": "text",
+            "type": "textarea",
+            "value": {"text": [translation]},
+        },
+        {
+            "from_name": "status",
+            "to_name": "text",
+            "type": "choices",
+            "value": {"choices": [status]},
+        },
+    ]
+    for n, (start, end, text, label, rendering) in enumerate(entities):
+        region = f"r{n}"
+        items.append(
+            {
+                "id": region,
+                "from_name": "entities",
+                "to_name": "text",
+                "type": "labels",
+                "value": {"start": start, "end": end, "text": text, "labels": [label]},
+            }
+        )
+        items.append(
+            {
+                "id": region,
+                "from_name": "rendering",
+                "to_name": "text",
+                "type": "textarea",
+                "value": {"start": start, "end": end, "text": [rendering]},
+            }
+        )
+    return items

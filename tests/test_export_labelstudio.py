@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from labelstudio_fixtures import annotation_result
 from test_export_formats import assert_formats_agree
 
 from workbench.config import Config
@@ -37,45 +38,6 @@ GOOD2 = "夯实精准扶贫精准脱贫基础性工作。"
 GOOD2_EN = "We will consolidate the groundwork of targeted poverty alleviation and elimination."
 REVIEW = "注重刚性要求与个性化需求的有效衔接"
 SKIP = "省政协围绕“深入开展精准扶贫有关问题”开展了专题协商。"
-
-
-def result(translation: str, status: str, entities=()) -> list[dict]:
-    """A Label Studio result: translation, status, and labelled regions with renderings."""
-    items = [
-        {
-            "from_name": "translation",
-            "to_name": "text",
-            "type": "textarea",
-            "value": {"text": [translation]},
-        },
-        {
-            "from_name": "status",
-            "to_name": "text",
-            "type": "choices",
-            "value": {"choices": [status]},
-        },
-    ]
-    for n, (start, end, text, label, rendering) in enumerate(entities):
-        region = f"r{n}"
-        items.append(
-            {
-                "id": region,
-                "from_name": "entities",
-                "to_name": "text",
-                "type": "labels",
-                "value": {"start": start, "end": end, "text": text, "labels": [label]},
-            }
-        )
-        items.append(
-            {
-                "id": region,
-                "from_name": "rendering",
-                "to_name": "text",
-                "type": "textarea",
-                "value": {"start": start, "end": end, "text": [rendering]},
-            }
-        )
-    return items
 
 
 def find_task(tasks: dict[str, object], fragment: str):
@@ -111,14 +73,19 @@ def test_seeds_to_export_on_a_real_label_studio(
         (7, 11, "精准脱贫", "POLICY_TERM", "targeted poverty elimination"),
     ]
     assert good.data["text"][2:6] == "精准扶贫" and good.data["text"][7:11] == "精准脱贫"
-    client.annotations.create(id=good.id, result=result(GOOD_EN, "final", entities))
-    client.annotations.create(id=find_task(tasks, GOOD2).id, result=result(GOOD2_EN, "final"))
-    client.annotations.create(id=find_task(tasks, NUMBERS).id, result=result(WRONG_NUMBER, "final"))
+    client.annotations.create(id=good.id, result=annotation_result(GOOD_EN, "final", entities))
     client.annotations.create(
-        id=find_task(tasks, FORBIDDEN).id, result=result(FORBIDDEN_EN, "draft")
+        id=find_task(tasks, GOOD2).id, result=annotation_result(GOOD2_EN, "final")
     )
     client.annotations.create(
-        id=find_task(tasks, REVIEW).id, result=result("Adhere to the strategy.", "needs_review")
+        id=find_task(tasks, NUMBERS).id, result=annotation_result(WRONG_NUMBER, "final")
+    )
+    client.annotations.create(
+        id=find_task(tasks, FORBIDDEN).id, result=annotation_result(FORBIDDEN_EN, "draft")
+    )
+    client.annotations.create(
+        id=find_task(tasks, REVIEW).id,
+        result=annotation_result("Adhere to the strategy.", "needs_review"),
     )
     client.annotations.create(id=find_task(tasks, SKIP).id, result=[], was_cancelled=True)
 

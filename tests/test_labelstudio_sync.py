@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from labelstudio_fixtures import write_test_corpus
+from labelstudio_fixtures import annotation_result, write_test_corpus
 
 from workbench.labelstudio.project import find_project
 from workbench.labelstudio.sync import pull_snapshot, push_corpus
@@ -34,23 +34,7 @@ def project_tasks(server, config) -> dict[str, object]:
 
 
 def annotate(server, task_id: int, translation: str, status: str = "final") -> None:
-    server.client.annotations.create(
-        id=task_id,
-        result=[
-            {
-                "from_name": "translation",
-                "to_name": "text",
-                "type": "textarea",
-                "value": {"text": [translation]},
-            },
-            {
-                "from_name": "status",
-                "to_name": "text",
-                "type": "choices",
-                "value": {"choices": [status]},
-            },
-        ],
-    )
+    server.client.annotations.create(id=task_id, result=annotation_result(translation, status))
 
 
 def test_push_creates_one_task_per_sentence_with_glossary_predictions(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -28,7 +29,8 @@ from workbench.snapshot import write_snapshot
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_GLOSSARY = PROJECT_ROOT / "tests" / "data" / "web" / "glossary"
-TOKEN = "test-curator-token-1234"
+# A fresh curator token per test run: no fixed secret-looking value in the repo.
+TOKEN = secrets.token_urlsafe(24)
 
 
 def make_config(root: Path, **service: object) -> Config:
