@@ -17,6 +17,7 @@ class Term:
     en_alternatives: list[str] = field(default_factory=list)
     en_forbidden: list[str] = field(default_factory=list)
     status: str = "approved"
+    level: str = "preferred"
 
 
 TARGETED = Term(

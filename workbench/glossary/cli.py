@@ -67,6 +67,8 @@ def lookup_command(term: str, as_json: bool, path: Path | None) -> None:
         generated = [f for form in written for f in script_forms(form) if f not in written]
         record = {
             **entry.to_dict(),
+            "enforcement": entry.level,  # as QA applies it
+            "enforcement_from": "entry" if entry.enforcement else "category",
             "generated_forms": list(dict.fromkeys(generated)),  # Traditional, by OpenCC
             "glossary_version": glossary.version,
         }
@@ -81,6 +83,7 @@ def lookup_command(term: str, as_json: bool, path: Path | None) -> None:
         ("forbidden", " | ".join(entry.en_forbidden)),
         ("category", entry.category),
         ("status", entry.status),
+        ("enforcement", entry.level + ("" if entry.enforcement else " (category default)")),
         ("note", entry.note),
         ("source", entry.source),
         ("url", entry.source_url),

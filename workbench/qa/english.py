@@ -1,0 +1,245 @@
+"""English phrase matching that follows English grammar, for the terminology check.
+
+A glossary rendering ("lift out of poverty", "poverty-stricken county") should be found in
+a translation that inflects it ("lifted", "counties"), adds or drops determiners ("the
+poor population"), hyphenates or closes it differently ("poverty stricken", "healthcare"),
+spells it the British or American way ("programme", "program"), or lightly reorders it
+("relocation for poverty alleviation"). Each word is reduced to a set of keys: its Snowball
+English stem (PyStemmer), the stem of its American spelling (breame's British/American
+word lists) and the stems of its irregular noun and verb lemmas (lemminflect: "shook" →
+shake, "children" → child). Two words match when their key sets meet. All three libraries
+ship their data inside the package; nothing is downloaded.
+
+Matching has two strengths. A *phrase* match finds the rendering's content words in order,
+with only function words (determiners, prepositions, pronouns: ``data/terminology.toml``)
+between them; it is what forbidden renderings need, so leniency never hides one. A *loose*
+match accepts the content words in any order within a short window, for the reordering
+translators rightly do.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from importlib import resources
+
+import Stemmer
+from breame.spelling import get_american_spelling
+from lemminflect import getAllLemmas
+
+# Words of letters and digits; an apostrophe inside a word (China's) stays with it.
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_STEMMER = Stemmer.Stemmer("english")
+# Irregular forms are nouns and verbs in our texts ("people", "shook"); adjective lemmas
+# would make "better" match "well", which no translator means.
+_LEMMA_POS = ("NOUN", "VERB")
+
+
+@functools.cache
+def _word_lists() -> dict[str, frozenset[str]]:
+    text = resources.files("workbench.qa").joinpath("data/terminology.toml").read_text("utf-8")
+    data = tomllib.loads(text)
+    return {"function": frozenset(data["function_words"])}
+
+
+def is_function_word(word: str) -> bool:
+    """Whether ``word`` (folded) is a word a rendering may lose or gain in a sentence."""
+    return word in _word_lists()["function"]
+
+
+def fold_word(word: str) -> str:
+    """Return a word folded for comparison: NFKC, lower case, typographic apostrophe as '."""
+    return unicodedata.normalize("NFKC", word).replace("’", "'").casefold()
+
+
+@functools.lru_cache(maxsize=65536)
+def word_keys(word: str) -> frozenset[str]:
+    """Return the comparison keys of one folded word (stems of its spellings and lemmas)."""
+    base = word.removesuffix("'s")
+    forms = {base, get_american_spelling(base) or base}
+    lemmas = getAllLemmas(base)
+    for pos in _LEMMA_POS:
+        forms.update(lemmas.get(pos, ()))
+    stems = set(_STEMMER.stemWords(sorted(forms)))
+    # Snowball keeps the t of a Latinate -ion noun that its verb lacks (reduction → reduct,
+    # reduce → reduc; consumption → consumpt): that stem also stands for the verb's.
+    stems.update(s[:-1] for s in list(stems) if len(s) > 5 and s.endswith(("ct", "pt")))
+    return frozenset(stems)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One word of a text: where it is, its folded form and its comparison keys."""
+
+    start: int
+    end: int
+    word: str
+    keys: frozenset[str]
+
+    @property
+    def function(self) -> bool:
+        return is_function_word(self.word)
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split English into words (hyphens and slashes separate them), offsets into ``text``."""
+    tokens = []
+    for match in _WORD.finditer(text):
+        word = fold_word(match.group(0))
+        tokens.append(Token(match.start(), match.end(), word, word_keys(word)))
+    return tokens
+
+
+@dataclass(frozen=True, slots=True)
+class Rendering:
+    """A glossary rendering prepared for matching: its content words' keys, in order."""
+
+    text: str
+    words: tuple[str, ...]  # every folded word, function words included
+    content: tuple[frozenset[str], ...]  # keys of each content word
+    joined: tuple[str, ...]  # each content word and the next written closed ("healthcare")
+
+
+@functools.lru_cache(maxsize=16384)
+def prepare(rendering: str) -> Rendering:
+    """Return the rendering's words and keys (cached: the glossary is fixed during a run)."""
+    words = tuple(t.word for t in tokenize(rendering))
+    content_words = [w for w in words if not is_function_word(w)] or list(words)
+    content = tuple(word_keys(w) for w in content_words)
+    # "health care" also matches "healthcare"
+    joined = tuple(a + b for a, b in itertools.pairwise(content_words))
+    return Rendering(rendering, words, content, joined)
+
+
+def _same(token: Token, keys: frozenset[str]) -> bool:
+    return not token.keys.isdisjoint(keys)
+
+
+def find_phrase(
+    rendering: str, tokens: list[Token], blocked: set[int] | frozenset[int] = frozenset()
+) -> tuple[int, int] | None:
+    """Return the token span [first, last] of the rendering's content words in order.
+
+    Between two content words only function words may stand (at most two: "poverty of the
+    rural population" is not "rural poverty"). A content word written closed in the text
+    where the rendering has two ("healthcare" for "health care") counts as both. Tokens in
+    ``blocked`` (already used by another match) are never part of a match.
+    """
+    prepared = prepare(rendering)
+    wanted = prepared.content
+    if not wanted:
+        return None
+    for first in range(len(tokens)):
+        if first in blocked or not _same(tokens[first], wanted[0]):
+            if first not in blocked and _closed_match(tokens[first], prepared, 0):
+                end = _continue(tokens, first + 1, prepared, 2, blocked)
+                if end is not None:
+                    return first, end
+            continue
+        end = _continue(tokens, first + 1, prepared, 1, blocked)
+        if end is not None:
+            return first, end if len(wanted) > 1 else first
+    return None
+
+
+def _closed_match(token: Token, prepared: Rendering, index: int) -> bool:
+    return index < len(prepared.joined) and token.word == prepared.joined[index]
+
+
+def _continue(
+    tokens: list[Token], position: int, prepared: Rendering, index: int, blocked
+) -> int | None:
+    """Match content words ``index…`` from ``position``; return the last token used."""
+    wanted = prepared.content
+    last = position - 1
+    while index < len(wanted):
+        gap = 0
+        while (
+            position < len(tokens)
+            and tokens[position].function
+            and position not in blocked
+            and not _same(tokens[position], wanted[index])
+        ):
+            position += 1
+            gap += 1
+        if position >= len(tokens) or position in blocked or gap > 2:
+            return None
+        token = tokens[position]
+        if _closed_match(token, prepared, index):
+            index += 2
+        elif _same(token, wanted[index]):
+            index += 1
+        else:
+            return None
+        last = position
+        position += 1
+    return last
+
+
+def find_loose(rendering: str, tokens: list[Token]) -> tuple[int, int] | None:
+    """Return the token span holding all the rendering's content words in any order.
+
+    The window is twice the number of content words plus three, so "poverty alleviation
+    through relocation" finds "relocation for poverty alleviation" but not two words
+    from different clauses of a long sentence.
+    """
+    wanted = prepare(rendering).content
+    if not wanted:
+        return None
+    window = 2 * len(wanted) + 3
+    for i, token in enumerate(tokens):
+        if not _same(token, wanted[0]):
+            continue
+        low, high = max(0, i - window), min(len(tokens), i + window + 1)
+        used: list[int] = []
+        for keys in wanted:
+            hit = next(
+                (j for j in range(low, high) if j not in used and _same(tokens[j], keys)), None
+            )
+            if hit is None:
+                break
+            used.append(hit)
+        else:
+            return min(used), max(used)
+    return None
+
+
+def closest_stretch(renderings: list[str], text: str, tokens: list[Token]) -> str | None:
+    """Return the stretch of ``text`` that comes closest to any of the renderings.
+
+    For a missing term this is what the translator probably wrote instead ("shake off
+    poverty" where "be lifted out of poverty" was expected): the window of about the
+    rendering's length sharing the most content words with it, ties broken by how alike
+    the letters are. None when the translation shares no content word with any rendering.
+    """
+    import difflib
+
+    best: tuple[int, float, int, int] | None = None
+    for rendering in renderings:
+        prepared = prepare(rendering)
+        size = len(prepared.words)
+        target = " ".join(prepared.words)
+        for first in range(len(tokens)):
+            for width in range(max(1, size - 1), size + 2):
+                last = first + width - 1
+                if last >= len(tokens):
+                    break
+                window = tokens[first : last + 1]
+                if window[0].function or window[-1].function:
+                    continue
+                shared = sum(any(_same(t, keys) for t in window) for keys in prepared.content)
+                if not shared:
+                    continue
+                ratio = difflib.SequenceMatcher(
+                    None, target, " ".join(t.word for t in window)
+                ).ratio()
+                candidate = (shared, ratio, first, last)
+                if best is None or candidate[:2] > best[:2]:
+                    best = candidate
+    if best is None:
+        return None
+    return text[tokens[best[2]].start : tokens[best[3]].end]
