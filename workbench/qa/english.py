@@ -79,18 +79,34 @@ class Token:
     end: int
     word: str
     keys: frozenset[str]
+    clause: int = 0  # which clause of the text (split at . ; : ! ?) the word is in
 
     @property
     def function(self) -> bool:
         return is_function_word(self.word)
 
+    @property
+    def filler(self) -> bool:
+        """Whether the word may stand inside a reordered term without counting: a function
+        word or a number ("lifting 10 million residents out of poverty")."""
+        return self.function or self.word[:1].isdigit() or self.word in _NUMBER_WORDS
+
+
+_CLAUSE_END = re.compile(r"[.;:!?。；：！？]")
+_NUMBER_WORDS = frozenset(["hundred", "thousand", "million", "billion", "trillion"])
+
 
 def tokenize(text: str) -> list[Token]:
     """Split English into words (hyphens and slashes separate them), offsets into ``text``."""
     tokens = []
+    clause = 0
+    previous_end = 0
     for match in _WORD.finditer(text):
+        if _CLAUSE_END.search(text, previous_end, match.start()):
+            clause += 1
+        previous_end = match.end()
         word = fold_word(match.group(0))
-        tokens.append(Token(match.start(), match.end(), word, word_keys(word)))
+        tokens.append(Token(match.start(), match.end(), word, word_keys(word), clause))
     return tokens
 
 
@@ -183,28 +199,35 @@ def _continue(
 def find_loose(rendering: str, tokens: list[Token]) -> tuple[int, int] | None:
     """Return the token span holding all the rendering's content words in any order.
 
-    The window is twice the number of content words plus three, so "poverty alleviation
-    through relocation" finds "relocation for poverty alleviation" but not two words
-    from different clauses of a long sentence.
+    The words must sit in one clause, and the span may hold few other content words: one
+    fewer than the rendering has, at least one — room for a noun a phrase wraps around
+    ("poor residents who are to be relocated" for "relocating the poor") or the object a
+    verb takes ("lifting 10 million rural residents out of poverty" for "lift out of
+    poverty"), but not for a list ("rural roads, schools and clinics were revitalized" is
+    not "rural revitalization"). Function words and numbers do not count.
     """
     wanted = prepare(rendering).content
     if not wanted:
         return None
-    window = 2 * len(wanted) + 3
-    for i, token in enumerate(tokens):
-        if not _same(token, wanted[0]):
+    allowed = max(1, len(wanted) - 1)
+    for first, token in enumerate(tokens):
+        if not any(_same(token, keys) for keys in wanted):
             continue
-        low, high = max(0, i - window), min(len(tokens), i + window + 1)
-        used: list[int] = []
-        for keys in wanted:
-            hit = next(
-                (j for j in range(low, high) if j not in used and _same(tokens[j], keys)), None
-            )
-            if hit is None:
+        open_keys = list(wanted)
+        extra = 0
+        for last in range(first, len(tokens)):
+            current = tokens[last]
+            if current.clause != token.clause:
                 break
-            used.append(hit)
-        else:
-            return min(used), max(used)
+            hit = next((k for k in open_keys if _same(current, k)), None)
+            if hit is not None:
+                open_keys.remove(hit)
+                if not open_keys:
+                    return first, last
+            elif not current.filler:
+                extra += 1
+                if extra > allowed:
+                    break
     return None
 
 
