@@ -301,7 +301,9 @@ def _missing_term_finding(web_config, en: str) -> dict:
 
 
 def test_a_missing_term_finding_shows_expected_renderings_and_the_closest_stretch(web_config):
-    finding = _missing_term_finding(web_config, "Ensure two no-worries and three safeguards.")
+    finding = _missing_term_finding(
+        web_config, "We ensure the two no-worries and three safeguards."
+    )
     assert finding["severity"] == "error"  # a slogan: required by default
     sample_qa(web_config, [finding])
     page = html(create_app(web_config).test_client().get("/corpus"))
@@ -314,7 +316,7 @@ def test_a_missing_term_finding_shows_expected_renderings_and_the_closest_stretc
 def test_a_curator_turns_the_translators_rendering_into_an_alternative_in_one_step(
     web_client, web_config
 ):
-    en = "Ensure two no-worries and three safeguards."
+    en = "We ensure the two no-worries and three safeguards."
     sample_qa(web_config, [_missing_term_finding(web_config, en)])
     web_client.post("/curator/sign-in", data={"token": TOKEN})
     assert "Accept as alternative" in html(web_client.get("/corpus"))

@@ -24,6 +24,7 @@ import itertools
 import re
 import tomllib
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 
@@ -96,9 +97,29 @@ _CLAUSE_END = re.compile(r"[.;:!?。；：！？]")
 _NUMBER_WORDS = frozenset(["hundred", "thousand", "million", "billion", "trillion"])
 
 
-def tokenize(text: str) -> list[Token]:
+class TokenList(list):
+    """The tokens of one text, with an index from comparison key to positions (built on
+    first use), so a rendering is looked for only where its first word occurs."""
+
+    _index: dict[str, list[int]] | None = None
+
+    def positions(self, keys: frozenset[str]) -> list[int]:
+        """Return the sorted positions of tokens sharing a key with ``keys``."""
+        if self._index is None:
+            index: dict[str, list[int]] = {}
+            for position, token in enumerate(self):
+                for key in token.keys:
+                    index.setdefault(key, []).append(position)
+            self._index = index
+        found: set[int] = set()
+        for key in keys:
+            found.update(self._index.get(key, ()))
+        return sorted(found)
+
+
+def tokenize(text: str) -> TokenList:
     """Split English into words (hyphens and slashes separate them), offsets into ``text``."""
-    tokens = []
+    tokens = TokenList()
     clause = 0
     previous_end = 0
     for match in _WORD.finditer(text):
@@ -149,7 +170,11 @@ def find_phrase(
     wanted = prepared.content
     if not wanted:
         return None
-    for first in range(len(tokens)):
+    if isinstance(tokens, TokenList) and not prepared.joined:
+        starts: Iterable[int] = tokens.positions(wanted[0])  # only where it can begin
+    else:
+        starts = range(len(tokens))
+    for first in starts:
         if first in blocked or not _same(tokens[first], wanted[0]):
             if first not in blocked and _closed_match(tokens[first], prepared, 0):
                 end = _continue(tokens, first + 1, prepared, 2, blocked)
@@ -210,9 +235,12 @@ def find_loose(rendering: str, tokens: list[Token]) -> tuple[int, int] | None:
     if not wanted:
         return None
     allowed = max(1, len(wanted) - 1)
-    for first, token in enumerate(tokens):
-        if not any(_same(token, keys) for keys in wanted):
-            continue
+    if isinstance(tokens, TokenList):
+        starts: Iterable[int] = tokens.positions(frozenset().union(*wanted))
+    else:
+        starts = (i for i, t in enumerate(tokens) if any(_same(t, k) for k in wanted))
+    for first in starts:
+        token = tokens[first]
         open_keys = list(wanted)
         extra = 0
         for last in range(first, len(tokens)):
@@ -234,35 +262,51 @@ def find_loose(rendering: str, tokens: list[Token]) -> tuple[int, int] | None:
 def closest_stretch(renderings: list[str], text: str, tokens: list[Token]) -> str | None:
     """Return the stretch of ``text`` that comes closest to any of the renderings.
 
-    For a missing term this is what the translator probably wrote instead ("shake off
-    poverty" where "be lifted out of poverty" was expected): the window of about the
-    rendering's length sharing the most content words with it, ties broken by how alike
-    the letters are. None when the translation shares no content word with any rendering.
+    For a missing term this is what the translator probably wrote instead ("emerged from
+    poverty" where "shake off poverty" was expected). Each word the translation shares
+    with a rendering anchors a window laid out as the rendering is around that word
+    ("poverty" last, so the two words before it), kept within the clause; the window
+    sharing the most content words wins, ties going to the one whose letters are most
+    alike. None when the translation shares no content word with any rendering.
     """
-    import difflib
-
-    best: tuple[int, float, int, int] | None = None
+    best: tuple[int, float, Token, Token] | None = None
     for rendering in renderings:
         prepared = prepare(rendering)
-        size = len(prepared.words)
-        target = " ".join(prepared.words)
-        for first in range(len(tokens)):
-            for width in range(max(1, size - 1), size + 2):
-                last = first + width - 1
-                if last >= len(tokens):
-                    break
-                window = tokens[first : last + 1]
-                if window[0].function or window[-1].function:
+        words = list(prepared.words)
+        target = " ".join(words)
+        for anchor, token in enumerate(tokens):
+            for index, word in enumerate(words):
+                if is_function_word(word) or token.keys.isdisjoint(word_keys(word)):
                     continue
-                shared = sum(any(_same(t, keys) for t in window) for keys in prepared.content)
-                if not shared:
-                    continue
-                ratio = difflib.SequenceMatcher(
-                    None, target, " ".join(t.word for t in window)
-                ).ratio()
-                candidate = (shared, ratio, first, last)
-                if best is None or candidate[:2] > best[:2]:
-                    best = candidate
+                first = max(0, anchor - index)
+                last = min(len(tokens), anchor + len(words) - index) - 1
+                # Also one word longer on either side: a hyphenated word counts as two.
+                for low, high in ((first, last), (first - 1, last), (first, last + 1)):
+                    window = _trim(tokens, max(0, low), min(len(tokens) - 1, high), anchor)
+                    shared = sum(any(_same(t, k) for t in window) for k in prepared.content)
+                    likeness = letter_likeness(target, " ".join(t.word for t in window))
+                    candidate = (shared, likeness, window[0], window[-1])
+                    if best is None or candidate[:2] > best[:2]:
+                        best = candidate
     if best is None:
         return None
-    return text[tokens[best[2]].start : tokens[best[3]].end]
+    return text[best[2].start : best[3].end]
+
+
+def _trim(tokens: list[Token], first: int, last: int, anchor: int) -> list[Token]:
+    """The tokens first..last kept to the anchor's clause, without function words at
+    either end."""
+    clause = tokens[anchor].clause
+    while first < anchor and (tokens[first].clause != clause or tokens[first].function):
+        first += 1
+    while last > anchor and (tokens[last].clause != clause or tokens[last].function):
+        last -= 1
+    return tokens[first : last + 1]
+
+
+def letter_likeness(first: str, second: str) -> float:
+    """Dice coefficient of the two strings' letter bigrams (0 to 1): cheap and enough to
+    prefer "shake off poverty" over "poverty line" as near "shook off poverty"."""
+    a = {first[i : i + 2] for i in range(len(first) - 1)}
+    b = {second[i : i + 2] for i in range(len(second) - 1)}
+    return 2 * len(a & b) / (len(a) + len(b)) if a or b else 0.0

@@ -18,6 +18,7 @@ of the translation closest to them, so a reviewer sees what the translator wrote
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -59,6 +60,19 @@ class TermProblem:
     closest: str | None = None  # for a missing term: the nearest stretch of the translation
 
 
+_NOT_WORD = re.compile(r"[^\w']+")
+
+
+@functools.lru_cache(maxsize=16384)
+def _plain_rendering(rendering: str) -> str:
+    return _plain(rendering)
+
+
+def _plain(text: str) -> str:
+    """Lower case, every run of non-word characters one space (hyphens included)."""
+    return _NOT_WORD.sub(" ", text.casefold().replace("’", "'")).strip()
+
+
 def fold_english(text: str) -> str:
     """Return English folded for comparison: NFKC, lower case, hyphens and spaces as one."""
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold()
@@ -69,7 +83,11 @@ def check_terms(
     en: str, entries: Iterable[tuple[TermEntry, str]], approved: str = "approved"
 ) -> list[TermProblem]:
     """Check the translation ``en`` for each (entry, zh text as found) of its source."""
-    tokens = tokenize(en)
+    tokens: list = []  # tokenized on first need
+    # Most translations carry a rendering word for word: a substring test on the folded
+    # text settles those without the grammar-aware search (kept for forbidden renderings,
+    # where the exact span matters).
+    plain = f" {_plain(en)} "
     problems: list[TermProblem] = []
     seen: set[str] = set()
     for entry, zh_text in entries:
@@ -82,6 +100,10 @@ def check_terms(
         # it ("poverty alleviation" in "targeted poverty alleviation") is not reported.
         blocked: set[int] = set()
         present = False
+        if not entry.en_forbidden and any(f" {_plain_rendering(r)} " in plain for r in acceptable):
+            continue
+        if not tokens:
+            tokens = tokenize(en)
         for rendering in acceptable:
             span = find_phrase(rendering, tokens)
             while span is not None:
