@@ -112,6 +112,14 @@ GRAMMAR = [
     ("poverty reduction", "a reduction in tariffs; poverty is still high in the west", False),
     ("rural revitalization", "rural roads, schools and clinics were revitalized", False),
     ("relocating the poor", "poor residents who are to be relocated", True),
+    ("poor areas", "areas of extreme poverty and poor people", True),
+    (
+        "lift out of poverty",
+        "Lifting all rural residents living below the current poverty line out of poverty",
+        True,
+    ),
+    ("lift out of poverty", "to lift another 10 million-plus rural residents out of poverty", True),
+    ("lift out of poverty", "Prices were lifted. Millions remain out of work in poverty", False),
 ]
 
 

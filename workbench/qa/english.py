@@ -44,7 +44,10 @@ _LEMMA_POS = ("NOUN", "VERB")
 def _word_lists() -> dict[str, frozenset[str]]:
     text = resources.files("workbench.qa").joinpath("data/terminology.toml").read_text("utf-8")
     data = tomllib.loads(text)
-    return {"function": frozenset(data["function_words"])}
+    return {
+        "function": frozenset(data["function_words"]),
+        "particles": frozenset(data["particles"]),
+    }
 
 
 def is_function_word(word: str) -> bool:
@@ -94,7 +97,7 @@ class Token:
 
 
 _CLAUSE_END = re.compile(r"[.;:!?。；：！？]")
-_NUMBER_WORDS = frozenset(["hundred", "thousand", "million", "billion", "trillion"])
+_NUMBER_WORDS = frozenset(["hundred", "thousand", "million", "billion", "trillion", "plus"])
 
 
 class TokenList(list):
@@ -225,16 +228,21 @@ def find_loose(rendering: str, tokens: list[Token]) -> tuple[int, int] | None:
     """Return the token span holding all the rendering's content words in any order.
 
     The words must sit in one clause, and the span may hold few other content words: one
-    fewer than the rendering has, at least one — room for a noun a phrase wraps around
-    ("poor residents who are to be relocated" for "relocating the poor") or the object a
-    verb takes ("lifting 10 million rural residents out of poverty" for "lift out of
-    poverty"), but not for a list ("rural roads, schools and clinics were revitalized" is
-    not "rural revitalization"). Function words and numbers do not count.
+    fewer than the rendering has, at least two — room for a noun a phrase wraps around
+    ("poor residents who are to be relocated" for "relocating the poor", "areas of
+    extreme poverty" for "poor areas") or the object a verb takes, but not for a list
+    ("rural roads, schools and clinics were revitalized" is not "rural revitalization").
+    Function words and numbers do not count. A verb with a particle ("lift out of
+    poverty") may take an object of any length between them, within the clause.
     """
-    wanted = prepare(rendering).content
+    prepared = prepare(rendering)
+    wanted = prepared.content
     if not wanted:
         return None
-    allowed = max(1, len(wanted) - 1)
+    split = _phrasal_verb(rendering, tokens)
+    if split is not None:
+        return split
+    allowed = max(2, len(wanted) - 1)
     if isinstance(tokens, TokenList):
         starts: Iterable[int] = tokens.positions(frozenset().union(*wanted))
     else:
@@ -256,6 +264,24 @@ def find_loose(rendering: str, tokens: list[Token]) -> tuple[int, int] | None:
                 extra += 1
                 if extra > allowed:
                     break
+    return None
+
+
+def _phrasal_verb(rendering: str, tokens: list[Token]) -> tuple[int, int] | None:
+    """Find "<verb> … <particle> <rest>" for a rendering "<verb> <particle> <rest>"."""
+    words = [w for w in prepare(rendering).words if not is_function_word(w)]
+    if len(words) < 2 or words[1] not in _word_lists()["particles"]:
+        return None
+    tail = find_phrase(" ".join(words[1:]), tokens)
+    if tail is None:
+        return None
+    verb = word_keys(words[0])
+    clause = tokens[tail[0]].clause
+    for position in range(tail[0] - 1, -1, -1):
+        if tokens[position].clause != clause:
+            break
+        if not tokens[position].keys.isdisjoint(verb):
+            return position, tail[1]
     return None
 
 
