@@ -13,8 +13,8 @@ ship their data inside the package; nothing is downloaded.
 Matching has two strengths. A *phrase* match finds the rendering's content words in order,
 with only function words (determiners, prepositions, pronouns: ``data/terminology.toml``)
 between them; it is what forbidden renderings need, so leniency never hides one. A *loose*
-match accepts the content words in any order within a short window, for the reordering
-translators rightly do.
+match accepts the content words in any order within one clause and with few other words
+among them, for the reordering translators rightly do ("find_loose" says how few).
 """
 
 from __future__ import annotations
@@ -173,8 +173,11 @@ def find_phrase(
     wanted = prepared.content
     if not wanted:
         return None
-    if isinstance(tokens, TokenList) and not prepared.joined:
-        starts: Iterable[int] = tokens.positions(wanted[0])  # only where it can begin
+    if isinstance(tokens, TokenList):  # only where it can begin
+        starts: Iterable[int] = tokens.positions(wanted[0])
+        if prepared.joined:
+            closed = [i for i, t in enumerate(tokens) if t.word == prepared.joined[0]]
+            starts = sorted({*starts, *closed})
     else:
         starts = range(len(tokens))
     for first in starts:
