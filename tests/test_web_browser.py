@@ -23,6 +23,18 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PAGES = ["/", "/?q=两不愁", "/terms/pov-003", "/terms/xss-001", "/suggestions", "/corpus"]
 
 
+def _missing_term_finding(config, en: str) -> dict:
+    """The real terminology check's finding for a translation that misses 两不愁三保障."""
+    from workbench.export.pairs import SentencePair
+    from workbench.glossary import load_glossary
+    from workbench.qa import GlossaryView, PairChecker
+
+    glossary = load_glossary(config.path("paths", "glossary_dir"))
+    pair = SentencePair(id="doc-a-p0-s1", doc_id="doc-a", zh="实现两不愁三保障。", en=en)
+    findings = PairChecker(GlossaryView.of(glossary)).check(pair)
+    return next(f.to_dict() for f in findings if f.check == "terminology.missing")
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """A served workbench with a corpus, a snapshot, QA findings and a hostile proposal."""
@@ -38,7 +50,8 @@ def site(tmp_path_factory):
                 "check": "term_rendering",
                 "severity": "error",
                 "message": "<script>alert('qa')</script> rendered wrongly",
-            }
+            },
+            _missing_term_finding(config, "We ensure the two no-worries and three safeguards."),
         ],
     )
     with serve_process(config, root / "serve.log") as url:
@@ -153,3 +166,22 @@ def test_the_curator_accepts_a_proposal_in_the_browser(site, page, artifacts_dir
     page.screenshot(path=str(artifacts_dir / "web-queue.png"), full_page=True)
     page.goto(f"{site}/?q=光伏扶贫")
     assert page.locator("li.result .en").first.inner_text() == "photovoltaic poverty alleviation"
+
+
+def test_a_curator_accepts_a_translators_rendering_from_the_findings_page(
+    site, page, artifacts_dir
+):
+    page.goto(f"{site}/suggestions")
+    page.fill("form.signin input[name=token]", TOKEN)
+    page.click("form.signin button")
+    page.wait_for_selector("text=Signed in as curator")
+    page.goto(f"{site}/corpus")
+    finding = page.locator("li.finding", has_text="Closest in the translation")
+    assert finding.locator("q.closest").inner_text() == "two no-worries and three safeguards"
+    assert "two assurances and three guarantees" in finding.inner_text()
+    page.screenshot(path=str(artifacts_dir / "web-findings.png"), full_page=True)
+    finding.locator("input[name=en]").fill("two no-worries and three safeguards")
+    finding.locator("button:has-text('Accept as alternative')").click()
+    page.wait_for_selector("text=is now an accepted alternative of pov-003")
+    entry = requests.get(f"{site}/api/terms/pov-003", timeout=10).json()
+    assert "two no-worries and three safeguards" in entry["en_alternatives"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from test_web_helpers import (
     TOKEN,
     add_corpus,
@@ -283,3 +284,68 @@ def test_pages_need_no_javascript_and_load_nothing_from_other_hosts(web_config):
     css = client.get("/static/style.css")
     assert css.status_code == 200 and "@import" not in css.get_data(as_text=True)
     assert "url(" not in css.get_data(as_text=True)
+
+
+# -- QA findings that explain themselves --------------------------------------------------
+
+
+def _missing_term_finding(web_config, en: str) -> dict:
+    """Run the real terminology check on a pair and return its missing-term finding."""
+    from workbench.export.pairs import SentencePair
+    from workbench.qa import GlossaryView, PairChecker
+
+    glossary = load_glossary(web_config.path("paths", "glossary_dir"))
+    pair = SentencePair(id="s-1", doc_id="d", zh="实现两不愁三保障。", en=en)
+    findings = PairChecker(GlossaryView.of(glossary)).check(pair)
+    return next(f.to_dict() for f in findings if f.check == "terminology.missing")
+
+
+def test_a_missing_term_finding_shows_expected_renderings_and_the_closest_stretch(web_config):
+    finding = _missing_term_finding(
+        web_config, "We ensure the two no-worries and three safeguards."
+    )
+    assert finding["severity"] == "error"  # a slogan: required by default
+    sample_qa(web_config, [finding])
+    page = html(create_app(web_config).test_client().get("/corpus"))
+    assert "Expected (required)" in page
+    assert "two assurances and three guarantees" in page
+    assert "Closest in the translation" in page and "three safeguards" in page
+    assert "Propose as alternative" in page  # not signed in
+
+
+def test_a_curator_turns_the_translators_rendering_into_an_alternative_in_one_step(
+    web_client, web_config
+):
+    en = "We ensure the two no-worries and three safeguards."
+    sample_qa(web_config, [_missing_term_finding(web_config, en)])
+    web_client.post("/curator/sign-in", data={"token": TOKEN})
+    assert "Accept as alternative" in html(web_client.get("/corpus"))
+    response = web_client.post(
+        "/findings/rendering",
+        data={
+            "entry_id": "pov-003",
+            "en": "two no-worries and three safeguards",
+            "sentence_id": "s-1",
+        },
+        follow_redirects=True,
+    )
+    assert "is now an accepted alternative of pov-003" in html(response)
+    entry = load_glossary(web_config.path("paths", "glossary_dir")).get("pov-003")
+    assert "two no-worries and three safeguards" in entry.en_alternatives
+    [item] = web_client.get("/api/suggestions?status=accepted").get_json()["items"]
+    assert item["proposal"]["sentence_id"] == "s-1"
+    with pytest.raises(StopIteration):  # the same translation now passes
+        _missing_term_finding(web_config, en)
+
+
+def test_a_rendering_from_a_finding_waits_in_the_queue_unless_a_curator_sends_it(web_client):
+    response = web_client.post(
+        "/findings/rendering",
+        data={"entry_id": "pov-003", "en": "two no-worries"},
+        follow_redirects=True,
+    )
+    assert "Proposal 1 stored" in html(response)
+    assert web_client.get("/api/suggestions/1").get_json()["status"] == "pending"
+    bad = web_client.post("/findings/rendering", data={"entry_id": "nope", "en": "x"})
+    assert bad.status_code == 303
+    assert "not stored" in html(web_client.get(bad.headers["Location"]))

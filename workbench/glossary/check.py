@@ -12,7 +12,15 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from workbench.glossary.fold import term_keys
-from workbench.glossary.model import Entry, Problem, columns, load_schema, split_multi
+from workbench.glossary.model import (
+    Entry,
+    Problem,
+    columns,
+    enforcement_levels,
+    load_schema,
+    required_columns,
+    split_multi,
+)
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
@@ -47,19 +55,35 @@ def decode_file(raw: bytes, name: str) -> tuple[str | None, list[Problem]]:
     return text, problems
 
 
+def file_columns(header: list[str]) -> list[str] | None:
+    """Return the columns a file's header declares, or None when it is not a valid header.
+
+    A header is the required columns, optionally followed by a leading run of the
+    optional ones (``enforcement``), so files written before a column existed still load.
+    """
+    required = required_columns()
+    full = columns()
+    if header[: len(required)] != required or len(header) > len(full):
+        return None
+    return header if header == full[: len(header)] else None
+
+
 def parse_rows(text: str, name: str) -> tuple[list[Entry], list[Problem]]:
     """Parse one file's text into entries, checking each row on its own."""
     schema = load_schema()["files"]
-    expected = columns()
     problems: list[Problem] = []
     entries: list[Entry] = []
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    if not lines or lines[0].split("\t") != expected:
+    expected = file_columns(lines[0].split("\t")) if lines else None
+    if expected is None:
+        optional = " ".join(columns()[len(required_columns()) :])
         problems.append(
             Problem(
                 name,
                 1,
-                "header must be exactly these tab-separated columns: " + " ".join(expected),
+                "header must be exactly these tab-separated columns: "
+                + " ".join(required_columns())
+                + (f" (optionally followed by: {optional})" if optional else ""),
             )
         )
         return entries, problems
@@ -118,6 +142,13 @@ def _check_cells(row: dict[str, str], id_pattern: re.Pattern[str], schema: dict)
         messages.append(
             f"status is {status} but source is empty; name the publication the rendering "
             "comes from, or set status to proposed"
+        )
+    enforcement = row.get("enforcement", "").strip()
+    if enforcement and enforcement not in enforcement_levels():
+        messages.append(
+            f"enforcement {enforcement!r} is not one of: "
+            + ", ".join(enforcement_levels())
+            + " (or empty for the category's default)"
         )
     url = row["source_url"].strip()
     if url and not re.match(r"^https?://\S+$", url):

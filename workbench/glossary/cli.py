@@ -67,6 +67,8 @@ def lookup_command(term: str, as_json: bool, path: Path | None) -> None:
         generated = [f for form in written for f in script_forms(form) if f not in written]
         record = {
             **entry.to_dict(),
+            "enforcement": entry.level,  # as QA applies it
+            "enforcement_from": "entry" if entry.enforcement else "category",
             "generated_forms": list(dict.fromkeys(generated)),  # Traditional, by OpenCC
             "glossary_version": glossary.version,
         }
@@ -81,6 +83,7 @@ def lookup_command(term: str, as_json: bool, path: Path | None) -> None:
         ("forbidden", " | ".join(entry.en_forbidden)),
         ("category", entry.category),
         ("status", entry.status),
+        ("enforcement", entry.level + ("" if entry.enforcement else " (category default)")),
         ("note", entry.note),
         ("source", entry.source),
         ("url", entry.source_url),
@@ -242,3 +245,101 @@ def import_command(file: Path, into: Path | None, fmt: str | None) -> None:
 
 
 commands: list[click.Command] = [glossary]
+
+
+@glossary.command("renderings")
+@click.argument("pairs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--measure",
+    type=click.Choice(["llr", "dice"]),
+    default="llr",
+    show_default=True,
+    help="Association: log-likelihood ratio (G²) or Dice.",
+)
+@click.option("--top", default=3, show_default=True, help="Candidates kept per entry.")
+@click.option(
+    "--min-pairs", default=2, show_default=True, help="Pairs that must hold term and n-gram."
+)
+@click.option("--examples", default=3, show_default=True, help="Example pairs per candidate.")
+@click.option(
+    "--queue/--no-queue",
+    default=True,
+    show_default=True,
+    help="Add the candidates to the curator queue as rendering proposals.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the candidates to FILE (.jsonl with examples, else TSV).",
+)
+@click.option("--glossary", "path", type=click.Path(path_type=Path), help="Glossary folder.")
+def renderings_command(
+    pairs: tuple[Path, ...],
+    measure: str,
+    top: int,
+    min_pairs: int,
+    examples: int,
+    queue: bool,
+    output: Path | None,
+    path: Path | None,
+) -> None:
+    """Propose English renderings for glossary entries from aligned PAIRS (.jsonl, .tsv, .tmx).
+
+    Ranks, per entry, the English n-grams that co-occur with its zh forms across the
+    pairs, leaves out what its renderings already cover, and adds the best to the curator
+    queue (the service's proposal store) with example pairs. Re-running adds nothing twice.
+    """
+    from workbench.fileio import atomic_write, write_jsonl
+    from workbench.glossary.renderings import propose_renderings, read_pairs
+    from workbench.web.suggestions import SuggestionStore, store_path
+
+    config = load_config()
+    aligned = [pair for source in pairs for pair in read_pairs(source)]
+    candidates = propose_renderings(
+        aligned,
+        load_glossary(path, config),
+        measure=measure,
+        top=top,
+        min_pairs=min_pairs,
+        examples=examples,
+    )
+    if output:
+        with atomic_write(output, "w") as handle:
+            if output.suffix == ".jsonl":
+                write_jsonl(handle, (c.to_dict() for c in candidates))
+            else:
+                handle.write("entry_id\tzh\ten\tcandidate\tscore\ttogether\tentry_pairs\n")
+                for c in candidates:
+                    handle.write(
+                        f"{c.entry_id}\t{c.zh}\t{c.current_en}\t{c.en}\t{c.score}\t"
+                        f"{c.together}\t{c.entry_pairs}\n"
+                    )
+    for c in candidates:
+        click.echo(
+            f"{c.entry_id:<10} {c.zh}  {c.en!r}  ({measure} {c.score}, "
+            f"{c.together}/{c.entry_pairs} pairs; now {c.current_en!r})"
+        )
+    added = known = 0
+    if queue and candidates:
+        store = SuggestionStore(store_path(config.work_dir))
+        seen = {
+            (s.proposal.get("entry_id"), str(s.proposal.get("en", "")).casefold())
+            for s in store.list(None, 1_000_000, 0)[0]
+            if s.kind == "rendering"
+        }
+        for candidate in candidates:
+            key = (candidate.entry_id, candidate.en.casefold())
+            if key in seen:
+                known += 1
+                continue
+            store.add("rendering", candidate.proposal())
+            seen.add(key)
+            added += 1
+    entries = len({c.entry_id for c in candidates})
+    where = (
+        f"; {added} new proposal(s) in the curator queue, {known} already there" if queue else ""
+    )
+    click.echo(
+        f"{len(candidates)} candidate(s) for {entries} entries from {len(aligned)} pairs{where}"
+    )

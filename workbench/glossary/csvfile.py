@@ -1,5 +1,6 @@
-"""CSV interchange for spreadsheets: the TSV columns, UTF-8 with a BOM (so Excel shows
-Chinese correctly), multi-valued cells joined with `` | `` as in the term files."""
+"""CSV interchange for spreadsheets: every TSV column (``enforcement`` too), UTF-8 with a BOM
+(so Excel shows Chinese correctly), multi-valued cells joined with `` | `` as in the term
+files. Reading accepts a CSV without the optional trailing columns."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 
 from workbench.errors import InputError
 from workbench.fileio import atomic_write
-from workbench.glossary.model import Entry, columns, load_schema, split_multi
+from workbench.glossary.model import Entry, columns, load_schema, required_columns, split_multi
 
 
 def csv_text(entries: Iterable[Entry]) -> str:
@@ -36,15 +37,17 @@ def read_csv(path: Path) -> list[Entry]:
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             reader = csv.DictReader(handle)
-            missing = set(columns()) - set(reader.fieldnames or [])
+            present = set(reader.fieldnames or [])
+            missing = set(required_columns()) - present
             if missing:
                 raise InputError(
                     f"{path}:1: missing column(s) {', '.join(sorted(missing))}; "
-                    f"expected {', '.join(columns())}"
+                    f"expected {', '.join(columns())} (the last ones optional)"
                 )
+            names = [name for name in columns() if name in present]
             entries = []
             for row in reader:
-                values = {k: (row[k] or "").strip() for k in columns()}
+                values = {k: (row[k] or "").strip() for k in names}
                 for key in multi:
                     values[key] = [v for v in split_multi(values[key]) if v]
                 entries.append(Entry(**values, file=str(path), line=reader.line_num))

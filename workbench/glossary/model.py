@@ -23,8 +23,25 @@ def load_schema() -> dict[str, Any]:
 
 
 def columns() -> list[str]:
-    """The TSV columns, in file order."""
+    """Every TSV column, in file order: the required ones, then the optional trailing ones."""
+    files = load_schema()["files"]
+    return [*files["columns"], *files.get("optional_columns", [])]
+
+
+def required_columns() -> list[str]:
+    """The columns every file must have (a file may stop after these)."""
     return list(load_schema()["files"]["columns"])
+
+
+def enforcement_levels() -> list[str]:
+    """The enforcement levels, strictest first."""
+    return list(load_schema()["enforcement"]["levels"])
+
+
+def default_enforcement(category: str) -> str:
+    """The enforcement level an entry of ``category`` has when its file gives none."""
+    defaults = load_schema()["enforcement"]["default_by_category"]
+    return defaults.get(category, "preferred")
 
 
 def categories() -> list[str]:
@@ -56,8 +73,14 @@ class Entry:
     source: str = ""
     source_url: str = ""
     status: str = "proposed"
+    enforcement: str = ""  # as written in the file; "" = the category's default
     file: str = ""
     line: int = 0
+
+    @property
+    def level(self) -> str:
+        """The enforcement level QA applies: the entry's own, else its category's default."""
+        return self.enforcement or default_enforcement(self.category)
 
     @property
     def zh_forms(self) -> list[str]:
@@ -79,11 +102,11 @@ class Entry:
                 values[key] = split_multi(value)
         return cls(**values)
 
-    def row(self) -> list[str]:
-        """The entry as TSV cells in column order."""
+    def row(self, names: list[str] | None = None) -> list[str]:
+        """The entry as TSV cells in column order (``names``: only these columns)."""
         multi = set(load_schema()["files"]["multi_valued"])
         cells = []
-        for name in columns():
+        for name in names or columns():
             value = getattr(self, name)
             cells.append(join_multi(value) if name in multi else str(value))
         return cells

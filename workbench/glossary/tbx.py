@@ -16,11 +16,17 @@ One ``termEntry`` per concept::
                               admin type=source, xref type=externalCrossReference target=url
         tig  term=<alt>       termType variant,  administrativeStatus admittedTerm-admn-sts
         tig  term=<forbidden> administrativeStatus deprecatedTerm-admn-sts
+        note                  enforcement: required|preferred|descriptive (when set)
 
 The approved English rendering of an ``approved`` entry is ``preferredTerm-admn-sts``; of a
 ``proposed`` entry ``admittedTerm-admn-sts`` (so the entry's status survives a round trip).
 Reading accepts ``tig`` and ``ntig``, regional language tags (zh-CN, en-GB) and files
 without our termType notes (first non-deprecated term = the main one).
+
+TBX-Basic has no data category for how strictly a rendering is enforced, so an entry's own
+``enforcement`` travels as a free-text ``note`` of the English langSet (``enforcement:
+required``), which CAT tools keep and show; an entry without one takes its category's
+default again on import.
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 PREFERRED = "preferredTerm-admn-sts"
 ADMITTED = "admittedTerm-admn-sts"
 DEPRECATED = "deprecatedTerm-admn-sts"
+ENFORCEMENT_NOTE = "enforcement: "
 DOCTYPE = '<!DOCTYPE martif SYSTEM "TBXBasiccoreStructV02.dtd">'
 
 
@@ -93,6 +100,8 @@ def tbx_document(entries: Iterable[Entry], title: str, description: str) -> byte
             _tig(en, alternative, ADMITTED, "variant")
         for forbidden in entry.en_forbidden:
             _tig(en, forbidden, DEPRECATED)
+        if entry.enforcement:
+            _sub(en, "note", f"{ENFORCEMENT_NOTE}{entry.enforcement}")
     etree.indent(root, space="  ")
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", doctype=DOCTYPE) + b"\n"
 
@@ -166,6 +175,12 @@ def read_tbx(path: Path) -> list[Entry]:
         zh_main, zh_others, _ = _split(langs.get("zh", []))
         en_main, en_others, en_forbidden = _split(langs.get("en", []))
         entry_id = node.get("id") or f"tbx-{number}"
+        enforcement = ""
+        for lang_set in node.iter("langSet"):
+            for note in lang_set.findall("note"):
+                text = "".join(note.itertext()).strip()
+                if text.startswith(ENFORCEMENT_NOTE):
+                    enforcement = text.removeprefix(ENFORCEMENT_NOTE).strip()
         if zh_main is None:
             raise InputError(f"{path}: termEntry {entry_id} has no Chinese (zh) term")
         source = url = ""
@@ -188,6 +203,7 @@ def read_tbx(path: Path) -> list[Entry]:
                 source=source,
                 source_url=url,
                 status="approved" if en_main and en_main[2] == PREFERRED else "proposed",
+                enforcement=enforcement,
             )
         )
     return entries

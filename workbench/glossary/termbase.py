@@ -21,7 +21,7 @@ from workbench.errors import GlossaryError
 from workbench.fileio import atomic_write
 from workbench.glossary.check import check_texts, display_name, glossary_files
 from workbench.glossary.fold import fold, term_keys
-from workbench.glossary.model import Entry, columns
+from workbench.glossary.model import Entry, columns, required_columns
 
 if TYPE_CHECKING:
     from workbench.glossary.matcher import Matcher
@@ -123,10 +123,18 @@ def load_glossary(path: Path | None = None, config: Config | None = None) -> Glo
 
 def render_tsv(entries: Iterable[Entry]) -> str:
     """Return the TSV text of a file holding these entries (header first, LF endings)."""
-    lines = ["\t".join(columns())]
+    entries = list(entries)
+    # Optional trailing columns are written only when some entry fills them, so a file
+    # that never used them keeps the shorter header (and its diff stays one row).
+    names = list(required_columns())
+    optional = columns()[len(names) :]
+    used = [i for i, name in enumerate(optional) if any(getattr(e, name) for e in entries)]
+    if used:
+        names += optional[: max(used) + 1]
+    lines = ["\t".join(names)]
     for entry in entries:
-        cells = entry.row()
-        for name, cell in zip(columns(), cells, strict=True):
+        cells = entry.row(names)
+        for name, cell in zip(names, cells, strict=True):
             if "\t" in cell or "\n" in cell or "\r" in cell:
                 raise GlossaryError(
                     f"entry {entry.id!r}: {name} contains a tab or line break; remove it"

@@ -55,8 +55,10 @@ class PairChecker:
         self.severity: dict[str, str] = self.rules["severity"]
         self._first: dict[bytes, tuple[bytes, str, str]] = {}
 
-    def _finding(self, pair: SentencePair, check: str, message: str, **details) -> Finding:
-        severity = self.severity.get(check, "warning")
+    def _finding(
+        self, pair: SentencePair, check: str, message: str, severity: str | None = None, **details
+    ) -> Finding:
+        severity = severity or self.severity.get(check, "warning")
         name = check.split(".")[0] if check == "numbers.numeral" else check
         return Finding(pair.id, name, severity, message, pair.doc_id, details)
 
@@ -103,6 +105,7 @@ class PairChecker:
             matches = []
         entries: list[tuple[TermEntry, str]] = [(e, m.text) for e, m in found if e is not None]
         for problem in check_terms(pair.en, entries):
+            severity = None
             if problem.kind == "forbidden":
                 message = (
                     f"{problem.zh} is rendered {problem.found!r}, which the glossary forbids; "
@@ -110,19 +113,30 @@ class PairChecker:
                 )
                 check = "terminology.forbidden"
             else:
-                message = (
-                    f"{problem.zh} should be rendered {problem.expected!r} (or an alternative)"
+                others = [r for r in problem.acceptable if r != problem.expected]
+                message = f"{problem.zh} should be rendered {problem.expected!r}" + (
+                    " (or " + ", ".join(repr(r) for r in others[:4]) + ")" if others else ""
                 )
+                if problem.closest:
+                    message += f"; the translation has {problem.closest!r}"
                 check = "terminology.missing"
+                # A required rendering that is missing is as wrong as a forbidden one.
+                severity = self.severity.get(
+                    f"{check}.{problem.level}", "error" if problem.level == "required" else None
+                )
             findings.append(
                 self._finding(
                     pair,
                     check,
                     message,
+                    severity=severity,
                     entry_id=problem.entry_id,
                     zh=problem.zh,
                     expected=problem.expected,
                     found=problem.found,
+                    acceptable=problem.acceptable,
+                    closest=problem.closest,
+                    enforcement=problem.level,
                 )
             )
         return [(m.start, m.end) for m in matches]

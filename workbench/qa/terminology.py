@@ -2,28 +2,34 @@
 
 A term found in the zh sentence must appear in the translation as its approved rendering
 or one of the acceptable alternatives; a rendering the glossary forbids must not appear.
-Renderings are compared case-, hyphen- and inflection-tolerantly ("poverty-stricken
-counties" keeps "poverty-stricken county"), and a rendering whose content words all occur
-close together in another order or form also counts ("reducing poverty" keeps "poverty
-reduction"), because translators rightly fit a term to the sentence. Forbidden renderings
-are matched as phrases only, so this leniency never hides one. Entries still ``proposed``
-are not yet authoritative, so a missing rendering of one is not reported; a forbidden
-rendering is, whatever the status. Word lists live in ``data/terminology.toml``.
+Renderings are compared the way English grammar varies them (``english.py``: inflection,
+determiners, hyphenation, British/American spelling, light reordering), because translators
+rightly fit a term to the sentence. Forbidden renderings are matched as phrases only, so
+this leniency never hides one.
+
+How much a missing rendering matters is the entry's enforcement level (the glossary's
+``enforcement`` column, else its category's default): ``required`` and ``preferred``
+renderings are reported (QA makes the first an error, the second a warning),
+``descriptive`` ones are not. Entries still ``proposed`` are not yet authoritative, so a
+missing rendering of one is not reported either; a forbidden rendering is, whatever the
+status or level. A missing-term problem carries every acceptable rendering and the stretch
+of the translation closest to them, so a reviewer sees what the translator wrote instead.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-import tomllib
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
-from importlib import resources
+from dataclasses import dataclass, field
 from typing import Protocol
+
+from workbench.qa.english import closest_stretch, find_loose, find_phrase, tokenize
 
 _FOLD = re.compile(r"[\s\-‐‑‒–—_/]+")
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
+CHECKED_LEVELS = ("required", "preferred")
 
 
 class TermEntry(Protocol):
@@ -36,6 +42,9 @@ class TermEntry(Protocol):
     en_forbidden: list[str]
     status: str
 
+    @property
+    def level(self) -> str: ...
+
 
 @dataclass(frozen=True, slots=True)
 class TermProblem:
@@ -46,6 +55,22 @@ class TermProblem:
     zh: str
     expected: str  # the approved rendering
     found: str | None = None  # the forbidden text as it stands in the translation
+    level: str = "preferred"  # the entry's enforcement level
+    acceptable: list[str] = field(default_factory=list)  # approved, then alternatives
+    closest: str | None = None  # for a missing term: the nearest stretch of the translation
+
+
+_NOT_WORD = re.compile(r"[^\w']+")
+
+
+@functools.lru_cache(maxsize=16384)
+def _plain_rendering(rendering: str) -> str:
+    return _plain(rendering)
+
+
+def _plain(text: str) -> str:
+    """Lower case, every run of non-word characters one space (hyphens included)."""
+    return _NOT_WORD.sub(" ", text.casefold().replace("’", "'")).strip()
 
 
 def fold_english(text: str) -> str:
@@ -54,112 +79,53 @@ def fold_english(text: str) -> str:
     return _FOLD.sub(" ", text).strip()
 
 
-def _inflect(word: str) -> str:
-    """Return a pattern of ``word`` and its plural or verb endings."""
-    if not word.isalpha():
-        return re.escape(word)
-    if word.endswith("y") and len(word) > 2:
-        return f"{re.escape(word[:-1])}(?:y|ies|ied)"
-    if word.endswith("e"):
-        return f"{re.escape(word)}(?:s|d)?"
-    return f"{re.escape(word)}(?:s|es|ed|ing)?"
-
-
-@functools.lru_cache(maxsize=8192)
-def rendering_pattern(rendering: str) -> re.Pattern[str] | None:
-    """Compile the folded, inflection-tolerant pattern of one rendering."""
-    words = fold_english(rendering).split(" ")
-    words = [w for w in words if w]
-    if not words:
-        return None
-    body = r"\s".join(_inflect(w) for w in words)
-    return re.compile(rf"(?<!\w){body}(?!\w)")
-
-
-_WORD = re.compile(r"[a-z0-9]+")
-
-
-@functools.cache
-def _word_lists() -> tuple[frozenset[str], tuple[str, ...]]:
-    text = resources.files("workbench.qa").joinpath("data/terminology.toml").read_text("utf-8")
-    data = tomllib.loads(text)
-    return frozenset(data["function_words"]), tuple(data["suffixes"])
-
-
-@functools.lru_cache(maxsize=65536)
-def stem(word: str) -> str:
-    """Return a crude English stem: enough to equate reduce, reduction and reducing."""
-    if word.endswith(("ies", "ied")) and len(word) > 4:
-        word = word[:-3] + "y"
-    for suffix in _word_lists()[1]:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            word = word[: -len(suffix)]
-            break
-    return word[:-1] if word.endswith("y") and len(word) > 3 else word
-
-
-def content_stems(text: str) -> list[str]:
-    """Return the stems of the content words of folded English text, in order."""
-    function_words = _word_lists()[0]
-    return [stem(w) for w in _WORD.findall(text) if w not in function_words]
-
-
-@functools.lru_cache(maxsize=8192)
-def _rendering_stems(rendering: str) -> list[str]:
-    return content_stems(fold_english(rendering))
-
-
-def loosely_present(rendering: str, stems: list[str]) -> bool:
-    """Whether every content word of ``rendering`` occurs, in any order and inflection,
-    within a short window of the translation ("rural poor" in "poor rural residents",
-    "poverty reduction" in "reducing poverty")."""
-    wanted = _rendering_stems(rendering)
-    if not wanted:
-        return False
-    window = 2 * len(wanted) + 3
-    positions = [i for i, s in enumerate(stems) if s == wanted[0]]
-    for i in positions:
-        nearby = set(stems[max(0, i - window) : i + window + 1])
-        if all(w in nearby for w in wanted):
-            return True
-    return False
-
-
 def check_terms(
     en: str, entries: Iterable[tuple[TermEntry, str]], approved: str = "approved"
 ) -> list[TermProblem]:
     """Check the translation ``en`` for each (entry, zh text as found) of its source."""
-    folded = fold_english(en)
+    tokens: list = []  # tokenized on first need
+    # Most translations carry a rendering word for word: a substring test on the folded
+    # text settles those without the grammar-aware search (kept for forbidden renderings,
+    # where the exact span matters).
+    plain = f" {_plain(en)} "
     problems: list[TermProblem] = []
     seen: set[str] = set()
-    stems: list[str] | None = None  # of the translation, computed once if needed
     for entry, zh_text in entries:
         if entry.id in seen:  # a term used twice in a sentence is one problem, not two
             continue
         seen.add(entry.id)
+        level = getattr(entry, "level", "preferred")
         acceptable = [entry.en, *entry.en_alternatives]
-        masked = folded
+        # Tokens an acceptable rendering covers are blocked, so a forbidden phrase inside
+        # it ("poverty alleviation" in "targeted poverty alleviation") is not reported.
+        blocked: set[int] = set()
         present = False
+        if not entry.en_forbidden and any(f" {_plain_rendering(r)} " in plain for r in acceptable):
+            continue
+        if not tokens:
+            tokens = tokenize(en)
         for rendering in acceptable:
-            pattern = rendering_pattern(rendering)
-            if pattern is not None and pattern.search(masked):
+            span = find_phrase(rendering, tokens)
+            while span is not None:
                 present = True
-                # Blank the acceptable rendering so a forbidden phrase inside it is not hit.
-                masked = pattern.sub(lambda m: " " * len(m.group(0)), masked)
-        # Longest first, and blank each hit, so "poverty alleviation" inside an already
+                blocked.update(range(span[0], span[1] + 1))
+                span = find_phrase(rendering, tokens, blocked)
+        # Longest first, and block each hit, so "poverty alleviation" inside an already
         # reported "precise poverty alleviation" is not reported twice.
         for forbidden in sorted(entry.en_forbidden, key=len, reverse=True):
-            pattern = rendering_pattern(forbidden)
-            match = pattern.search(masked) if pattern is not None else None
-            if match:
+            span = find_phrase(forbidden, tokens, blocked)
+            if span is not None:
+                found = en[tokens[span[0]].start : tokens[span[1]].end]
                 problems.append(
-                    TermProblem("forbidden", entry.id, zh_text, entry.en, match.group(0))
+                    TermProblem("forbidden", entry.id, zh_text, entry.en, found, level, acceptable)
                 )
-                masked = pattern.sub(lambda m: " " * len(m.group(0)), masked)
-        if not present and entry.status == approved:
-            if stems is None:
-                stems = content_stems(folded)
-            present = any(loosely_present(r, stems) for r in acceptable)
-        if not present and entry.status == approved:
-            problems.append(TermProblem("missing", entry.id, zh_text, entry.en))
+                blocked.update(range(span[0], span[1] + 1))
+        if present or entry.status != approved or level not in CHECKED_LEVELS:
+            continue
+        if any(find_loose(r, tokens) for r in acceptable):
+            continue
+        closest = closest_stretch(acceptable, en, tokens)
+        problems.append(
+            TermProblem("missing", entry.id, zh_text, entry.en, None, level, acceptable, closest)
+        )
     return problems

@@ -279,6 +279,7 @@ def corpus():
             qa_by_check[str(finding.get("check", "unknown"))] += 1
     return render_template(
         "corpus.html",
+        curator=is_curator(),
         index=index,
         progress=progress,
         qa=qa,
@@ -287,3 +288,46 @@ def corpus():
         corpus_path=svc.corpus.corpus_path,
         corpus_error=svc.corpus.corpus_error,
     )
+
+
+@pages.post("/findings/rendering")
+def accept_finding_rendering():
+    """Turn what a translator wrote for a term into an accepted alternative, in one step.
+
+    The rendering goes through the proposal queue like any other (so the decision is
+    recorded and validated the same way); a signed-in curator's proposal is accepted at
+    once as an alternative, anyone else's waits in the queue.
+    """
+    body = {
+        "kind": "rendering",
+        "entry_id": request.form.get("entry_id", "").strip(),
+        "en": " ".join(request.form.get("en", "").split()),
+        "comment": "from a QA missing-term finding",
+    }
+    sentence_id = request.form.get("sentence_id", "").strip()
+    if sentence_id:
+        body["sentence_id"] = sentence_id[:200]
+    back = redirect(url_for("pages.corpus", _anchor="findings"), code=303)
+    problems = describe_errors("RenderingProposal", body)
+    if problems:
+        flash("The rendering was not stored: " + "; ".join(problems), "error")
+        return back
+    try:
+        suggestion = create_suggestion_from(body)
+    except ApiError as exc:
+        flash(f"The rendering was not stored: {exc.message}", "error")
+        return back
+    if not is_curator():
+        flash(f"Proposal {suggestion.id} stored; a curator will review it.", "ok")
+        return back
+    try:
+        outcome = decide(suggestion.id, "accept", {"as": "alternative"})
+    except ApiError as exc:
+        flash(f"Proposal {suggestion.id} stored but not accepted: {exc.message}", "error")
+        return back
+    flash(
+        f"{body['en']!r} is now an accepted alternative of {outcome['entry']['id']} "
+        f"(proposal {suggestion.id}, {outcome['file']}).",
+        "ok",
+    )
+    return back

@@ -76,6 +76,7 @@ def entry_record(entry: Entry) -> dict[str, Any]:
     """Return an entry as the API shows it (its file by name, not by local path)."""
     data = entry.to_dict()
     data["file"] = Path(entry.file).name if entry.file else ""
+    data["enforcement"] = entry.level  # as QA applies it (the category's default if unset)
     return data
 
 
@@ -88,6 +89,7 @@ def build(directory: Path, stamp: Fingerprint) -> LoadedGlossary:
             "en_forbidden": entry.en_forbidden,
             "category": entry.category,
             "status": entry.status,
+            "enforcement": entry.level,
         }
         for entry in glossary.entries
     }

@@ -1,0 +1,341 @@
+"""English phrase matching that follows English grammar, for the terminology check.
+
+A glossary rendering ("lift out of poverty", "poverty-stricken county") should be found in
+a translation that inflects it ("lifted", "counties"), adds or drops determiners ("the
+poor population"), hyphenates or closes it differently ("poverty stricken", "healthcare"),
+spells it the British or American way ("programme", "program"), or lightly reorders it
+("relocation for poverty alleviation"). Each word is reduced to a set of keys: its Snowball
+English stem (PyStemmer), the stem of its American spelling (breame's British/American
+word lists) and the stems of its irregular noun and verb lemmas (lemminflect: "shook" →
+shake, "children" → child). Two words match when their key sets meet. All three libraries
+ship their data inside the package; nothing is downloaded.
+
+Matching has two strengths. A *phrase* match finds the rendering's content words in order,
+with only function words (determiners, prepositions, pronouns: ``data/terminology.toml``)
+between them; it is what forbidden renderings need, so leniency never hides one. A *loose*
+match accepts the content words in any order within one clause and with few other words
+among them, for the reordering translators rightly do ("find_loose" says how few).
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+
+import Stemmer
+from breame.spelling import get_american_spelling
+from lemminflect import getAllLemmas
+
+# Words of letters and digits; an apostrophe inside a word (China's) stays with it.
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_STEMMER = Stemmer.Stemmer("english")
+# Irregular forms are nouns and verbs in our texts ("people", "shook"); adjective lemmas
+# would make "better" match "well", which no translator means.
+_LEMMA_POS = ("NOUN", "VERB")
+
+
+@functools.cache
+def _word_lists() -> dict[str, frozenset[str]]:
+    text = resources.files("workbench.qa").joinpath("data/terminology.toml").read_text("utf-8")
+    data = tomllib.loads(text)
+    return {
+        "function": frozenset(data["function_words"]),
+        "particles": frozenset(data["particles"]),
+    }
+
+
+def is_function_word(word: str) -> bool:
+    """Whether ``word`` (folded) is a word a rendering may lose or gain in a sentence."""
+    return word in _word_lists()["function"]
+
+
+def fold_word(word: str) -> str:
+    """Return a word folded for comparison: NFKC, lower case, typographic apostrophe as '."""
+    return unicodedata.normalize("NFKC", word).replace("’", "'").casefold()
+
+
+@functools.lru_cache(maxsize=65536)
+def word_keys(word: str) -> frozenset[str]:
+    """Return the comparison keys of one folded word (stems of its spellings and lemmas)."""
+    base = word.removesuffix("'s")
+    forms = {base, get_american_spelling(base) or base}
+    lemmas = getAllLemmas(base)
+    for pos in _LEMMA_POS:
+        forms.update(lemmas.get(pos, ()))
+    stems = set(_STEMMER.stemWords(sorted(forms)))
+    # Snowball keeps the t of a Latinate -ion noun that its verb lacks (reduction → reduct,
+    # reduce → reduc; consumption → consumpt): that stem also stands for the verb's.
+    stems.update(s[:-1] for s in list(stems) if len(s) > 5 and s.endswith(("ct", "pt")))
+    return frozenset(stems)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One word of a text: where it is, its folded form and its comparison keys."""
+
+    start: int
+    end: int
+    word: str
+    keys: frozenset[str]
+    clause: int = 0  # which clause of the text (split at . ; : ! ?) the word is in
+
+    @property
+    def function(self) -> bool:
+        return is_function_word(self.word)
+
+    @property
+    def filler(self) -> bool:
+        """Whether the word may stand inside a reordered term without counting: a function
+        word or a number ("lifting 10 million residents out of poverty")."""
+        return self.function or self.word[:1].isdigit() or self.word in _NUMBER_WORDS
+
+
+_CLAUSE_END = re.compile(r"[.;:!?。；：！？]")
+_NUMBER_WORDS = frozenset(["hundred", "thousand", "million", "billion", "trillion", "plus"])
+
+
+class TokenList(list):
+    """The tokens of one text, with an index from comparison key to positions (built on
+    first use), so a rendering is looked for only where its first word occurs."""
+
+    _index: dict[str, list[int]] | None = None
+
+    def positions(self, keys: frozenset[str]) -> list[int]:
+        """Return the sorted positions of tokens sharing a key with ``keys``."""
+        if self._index is None:
+            index: dict[str, list[int]] = {}
+            for position, token in enumerate(self):
+                for key in token.keys:
+                    index.setdefault(key, []).append(position)
+            self._index = index
+        found: set[int] = set()
+        for key in keys:
+            found.update(self._index.get(key, ()))
+        return sorted(found)
+
+
+def tokenize(text: str) -> TokenList:
+    """Split English into words (hyphens and slashes separate them), offsets into ``text``."""
+    tokens = TokenList()
+    clause = 0
+    previous_end = 0
+    for match in _WORD.finditer(text):
+        if _CLAUSE_END.search(text, previous_end, match.start()):
+            clause += 1
+        previous_end = match.end()
+        word = fold_word(match.group(0))
+        tokens.append(Token(match.start(), match.end(), word, word_keys(word), clause))
+    return tokens
+
+
+@dataclass(frozen=True, slots=True)
+class Rendering:
+    """A glossary rendering prepared for matching: its content words' keys, in order."""
+
+    text: str
+    words: tuple[str, ...]  # every folded word, function words included
+    content: tuple[frozenset[str], ...]  # keys of each content word
+    joined: tuple[str, ...]  # each content word and the next written closed ("healthcare")
+
+
+@functools.lru_cache(maxsize=16384)
+def prepare(rendering: str) -> Rendering:
+    """Return the rendering's words and keys (cached: the glossary is fixed during a run)."""
+    words = tuple(t.word for t in tokenize(rendering))
+    content_words = [w for w in words if not is_function_word(w)] or list(words)
+    content = tuple(word_keys(w) for w in content_words)
+    # "health care" also matches "healthcare"
+    joined = tuple(a + b for a, b in itertools.pairwise(content_words))
+    return Rendering(rendering, words, content, joined)
+
+
+def _same(token: Token, keys: frozenset[str]) -> bool:
+    return not token.keys.isdisjoint(keys)
+
+
+def find_phrase(
+    rendering: str, tokens: list[Token], blocked: set[int] | frozenset[int] = frozenset()
+) -> tuple[int, int] | None:
+    """Return the token span [first, last] of the rendering's content words in order.
+
+    Between two content words only function words may stand (at most two: "poverty of the
+    rural population" is not "rural poverty"). A content word written closed in the text
+    where the rendering has two ("healthcare" for "health care") counts as both. Tokens in
+    ``blocked`` (already used by another match) are never part of a match.
+    """
+    prepared = prepare(rendering)
+    wanted = prepared.content
+    if not wanted:
+        return None
+    if isinstance(tokens, TokenList):  # only where it can begin
+        starts: Iterable[int] = tokens.positions(wanted[0])
+        if prepared.joined:
+            closed = [i for i, t in enumerate(tokens) if t.word == prepared.joined[0]]
+            starts = sorted({*starts, *closed})
+    else:
+        starts = range(len(tokens))
+    for first in starts:
+        if first in blocked or not _same(tokens[first], wanted[0]):
+            if first not in blocked and _closed_match(tokens[first], prepared, 0):
+                end = _continue(tokens, first + 1, prepared, 2, blocked)
+                if end is not None:
+                    return first, end
+            continue
+        end = _continue(tokens, first + 1, prepared, 1, blocked)
+        if end is not None:
+            return first, end if len(wanted) > 1 else first
+    return None
+
+
+def _closed_match(token: Token, prepared: Rendering, index: int) -> bool:
+    return index < len(prepared.joined) and token.word == prepared.joined[index]
+
+
+def _continue(
+    tokens: list[Token], position: int, prepared: Rendering, index: int, blocked
+) -> int | None:
+    """Match content words ``index…`` from ``position``; return the last token used."""
+    wanted = prepared.content
+    last = position - 1
+    while index < len(wanted):
+        gap = 0
+        while (
+            position < len(tokens)
+            and tokens[position].function
+            and position not in blocked
+            and not _same(tokens[position], wanted[index])
+        ):
+            position += 1
+            gap += 1
+        if position >= len(tokens) or position in blocked or gap > 2:
+            return None
+        token = tokens[position]
+        if _closed_match(token, prepared, index):
+            index += 2
+        elif _same(token, wanted[index]):
+            index += 1
+        else:
+            return None
+        last = position
+        position += 1
+    return last
+
+
+def find_loose(rendering: str, tokens: list[Token]) -> tuple[int, int] | None:
+    """Return the token span holding all the rendering's content words in any order.
+
+    The words must sit in one clause, and the span may hold few other content words: one
+    fewer than the rendering has, at least two — room for a noun a phrase wraps around
+    ("poor residents who are to be relocated" for "relocating the poor", "areas of
+    extreme poverty" for "poor areas") or the object a verb takes, but not for a list
+    ("rural roads, schools and clinics were revitalized" is not "rural revitalization").
+    Function words and numbers do not count. A verb with a particle ("lift out of
+    poverty") may take an object of any length between them, within the clause.
+    """
+    prepared = prepare(rendering)
+    wanted = prepared.content
+    if not wanted:
+        return None
+    split = _phrasal_verb(rendering, tokens)
+    if split is not None:
+        return split
+    allowed = max(2, len(wanted) - 1)
+    if isinstance(tokens, TokenList):
+        starts: Iterable[int] = tokens.positions(frozenset().union(*wanted))
+    else:
+        starts = (i for i, t in enumerate(tokens) if any(_same(t, k) for k in wanted))
+    for first in starts:
+        token = tokens[first]
+        open_keys = list(wanted)
+        extra = 0
+        for last in range(first, len(tokens)):
+            current = tokens[last]
+            if current.clause != token.clause:
+                break
+            hit = next((k for k in open_keys if _same(current, k)), None)
+            if hit is not None:
+                open_keys.remove(hit)
+                if not open_keys:
+                    return first, last
+            elif not current.filler:
+                extra += 1
+                if extra > allowed:
+                    break
+    return None
+
+
+def _phrasal_verb(rendering: str, tokens: list[Token]) -> tuple[int, int] | None:
+    """Find "<verb> … <particle> <rest>" for a rendering "<verb> <particle> <rest>"."""
+    words = [w for w in prepare(rendering).words if not is_function_word(w)]
+    if len(words) < 2 or words[1] not in _word_lists()["particles"]:
+        return None
+    tail = find_phrase(" ".join(words[1:]), tokens)
+    if tail is None:
+        return None
+    verb = word_keys(words[0])
+    clause = tokens[tail[0]].clause
+    for position in range(tail[0] - 1, -1, -1):
+        if tokens[position].clause != clause:
+            break
+        if not tokens[position].keys.isdisjoint(verb):
+            return position, tail[1]
+    return None
+
+
+def closest_stretch(renderings: list[str], text: str, tokens: list[Token]) -> str | None:
+    """Return the stretch of ``text`` that comes closest to any of the renderings.
+
+    For a missing term this is what the translator probably wrote instead ("emerged from
+    poverty" where "shake off poverty" was expected). Each word the translation shares
+    with a rendering anchors a window laid out as the rendering is around that word
+    ("poverty" last, so the two words before it), kept within the clause; the window
+    sharing the most content words wins, ties going to the one whose letters are most
+    alike. None when the translation shares no content word with any rendering.
+    """
+    best: tuple[int, float, Token, Token] | None = None
+    for rendering in renderings:
+        prepared = prepare(rendering)
+        words = list(prepared.words)
+        target = " ".join(words)
+        for anchor, token in enumerate(tokens):
+            for index, word in enumerate(words):
+                if is_function_word(word) or token.keys.isdisjoint(word_keys(word)):
+                    continue
+                first = max(0, anchor - index)
+                last = min(len(tokens), anchor + len(words) - index) - 1
+                # Also one word longer on either side: a hyphenated word counts as two.
+                for low, high in ((first, last), (first - 1, last), (first, last + 1)):
+                    window = _trim(tokens, max(0, low), min(len(tokens) - 1, high), anchor)
+                    shared = sum(any(_same(t, k) for t in window) for k in prepared.content)
+                    likeness = letter_likeness(target, " ".join(t.word for t in window))
+                    candidate = (shared, likeness, window[0], window[-1])
+                    if best is None or candidate[:2] > best[:2]:
+                        best = candidate
+    if best is None:
+        return None
+    return text[best[2].start : best[3].end]
+
+
+def _trim(tokens: list[Token], first: int, last: int, anchor: int) -> list[Token]:
+    """The tokens first..last kept to the anchor's clause, without function words at
+    either end."""
+    clause = tokens[anchor].clause
+    while first < anchor and (tokens[first].clause != clause or tokens[first].function):
+        first += 1
+    while last > anchor and (tokens[last].clause != clause or tokens[last].function):
+        last -= 1
+    return tokens[first : last + 1]
+
+
+def letter_likeness(first: str, second: str) -> float:
+    """Dice coefficient of the two strings' letter bigrams (0 to 1): cheap and enough to
+    prefer "shake off poverty" over "poverty line" as near "shook off poverty"."""
+    a = {first[i : i + 2] for i in range(len(first) - 1)}
+    b = {second[i : i + 2] for i in range(len(second) - 1)}
+    return 2 * len(a & b) / (len(a) + len(b)) if a or b else 0.0
