@@ -15,6 +15,7 @@ from typing import Any
 
 from workbench.corpus import read_documents
 from workbench.export.select import Selection, select_annotation
+from workbench.fileio import recover_directory
 
 # C0/C1 controls, line and paragraph separators, lone surrogates (left by a bad JSON
 # escape) and the two XML-illegal non-characters.
@@ -97,6 +98,8 @@ class PairStats:
 
 def load_document_titles(corpus_path: Path) -> dict[str, str | None]:
     """Return doc id → title from the corpus (documents only; sentences are not held)."""
+    if not (Path(corpus_path) / "manifest.json").is_file():
+        recover_directory(Path(corpus_path))  # an ingest killed mid-swap
     if not (Path(corpus_path) / "manifest.json").is_file():
         return {}
     return {doc.id: doc.title for doc in read_documents(corpus_path)}
