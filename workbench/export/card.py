@@ -21,6 +21,9 @@ _LEFT_OUT = {
 }
 
 
+_HELD_SEVERITIES = {"error": ["error"], "warning": ["error", "warning"], "never": []}
+
+
 def _size_category(n: int) -> str:
     for limit, label in ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K")):
         if n < limit:
@@ -99,6 +102,23 @@ def render_card(manifest: dict[str, Any], report: QaReport) -> str:
         lines += ["| left out | tasks |", "| --- | ---: |"]
         for reason, n in counts["left_out"].items():
             lines.append(f"| {_LEFT_OUT.get(reason, reason)} | {n} |")
+        lines.append("")
+    held = counts.get("held_back") or {}
+    if held.get("pairs"):
+        lines += [
+            "## Held back by QA",
+            "",
+            f"{held['pairs']} pairs with a QA finding of severity "
+            f"{' or '.join(_HELD_SEVERITIES[settings['hold_back']])} were held back "
+            "(`hold_back = "
+            f'"{settings["hold_back"]}"`): they are in no split, only in `held_back.jsonl` '
+            "with their reasons, for the translators to fix. A pair may be held for several "
+            "checks.",
+            "",
+            "| check | pairs held back |",
+            "| --- | ---: |",
+        ]
+        lines += [f"| {check} | {n} |" for check, n in held["by_check"].items()]
         lines.append("")
     lines += ["## Quality checks", "", report.markdown()]
     terminology = manifest.get("qa", {}).get("terminology", "checked")
