@@ -98,6 +98,13 @@ def render_card(manifest: dict[str, Any], report: QaReport) -> str:
         "exported.",
         "",
     ]
+    if counts.get("terms_unconfirmed"):
+        lines += [
+            f"{counts['terms_unconfirmed']} pre-filled glossary renderings of annotated terms "
+            "are not in `entities/*.terms.jsonl`: the annotator left the box as it was and "
+            "the translation does not carry them, so what the translator chose is unknown.",
+            "",
+        ]
     if counts["left_out"]:
         lines += ["| left out | tasks |", "| --- | ---: |"]
         for reason, n in counts["left_out"].items():

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.corpus import read_documents
-from workbench.export.select import Selection, select_annotation
+from workbench.export.select import Selection, normalise_translation, select_annotation
 from workbench.fileio import recover_directory
 
 # C0/C1 controls, line and paragraph separators, lone surrogates (left by a bad JSON
@@ -41,6 +41,10 @@ class Entity:
     text: str
     label: str
     rendering: str | None = None
+    # The rendering is the one the task came pre-filled with (a glossary prediction the
+    # annotator left as it was), not one they wrote: it counts only if the translation
+    # carries it (see formats/terms.py).
+    prefilled: bool = False
 
 
 @dataclass(slots=True)
@@ -71,6 +75,7 @@ class SentencePair:
                 "text": e.text,
                 "label": e.label,
                 "rendering": e.rendering,
+                "prefilled": e.prefilled,
             }
             for e in self.entities
         ]
@@ -105,8 +110,54 @@ def load_document_titles(corpus_path: Path) -> dict[str, str | None]:
     return {doc.id: doc.title for doc in read_documents(corpus_path)}
 
 
-def _entities(zh: str, raw: list[dict[str, Any]], stats: PairStats) -> list[Entity]:
+_RENDERING = "rendering"  # the per-region TextArea of config/labeling.xml
+
+
+def prefilled_renderings(
+    terms: list[dict[str, Any]], result: list[dict[str, Any]] | None
+) -> tuple[dict[str, set[str]], set[tuple[int, int]]]:
+    """Return what a task came pre-filled with: renderings by zh span text, and the spans
+    whose rendering box Label Studio still marks as an untouched prediction."""
+    by_text: dict[str, set[str]] = {}
+    for term in terms or []:
+        if term.get("text") and term.get("en"):
+            by_text.setdefault(term["text"], set()).add(normalise_translation(term["en"]))
+    untouched: set[tuple[int, int]] = set()
+    for item in result or []:
+        if item.get("from_name") == _RENDERING and item.get("origin") == "prediction":
+            value = item.get("value") or {}
+            if isinstance(value.get("start"), int) and isinstance(value.get("end"), int):
+                untouched.add((value["start"], value["end"]))
+    return by_text, untouched
+
+
+def _annotator_rendering(
+    raw: str | None, prefilled: set[str], untouched: bool
+) -> tuple[str | None, bool]:
+    """Return the rendering an annotator gave in a region's box, and whether it is only
+    the pre-filled one.
+
+    The box holds lines (a Label Studio TextArea); a line the annotator added or typed
+    over the pre-filled rendering wins over it.
+    """
+    lines = [clean_text(line) for line in (raw or "").split("\n")]
+    lines = [line for line in lines if line]
+    if not lines:
+        return None, False
+    own = [line for line in lines if normalise_translation(line) not in prefilled]
+    if own and not untouched:
+        return own[-1], False
+    return lines[-1], True
+
+
+def _entities(
+    zh: str,
+    raw: list[dict[str, Any]],
+    stats: PairStats,
+    prefilled: tuple[dict[str, set[str]], set[tuple[int, int]]] = ({}, set()),
+) -> list[Entity]:
     """Keep the spans that slice the sentence; re-anchor one whose offsets drifted."""
+    by_text, untouched = prefilled
     kept: list[Entity] = []
     for item in raw or []:
         start, end, text = item.get("start"), item.get("end"), item.get("text") or ""
@@ -114,6 +165,7 @@ def _entities(zh: str, raw: list[dict[str, Any]], stats: PairStats) -> list[Enti
         if not label or not isinstance(start, int) or not isinstance(end, int):
             stats.entities_dropped += 1
             continue
+        was_untouched = (start, end) in untouched
         if zh[start:end] != text and text:
             # Label Studio counts UTF-16 units; outside the BMP offsets drift: find the text.
             found = zh.find(text, max(0, start - 4))
@@ -124,7 +176,10 @@ def _entities(zh: str, raw: list[dict[str, Any]], stats: PairStats) -> list[Enti
         if not 0 <= start < end <= len(zh):
             stats.entities_dropped += 1
             continue
-        kept.append(Entity(start, end, zh[start:end], label, clean_text(item.get("rendering"))))
+        rendering, only_prefilled = _annotator_rendering(
+            item.get("rendering"), by_text.get(zh[start:end], set()), was_untouched
+        )
+        kept.append(Entity(start, end, zh[start:end], label, rendering, only_prefilled))
     kept.sort(key=lambda e: (e.start, -e.end))
     return kept
 
@@ -176,6 +231,11 @@ def iter_pairs(
         pair = pair_from_task(task, selection, titles)
         # Entities are offsets into the text annotators saw, before cleaning; cleaning only
         # trims or folds whitespace, so re-anchor against the cleaned text by content.
-        pair.entities = _entities(pair.zh, selection.annotation.get("entities") or [], stats)
+        prefilled = prefilled_renderings(
+            task.get("terms") or [], selection.annotation.get("result")
+        )
+        pair.entities = _entities(
+            pair.zh, selection.annotation.get("entities") or [], stats, prefilled
+        )
         stats.selected += 1
         yield pair

@@ -249,6 +249,7 @@ def _write_export(
             split_docs[pair.split].add(pair.doc_id)
             writers.write(pair)
         files = writers.close()
+        unconfirmed = sum(getattr(w, "unconfirmed", 0) for w in writers.opened("terms"))
     except BaseException:
         writers.abort()
         raise
@@ -279,6 +280,7 @@ def _write_export(
         files,
         qa,
         {"pairs": held_pairs, "by_check": dict(sorted(held_back.items()))},
+        unconfirmed,
     )
     (staging / "manifest.json").write_text(
         json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
@@ -301,6 +303,7 @@ def _manifest(
     files: list[WrittenFile],
     qa: dict[str, Any],
     held_back: dict[str, Any],
+    terms_unconfirmed: int = 0,
 ) -> dict[str, Any]:
     """Return the provenance signature of an export (what produced it, from what)."""
     return {
@@ -327,6 +330,8 @@ def _manifest(
             "duplicates": {"exact": dedup.exact_removed, "near": dedup.near_removed},
             "held_back": held_back,
             "entities_dropped": stats.entities_dropped,
+            # Pre-filled term renderings neither confirmed in the box nor in the translation.
+            "terms_unconfirmed": terms_unconfirmed,
             "pairs": sum(split_counts.values()),
             "splits": {s: split_counts.get(s, 0) for s in SPLITS},
             "documents": {s: len(split_docs[s]) for s in SPLITS},
