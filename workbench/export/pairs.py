@@ -14,7 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from workbench.corpus import read_documents
-from workbench.export.select import Selection, normalise_translation, select_annotation
+from workbench.export.select import (
+    NO_SOURCE,
+    UNTRANSLATED,
+    Selection,
+    normalise_translation,
+    select_annotation,
+)
 from workbench.fileio import recover_directory
 
 # C0/C1 controls, line and paragraph separators, lone surrogates (left by a bad JSON
@@ -229,6 +235,14 @@ def iter_pairs(
                 on_left_out(task, selection)
             continue
         pair = pair_from_task(task, selection, titles)
+        if not pair.zh or not pair.en:
+            # Blank once cleaned (control characters only): no line of any format can hold
+            # it, so it is left out like an untranslated task, not written half-empty.
+            reason = NO_SOURCE if not pair.zh else UNTRANSLATED
+            stats.leave_out(reason)
+            if on_left_out is not None:
+                on_left_out(task, Selection(None, reason))
+            continue
         # Entities are offsets into the text annotators saw, before cleaning; cleaning only
         # trims or folds whitespace, so re-anchor against the cleaned text by content.
         prefilled = prefilled_renderings(
