@@ -47,8 +47,8 @@ class TermsWriter(FormatWriter):
             return
         by_span = {(t.get("start"), t.get("end")): t for t in pair.terms}
         by_text = {t.get("text"): t for t in pair.terms}
-        folded = fold_english(pair.en)
-        stems: list[str] | None = None
+        folded: str | None = None  # of the translation, computed once if needed
+        stems: list[str] = []
         for entity in pair.entities:
             term = by_span.get((entity.start, entity.end)) or by_text.get(entity.text) or {}
             rendering, source = entity.rendering, "region"
@@ -59,7 +59,8 @@ class TermsWriter(FormatWriter):
             elif not rendering and term.get("en"):
                 candidates.append(term["en"])
             for candidate in candidates:
-                if stems is None:
+                if folded is None:
+                    folded = fold_english(pair.en)
                     stems = content_stems(folded)
                 if translation_carries(candidate, folded, stems):
                     rendering, source = candidate, "translation"
