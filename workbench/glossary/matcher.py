@@ -16,11 +16,12 @@ its overlapping ``iter`` costs a Python-level pass per hit.
 from __future__ import annotations
 
 import gc
+import itertools
 import operator
 import re
 import threading
 from collections import OrderedDict
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 
 import ahocorasick_rs
 import numpy as np
@@ -31,6 +32,7 @@ from workbench.glossary.termbase import Glossary
 from workbench.models import TermMatch
 
 _FIRST, _SECOND, _THIRD = itemgetter(0), itemgetter(1), itemgetter(2)
+_START = attrgetter("start")
 # Above this many matches, the cyclic garbage collector is paused while they are built:
 # each batch of new objects triggers a collection that re-walks the growing list, which
 # costs ~60 % extra on a 10 MB text. TermMatch objects hold no cycles, so pausing it loses
@@ -135,10 +137,11 @@ class Matcher:
         keys = list(map(_FIRST, hits))
         hit_starts, hit_ends = list(map(_SECOND, hits)), list(map(_THIRD, hits))
         starts, ends = folded.spans(hit_starts, hit_ends)
+        regions: list[tuple[int, int]] = []
         if len(folded.drops):  # quotation marks may sit inside a span: keep them paired
             widths = list(map(operator.sub, hit_ends, hit_starts))
-            keys, starts, ends = _balance_spans(text, keys, starts, ends, widths)
-        return make_term_matches(
+            keys, starts, ends, regions = _balance_spans(text, keys, starts, ends, widths)
+        matches = make_term_matches(
             starts,
             ends,
             list(map(text.__getitem__, map(slice, starts, ends))),
@@ -146,6 +149,34 @@ class Matcher:
             list(map(self._zhs.__getitem__, keys)),
             list(map(self._ens.__getitem__, keys)),
         )
+        if regions:
+            matches = sorted(matches + self._rescan(text, regions), key=_START)
+        return matches
+
+    def _rescan(self, text: str, regions: list[tuple[int, int]]) -> list[TermMatch]:
+        """Find the terms of the regions whose match could not be balanced, between their
+        quotation marks: 两会 in 省“两会代表”, once 省“两会 is refused."""
+        found: list[TermMatch] = []
+        for region_start, region_end in regions:
+            cuts = [m.start() for m in _PAIRED.finditer(text, region_start, region_end)]
+            bounds = [region_start - 1, *cuts, region_end]
+            for left, right in itertools.pairwise(bounds):
+                piece_start = left + 1
+                if right <= piece_start:
+                    continue
+                # A piece holds no quotation mark, so this recursion is one level deep.
+                for match in self.find(text[piece_start:right]):
+                    found.append(
+                        TermMatch(
+                            match.start + piece_start,
+                            match.end + piece_start,
+                            match.text,
+                            match.entry_id,
+                            match.zh,
+                            match.en,
+                        )
+                    )
+        return found
 
     def entry(self, match: TermMatch) -> Entry | None:
         """Return the entry a match came from (for its category, alternatives, …)."""
@@ -158,11 +189,12 @@ def _balance_spans(
     starts: list[int],
     ends: list[int],
     widths: list[int],
-) -> tuple[list[int], list[int], list[int]]:
+) -> tuple[list[int], list[int], list[int], list[tuple[int, int]]]:
     """Balance the spans that hold a quotation mark; drop those that cannot be.
 
     ``widths`` are the folded lengths of the hits: only a span longer than its hit holds a
-    dropped character, so only those few are looked at.
+    dropped character, so only those few are looked at. Returns the kept columns and,
+    for each dropped span, the region to search again (from its start to the next hit).
     """
     if len(starts) < 64:
         holding = [
@@ -174,9 +206,11 @@ def _balance_spans(
         longer = np.flatnonzero(np.subtract(ends, starts) != np.asarray(widths)).tolist()
         holding = [i for i in longer if _PAIRED.search(text, starts[i], ends[i])]
     if not holding:
-        return keys, starts, ends
+        return keys, starts, ends, []
+    original_starts = list(starts)
     keys, starts, ends = list(keys), list(starts), list(ends)
     dropped: set[int] = set()
+    regions: list[tuple[int, int]] = []
     for i in holding:
         span = balance_span(text, starts[i], ends[i])
         # Widening never reaches a neighbour (a match's edges never hold a dropped mark),
@@ -187,6 +221,8 @@ def _balance_spans(
             or (i + 1 < len(starts) and span[1] > starts[i + 1])
         ):
             dropped.add(i)
+            following = original_starts[i + 1] if i + 1 < len(starts) else len(text)
+            regions.append((original_starts[i], following))
             continue
         starts[i], ends[i] = span
     if dropped:
@@ -194,7 +230,7 @@ def _balance_spans(
         keys = [keys[i] for i in kept]
         starts = [starts[i] for i in kept]
         ends = [ends[i] for i in kept]
-    return keys, starts, ends
+    return keys, starts, ends, regions
 
 
 def matcher_for(glossary: Glossary) -> Matcher:
