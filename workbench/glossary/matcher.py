@@ -41,8 +41,9 @@ _PAUSE_GC_FROM = 20_000
 
 # Quotation marks are dropped before matching (see ``fold``), so a span may hold one side
 # of a pair only: 省两会 in 省“两会”新闻发布会 would map to the lopsided 省“两会. Spans are
-# widened over the adjacent partner instead (省“两会”), and a match that cannot be
-# balanced that way is not reported. Straight quotes open and close alike.
+# widened over the adjacent partner instead (省“两会”); a match that cannot be balanced
+# that way is not reported, and the text between its marks is searched again (两会 in
+# 省“两会代表”). Straight quotes open and close alike.
 _OPENERS = {"“": "”", "‘": "’", "「": "」", "『": "』", "﹁": "﹂", "﹃": "﹄", "〝": "〞"}
 _CLOSERS = {close: open_ for open_, close in _OPENERS.items()} | {"〟": "〝"}
 _SYMMETRIC = frozenset("\"'＂＇")
