@@ -24,7 +24,6 @@ from collections import OrderedDict
 from operator import attrgetter, itemgetter
 
 import ahocorasick_rs
-import numpy as np
 
 from workbench.glossary.fold import FoldedText, term_keys
 from workbench.glossary.model import Entry
@@ -197,15 +196,14 @@ def _balance_spans(
     dropped character, so only those few are looked at. Returns the kept columns and,
     for each dropped span, the region to search again (from its start to the next hit).
     """
-    if len(starts) < 64:
-        holding = [
-            i
-            for i, (s, e, w) in enumerate(zip(starts, ends, widths, strict=True))
-            if e - s != w and _PAIRED.search(text, s, e)
-        ]
-    else:
-        longer = np.flatnonzero(np.subtract(ends, starts) != np.asarray(widths)).tolist()
-        holding = [i for i in longer if _PAIRED.search(text, starts[i], ends[i])]
+    # C-level maps rather than a Python loop or NumPy conversions: a dense text has a
+    # hit every few characters, and this runs on every text that has a space or a quote.
+    longer = map(operator.ne, map(operator.sub, ends, starts), widths)
+    holding = [
+        i
+        for i in itertools.compress(range(len(starts)), longer)
+        if _PAIRED.search(text, starts[i], ends[i])
+    ]
     if not holding:
         return keys, starts, ends, []
     original_starts = list(starts)
