@@ -67,3 +67,16 @@ def test_tiny_exports_keep_a_training_document() -> None:
 def test_bad_fractions_are_refused() -> None:
     with pytest.raises(ValueError):
         assign_splits({"a": 1}, 0.6, 0.5, seed=1)
+
+
+@pytest.mark.parametrize("near_bits", [-1, 0, 3, 15])
+def test_short_pairs_such_as_headings_are_kept_not_a_crash(near_bits: int) -> None:
+    # Issue 9: a normalised zh under 8 characters (every heading) raised ValueError in zip().
+    dedup = Deduplicator(near_bits=near_bits)
+    assert dedup.check("一、总体要求", "I. General Requirements") is None
+    assert dedup.check("二、主要任务", "II. Main Tasks") is None
+    assert dedup.check("一、总体要求", "I. General requirements") == "exact"
+    assert dedup.check("一", "I") is None
+    assert dedup.check("", "") is None
+    assert dedup.check(ZH, EN) is None
+    assert dedup.check(ZH, EN) == "exact"

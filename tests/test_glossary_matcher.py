@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -36,7 +37,7 @@ GOLDEN = [
     ("两不愁；三保障", [(0, 3, "两不愁", "t-lbc1")]),  # a semicolon is not a variant
     # quotation marks and spaces inside a term are kept in the span
     ("“五个一批”工程", [(1, 5, "五个一批", "t-wgyp")]),
-    ("推进“精准”扶贫", [(3, 8, "精准”扶贫", "t-jzfp")]),
+    ("推进“精准”扶贫", [(2, 8, "“精准”扶贫", "t-jzfp")]),  # widened to hold both marks
     ("精准 扶贫", [(0, 5, "精准 扶贫", "t-jzfp")]),
     ("贫困发生率由13.2%下降", [(0, 5, "贫困发生率", "t-fsl")]),
     ("建档立卡贫困户", [(0, 7, "建档立卡贫困户", "t-jdlk")]),
@@ -58,6 +59,61 @@ def test_matcher_golden(fixture_glossary, text, expected):
         assert text[match.start : match.end] == match.text
         entry = fixture_glossary.get(match.entry_id)
         assert (match.zh, match.en) == (entry.zh, entry.en)
+
+
+# Issue 9: a variant matched across a quotation mark gave a lopsided span (省“两会 in
+# 省“两会”新闻发布会). Spans never start or end inside paired punctuation they do not close.
+TWO_SESSIONS = Matcher(
+    [
+        Entry(id="lh", zh="两会", en="two sessions", zh_variants=["省两会", "全国两会"]),
+        Entry(id="fb", zh="新闻发布会", en="press conference"),
+        Entry(id="jz", zh="精准扶贫", en="targeted poverty alleviation"),
+    ]
+)
+QUOTED = [
+    ("省“两会”新闻发布会", [(0, 5, "省“两会”", "lh"), (5, 10, "新闻发布会", "fb")]),
+    ("省「两会」新闻发布会", [(0, 5, "省「两会」", "lh"), (5, 10, "新闻发布会", "fb")]),
+    ("全国‘两会’召开", [(0, 6, "全国‘两会’", "lh")]),
+    ('省"两会"新闻发布会', [(0, 5, '省"两会"', "lh"), (5, 10, "新闻发布会", "fb")]),
+    ("“两会”期间", [(1, 3, "两会", "lh")]),  # marks at the edges stay outside
+    ("推进“精准”扶贫", [(2, 8, "“精准”扶贫", "jz")]),
+    ("‘“精准”扶贫’", [(1, 7, "“精准”扶贫", "jz")]),
+    ("“精准 ”扶贫", [(0, 7, "“精准 ”扶贫", "jz")]),
+    # The partner is not next to the span: no balanced span exists, so that match is not
+    # reported; the terms between the marks still are.
+    ("省“两会代表”", [(2, 4, "两会", "lh")]),
+    ("省“两会”“两会", [(0, 5, "省“两会”", "lh"), (6, 8, "两会", "lh")]),
+    ("“精准扶”贫", [(0, 6, "“精准扶”贫", "jz")]),
+    ("精准”扶贫", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), QUOTED)
+def test_spans_never_hold_half_a_pair_of_quotation_marks(text, expected):
+    for repeat in (1, 100):  # short and long texts take different paths
+        found = TWO_SESSIONS.find(text * repeat)
+        got = [(m.start, m.end, m.text, m.entry_id) for m in found[: len(expected)]]
+        assert got == expected
+        assert len(found) == repeat * len(expected)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.text('省两会新闻发布精准扶贫代表“”‘’「」" ', max_size=40))
+def test_every_span_closes_the_quotation_marks_it_opens(text):
+    pairs = {"“": "”", "‘": "’", "「": "」"}
+    found = TWO_SESSIONS.find(text)
+    assert all(a.end <= b.start for a, b in itertools.pairwise(found))
+    for match in found:
+        inside = text[match.start : match.end]
+        assert inside == match.text
+        stack: list[str] = []
+        for char in inside:
+            if char in pairs:
+                stack.append(char)
+            elif char in pairs.values():
+                assert stack and pairs[stack.pop()] == char, inside
+        assert not stack, inside
+        assert inside.count('"') % 2 == 0, inside
 
 
 def test_matcher_is_built_once_per_version(fixture_glossary):

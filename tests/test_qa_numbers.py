@@ -51,6 +51,38 @@ KEPT = [
     ("十九大", "the 18th Congress", [19]),
 ]
 
+# Issue 9: a value off by exactly x100 or /100 passed for every number. 亿 read as million
+# and 万 as million or thousand are the slips translators make most; they are errors.
+# A share may still change form: 三分之一 <-> 33.3 percent, 3.34% <-> 0.0334.
+HUNDREDFOLD = [
+    ("3.3亿元", "3.3 million yuan", [330000000]),
+    ("1.3亿", "1.3 million", [130000000]),
+    ("16.3万", "16.3 million", [163000]),
+    ("16.3万人", "1,630 people", [163000]),
+    ("1630万人", "163,000 people", [16300000]),
+    ("500人", "50,000 people", [500]),
+    ("增长8.6", "grew 860", [8.6]),
+    ("3.34%", "334 percent", [3.34]),
+    ("3.34%", "0.0334 percent", [3.34]),
+    ("三分之一", "0.333 percent", [1 / 3]),  # 0.333% is not a third
+    ("三分之一", "a share of 0.333", []),
+    ("三分之一的村", "33.3 percent of the villages", []),
+    ("三分之一的村", "33.3% of the villages", []),
+    ("三分之一的村", "33.3 per cent of the villages", []),
+    ("三分之一的村", "33.3 villages", [1 / 3]),  # x100 without a percent sign is not a share
+    ("发生率3.34%", "a rate of 0.0334", []),
+    ("百分之三十的村", "0.3 of the villages", []),
+    ("贡献率超过七成", "a share above 0.7", []),
+]
+
+
+@pytest.mark.parametrize(("zh", "en", "missing"), HUNDREDFOLD)
+def test_a_hundredfold_slip_is_an_error_except_for_shares(
+    zh: str, en: str, missing: list[float]
+) -> None:
+    found = [n.value for n in missing_numbers(zh, en)]
+    assert found == pytest.approx(missing)
+
 
 @pytest.mark.parametrize(("zh", "en", "missing"), KEPT)
 def test_number_values_are_compared_across_forms(zh: str, en: str, missing: list[float]) -> None:

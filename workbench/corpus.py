@@ -21,7 +21,7 @@ from typing import Any
 
 from workbench import __version__
 from workbench.errors import InputError
-from workbench.fileio import atomic_directory, read_jsonl, write_jsonl
+from workbench.fileio import atomic_directory, read_jsonl, recover_directory, write_jsonl
 from workbench.models import Document, Sentence
 
 CORPUS_FORMAT = "workbench-corpus"
@@ -70,6 +70,8 @@ def write_corpus(
 def read_manifest(path: Path) -> dict[str, Any]:
     """Return a corpus folder's manifest, checking format and version."""
     manifest_file = Path(path) / "manifest.json"
+    if not manifest_file.is_file():
+        recover_directory(Path(path))  # an ingest killed mid-swap left it in .corpus.old
     if not manifest_file.is_file():
         raise InputError(f"no corpus at {path}; run 'workbench ingest' first")
     manifest = json.loads(manifest_file.read_text(encoding="utf-8"))

@@ -18,7 +18,11 @@ _LEFT_OUT = {
     "untranslated": "annotated without a translation",
     "not_final": "no annotation marked final",
     "no_agreement": "annotators did not agree",
+    "no_source": "sentence blank once cleaned",
 }
+
+
+_HELD_SEVERITIES = {"error": ["error"], "warning": ["error", "warning"], "never": []}
 
 
 def _size_category(n: int) -> str:
@@ -95,10 +99,34 @@ def render_card(manifest: dict[str, Any], report: QaReport) -> str:
         "exported.",
         "",
     ]
+    if counts.get("terms_unconfirmed"):
+        lines += [
+            f"{counts['terms_unconfirmed']} pre-filled glossary renderings of annotated terms "
+            "are not in `entities/*.terms.jsonl`: the annotator left the box as it was and "
+            "the translation does not carry them, so what the translator chose is unknown.",
+            "",
+        ]
     if counts["left_out"]:
         lines += ["| left out | tasks |", "| --- | ---: |"]
         for reason, n in counts["left_out"].items():
             lines.append(f"| {_LEFT_OUT.get(reason, reason)} | {n} |")
+        lines.append("")
+    held = counts.get("held_back") or {}
+    if held.get("pairs"):
+        lines += [
+            "## Held back by QA",
+            "",
+            f"{held['pairs']} pairs with a QA finding of severity "
+            f"{' or '.join(_HELD_SEVERITIES[settings['hold_back']])} were held back "
+            "(`hold_back = "
+            f'"{settings["hold_back"]}"`): they are in no split, only in `held_back.jsonl` '
+            "with their reasons, for the translators to fix. A pair may be held for several "
+            "checks.",
+            "",
+            "| check | pairs held back |",
+            "| --- | ---: |",
+        ]
+        lines += [f"| {check} | {n} |" for check, n in held["by_check"].items()]
         lines.append("")
     lines += ["## Quality checks", "", report.markdown()]
     terminology = manifest.get("qa", {}).get("terminology", "checked")

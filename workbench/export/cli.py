@@ -37,7 +37,13 @@ from workbench.export.select import SELECTION_MODES
     type=click.Choice(list(FORMATS)),
     help="Write only these formats (repeatable). [default: [export] formats]",
 )
-def export_command(name, snapshot, selection, seed, scripts, formats) -> None:
+@click.option(
+    "--hold-back",
+    type=click.Choice(["never", "error", "warning"]),
+    help="Keep pairs with a QA finding this severe (or worse) out of every split; they go "
+    "to held_back.jsonl. [default: [export] hold_back]",
+)
+def export_command(name, snapshot, selection, seed, scripts, formats, hold_back) -> None:
     """Write parallel corpora, entity data, QA report and dataset card to exports/<name>/."""
     from workbench.export.run import export_dataset
 
@@ -49,6 +55,7 @@ def export_command(name, snapshot, selection, seed, scripts, formats) -> None:
         seed=seed,
         scripts=list(scripts) or None,
         formats=list(formats) or None,
+        hold_back=hold_back,
     )
     counts = result.manifest["counts"]
     splits = ", ".join(f"{n} {s}" for s, n in counts["splits"].items())
@@ -59,6 +66,13 @@ def export_command(name, snapshot, selection, seed, scripts, formats) -> None:
     click.echo(
         f"left out: {left_out}; duplicates removed: {dups['exact']} exact, {dups['near']} near"
     )
+    held = counts["held_back"]
+    if held["pairs"]:
+        reasons = ", ".join(f"{n} {check}" for check, n in held["by_check"].items())
+        click.echo(
+            f"held back by QA: {held['pairs']} pairs ({reasons}); "
+            f"see {result.path / 'held_back.jsonl'}"
+        )
     click.echo(
         f"qa: {qa['error']} errors, {qa['warning']} warnings, {qa['info']} info "
         f"(see {result.path / 'qa.json'})"

@@ -48,6 +48,10 @@ def simhash(text: str, n: int = 3) -> int:
     return int.from_bytes(np.packbits(votes).tobytes(), "big")
 
 
+# Headings such as "一、总体要求" are too short for a SimHash to mean anything: they are
+# compared exactly only.
+_NEAR_MIN_CHARS = 8
+
 # Templated sentences ("第12项…", "第13项…") crowd a few buckets; comparing against every
 # member would grow quadratically, so a bucket keeps its first members only.
 _BUCKET_LIMIT = 64
@@ -92,8 +96,7 @@ class Deduplicator:
             return "exact"
         keys: list[int] = []
         signature = 0
-        if self._layout and len(key_zh) >= 8:
-            # Headings such as "一、总体要求" are too short to call near anything.
+        if self._layout and len(key_zh) >= _NEAR_MIN_CHARS:
             signature = simhash(f"{key_zh}|{key_en}")
             keys = self._keys(signature)
             for table, key in zip(self._bands, keys, strict=True):
@@ -102,6 +105,8 @@ class Deduplicator:
                         self.near_removed += 1
                         return "near"
         self._exact.add(digest)
+        if not keys:  # near matching off, or too short to have a signature
+            return None
         for table, key in zip(self._bands, keys, strict=True):
             bucket = table.setdefault(key, [])
             if len(bucket) < _BUCKET_LIMIT:

@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from workbench.corpus import read_documents
-from workbench.export.select import Selection, select_annotation
+from workbench.export.select import (
+    NO_SOURCE,
+    UNTRANSLATED,
+    Selection,
+    normalise_translation,
+    select_annotation,
+)
+from workbench.fileio import recover_directory
 
 # C0/C1 controls, line and paragraph separators, lone surrogates (left by a bad JSON
 # escape) and the two XML-illegal non-characters.
@@ -40,6 +47,10 @@ class Entity:
     text: str
     label: str
     rendering: str | None = None
+    # The rendering is the one the task came pre-filled with (a glossary prediction the
+    # annotator left as it was), not one they wrote: it counts only if the translation
+    # carries it (see formats/terms.py).
+    prefilled: bool = False
 
 
 @dataclass(slots=True)
@@ -70,6 +81,7 @@ class SentencePair:
                 "text": e.text,
                 "label": e.label,
                 "rendering": e.rendering,
+                "prefilled": e.prefilled,
             }
             for e in self.entities
         ]
@@ -98,12 +110,60 @@ class PairStats:
 def load_document_titles(corpus_path: Path) -> dict[str, str | None]:
     """Return doc id → title from the corpus (documents only; sentences are not held)."""
     if not (Path(corpus_path) / "manifest.json").is_file():
+        recover_directory(Path(corpus_path))  # an ingest killed mid-swap
+    if not (Path(corpus_path) / "manifest.json").is_file():
         return {}
     return {doc.id: doc.title for doc in read_documents(corpus_path)}
 
 
-def _entities(zh: str, raw: list[dict[str, Any]], stats: PairStats) -> list[Entity]:
+_RENDERING = "rendering"  # the per-region TextArea of config/labeling.xml
+
+
+def prefilled_renderings(
+    terms: list[dict[str, Any]], result: list[dict[str, Any]] | None
+) -> tuple[dict[str, set[str]], set[tuple[int, int]]]:
+    """Return what a task came pre-filled with: renderings by zh span text, and the spans
+    whose rendering box Label Studio still marks as an untouched prediction."""
+    by_text: dict[str, set[str]] = {}
+    for term in terms or []:
+        if term.get("text") and term.get("en"):
+            by_text.setdefault(term["text"], set()).add(normalise_translation(term["en"]))
+    untouched: set[tuple[int, int]] = set()
+    for item in result or []:
+        if item.get("from_name") == _RENDERING and item.get("origin") == "prediction":
+            value = item.get("value") or {}
+            if isinstance(value.get("start"), int) and isinstance(value.get("end"), int):
+                untouched.add((value["start"], value["end"]))
+    return by_text, untouched
+
+
+def _annotator_rendering(
+    raw: str | None, prefilled: set[str], untouched: bool
+) -> tuple[str | None, bool]:
+    """Return the rendering an annotator gave in a region's box, and whether it is only
+    the pre-filled one.
+
+    The box holds lines (a Label Studio TextArea); a line the annotator added or typed
+    over the pre-filled rendering wins over it.
+    """
+    lines = [clean_text(line) for line in (raw or "").split("\n")]
+    lines = [line for line in lines if line]
+    if not lines:
+        return None, False
+    own = [line for line in lines if normalise_translation(line) not in prefilled]
+    if own and not untouched:
+        return own[-1], False
+    return lines[-1], True
+
+
+def _entities(
+    zh: str,
+    raw: list[dict[str, Any]],
+    stats: PairStats,
+    prefilled: tuple[dict[str, set[str]], set[tuple[int, int]]] = ({}, set()),
+) -> list[Entity]:
     """Keep the spans that slice the sentence; re-anchor one whose offsets drifted."""
+    by_text, untouched = prefilled
     kept: list[Entity] = []
     for item in raw or []:
         start, end, text = item.get("start"), item.get("end"), item.get("text") or ""
@@ -111,6 +171,7 @@ def _entities(zh: str, raw: list[dict[str, Any]], stats: PairStats) -> list[Enti
         if not label or not isinstance(start, int) or not isinstance(end, int):
             stats.entities_dropped += 1
             continue
+        was_untouched = (start, end) in untouched
         if zh[start:end] != text and text:
             # Label Studio counts UTF-16 units; outside the BMP offsets drift: find the text.
             found = zh.find(text, max(0, start - 4))
@@ -121,7 +182,10 @@ def _entities(zh: str, raw: list[dict[str, Any]], stats: PairStats) -> list[Enti
         if not 0 <= start < end <= len(zh):
             stats.entities_dropped += 1
             continue
-        kept.append(Entity(start, end, zh[start:end], label, clean_text(item.get("rendering"))))
+        rendering, only_prefilled = _annotator_rendering(
+            item.get("rendering"), by_text.get(zh[start:end], set()), was_untouched
+        )
+        kept.append(Entity(start, end, zh[start:end], label, rendering, only_prefilled))
     kept.sort(key=lambda e: (e.start, -e.end))
     return kept
 
@@ -171,8 +235,21 @@ def iter_pairs(
                 on_left_out(task, selection)
             continue
         pair = pair_from_task(task, selection, titles)
+        if not pair.zh or not pair.en:
+            # Blank once cleaned (control characters only): no line of any format can hold
+            # it, so it is left out like an untranslated task, not written half-empty.
+            reason = NO_SOURCE if not pair.zh else UNTRANSLATED
+            stats.leave_out(reason)
+            if on_left_out is not None:
+                on_left_out(task, Selection(None, reason))
+            continue
         # Entities are offsets into the text annotators saw, before cleaning; cleaning only
         # trims or folds whitespace, so re-anchor against the cleaned text by content.
-        pair.entities = _entities(pair.zh, selection.annotation.get("entities") or [], stats)
+        prefilled = prefilled_renderings(
+            task.get("terms") or [], selection.annotation.get("result")
+        )
+        pair.entities = _entities(
+            pair.zh, selection.annotation.get("entities") or [], stats, prefilled
+        )
         stats.selected += 1
         yield pair

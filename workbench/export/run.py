@@ -40,6 +40,9 @@ EXPORT_FORMAT = "workbench-export"
 EXPORT_VERSION = 1
 SPOOL = ".pairs.jsonl"
 QA_SPOOL = ".qa.jsonl"
+HELD_BACK = "held_back.jsonl"
+# ``hold_back``: the least severe QA finding that keeps a pair out of the export.
+HOLD_BACK_LEVELS = {"never": (), "error": ("error",), "warning": ("error", "warning")}
 
 
 @dataclass
@@ -58,6 +61,7 @@ class ExportSettings:
     near_duplicate_bits: int = 3
     licence: str = "CC-BY-4.0"
     parquet_row_group: int = 20_000
+    hold_back: str = "never"  # never | error | warning
 
     @classmethod
     def from_config(cls, config: Config, **overrides: Any) -> ExportSettings:
@@ -82,6 +86,11 @@ class ExportSettings:
             raise ConfigError(
                 "[export] dev_fraction and test_fraction must be in [0, 1) and leave room for "
                 f"train (now {settings.dev_fraction} and {settings.test_fraction})"
+            )
+        if settings.hold_back not in HOLD_BACK_LEVELS:
+            raise ConfigError(
+                f"[export] hold_back = {settings.hold_back!r} is unknown; use one of "
+                f"{', '.join(HOLD_BACK_LEVELS)} (the QA severity that keeps a pair out)"
             )
         if not settings.name or "/" in settings.name or settings.name.startswith("."):
             raise ConfigError(f"export name {settings.name!r} must be a plain folder name")
@@ -192,10 +201,13 @@ def _write_export(
     dedup = Deduplicator(settings.near_duplicate_bits)
     per_doc: Counter[str] = Counter()
     annotators: Counter[str] = Counter()
+    hold_back = HOLD_BACK_LEVELS[settings.hold_back]
+    held_back: Counter[str] = Counter()  # pairs held back, by check that held them
+    held_pairs = 0
 
     # Pass 1: select, check, de-duplicate; spool the survivors.
     spool = staging / SPOOL
-    with open(spool, "wb") as handle:
+    with open(spool, "wb") as handle, open(staging / HELD_BACK, "wb") as held_handle:
         pairs = iter_pairs(
             read_snapshot(snapshot_path),
             settings.selection,
@@ -205,7 +217,16 @@ def _write_export(
             on_left_out=lambda task, sel: report.add(empty_translation_finding(task, sel)),
         )
         for pair in pairs:
-            report.add_pair(checker.check(pair))
+            findings = checker.check(pair)
+            report.add_pair(findings)
+            blocking = sorted({f.check for f in findings if f.severity in hold_back})
+            if blocking:
+                # Kept aside with the reasons, for the translators to fix; not in any split.
+                held_pairs += 1
+                held_back.update(blocking)
+                record = {**pair.to_dict(), "held_back_for": blocking}
+                held_handle.write(orjson.dumps(record) + b"\n")
+                continue
             if dedup.check(pair.zh, pair.en) is not None:
                 continue
             per_doc[pair.doc_id] += 1
@@ -228,10 +249,15 @@ def _write_export(
             split_docs[pair.split].add(pair.doc_id)
             writers.write(pair)
         files = writers.close()
+        unconfirmed = sum(getattr(w, "unconfirmed", 0) for w in writers.opened("terms"))
     except BaseException:
         writers.abort()
         raise
     spool.unlink()
+    if not held_pairs:
+        (staging / HELD_BACK).unlink()
+    else:
+        files.append(WrittenFile(HELD_BACK, "held_back", "", held_pairs))
 
     n_findings = report.write_json(staging / "qa.json")
     (staging / QA_SPOOL).unlink(missing_ok=True)
@@ -253,6 +279,8 @@ def _write_export(
         annotators,
         files,
         qa,
+        {"pairs": held_pairs, "by_check": dict(sorted(held_back.items()))},
+        unconfirmed,
     )
     (staging / "manifest.json").write_text(
         json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
@@ -274,6 +302,8 @@ def _manifest(
     annotators: Counter[str],
     files: list[WrittenFile],
     qa: dict[str, Any],
+    held_back: dict[str, Any],
+    terms_unconfirmed: int = 0,
 ) -> dict[str, Any]:
     """Return the provenance signature of an export (what produced it, from what)."""
     return {
@@ -298,7 +328,10 @@ def _manifest(
             "selected": stats.selected,
             "left_out": dict(sorted(stats.left_out.items())),
             "duplicates": {"exact": dedup.exact_removed, "near": dedup.near_removed},
+            "held_back": held_back,
             "entities_dropped": stats.entities_dropped,
+            # Pre-filled term renderings neither confirmed in the box nor in the translation.
+            "terms_unconfirmed": terms_unconfirmed,
             "pairs": sum(split_counts.values()),
             "splits": {s: split_counts.get(s, 0) for s in SPLITS},
             "documents": {s: len(split_docs[s]) for s in SPLITS},

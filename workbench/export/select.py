@@ -23,6 +23,7 @@ NO_ANNOTATION = "no_annotation"
 UNTRANSLATED = "untranslated"  # chosen annotation has no translation
 NOT_FINAL = "not_final"  # selection = final and no annotation is final
 NO_AGREEMENT = "no_agreement"  # selection = agreement and too few annotators agree
+NO_SOURCE = "no_source"  # the sentence itself is blank once cleaned (control characters)
 
 _SPACE = re.compile(r"\s+")
 

@@ -54,6 +54,10 @@ class SplitWriters:
         for writer in self._writers(pair.split or "train"):
             writer.write(pair)
 
+    def opened(self, name: str) -> list[FormatWriter]:
+        """Return the writers of format ``name`` that received pairs, one per split."""
+        return [writer for (fmt, _split), writer in self._open.items() if fmt == name]
+
     def close(self) -> list[WrittenFile]:
         """Finish every file; return what was written."""
         written: list[WrittenFile] = []

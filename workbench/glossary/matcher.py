@@ -16,9 +16,12 @@ its overlapping ``iter`` costs a Python-level pass per hit.
 from __future__ import annotations
 
 import gc
+import itertools
+import operator
+import re
 import threading
 from collections import OrderedDict
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 
 import ahocorasick_rs
 
@@ -28,11 +31,57 @@ from workbench.glossary.termbase import Glossary
 from workbench.models import TermMatch
 
 _FIRST, _SECOND, _THIRD = itemgetter(0), itemgetter(1), itemgetter(2)
+_START = attrgetter("start")
 # Above this many matches, the cyclic garbage collector is paused while they are built:
 # each batch of new objects triggers a collection that re-walks the growing list, which
 # costs ~60 % extra on a 10 MB text. TermMatch objects hold no cycles, so pausing it loses
 # nothing; it is switched back on only if it was on.
 _PAUSE_GC_FROM = 20_000
+
+# Quotation marks are dropped before matching (see ``fold``), so a span may hold one side
+# of a pair only: 省两会 in 省“两会”新闻发布会 would map to the lopsided 省“两会. Spans are
+# widened over the adjacent partner instead (省“两会”); a match that cannot be balanced
+# that way is not reported, and the text between its marks is searched again (两会 in
+# 省“两会代表”). Straight quotes open and close alike.
+_OPENERS = {"“": "”", "‘": "’", "「": "」", "『": "』", "﹁": "﹂", "﹃": "﹄", "〝": "〞"}
+_CLOSERS = {close: open_ for open_, close in _OPENERS.items()} | {"〟": "〝"}
+_SYMMETRIC = frozenset("\"'＂＇")
+_PAIRED = re.compile("[" + re.escape("".join([*_OPENERS, *_CLOSERS, *_SYMMETRIC])) + "]")
+
+
+def balance_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Return ``[start, end)`` widened so it closes every quotation mark it holds, or None.
+
+    A mark without its partner inside the span takes the partner that stands right next to
+    the span (outermost last); if none does, the span cannot be balanced.
+    """
+    openers: list[str] = []  # unclosed, innermost last
+    closers: list[str] = []  # unopened, in reading order
+    for char in text[start:end]:
+        if char in _OPENERS:
+            openers.append(char)
+        elif char in _CLOSERS:
+            if openers and openers[-1] == _CLOSERS[char]:
+                openers.pop()
+            else:
+                closers.append(char)
+        elif char in _SYMMETRIC:
+            if openers and openers[-1] == char:
+                openers.pop()
+            else:
+                openers.append(char)
+    for closer in closers:  # “精准”扶贫: the opener stands before the span
+        if start == 0 or text[start - 1] != _CLOSERS[closer]:
+            return None
+        start -= 1
+    for opener in reversed(openers):  # 省“两会”: the closer stands after the span
+        if end < len(text) and text[end] == _OPENERS.get(opener, opener):
+            end += 1
+        elif opener in _SYMMETRIC and start > 0 and text[start - 1] == opener:
+            start -= 1  # a straight quote that closed a quotation opened before the span
+        else:
+            return None
+    return start, end
 
 
 def make_term_matches(*columns: list) -> list[TermMatch]:
@@ -86,8 +135,13 @@ class Matcher:
         # Column-wise with map(): a dense text has a hit every few characters, and a
         # Python-level loop per hit would cost more than the automaton scan.
         keys = list(map(_FIRST, hits))
-        starts, ends = folded.spans(list(map(_SECOND, hits)), list(map(_THIRD, hits)))
-        return make_term_matches(
+        hit_starts, hit_ends = list(map(_SECOND, hits)), list(map(_THIRD, hits))
+        starts, ends = folded.spans(hit_starts, hit_ends)
+        regions: list[tuple[int, int]] = []
+        if len(folded.drops):  # quotation marks may sit inside a span: keep them paired
+            widths = list(map(operator.sub, hit_ends, hit_starts))
+            keys, starts, ends, regions = _balance_spans(text, keys, starts, ends, widths)
+        matches = make_term_matches(
             starts,
             ends,
             list(map(text.__getitem__, map(slice, starts, ends))),
@@ -95,10 +149,87 @@ class Matcher:
             list(map(self._zhs.__getitem__, keys)),
             list(map(self._ens.__getitem__, keys)),
         )
+        if regions:
+            matches = sorted(matches + self._rescan(text, regions), key=_START)
+        return matches
+
+    def _rescan(self, text: str, regions: list[tuple[int, int]]) -> list[TermMatch]:
+        """Find the terms of the regions whose match could not be balanced, between their
+        quotation marks: 两会 in 省“两会代表”, once 省“两会 is refused."""
+        found: list[TermMatch] = []
+        for region_start, region_end in regions:
+            cuts = [m.start() for m in _PAIRED.finditer(text, region_start, region_end)]
+            bounds = [region_start - 1, *cuts, region_end]
+            for left, right in itertools.pairwise(bounds):
+                piece_start = left + 1
+                if right <= piece_start:
+                    continue
+                # A piece holds no quotation mark, so this recursion is one level deep.
+                for match in self.find(text[piece_start:right]):
+                    found.append(
+                        TermMatch(
+                            match.start + piece_start,
+                            match.end + piece_start,
+                            match.text,
+                            match.entry_id,
+                            match.zh,
+                            match.en,
+                        )
+                    )
+        return found
 
     def entry(self, match: TermMatch) -> Entry | None:
         """Return the entry a match came from (for its category, alternatives, …)."""
         return self._by_id.get(match.entry_id)
+
+
+def _balance_spans(
+    text: str,
+    keys: list[int],
+    starts: list[int],
+    ends: list[int],
+    widths: list[int],
+) -> tuple[list[int], list[int], list[int], list[tuple[int, int]]]:
+    """Balance the spans that hold a quotation mark; drop those that cannot be.
+
+    ``widths`` are the folded lengths of the hits: only a span longer than its hit holds a
+    dropped character, so only those few are looked at. Returns the kept columns and,
+    for each dropped span, the region to search again (from its start to the next hit).
+    """
+    # C-level maps rather than a Python loop or NumPy conversions: a dense text has a
+    # hit every few characters, and this runs on every text that has a space or a quote.
+    longer = map(operator.ne, map(operator.sub, ends, starts), widths)
+    holding = [
+        i
+        for i in itertools.compress(range(len(starts)), longer)
+        if _PAIRED.search(text, starts[i], ends[i])
+    ]
+    if not holding:
+        return keys, starts, ends, []
+    original_starts = list(starts)
+    keys, starts, ends = list(keys), list(starts), list(ends)
+    dropped: set[int] = set()
+    regions: list[tuple[int, int]] = []
+    for i in holding:
+        span = balance_span(text, starts[i], ends[i])
+        # Widening never reaches a neighbour (a match's edges never hold a dropped mark),
+        # but check anyway: matches must not overlap.
+        if (
+            span is None
+            or (i > 0 and span[0] < ends[i - 1])
+            or (i + 1 < len(starts) and span[1] > starts[i + 1])
+        ):
+            dropped.add(i)
+            following = original_starts[i + 1] if i + 1 < len(starts) else len(text)
+            regions.append((original_starts[i], following))
+            continue
+        starts[i], ends[i] = span
+    if dropped:
+        kept = [i for i in range(len(keys)) if i not in dropped]
+        keys = [keys[i] for i in kept]
+        starts = [starts[i] for i in kept]
+        ends = [ends[i] for i in kept]
+    return keys, starts, ends, regions
 
 
 def matcher_for(glossary: Glossary) -> Matcher:

@@ -35,6 +35,9 @@ class ZhNumber:
     ordinal: bool = False  # 第十九 → nineteenth
     after: str = ""  # the unit or measure word that follows (月, 日, 亩, 人 ...)
     also: tuple[float, ...] = ()  # other values a translation may carry instead
+    # A share may change form in English: "percent" (value in percent: 3.34%, 百分之三十,
+    # 七成) may be written as a ratio (0.0334), a "ratio" (三分之一) as a percent (33.3%).
+    share: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +46,7 @@ class EnNumber:
 
     value: float
     precision: float  # half of this is the largest rounding the writer could have done
+    percent: bool = False  # followed by "%", "percent" or "per cent"
 
 
 @functools.cache
@@ -131,12 +135,20 @@ def find_zh_numbers(text: str, skip_spans: list[tuple[int, int]] | None = None) 
     for match in patterns["percent"].finditer(folded):
         value = _cn_value(match.group(1))
         if value is not None and claim(match.start(), match.end()):
-            found.append(ZhNumber(value, match.start(), match.end(), match.group(0)))
+            found.append(
+                ZhNumber(value, match.start(), match.end(), match.group(0), share="percent")
+            )
     for match in patterns["fraction"].finditer(folded):
         denominator, numerator = _cn_value(match.group(1)), _cn_value(match.group(2))
         if denominator and numerator is not None and claim(match.start(), match.end()):
             found.append(
-                ZhNumber(numerator / denominator, match.start(), match.end(), match.group(0))
+                ZhNumber(
+                    numerator / denominator,
+                    match.start(),
+                    match.end(),
+                    match.group(0),
+                    share="ratio",
+                )
             )
     for match in patterns["decade"].finditer(folded):
         century, decade = match.group(1), int(match.group(2))
@@ -153,7 +165,14 @@ def find_zh_numbers(text: str, skip_spans: list[tuple[int, int]] | None = None) 
         after = folded[match.end() : match.end() + 1]
         if claim(match.start(), match.end()):
             found.append(
-                ZhNumber(value, match.start(), match.end(), match.group(0).strip(), after=after)
+                ZhNumber(
+                    value,
+                    match.start(),
+                    match.end(),
+                    match.group(0).strip(),
+                    after=after,
+                    share="percent" if match.group(3) else "",
+                )
             )
     for match in patterns["numeral"].finditer(folded):
         ordinal, numeral, measure = match.group(1), match.group(2), match.group(3)
@@ -179,6 +198,7 @@ def find_zh_numbers(text: str, skip_spans: list[tuple[int, int]] | None = None) 
                     True,
                     bool(ordinal),
                     after=(measure or "")[-1:],
+                    share="percent" if measure == "成" else "",
                 )
             )
     found.sort(key=lambda n: n.start)
@@ -200,6 +220,10 @@ def _en_tables() -> tuple[dict[str, float], dict[str, float], re.Pattern[str], r
     return words, singles, digits, approx_re
 
 
+# What marks an English number as a percentage: "3.34%", "3.34 percent", "3.34 per cent".
+_PERCENT_AFTER = re.compile(r"\s*(?:%|percent(?!\w)|per\s*cent(?!\w)|pct(?!\w))")
+
+
 def find_en_numbers(text: str) -> list[EnNumber]:
     """Return the numbers of an English text: digits, number words, scales, ordinals."""
     en = number_rules()["en"]
@@ -219,7 +243,8 @@ def find_en_numbers(text: str) -> list[EnNumber]:
         if scale:
             value *= scales[scale]
             precision *= scales[scale]
-        found.append(EnNumber(value, precision))
+        percent = _PERCENT_AFTER.match(lowered, match.end()) is not None
+        found.append(EnNumber(value, precision, percent))
     # Word numbers: "three hundred thousand", "twenty-one", "two", "nineteenth".
     tokens = re.findall(r"[a-z]+", lowered)
     ordinals = en["ordinals"]
@@ -245,8 +270,8 @@ def find_en_numbers(text: str) -> list[EnNumber]:
         elif token == "and" and in_number:
             continue
         else:
-            if in_number:
-                found.append(EnNumber(total + current, 1.0))
+            if in_number:  # "thirty percent", "thirty per cent"
+                found.append(EnNumber(total + current, 1.0, token in ("percent", "per")))
             total = current = 0.0
             in_number = False
         if token in singles:
@@ -254,19 +279,27 @@ def find_en_numbers(text: str) -> list[EnNumber]:
     return found
 
 
-def value_kept(value: float, candidates: list[EnNumber]) -> bool:
-    """Return whether some English number equals ``value`` within its written precision."""
+def _close(written: float, value: float, tolerance: float) -> bool:
+    return math.isclose(written, value, rel_tol=1e-9) or abs(written - value) <= tolerance
+
+
+def value_kept(value: float, candidates: list[EnNumber], share: str = "") -> bool:
+    """Return whether some English number equals ``value`` within its written precision.
+
+    Only a share may change by a factor of 100, and only as a change of form: a ratio
+    (三分之一) written as a percent (33.3%), a percent (3.34%) written as a ratio (0.0334).
+    For any other number a hundredfold difference is the classic slip (亿 read as million,
+    万 as million or thousand) and must not pass.
+    """
     for number in candidates:
         tolerance = max(number.precision / 2, abs(value) * 1e-9)
-        if (
-            math.isclose(number.value, value, rel_tol=1e-9)
-            or abs(number.value - value) <= tolerance
-        ):
+        if share == "ratio" and number.percent:
+            if _close(number.value, value * 100, tolerance):
+                return True
+            continue  # 0.333 percent is not a third
+        if _close(number.value, value, tolerance):
             return True
-        # A share written as a percent or the reverse: 三分之一 ↔ 33.3%, 3.34% ↔ 0.0334.
-        if abs(number.value - value * 100) <= tolerance or math.isclose(
-            number.value * 100, value, rel_tol=1e-9
-        ):
+        if share == "percent" and not number.percent and _close(number.value * 100, value, 0):
             return True
     return False
 
@@ -291,7 +324,7 @@ def missing_numbers(
     for number in find_zh_numbers(zh, skip_spans):
         values = [number.value, *number.also]
         values += [number.value * factor for factor in conversions.get(number.after, [])]
-        if any(value_kept(v, candidates) for v in values):
+        if any(value_kept(v, candidates, number.share) for v in values):
             continue
         if weekday and number.after in date_units:
             continue

@@ -1,7 +1,12 @@
-"""Term pairs: each zh span an annotator gave an English rendering, one per line.
+"""Term pairs: each zh span and the English the annotation gives it, one per line.
 
 Trainers use these for terminology-constrained decoding and glossary curators to mine new
-entries; each line says whether the span is a glossary term and what the glossary says.
+entries, so the English must be what the translator chose, not what the task was
+pre-filled with: a rendering typed in the region's box counts (``"source": "region"``);
+a pre-filled rendering the annotator left alone counts only when the translation carries
+it (``"source": "translation"``), and so does the glossary rendering of an annotated
+span whose box is empty. Anything else is left out and counted as unconfirmed. Each line
+also says whether the span is a glossary term and what the glossary says.
 """
 
 from __future__ import annotations
@@ -10,10 +15,24 @@ import orjson
 
 from workbench.export.formats.base import FormatWriter, WrittenFile
 from workbench.export.pairs import SentencePair
+from workbench.qa.terminology import (
+    content_stems,
+    fold_english,
+    loosely_present,
+    rendering_pattern,
+)
+
+
+def translation_carries(rendering: str, folded: str, stems: list[str]) -> bool:
+    """Whether a translation (folded, and its content stems) carries ``rendering``."""
+    pattern = rendering_pattern(rendering)
+    if pattern is not None and pattern.search(folded):
+        return True
+    return loosely_present(rendering, stems)
 
 
 class TermsWriter(FormatWriter):
-    """Write ``entities/<split>.terms.jsonl``: ``{"zh", "en", "label", "sentence_id", …}``."""
+    """Write ``entities/<split>.terms.jsonl``: ``{"zh", "en", "source", "label", …}``."""
 
     name = "terms"
 
@@ -21,16 +40,39 @@ class TermsWriter(FormatWriter):
         super().__init__(folder, split, options)
         self.path = self._file(f"entities/{split}.terms.jsonl")
         self._handle = self._open_binary(self.path)
+        self.unconfirmed = 0  # pre-filled renderings the translation does not carry
 
     def write(self, pair: SentencePair) -> None:
-        glossary = {(t.get("start"), t.get("end")): t for t in pair.terms}
+        if not pair.entities:
+            return
+        by_span = {(t.get("start"), t.get("end")): t for t in pair.terms}
+        by_text = {t.get("text"): t for t in pair.terms}
+        folded: str | None = None  # of the translation, computed once if needed
+        stems: list[str] = []
         for entity in pair.entities:
-            if not entity.rendering:
+            term = by_span.get((entity.start, entity.end)) or by_text.get(entity.text) or {}
+            rendering, source = entity.rendering, "region"
+            candidates = []
+            if rendering and entity.prefilled:
+                candidates.append(rendering)
+                rendering = None
+            elif not rendering and term.get("en"):
+                candidates.append(term["en"])
+            for candidate in candidates:
+                if folded is None:
+                    folded = fold_english(pair.en)
+                    stems = content_stems(folded)
+                if translation_carries(candidate, folded, stems):
+                    rendering, source = candidate, "translation"
+                    break
+            if not rendering:
+                if entity.prefilled:
+                    self.unconfirmed += 1
                 continue
-            term = glossary.get((entity.start, entity.end)) or {}
             record = {
                 "zh": entity.text,
-                "en": entity.rendering,
+                "en": rendering,
+                "source": source,
                 "label": entity.label,
                 "sentence_id": pair.id,
                 "doc_id": pair.doc_id,
