@@ -148,7 +148,7 @@ def test_gold_set_spans_several_publications() -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="129 zh sentences so far: the stored pages give only each page's opening "
+    reason="short of 600 zh sentences: the stored pages give only each page's opening "
     "(~2,000 characters); see tests/data/align/README.md",
 )
 def test_gold_set_reaches_the_size_issue_10_asks_for() -> None:
