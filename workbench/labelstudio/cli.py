@@ -106,6 +106,15 @@ def install_command() -> None:
     help="Port of the glossary ML backend (pre-annotates tasks added in the UI). [default: 9090]",
 )
 @click.option("--no-ml-backend", is_flag=True, help="Do not start the glossary ML backend.")
+@click.option(
+    "--db",
+    "database",
+    type=click.Choice(["sqlite", "postgres"]),
+    envvar="WORKBENCH_LABELSTUDIO_DATABASE",
+    show_envvar=True,
+    help="Label Studio's database: embedded SQLite, or PostgreSQL for a team "
+    "([labelstudio] postgres_dsn, else a cluster run in the work folder). [default: sqlite]",
+)
 @_config_options
 def up_command(
     paths: tuple[Path, ...],
@@ -115,6 +124,7 @@ def up_command(
     no_service: bool,
     ml_port: int | None,
     no_ml_backend: bool,
+    database: str | None,
     overrides: dict[str, dict[str, Any]],
 ) -> None:
     """Bring up the annotator workspace and wait until Ctrl-C.
@@ -129,7 +139,7 @@ def up_command(
 
     config = _load(
         overrides,
-        labelstudio={"host": host, "port": ls_port, "ml_port": ml_port},
+        labelstudio={"host": host, "port": ls_port, "ml_port": ml_port, "database": database},
         service={"host": host, "port": service_port},
     )
     inputs = list(paths) or [config.path("paths", "seeds_dir")]
@@ -247,6 +257,18 @@ def status_command(as_json: bool, overrides: dict[str, dict[str, Any]]) -> None:
     )
     reachable = "reachable" if ls["reachable"] else "NOT reachable"
     click.echo(f"Label Studio      {ls['url']}: {reachable} ({pid})")
+    database = report.get("database") or {}
+    if database.get("kind") == "postgres":
+        where = f"{database.get('host')}:{database.get('port')}"
+        how = "workbench-managed" if database.get("managed") else "external (postgres_dsn)"
+        running = (
+            ""
+            if not database.get("managed")
+            else (", running" if database.get("running") else ", NOT running")
+        )
+        click.echo(f"  database        PostgreSQL {where} ({how}{running})")
+    elif database:
+        click.echo("  database        SQLite (embedded)")
     project = report.get("project")
     if project and project.get("exists"):
         click.echo(

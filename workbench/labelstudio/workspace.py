@@ -28,7 +28,14 @@ from workbench.labelstudio.auth import (
     secrets_file,
 )
 from workbench.labelstudio.client import api_errors, configured_url, connect, make_client
-from workbench.labelstudio.install import ensure_installed
+from workbench.labelstudio.install import ensure_installed, ensure_postgres_driver
+from workbench.labelstudio.postgres import (
+    POSTGRES,
+    database_environment,
+    database_kind,
+    describe_database,
+    stop_postgres,
+)
 from workbench.labelstudio.project import find_project
 from workbench.labelstudio.server import (
     RunState,
@@ -104,7 +111,10 @@ def start_labelstudio(config: Config, echo: Echo = print) -> LabelStudioHandle:
     host = str(config.get("labelstudio", "host"))
     port = int(config.get("labelstudio", "port"))
     data_dir = work_dir / "labelstudio"
-    echo(f"Starting Label Studio on http://{host}:{port} (data in {data_dir}) ...")
+    if database_kind(config) == POSTGRES:
+        ensure_postgres_driver(config, echo)
+    database_env, database = database_environment(config, echo)
+    echo(f"Starting Label Studio on http://{host}:{port} (data in {data_dir}; {database}) ...")
     env = server_environment(
         data_dir,
         credentials.username,
@@ -112,6 +122,7 @@ def start_labelstudio(config: Config, echo: Echo = print) -> LabelStudioHandle:
         credentials.token,
         allow_loopback=bool(config.get("labelstudio", "ml_port")),
     )
+    env.update(database_env)
     started = start_server(
         executable, data_dir, host, port, env, float(config.get("labelstudio", "start_timeout"))
     )
@@ -327,6 +338,8 @@ def down(config: Config) -> list[str]:
         else:
             done.append(f"{label} (pid {state.pid}) was not running")
         clear_run_state(config.work_dir, name)
+    if database_kind(config) == POSTGRES and stop_postgres(config):
+        done.append("stopped the workspace's PostgreSQL")
     return done
 
 
@@ -347,6 +360,7 @@ def status(config: Config) -> dict[str, Any]:
         }
     url = configured_url(config)
     report[LABELSTUDIO]["url"] = url
+    report["database"] = describe_database(config)
     report[LABELSTUDIO]["reachable"] = is_healthy(url)
     for name in (SERVICE, ML_BACKEND):
         if report[name]["url"]:
