@@ -41,6 +41,7 @@ class LabelStudioServer:
     client: object  # label_studio_sdk.LabelStudio
     work_dir: Path
     database: str = "sqlite"
+    config: Config | None = None
 
 
 # WORKBENCH_TEST_DATABASE=postgres runs every Label Studio test against a PostgreSQL
@@ -78,6 +79,7 @@ def labelstudio_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab
             client=make_client(handle.url, handle.credentials.token),
             work_dir=work_dir,
             database=TEST_DATABASE,
+            config=config,
         )
     finally:
         if handle.process is not None:

@@ -258,3 +258,28 @@ def test_agreement_review_and_progress_never_raise_and_stay_in_range(records):
     assert len({i.task_id for i in queue}) == len(queue)
     progress = compute_progress(records)
     assert sum(d["tasks"] for d in progress["documents"]) == len(records)
+
+
+def test_dataset_card_reports_agreement_of_the_snapshot(tmp_path, project_root):
+    from test_export_pipeline import annotation as export_annotation
+    from test_export_pipeline import make_config, standard_tasks, write_corpus_for
+
+    from workbench.export.run import export_dataset
+    from workbench.snapshot import write_snapshot
+
+    config = make_config(tmp_path, project_root)
+    tasks = standard_tasks()
+    first = tasks[0]["annotations"][0]
+    tasks[0]["annotations"].append(
+        export_annotation(first["translation"], annotator="b@example.org")
+    )
+    tasks[1]["annotations"].append(
+        export_annotation("Something else entirely.", annotator="b@example.org")
+    )
+    write_corpus_for(config, tasks)
+    write_snapshot(config.work_dir, tasks, {"project_id": 1})
+    result = export_dataset(config)
+    agreement = result.manifest["agreement"]
+    assert agreement["tasks_compared"] == 2 and agreement["exact_rate"] == 0.5
+    card = (result.path / "README.md").read_text(encoding="utf-8")
+    assert "## Agreement" in card and "| exact translation after normalising | 0.500 |" in card

@@ -21,6 +21,7 @@ from workbench.config import Config
 from workbench.errors import InputError
 from workbench.export.run import export_dataset
 from workbench.labelstudio.client import make_client
+from workbench.labelstudio.postgres import describe_database
 from workbench.labelstudio.sync import pull_snapshot, push_corpus
 from workbench.labelstudio.users import add_user, check_member, list_users, member_token
 from workbench.snapshot import read_snapshot
@@ -76,6 +77,10 @@ def test_two_annotators_disagree_and_the_reviewers_decision_is_exported(
     ls_config.data["paths"]["exports_dir"] = str(tmp_path / "exports")
     _project_id, task_id = _team_task(ls_config, labelstudio_server)
     url = labelstudio_server.url
+    database = describe_database(labelstudio_server.config)  # what `workbench status` shows
+    assert database["kind"] == labelstudio_server.database
+    if database["kind"] == "postgres":
+        assert database["managed"] and database["running"]
     first, created = add_user(ls_config, _email("ann"), "annotator")
     assert created and len(first.password) >= 12
     second, _ = add_user(ls_config, _email("ann"), "annotator")

@@ -290,6 +290,26 @@ def status_command(as_json: bool, overrides: dict[str, dict[str, Any]]) -> None:
     if backend["recorded"]:
         state = "reachable" if backend.get("reachable") else "NOT reachable"
         click.echo(f"ML backend        {backend['url']}: {state} (pid {backend['pid']})")
+    _print_progress(report.get("progress"))
+
+
+def _print_progress(progress: dict[str, Any] | None) -> None:
+    if not progress:
+        click.echo("Progress          no snapshot yet (run 'workbench pull')")
+        return
+    click.echo(f"Progress          from snapshot {progress['snapshot']}")
+    for row in progress["annotators"]:
+        median = f"{row['median_seconds']} s" if row["median_seconds"] is not None else "n/a"
+        role = f" ({row['role']})" if row.get("role") else ""
+        click.echo(
+            f"  {row['annotator']}{role}: {row['tasks_done']} tasks, {row['words']} words, "
+            f"median {median} per task"
+        )
+    for row in progress["documents"]:
+        click.echo(
+            f"  document {row['doc_id']}: {row['done']} of {row['tasks']} tasks annotated, "
+            f"{row['words']} words"
+        )
 
 
 @click.command("push")

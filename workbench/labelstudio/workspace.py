@@ -361,6 +361,7 @@ def status(config: Config) -> dict[str, Any]:
     url = configured_url(config)
     report[LABELSTUDIO]["url"] = url
     report["database"] = describe_database(config)
+    report["progress"] = snapshot_progress(config.work_dir)
     report[LABELSTUDIO]["reachable"] = is_healthy(url)
     for name in (SERVICE, ML_BACKEND):
         if report[name]["url"]:
@@ -388,6 +389,17 @@ def status(config: Config) -> dict[str, Any]:
                 "model_version": project.model_version,
             }
     return report
+
+
+def snapshot_progress(work_dir: Path) -> dict[str, Any] | None:
+    """Return per-annotator and per-document progress from the latest pulled snapshot."""
+    from workbench.snapshot import list_snapshots, read_snapshot
+    from workbench.team.progress import compute_progress
+
+    snapshots = list_snapshots(work_dir)
+    if not snapshots:
+        return None
+    return {"snapshot": snapshots[-1].name, **compute_progress(read_snapshot(snapshots[-1]))}
 
 
 def _service_reachable(url: str) -> bool:
