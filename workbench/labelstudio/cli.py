@@ -19,7 +19,12 @@ import click
 
 from workbench.config import Config, load_config
 from workbench.labelstudio.auth import mask, secrets_file
-from workbench.labelstudio.install import ensure_installed, installed_version, venv_dir
+from workbench.labelstudio.install import (
+    ensure_installed,
+    ensure_postgres_driver,
+    installed_version,
+    venv_dir,
+)
 
 HOST_ENV = "WORKBENCH_LABELSTUDIO_HOST"
 
@@ -69,6 +74,7 @@ def install_command() -> None:
     wanted = config.get("labelstudio", "version")
     before = installed_version(config)
     executable = ensure_installed(config, echo=click.echo)
+    ensure_postgres_driver(config, echo=click.echo)  # team mode runs it on PostgreSQL
     state = "already installed" if before == wanted else "installed"
     click.echo(f"label-studio {wanted} {state} in {venv_dir(config)} ({executable.name})")
 

@@ -326,9 +326,46 @@ def _ensure_database(target: PostgresTarget) -> None:
         _run([str(find_binary("createdb")), *base, target.dbname], "create the database", env)
 
 
+def record_path(work_dir: Path) -> Path:
+    """Return where ``up`` records which database the running Label Studio uses."""
+    return Path(work_dir) / "run" / "database.json"
+
+
+def record_database(config: Config, kind: str) -> None:
+    """Remember the database of the Label Studio just started (for status and down)."""
+    record = {"kind": kind}
+    if kind == POSTGRES:
+        record.update(describe_database(config))
+    path = record_path(config.work_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_write(path) as handle:
+        handle.write(json.dumps(record, indent=2) + "\n")
+
+
+def recorded_database(work_dir: Path) -> dict[str, object] | None:
+    """Return the database ``up`` recorded, or None."""
+    try:
+        return json.loads(record_path(work_dir).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def stop_recorded_postgres(config: Config) -> bool:
+    """Stop the managed cluster ``up`` recorded (whatever the config says now)."""
+    record = recorded_database(config.work_dir) or {}
+    record_path(config.work_dir).unlink(missing_ok=True)
+    if record.get("kind") != POSTGRES or not record.get("managed"):
+        return False
+    data = Path(str(record.get("data_dir") or cluster_dir(config) / "data"))
+    return _stop_cluster(data)
+
+
 def stop_postgres(config: Config) -> bool:
     """Stop the managed cluster if it runs; return True when it was running."""
-    data = cluster_dir(config) / "data"
+    return _stop_cluster(cluster_dir(config) / "data")
+
+
+def _stop_cluster(data: Path) -> bool:
     if postmaster_pid(data) is None:
         return False
     _run(
@@ -347,7 +384,18 @@ def database_environment(config: Config, echo=print) -> tuple[dict[str, str], st
 
 
 def describe_database(config: Config) -> dict[str, object]:
-    """Say which database the workspace is configured for (for ``workbench status``)."""
+    """Say which database the workspace uses (for ``workbench status``).
+
+    What ``up`` recorded wins over the settings: ``up --db postgres`` is a flag that a
+    ``status`` in another shell does not see.
+    """
+    record = recorded_database(config.work_dir)
+    if record and record.get("kind") == POSTGRES:
+        if record.get("managed"):
+            record["running"] = postmaster_pid(Path(str(record.get("data_dir")))) is not None
+        return record
+    if record and record.get("kind") == SQLITE:
+        return {"kind": SQLITE}
     kind = database_kind(config)
     if kind == SQLITE:
         return {"kind": SQLITE}

@@ -34,7 +34,8 @@ from workbench.labelstudio.postgres import (
     database_environment,
     database_kind,
     describe_database,
-    stop_postgres,
+    record_database,
+    stop_recorded_postgres,
 )
 from workbench.labelstudio.project import find_project
 from workbench.labelstudio.server import (
@@ -130,6 +131,7 @@ def start_labelstudio(config: Config, echo: Echo = print) -> LabelStudioHandle:
         work_dir,
         RunState(LABELSTUDIO, started.process.pid, started.url, str(started.log), now_iso()),
     )
+    record_database(config, database_kind(config))
     try:
         credentials = ensure_api_access(started.url, credentials, secrets_file(work_dir))
     except BaseException:
@@ -142,6 +144,11 @@ def stop_labelstudio_process(work_dir: Path, process: subprocess.Popen) -> None:
     """Stop a Label Studio this process started and forget it."""
     stop_process(process.pid)
     clear_run_state(work_dir, LABELSTUDIO)
+
+
+def stop_workspace_database(config: Config) -> None:
+    """Stop the PostgreSQL cluster this workspace started for Label Studio, if any."""
+    stop_recorded_postgres(config)
 
 
 def prepare_corpus(config: Config, paths: list[Path], echo: Echo = print) -> None:
@@ -298,6 +305,7 @@ def shutdown(config: Config, workspace: Workspace) -> None:
         clear_run_state(config.work_dir, SERVICE)
     if workspace.labelstudio.process is not None:
         stop_labelstudio_process(config.work_dir, workspace.labelstudio.process)
+        stop_workspace_database(config)
 
 
 def wait_until_interrupted(workspace: Workspace, echo: Echo = print) -> None:
@@ -338,7 +346,7 @@ def down(config: Config) -> list[str]:
         else:
             done.append(f"{label} (pid {state.pid}) was not running")
         clear_run_state(config.work_dir, name)
-    if database_kind(config) == POSTGRES and stop_postgres(config):
+    if stop_recorded_postgres(config):
         done.append("stopped the workspace's PostgreSQL")
     return done
 
