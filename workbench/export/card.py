@@ -18,6 +18,7 @@ _LEFT_OUT = {
     "untranslated": "annotated without a translation",
     "not_final": "no annotation marked final",
     "no_agreement": "annotators did not agree",
+    "not_reviewed": "no reviewer decision yet",
 }
 
 
