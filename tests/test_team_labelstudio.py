@@ -23,7 +23,13 @@ from workbench.export.run import export_dataset
 from workbench.labelstudio.client import make_client
 from workbench.labelstudio.postgres import describe_database
 from workbench.labelstudio.sync import pull_snapshot, push_corpus
-from workbench.labelstudio.users import add_user, check_member, list_users, member_token
+from workbench.labelstudio.users import (
+    add_user,
+    check_member,
+    list_users,
+    member_token,
+    read_roster,
+)
 from workbench.snapshot import read_snapshot
 from workbench.team.agreement import compute_agreement
 from workbench.team.review import review_queue
@@ -81,9 +87,19 @@ def test_two_annotators_disagree_and_the_reviewers_decision_is_exported(
     assert database["kind"] == labelstudio_server.database
     if database["kind"] == "postgres":
         assert database["managed"] and database["running"]
-    first, created = add_user(ls_config, _email("ann"), "annotator")
-    assert created and len(first.password) >= 12
-    second, _ = add_user(ls_config, _email("ann"), "annotator")
+    # the first annotator is made with the command, as a project lead would
+    monkeypatch.setenv("WORKBENCH_PATHS_WORK_DIR", str(ls_config.work_dir))
+    monkeypatch.setenv("WORKBENCH_LABELSTUDIO_URL", url)
+    monkeypatch.setenv("WORKBENCH_LABELSTUDIO_TOKEN", labelstudio_server.token)
+    email = _email("ann")
+    done = CliRunner().invoke(cli, ["users", "add", email])
+    assert done.exit_code == 0, done.output
+    printed = re.search(r"password\s+(\S+)", done.output)
+    assert printed is not None and f"{url}/user/login/" in done.output
+    [first] = [m for m in read_roster(ls_config.work_dir) if m.email == email]
+    assert first.password == printed.group(1) and len(first.password) >= 12
+    second, created = add_user(ls_config, _email("ann"), "annotator")
+    assert created
     reviewer, _ = add_user(ls_config, _email("rev"), "reviewer")
     again, created_again = add_user(ls_config, first.email, "annotator")
     assert not created_again and again.password == first.password  # no second account
@@ -108,7 +124,6 @@ def test_two_annotators_disagree_and_the_reviewers_decision_is_exported(
     assert report.pairwise[0]["tasks"] == 1
 
     # the CLI reads the same snapshot
-    monkeypatch.setenv("WORKBENCH_PATHS_WORK_DIR", str(ls_config.work_dir))
     done = CliRunner().invoke(cli, ["agreement", "--format", "json"])
     assert done.exit_code == 0, done.output
     payload = json.loads(done.output)
