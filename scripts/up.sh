@@ -4,4 +4,6 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup.sh
+# PostgreSQL is only needed for `--db postgres`; without rights to install it, SQLite still runs.
+bash scripts/install-postgres.sh || echo "note: PostgreSQL not installed; only --db sqlite is available" >&2
 exec .venv/bin/workbench up "$@"

@@ -9,6 +9,9 @@ each other's tasks.
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -37,6 +40,13 @@ class LabelStudioServer:
     password: str
     client: object  # label_studio_sdk.LabelStudio
     work_dir: Path
+    database: str = "sqlite"
+    config: Config | None = None
+
+
+# WORKBENCH_TEST_DATABASE=postgres runs every Label Studio test against a PostgreSQL
+# cluster the workbench initialises and starts itself (scripts/test.sh does a second run).
+TEST_DATABASE = os.environ.get("WORKBENCH_TEST_DATABASE", "sqlite")
 
 
 @pytest.fixture(scope="session")
@@ -47,11 +57,17 @@ def labelstudio_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab
     from workbench.labelstudio.workspace import start_labelstudio, stop_labelstudio_process
 
     work_dir = tmp_path_factory.mktemp("labelstudio-session")
+    labelstudio: dict[str, object] = {"url": "", "host": "127.0.0.1", "port": free_port()}
+    cluster = None
+    if TEST_DATABASE == "postgres":
+        # pytest's temporary folders are closed to other accounts; PostgreSQL may run as
+        # the postgres account (when tests run as root), so its folder sits in /tmp.
+        cluster = Path(tempfile.mkdtemp(prefix="workbench-test-pg-"))
+        labelstudio.update(
+            database="postgres", postgres_dir=str(cluster), postgres_port=free_port()
+        )
     config = load_config(
-        overrides={
-            "paths": {"work_dir": str(work_dir)},
-            "labelstudio": {"url": "", "host": "127.0.0.1", "port": free_port()},
-        }
+        overrides={"paths": {"work_dir": str(work_dir)}, "labelstudio": labelstudio}
     )
     handle = start_labelstudio(config, echo=lambda _msg: None)
     try:
@@ -62,10 +78,17 @@ def labelstudio_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab
             password=handle.credentials.password,
             client=make_client(handle.url, handle.credentials.token),
             work_dir=work_dir,
+            database=TEST_DATABASE,
+            config=config,
         )
     finally:
         if handle.process is not None:
             stop_labelstudio_process(work_dir, handle.process)
+        if cluster is not None:
+            from workbench.labelstudio.postgres import stop_postgres
+
+            stop_postgres(config)
+            shutil.rmtree(cluster, ignore_errors=True)
 
 
 @pytest.fixture

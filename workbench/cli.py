@@ -16,6 +16,7 @@ from workbench.export.cli import commands as export_commands
 from workbench.glossary.cli import commands as glossary_commands
 from workbench.ingest.cli import commands as ingest_commands
 from workbench.labelstudio.cli import commands as labelstudio_commands
+from workbench.team.cli import commands as team_commands
 from workbench.web.cli import commands as web_commands
 
 
@@ -36,6 +37,7 @@ for command in (
     *labelstudio_commands,
     *web_commands,
     *export_commands,
+    *team_commands,
 ):
     cli.add_command(command)
 

@@ -5,7 +5,8 @@ Label Studio outage loses nothing already pulled. Layout of
 ``<work_dir>/snapshots/<YYYYmmddTHHMMSSZ>/`` (``SNAPSHOT_FORMAT`` version 1)::
 
     manifest.json   {"format", "version", "created", "labelstudio_url", "project_id",
-                     "project_title", "tasks", "annotations", "glossary_version"}
+                     "project_title", "tasks", "annotations", "glossary_version",
+                     "roles": {e-mail: role of each team member (workbench users)}}
     tasks.jsonl     one TaskRecord per line (see below)
 
 A task record::
@@ -14,7 +15,8 @@ A task record::
      "speaker": null, "text": "<zh sentence as shown to annotators>",
      "terms": [TermMatch dicts: the glossary pre-annotations],
      "annotations": [
-        {"id": 7, "annotator": "a@example.org", "created_at": "...", "updated_at": "...",
+        {"id": 7, "annotator": "a@example.org", "role": "annotator" | "reviewer" | null,
+         "created_at": "...", "updated_at": "...",
          "lead_time": 12.5, "was_cancelled": false, "ground_truth": false,
          "translation": "..." | null, "status": "draft" | "final" | "needs_review" | null,
          "segmentation": "ok" | "merge" | "split" | null,

@@ -19,6 +19,7 @@ _LEFT_OUT = {
     "not_final": "no annotation marked final",
     "no_agreement": "annotators did not agree",
     "no_source": "sentence blank once cleaned",
+    "not_reviewed": "no reviewer decision yet",
 }
 
 
@@ -30,6 +31,30 @@ def _size_category(n: int) -> str:
         if n < limit:
             return label
     return "100K<n<1M" if n < 1_000_000 else "n>1M"
+
+
+def _figure(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
+def _agreement_lines(agreement: dict[str, Any]) -> list[str]:
+    """Return the card's agreement section (inter-annotator figures of the snapshot)."""
+    lines = ["", "## Agreement", ""]
+    if not agreement.get("tasks_compared"):
+        return [*lines, "No task of the snapshot had two or more annotators."]
+    lines += [
+        f"Over the {agreement['tasks_compared']} task(s) of the snapshot that two or more "
+        "annotators worked on (each annotator's latest annotation):",
+        "",
+        "| figure | value |",
+        "| --- | ---: |",
+        f"| translation chrF, mean of annotator pairs | {_figure(agreement.get('chrf_mean'))} |",
+        f"| exact translation after normalising | {_figure(agreement.get('exact_rate'))} |",
+        f"| entity span F1, mean | {_figure(agreement.get('entity_f1_mean'))} |",
+        f"| entity Krippendorff's alpha (nominal, per character) | "
+        f"{_figure(agreement.get('entity_alpha'))} |",
+    ]
+    return lines
 
 
 def render_card(manifest: dict[str, Any], report: QaReport) -> str:
@@ -89,6 +114,7 @@ def render_card(manifest: dict[str, Any], report: QaReport) -> str:
     lines += ["", "## Annotators", "", "| annotator | pairs |", "| --- | ---: |"]
     for annotator, n in manifest["annotators"].items():
         lines.append(f"| {annotator} | {n} |")
+    lines += _agreement_lines(manifest.get("agreement") or {})
     lines += [
         "",
         "## Selection",

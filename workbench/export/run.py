@@ -337,6 +337,15 @@ def _manifest(
             "documents": {s: len(split_docs[s]) for s in SPLITS},
         },
         "annotators": dict(sorted(annotators.items())),
+        "agreement": snapshot_agreement(snapshot_path),
         "files": [asdict(f) for f in files],
         "qa": qa,
     }
+
+
+def snapshot_agreement(snapshot_path: Path) -> dict[str, Any]:
+    """Return inter-annotator agreement over the snapshot's tasks with two or more annotators."""
+    from workbench.team.agreement import compute_agreement
+
+    report = compute_agreement(read_snapshot(snapshot_path))
+    return {**report.overall, "pairwise": report.pairwise}

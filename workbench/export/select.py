@@ -14,7 +14,7 @@ from typing import Any
 
 from workbench.errors import ConfigError
 
-SELECTION_MODES = ("latest", "final", "agreement")
+SELECTION_MODES = ("latest", "final", "agreement", "reviewed")
 
 # Reasons a task yields no pair; the keys of the "left out" counts in manifest and card.
 SKIPPED = "skipped"  # every annotation was cancelled ("Skip" in Label Studio)
@@ -24,6 +24,7 @@ UNTRANSLATED = "untranslated"  # chosen annotation has no translation
 NOT_FINAL = "not_final"  # selection = final and no annotation is final
 NO_AGREEMENT = "no_agreement"  # selection = agreement and too few annotators agree
 NO_SOURCE = "no_source"  # the sentence itself is blank once cleaned (control characters)
+NOT_REVIEWED = "not_reviewed"  # selection = reviewed and no reviewer has decided
 
 _SPACE = re.compile(r"\s+")
 
@@ -68,7 +69,9 @@ def select_annotation(
     - ``latest``: the most recently updated annotation that was not skipped;
     - ``final``: the most recent one whose status is ``final``;
     - ``agreement``: the most recent of at least ``agreement_min`` annotations that give the
-      same translation (compared case- and spacing-insensitively).
+      same translation (compared case- and spacing-insensitively);
+    - ``reviewed``: the most recent decision of a reviewer (an annotation by a team member
+      with the reviewer role, or one marked ground truth in Label Studio).
 
     A chosen annotation marked ``needs_review`` or lacking a translation yields no pair.
     """
@@ -82,6 +85,12 @@ def select_annotation(
 
     if mode == "latest":
         chosen = live[-1]
+    elif mode == "reviewed":
+        decisions = [a for a in live if a.get("role") == "reviewer" or bool(a.get("ground_truth"))]
+        decided = [a for a in decisions if a.get("status") != "needs_review"]
+        if not decided:
+            return Selection(None, NEEDS_REVIEW if decisions else NOT_REVIEWED)
+        chosen = decided[-1]
     elif mode == "final":
         finals = [a for a in live if a.get("status") == "final"]
         if not finals:

@@ -19,7 +19,12 @@ import click
 
 from workbench.config import Config, load_config
 from workbench.labelstudio.auth import mask, secrets_file
-from workbench.labelstudio.install import ensure_installed, installed_version, venv_dir
+from workbench.labelstudio.install import (
+    ensure_installed,
+    ensure_postgres_driver,
+    installed_version,
+    venv_dir,
+)
 
 HOST_ENV = "WORKBENCH_LABELSTUDIO_HOST"
 
@@ -69,6 +74,7 @@ def install_command() -> None:
     wanted = config.get("labelstudio", "version")
     before = installed_version(config)
     executable = ensure_installed(config, echo=click.echo)
+    ensure_postgres_driver(config, echo=click.echo)  # team mode runs it on PostgreSQL
     state = "already installed" if before == wanted else "installed"
     click.echo(f"label-studio {wanted} {state} in {venv_dir(config)} ({executable.name})")
 
@@ -106,6 +112,15 @@ def install_command() -> None:
     help="Port of the glossary ML backend (pre-annotates tasks added in the UI). [default: 9090]",
 )
 @click.option("--no-ml-backend", is_flag=True, help="Do not start the glossary ML backend.")
+@click.option(
+    "--db",
+    "database",
+    type=click.Choice(["sqlite", "postgres"]),
+    envvar="WORKBENCH_LABELSTUDIO_DATABASE",
+    show_envvar=True,
+    help="Label Studio's database: embedded SQLite, or PostgreSQL for a team "
+    "([labelstudio] postgres_dsn, else a cluster run in the work folder). [default: sqlite]",
+)
 @_config_options
 def up_command(
     paths: tuple[Path, ...],
@@ -115,6 +130,7 @@ def up_command(
     no_service: bool,
     ml_port: int | None,
     no_ml_backend: bool,
+    database: str | None,
     overrides: dict[str, dict[str, Any]],
 ) -> None:
     """Bring up the annotator workspace and wait until Ctrl-C.
@@ -129,7 +145,7 @@ def up_command(
 
     config = _load(
         overrides,
-        labelstudio={"host": host, "port": ls_port, "ml_port": ml_port},
+        labelstudio={"host": host, "port": ls_port, "ml_port": ml_port, "database": database},
         service={"host": host, "port": service_port},
     )
     inputs = list(paths) or [config.path("paths", "seeds_dir")]
@@ -247,6 +263,18 @@ def status_command(as_json: bool, overrides: dict[str, dict[str, Any]]) -> None:
     )
     reachable = "reachable" if ls["reachable"] else "NOT reachable"
     click.echo(f"Label Studio      {ls['url']}: {reachable} ({pid})")
+    database = report.get("database") or {}
+    if database.get("kind") == "postgres":
+        where = f"{database.get('host')}:{database.get('port')}"
+        how = "workbench-managed" if database.get("managed") else "external (postgres_dsn)"
+        running = (
+            ""
+            if not database.get("managed")
+            else (", running" if database.get("running") else ", NOT running")
+        )
+        click.echo(f"  database        PostgreSQL {where} ({how}{running})")
+    elif database:
+        click.echo("  database        SQLite (embedded)")
     project = report.get("project")
     if project and project.get("exists"):
         click.echo(
@@ -268,6 +296,26 @@ def status_command(as_json: bool, overrides: dict[str, dict[str, Any]]) -> None:
     if backend["recorded"]:
         state = "reachable" if backend.get("reachable") else "NOT reachable"
         click.echo(f"ML backend        {backend['url']}: {state} (pid {backend['pid']})")
+    _print_progress(report.get("progress"))
+
+
+def _print_progress(progress: dict[str, Any] | None) -> None:
+    if not progress:
+        click.echo("Progress          no snapshot yet (run 'workbench pull')")
+        return
+    click.echo(f"Progress          from snapshot {progress['snapshot']}")
+    for row in progress["annotators"]:
+        median = f"{row['median_seconds']} s" if row["median_seconds"] is not None else "n/a"
+        role = f" ({row['role']})" if row.get("role") else ""
+        click.echo(
+            f"  {row['annotator']}{role}: {row['tasks_done']} tasks, {row['words']} words, "
+            f"median {median} per task"
+        )
+    for row in progress["documents"]:
+        click.echo(
+            f"  document {row['doc_id']}: {row['done']} of {row['tasks']} tasks annotated, "
+            f"{row['words']} words"
+        )
 
 
 @click.command("push")

@@ -78,3 +78,26 @@ def _run(command: list[str], what: str) -> None:
             line for line in done.stderr.splitlines()[-15:] if not line.startswith("WARNING:")
         )
         raise LabelStudioError(f"could not {what} (exit {done.returncode}): {tail.strip()}")
+
+
+POSTGRES_DRIVER = "psycopg[binary]>=3.1"
+
+
+def ensure_postgres_driver(config: Config, echo=None) -> None:
+    """Install the PostgreSQL driver Django needs into Label Studio's venv, once.
+
+    Label Studio does not depend on a PostgreSQL driver itself; the workbench adds one when
+    the workspace runs on PostgreSQL (``[labelstudio] database = "postgres"``).
+    """
+    python = venv_dir(config) / "bin" / "python"
+    probe = subprocess.run(
+        [str(python), "-c", "import psycopg"], capture_output=True, check=False, text=True
+    )
+    if probe.returncode == 0:
+        return
+    if echo:
+        echo(f"Installing the PostgreSQL driver ({POSTGRES_DRIVER}) into {venv_dir(config)} ...")
+    _run(
+        [str(python), "-m", "pip", "install", "--quiet", POSTGRES_DRIVER],
+        "install the PostgreSQL driver for Label Studio",
+    )

@@ -67,15 +67,18 @@ def ensure_project(
     project = find_project(client, title, url)
     # model_version is set by set_model_version once predictions of it exist: Label
     # Studio refuses a version that no prediction carries yet.
-    wanted = {"label_config": label_config, "show_collab_predictions": True}
+    wanted = {
+        "label_config": label_config,
+        "show_collab_predictions": True,
+        **overlap_settings(config),
+    }
     if project is None:
         with api_errors(url, f"create project {title!r}"):
             created = client.projects.create(
                 title=title,
                 description=PROJECT_DESCRIPTION,
-                label_config=label_config,
-                show_collab_predictions=True,
                 model_version=model_version,
+                **wanted,
             )
         return ProjectInfo(id=created.id, title=title, created=True, updated=[])
     changed = {
@@ -87,6 +90,22 @@ def ensure_project(
         with api_errors(url, f"update project {title!r} ({', '.join(changed)})"):
             client.projects.update(id=project.id, **changed)
     return ProjectInfo(id=project.id, title=title, created=False, updated=sorted(changed))
+
+
+def overlap_settings(config: Config) -> dict[str, Any]:
+    """Return Label Studio's overlap settings from ``[team] overlap`` and ``overlap_share``.
+
+    ``overlap`` annotators see each task of a sampled share (``overlap_share``, 0–1) of the
+    tasks; the rest get one annotator. Label Studio's community edition implements both
+    (``maximum_annotations``, ``overlap_cohort_percentage``) in its task queue.
+    """
+    overlap = int(config.get("team", "overlap"))
+    share = float(config.get("team", "overlap_share"))
+    if overlap < 1:
+        raise ConfigError(f"[team] overlap = {overlap} must be 1 or more (annotators per task)")
+    if not 0.0 <= share <= 1.0:
+        raise ConfigError(f"[team] overlap_share = {share} must be between 0 and 1")
+    return {"maximum_annotations": overlap, "overlap_cohort_percentage": round(share * 100)}
 
 
 def set_model_version(

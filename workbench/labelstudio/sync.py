@@ -31,6 +31,7 @@ from workbench.labelstudio.project import (
 )
 from workbench.labelstudio.results import annotation_record
 from workbench.labelstudio.tasks import HASH_KEY, TaskPayload, build_tasks, model_version_for
+from workbench.labelstudio.users import team_roles
 from workbench.snapshot import write_snapshot
 
 LIST_PAGE_SIZE = 1000
@@ -262,15 +263,20 @@ def pull_snapshot(config: Config, client: LabelStudio | None = None) -> Path:
             f"Label Studio at {url} has no project {title!r}; run 'workbench push' first"
         )
     users = user_emails(client, url)
+    roles = team_roles(config.work_dir)
     tasks = list(iter_project_tasks(client, project.id, url, TASK_SUMMARY_FIELDS))
     annotations = annotations_by_task(client, project.id, tasks, url)
     records = [snapshot_record(task, annotations.get(task.id, []), users) for task in tasks]
+    for record in records:
+        for annotation in record["annotations"]:
+            annotation["role"] = roles.get(str(annotation.get("annotator") or "").lower())
     records.sort(key=lambda r: r["task_id"])
     manifest = {
         "labelstudio_url": url,
         "project_id": project.id,
         "project_title": title,
         "glossary_version": _glossary_version(project.model_version),
+        "roles": roles,
     }
     return write_snapshot(config.work_dir, records, manifest)
 

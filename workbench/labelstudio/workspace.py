@@ -28,7 +28,15 @@ from workbench.labelstudio.auth import (
     secrets_file,
 )
 from workbench.labelstudio.client import api_errors, configured_url, connect, make_client
-from workbench.labelstudio.install import ensure_installed
+from workbench.labelstudio.install import ensure_installed, ensure_postgres_driver
+from workbench.labelstudio.postgres import (
+    POSTGRES,
+    database_environment,
+    database_kind,
+    describe_database,
+    record_database,
+    stop_recorded_postgres,
+)
 from workbench.labelstudio.project import find_project
 from workbench.labelstudio.server import (
     RunState,
@@ -104,7 +112,10 @@ def start_labelstudio(config: Config, echo: Echo = print) -> LabelStudioHandle:
     host = str(config.get("labelstudio", "host"))
     port = int(config.get("labelstudio", "port"))
     data_dir = work_dir / "labelstudio"
-    echo(f"Starting Label Studio on http://{host}:{port} (data in {data_dir}) ...")
+    if database_kind(config) == POSTGRES:
+        ensure_postgres_driver(config, echo)
+    database_env, database = database_environment(config, echo)
+    echo(f"Starting Label Studio on http://{host}:{port} (data in {data_dir}; {database}) ...")
     env = server_environment(
         data_dir,
         credentials.username,
@@ -112,6 +123,7 @@ def start_labelstudio(config: Config, echo: Echo = print) -> LabelStudioHandle:
         credentials.token,
         allow_loopback=bool(config.get("labelstudio", "ml_port")),
     )
+    env.update(database_env)
     started = start_server(
         executable, data_dir, host, port, env, float(config.get("labelstudio", "start_timeout"))
     )
@@ -119,6 +131,7 @@ def start_labelstudio(config: Config, echo: Echo = print) -> LabelStudioHandle:
         work_dir,
         RunState(LABELSTUDIO, started.process.pid, started.url, str(started.log), now_iso()),
     )
+    record_database(config, database_kind(config))
     try:
         credentials = ensure_api_access(started.url, credentials, secrets_file(work_dir))
     except BaseException:
@@ -131,6 +144,11 @@ def stop_labelstudio_process(work_dir: Path, process: subprocess.Popen) -> None:
     """Stop a Label Studio this process started and forget it."""
     stop_process(process.pid)
     clear_run_state(work_dir, LABELSTUDIO)
+
+
+def stop_workspace_database(config: Config) -> None:
+    """Stop the PostgreSQL cluster this workspace started for Label Studio, if any."""
+    stop_recorded_postgres(config)
 
 
 def prepare_corpus(config: Config, paths: list[Path], echo: Echo = print) -> None:
@@ -287,6 +305,7 @@ def shutdown(config: Config, workspace: Workspace) -> None:
         clear_run_state(config.work_dir, SERVICE)
     if workspace.labelstudio.process is not None:
         stop_labelstudio_process(config.work_dir, workspace.labelstudio.process)
+        stop_workspace_database(config)
 
 
 def wait_until_interrupted(workspace: Workspace, echo: Echo = print) -> None:
@@ -327,6 +346,8 @@ def down(config: Config) -> list[str]:
         else:
             done.append(f"{label} (pid {state.pid}) was not running")
         clear_run_state(config.work_dir, name)
+    if stop_recorded_postgres(config):
+        done.append("stopped the workspace's PostgreSQL")
     return done
 
 
@@ -347,6 +368,8 @@ def status(config: Config) -> dict[str, Any]:
         }
     url = configured_url(config)
     report[LABELSTUDIO]["url"] = url
+    report["database"] = describe_database(config)
+    report["progress"] = snapshot_progress(config.work_dir)
     report[LABELSTUDIO]["reachable"] = is_healthy(url)
     for name in (SERVICE, ML_BACKEND):
         if report[name]["url"]:
@@ -374,6 +397,17 @@ def status(config: Config) -> dict[str, Any]:
                 "model_version": project.model_version,
             }
     return report
+
+
+def snapshot_progress(work_dir: Path) -> dict[str, Any] | None:
+    """Return per-annotator and per-document progress from the latest pulled snapshot."""
+    from workbench.snapshot import list_snapshots, read_snapshot
+    from workbench.team.progress import compute_progress
+
+    snapshots = list_snapshots(work_dir)
+    if not snapshots:
+        return None
+    return {"snapshot": snapshots[-1].name, **compute_progress(read_snapshot(snapshots[-1]))}
 
 
 def _service_reachable(url: str) -> bool:

@@ -72,9 +72,11 @@ def create_app(config: Config | None = None) -> Flask:
 
     from workbench.web.api import api
     from workbench.web.pages import pages
+    from workbench.web.team import team
 
     app.register_blueprint(api)
     app.register_blueprint(pages)
+    app.register_blueprint(team)
     register_error_handlers(app)
 
     @app.context_processor
