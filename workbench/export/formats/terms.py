@@ -15,20 +15,13 @@ import orjson
 
 from workbench.export.formats.base import FormatWriter, WrittenFile
 from workbench.export.pairs import SentencePair
-from workbench.qa.terminology import (
-    content_stems,
-    fold_english,
-    loosely_present,
-    rendering_pattern,
-)
+from workbench.qa.english import Token, find_loose, find_phrase, tokenize
 
 
-def translation_carries(rendering: str, folded: str, stems: list[str]) -> bool:
-    """Whether a translation (folded, and its content stems) carries ``rendering``."""
-    pattern = rendering_pattern(rendering)
-    if pattern is not None and pattern.search(folded):
-        return True
-    return loosely_present(rendering, stems)
+def translation_carries(rendering: str, tokens: list[Token]) -> bool:
+    """Whether a translation (its tokens) carries ``rendering``, as the QA check reads it:
+    word for word up to inflection and spelling, or its content words in one clause."""
+    return find_phrase(rendering, tokens) is not None or find_loose(rendering, tokens) is not None
 
 
 class TermsWriter(FormatWriter):
@@ -47,8 +40,7 @@ class TermsWriter(FormatWriter):
             return
         by_span = {(t.get("start"), t.get("end")): t for t in pair.terms}
         by_text = {t.get("text"): t for t in pair.terms}
-        folded: str | None = None  # of the translation, computed once if needed
-        stems: list[str] = []
+        tokens: list[Token] | None = None  # of the translation, computed once if needed
         for entity in pair.entities:
             term = by_span.get((entity.start, entity.end)) or by_text.get(entity.text) or {}
             rendering, source = entity.rendering, "region"
@@ -59,10 +51,9 @@ class TermsWriter(FormatWriter):
             elif not rendering and term.get("en"):
                 candidates.append(term["en"])
             for candidate in candidates:
-                if folded is None:
-                    folded = fold_english(pair.en)
-                    stems = content_stems(folded)
-                if translation_carries(candidate, folded, stems):
+                if tokens is None:
+                    tokens = tokenize(pair.en)
+                if translation_carries(candidate, tokens):
                     rendering, source = candidate, "translation"
                     break
             if not rendering:
