@@ -26,6 +26,7 @@ from workbench.labelstudio.client import api_errors, configured_url, connect
 from workbench.labelstudio.project import (
     ProjectInfo,
     ensure_project,
+    ensure_sentence_view,
     find_project,
     set_model_version,
 )
@@ -102,13 +103,32 @@ def existing_tasks(client: LabelStudio, project_id: int, url: str) -> dict[str, 
     return found
 
 
+def proposal_service_url(config: Config) -> str:
+    """Return the glossary service URL tasks link to for term proposals ("" = no link).
+
+    ``[labelstudio] service_url`` wins; empty means the service ``workbench up`` starts,
+    at ``[service] host``/``port`` (a wildcard bind address is reached via loopback).
+    """
+    explicit = str(config.section("labelstudio").get("service_url") or "").strip()
+    if explicit:
+        return explicit.rstrip("/")
+    service = config.section("service")
+    if not service.get("port"):
+        return ""
+    host = str(service.get("host") or "127.0.0.1")
+    if host in ("0.0.0.0", "::", ""):
+        host = "127.0.0.1"
+    return f"http://{host}:{int(service['port'])}"
+
+
 def corpus_tasks(config: Config) -> tuple[list[TaskPayload], str]:
     """Build the tasks of the current corpus; return them and the glossary model version."""
     corpus = corpus_dir(config.work_dir)
     manifest = read_manifest(corpus)
     model_version = model_version_for(manifest.get("glossary_version"))
     documents = {doc.id: doc for doc in read_documents(corpus)}
-    payloads = list(build_tasks(read_sentences(corpus), documents, model_version))
+    service_url = proposal_service_url(config)
+    payloads = list(build_tasks(read_sentences(corpus), documents, model_version, service_url))
     return payloads, model_version
 
 
@@ -195,6 +215,7 @@ def push_corpus(config: Config, client: LabelStudio | None = None) -> PushReport
         url,
     )
     set_model_version(client, project.id, model_version, url)
+    ensure_sentence_view(client, project.id, url)
     return report
 
 
