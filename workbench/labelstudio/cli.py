@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import shlex
 import signal
 from collections.abc import Callable
 from pathlib import Path
@@ -148,7 +149,7 @@ def up_command(
         )
         try:
             _print_workspace(config, workspace)
-            wait_until_interrupted(workspace, echo=click.echo)
+            wait_until_interrupted(workspace, echo=click.echo, work_dir=config.work_dir)
         except KeyboardInterrupt:
             click.echo("\nStopping ...")
         finally:
@@ -182,10 +183,9 @@ def _print_workspace(config: Config, workspace: Any) -> None:
     if config.get("labelstudio", "password"):
         click.echo("  password        as set in WORKBENCH_LABELSTUDIO_PASSWORD / config")
     else:
-        click.echo(
-            f"  password        kept in {secrets_file(config.work_dir)} "
-            f"({mask(handle.credentials.password)})"
-        )
+        path = secrets_file(config.work_dir)
+        click.echo(f"  password        kept in {path} ({mask(handle.credentials.password)})")
+        click.echo(f"  show it with    {show_password_command(path)}")
     if push is not None:
         _print_push(push)
         project = status(config).get("project") or {}
@@ -194,11 +194,34 @@ def _print_workspace(config: Config, workspace: Any) -> None:
             click.echo(f"Tasks waiting     {waiting} of {project.get('tasks')}")
     if workspace.service_url:
         click.echo(f"Glossary service  {workspace.service_url}")
+        if str(config.section("service").get("curator_token") or "").strip():
+            click.echo("  curator token   as set in WORKBENCH_SERVICE_CURATOR_TOKEN / config")
+        else:
+            from workbench.web.curator import token_file
+
+            path = token_file(config)
+            click.echo(f"  curator token   kept in {path}")
+            click.echo(f"  show it with    {show_file_command(path)}")
     if workspace.ml_url:
         click.echo(f"ML backend        {workspace.ml_url} (glossary pre-annotations for new tasks)")
     for note in workspace.notes:
         click.echo(f"Note: {note}")
     click.echo("Press Ctrl-C to stop (or run 'workbench down' from another shell).")
+
+
+def show_password_command(path: Path) -> str:
+    """Return a one-line shell command that prints the password kept in ``path``.
+
+    The workbench prints where a secret is and how to read it, never the secret itself,
+    so it does not end up in terminal scroll-back or in the log of a background ``up``.
+    """
+    script = "import json,sys; print(json.load(open(sys.argv[1]))['password'])"
+    return f"python3 -c {shlex.quote(script)} {shlex.quote(str(path))}"
+
+
+def show_file_command(path: Path) -> str:
+    """Return a one-line shell command that prints a secret kept alone in a file."""
+    return f"cat {shlex.quote(str(path))}"
 
 
 def _print_push(report: Any) -> None:

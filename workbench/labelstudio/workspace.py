@@ -9,6 +9,7 @@ the glossary lookup service beside it. What it started is recorded under
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -39,6 +40,7 @@ from workbench.labelstudio.server import (
     port_in_use,
     process_command,
     read_run_state,
+    run_dir,
     server_environment,
     start_server,
     stop_process,
@@ -51,6 +53,7 @@ LABELSTUDIO = "labelstudio"
 SERVICE = "service"
 ML_BACKEND = "ml_backend"
 SERVICE_START_TIMEOUT = 60
+STOP_MARK = "stop-requested"  # written by `down`, so `up` reads the stop as requested
 
 
 @dataclass
@@ -289,14 +292,45 @@ def shutdown(config: Config, workspace: Workspace) -> None:
         stop_labelstudio_process(config.work_dir, workspace.labelstudio.process)
 
 
-def wait_until_interrupted(workspace: Workspace, echo: Echo = print) -> None:
-    """Block until Ctrl-C, or until a started server dies (then say so)."""
+def stop_mark(work_dir: Path) -> Path:
+    """Return the file ``down`` writes before stopping what ``up`` started."""
+    return run_dir(work_dir) / STOP_MARK
+
+
+def describe_exit(label: str, returncode: int, requested: bool, log: Path | None) -> str:
+    """Say why a server ``up`` started is gone: a requested stop, a signal, or a failure."""
+    if requested:
+        return f"{label} was stopped by 'workbench down'."
+    if returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = f"signal {-returncode}"
+        return f"{label} was stopped by {name} from outside 'workbench up'; see {log}"
+    return f"{label} exited unexpectedly (status {returncode}); see {log}"
+
+
+def wait_until_interrupted(
+    workspace: Workspace, echo: Echo = print, work_dir: Path | None = None
+) -> None:
+    """Block until Ctrl-C, ``workbench down`` or a started server dying (then say which)."""
+    mark = stop_mark(work_dir) if work_dir is not None else None
+    if mark is not None:
+        mark.unlink(missing_ok=True)  # a mark left by an earlier `down` is not for us
     while True:
         time.sleep(1)
+        if mark is not None and mark.exists():
+            mark.unlink(missing_ok=True)
+            echo("Stop requested by 'workbench down'.")
+            return
         process = workspace.labelstudio.process
         if process is not None and process.poll() is not None:
-            log = workspace.labelstudio.log
-            echo(f"Label Studio exited (status {process.returncode}); see {log}")
+            requested = mark is not None and mark.exists()
+            echo(
+                describe_exit(
+                    "Label Studio", process.returncode, requested, workspace.labelstudio.log
+                )
+            )
             return
         service = workspace.service_process
         if service is not None and service.poll() is not None:
@@ -307,8 +341,18 @@ def wait_until_interrupted(workspace: Workspace, echo: Echo = print) -> None:
 
 
 def down(config: Config) -> list[str]:
-    """Stop the servers ``up`` recorded in the work folder; return what was done."""
+    """Stop the servers ``up`` recorded in the work folder; return what was done.
+
+    A mark file tells the waiting ``up`` that the stop was asked for, so its log says so
+    instead of reporting Label Studio's exit status as a failure.
+    """
     done = []
+    names = (ML_BACKEND, SERVICE, LABELSTUDIO)
+    if any(read_run_state(config.work_dir, name) is not None for name in names):
+        mark = stop_mark(config.work_dir)
+        mark.parent.mkdir(parents=True, exist_ok=True)
+        # written before anything is stopped: `up` checks it before the processes
+        mark.write_text(now_iso() + "\n", encoding="utf-8")
     helpers = (
         (ML_BACKEND, "glossary ML backend"),
         (SERVICE, "glossary service"),
