@@ -65,6 +65,8 @@ def export_command(name, snapshot, selection, seed, scripts, formats) -> None:
     )
     if result.qa["terminology"] != "checked":
         click.echo(f"warning: terminology {result.qa['terminology']}", err=True)
+    for warning in result.manifest.get("warnings", []):
+        click.echo(f"warning: {warning}", err=True)
 
 
 @click.command("qa")
