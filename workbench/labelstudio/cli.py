@@ -318,6 +318,40 @@ def pull_command(overrides: dict[str, dict[str, Any]]) -> None:
     click.echo(f"Snapshot {path}: {manifest['tasks']} tasks, {manifest['annotations']} annotations")
 
 
+@click.command("resegment")
+@click.option("--snapshot", help="Snapshot folder name or path. [default: the latest]")
+@click.option("--push", "then_push", is_flag=True, help="Push the corpus to Label Studio after.")
+@_config_options
+def resegment_command(
+    snapshot: str | None, then_push: bool, overrides: dict[str, dict[str, Any]]
+) -> None:
+    """Apply reviewed merge/split flags (status final) from a snapshot to the corpus.
+
+    Only flagged sentences change; every other sentence keeps its id. Tasks of replaced
+    sentences stay in Label Studio with their annotations. Run 'workbench pull' first so
+    the snapshot holds the latest flags; re-running changes nothing.
+    """
+    from workbench.labelstudio.workspace import apply_segmentation_flags
+
+    config = _load(overrides)
+    report = apply_segmentation_flags(config, snapshot)
+    for edit in report.edits:
+        click.echo(f"{edit['kind']:<6} {' + '.join(edit['from'])} -> {' + '.join(edit['to'])}")
+    for sentence_id, why in report.skipped:
+        click.echo(f"not applied {sentence_id}: {why}")
+    click.echo(
+        f"{len(report.edits)} edit(s): {report.sentences_before} sentences -> "
+        f"{report.sentences_after}; {len(report.skipped)} flag(s) not applied, "
+        f"{report.applied_before} applied earlier"
+    )
+    if then_push:
+        from workbench.labelstudio.sync import push_corpus
+
+        _print_push(push_corpus(config))
+    elif report.changed:
+        click.echo("Run 'workbench push' to send the new sentences to Label Studio.")
+
+
 commands: list[click.Command] = [
     labelstudio_group,
     up_command,
@@ -325,4 +359,5 @@ commands: list[click.Command] = [
     status_command,
     push_command,
     pull_command,
+    resegment_command,
 ]

@@ -153,6 +153,29 @@ def prepare_corpus(config: Config, paths: list[Path], echo: Echo = print) -> Non
         return
     echo("Tagging glossary terms ...")
     tag_corpus(config)
+    # A fresh ingest undoes merges and splits reviewers asked for: apply them again.
+    resegmented = apply_segmentation_flags(config)
+    if resegmented.changed:
+        echo(f"  re-applied {len(resegmented.edits)} reviewed merge/split edit(s)")
+
+
+def apply_segmentation_flags(config: Config, snapshot: str | None = None) -> Any:
+    """Apply a snapshot's reviewed merge/split flags to the corpus and re-tag it.
+
+    Returns the ``ResegmentReport``. With no snapshot named, the latest is used, and a
+    work folder without any snapshot has nothing to apply (an empty report).
+    """
+    from workbench.labelstudio.resegment import ResegmentReport, resegment_corpus
+    from workbench.snapshot import list_snapshots, resolve_snapshot
+
+    if snapshot is None and not list_snapshots(config.work_dir):
+        return ResegmentReport()
+    report = resegment_corpus(config.work_dir, resolve_snapshot(config.work_dir, snapshot))
+    if report.changed:
+        from workbench.glossary import tag_corpus
+
+        tag_corpus(config)
+    return report
 
 
 def _ingest_function() -> Callable:
