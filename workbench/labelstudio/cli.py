@@ -215,7 +215,7 @@ def show_password_command(path: Path) -> str:
     The workbench prints where a secret is and how to read it, never the secret itself,
     so it does not end up in terminal scroll-back or in the log of a background ``up``.
     """
-    script = "import json,sys; print(json.load(open(sys.argv[1]))['password'])"
+    script = 'import json,sys; print(json.load(open(sys.argv[1]))["password"])'
     return f"python3 -c {shlex.quote(script)} {shlex.quote(str(path))}"
 
 

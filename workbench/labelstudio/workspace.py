@@ -274,6 +274,7 @@ def up(
     ml_port: int | None = None,
 ) -> Workspace:
     """Bring the workspace up (see the module docstring); stop what was started on error."""
+    stop_mark(config.work_dir).unlink(missing_ok=True)  # left by an earlier `down`, not ours
     handle = start_labelstudio(config, echo)
     workspace = Workspace(labelstudio=handle)
     try:
@@ -338,8 +339,6 @@ def wait_until_interrupted(
 ) -> None:
     """Block until Ctrl-C, ``workbench down`` or a started server dying (then say which)."""
     mark = stop_mark(work_dir) if work_dir is not None else None
-    if mark is not None:
-        mark.unlink(missing_ok=True)  # a mark left by an earlier `down` is not for us
     while True:
         time.sleep(1)
         if mark is not None and mark.exists():
