@@ -268,3 +268,47 @@ def test_annotation_record_names_the_annotator(completed_by, expected):
     assert record["lead_time"] == 12.5
     assert record["status"] == "needs_review"
     assert record["result"] == RESULT
+
+
+def test_mined_candidates_written_in_the_sentence_get_one_click_proposal_links():
+    from html import unescape
+    from urllib.parse import parse_qs, urlsplit
+
+    from workbench.labelstudio.tasks import candidates_in
+
+    text = "发展农民专业合作社联合社，带动建档立卡户增收。"
+    glossary_term = TermMatch(4, 9, "专业合作社", "e", "专业合作社", "specialized cooperative")
+    candidates = ["建档立卡户", "联合社", "专业合作社", "不在句中"]
+
+    found = candidates_in(text, [glossary_term], candidates)
+    task = build_task(
+        sentence("s", text, terms=[glossary_term]),
+        None,
+        None,
+        None,
+        "m",
+        service_url="http://127.0.0.1:5005",
+        candidates=candidates,
+    )
+
+    assert found == ["联合社", "建档立卡户"]  # in sentence order; the glossary's own left out
+    hrefs = [unescape(part.split('"')[0]) for part in task.data["propose_link"].split('href="')[1:]]
+    prefilled = [parse_qs(urlsplit(href).query).get("zh") for href in hrefs]
+    assert prefilled == [None, ["联合社"], ["建档立卡户"]]
+    assert all(parse_qs(urlsplit(h).query)["context"] == [text] for h in hrefs)
+
+
+def test_push_reads_the_mined_review_queue_for_candidate_links(tmp_path):
+    from workbench.config import load_config
+    from workbench.glossary.mine import Candidate
+    from workbench.glossary.termbase import render_tsv
+    from workbench.labelstudio.sync import mined_candidates
+
+    config = load_config(overrides={"paths": {"work_dir": str(tmp_path)}}, environ={})
+    assert mined_candidates(config) == []  # no queue: no links, no error
+    queue = tmp_path / "glossary" / "mined.tsv"
+    queue.parent.mkdir()
+    rows = [Candidate("联合社", frequency=3), Candidate("建档立卡户", frequency=2)]
+    queue.write_text(render_tsv(c.to_entry() for c in rows), encoding="utf-8")
+
+    assert mined_candidates(config) == ["联合社", "建档立卡户"]

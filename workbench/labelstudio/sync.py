@@ -121,6 +121,24 @@ def proposal_service_url(config: Config) -> str:
     return f"http://{host}:{int(service['port'])}"
 
 
+def mined_candidates(config: Config) -> list[str]:
+    """Return the zh of the mined review queue (``workbench glossary mine``), if there is one.
+
+    Only the default queue ``<work_dir>/glossary/mined.tsv`` is read; a missing or
+    unreadable file means no candidate links, never a failed push.
+    """
+    path = config.work_dir / "glossary" / "mined.tsv"
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+    rows = [line.split("\t") for line in lines if line.strip() and not line.startswith("#")]
+    if not rows or "zh" not in rows[0]:
+        return []
+    column = rows[0].index("zh")
+    return [row[column].strip() for row in rows[1:] if len(row) > column and row[column].strip()]
+
+
 def corpus_tasks(config: Config) -> tuple[list[TaskPayload], str]:
     """Build the tasks of the current corpus; return them and the glossary model version."""
     corpus = corpus_dir(config.work_dir)
@@ -128,7 +146,15 @@ def corpus_tasks(config: Config) -> tuple[list[TaskPayload], str]:
     model_version = model_version_for(manifest.get("glossary_version"))
     documents = {doc.id: doc for doc in read_documents(corpus)}
     service_url = proposal_service_url(config)
-    payloads = list(build_tasks(read_sentences(corpus), documents, model_version, service_url))
+    payloads = list(
+        build_tasks(
+            read_sentences(corpus),
+            documents,
+            model_version,
+            service_url,
+            mined_candidates(config),
+        )
+    )
     return payloads, model_version
 
 

@@ -81,21 +81,48 @@ def context_html(rows: Iterable[tuple[str, str | None]]) -> str:
     )
 
 
-def propose_link(service_url: str, sentence: Sentence) -> str:
-    """Return an HTML link to the service's proposal form, with the sentence as context.
+def candidates_in(text: str, terms: Iterable[TermMatch], candidates: Iterable[str]) -> list[str]:
+    """Return the candidate terms written in ``text`` outside its glossary matches, in order.
 
-    Label Studio cannot put the annotator's live selection into a link, so the form
-    receives the sentence and its id; the form shows the sentence next to the Chinese-term
-    field, and a ``zh`` parameter fills that field when a caller knows the term.
+    Candidates come from the mined review queue (``workbench glossary mine``); one that
+    overlaps a glossary match is already covered and is left out.
+    """
+    covered = [(t.start, t.end) for t in terms]
+    found: dict[str, int] = {}
+    for candidate in candidates:
+        start = text.find(candidate)
+        while start >= 0:
+            end = start + len(candidate)
+            if not any(start < hi and lo < end for lo, hi in covered):
+                found.setdefault(candidate, start)
+                break
+            start = text.find(candidate, start + 1)
+    return sorted(found, key=lambda c: (found[c], -len(c)))
+
+
+def propose_link(service_url: str, sentence: Sentence, candidates: Iterable[str] = ()) -> str:
+    """Return HTML links to the service's proposal form, with the sentence as context.
+
+    Label Studio cannot put the annotator's live text selection into a link, so the main
+    link carries the sentence and its id (the term is pasted into the form); each mined
+    candidate written in the sentence gets its own link with the term filled in as well.
     """
     if not service_url:
         return ""
-    query = urlencode({"context": sentence.text, "sentence_id": sentence.id})
-    href = f"{service_url.rstrip('/')}/suggestions?{query}#propose"
-    return (
-        f'<a class="wb-propose" href="{html.escape(href)}" target="_blank" '
-        'rel="noopener">Propose a term the glossary lacks ↗</a>'
-    )
+    base = f"{service_url.rstrip('/')}/suggestions?"
+
+    def link(label: str, css: str, **extra: str) -> str:
+        query = urlencode({"context": sentence.text, "sentence_id": sentence.id, **extra})
+        return (
+            f'<a class="{css}" href="{html.escape(base + query + "#propose")}" target="_blank" '
+            f'rel="noopener">{html.escape(label)}</a>'
+        )
+
+    main = link("Propose a term the glossary lacks ↗", "wb-propose")
+    picks = [link(zh, "wb-propose-term", zh=zh) for zh in candidates]
+    if not picks:
+        return main
+    return f'{main} <span class="wb-label">or propose</span> ' + " · ".join(picks)
 
 
 def prediction_result(sentence: Sentence) -> list[dict[str, Any]]:
@@ -154,6 +181,7 @@ def build_task(
     next_: Sentence | None,
     model_version: str,
     service_url: str = "",
+    candidates: Iterable[str] = (),
 ) -> TaskPayload:
     """Build one task: the sentence, its context, its document title and glossary hints.
 
@@ -172,7 +200,9 @@ def build_task(
         "glossary_hints": glossary_hints(sentence.terms) or "(no glossary term in this sentence)",
         "context_before": context_html(before),
         "context_after": context_html([("Next sentence", next_.text if next_ else None)]),
-        "propose_link": propose_link(service_url, sentence),
+        "propose_link": propose_link(
+            service_url, sentence, candidates_in(sentence.text, sentence.terms, candidates)
+        ),
         "terms": [term.to_dict() for term in sentence.terms],  # read back by pull
     }
     prediction = prediction_result(sentence)
@@ -185,8 +215,14 @@ def build_tasks(
     documents: dict[str, Document],
     model_version: str,
     service_url: str = "",
+    candidates: Iterable[str] = (),
 ) -> Iterator[TaskPayload]:
-    """Stream tasks for sentences in reading order; context stays within one document."""
+    """Stream tasks for sentences in reading order; context stays within one document.
+
+    ``candidates`` are mined terms the glossary lacks; those written in a sentence get a
+    one-click proposal link in its task.
+    """
+    candidates = [c for c in dict.fromkeys(candidates) if c] if service_url else []
     window: list[Sentence] = []
 
     def emit(index: int) -> TaskPayload:
@@ -196,7 +232,13 @@ def build_tasks(
         prev = prev if prev and prev.doc_id == sentence.doc_id else None
         nxt = nxt if nxt and nxt.doc_id == sentence.doc_id else None
         return build_task(
-            sentence, documents.get(sentence.doc_id), prev, nxt, model_version, service_url
+            sentence,
+            documents.get(sentence.doc_id),
+            prev,
+            nxt,
+            model_version,
+            service_url,
+            candidates,
         )
 
     for sentence in sentences:
