@@ -14,6 +14,8 @@ import pytest
 from test_labelstudio_browser import UI_TIMEOUT, log_in
 
 from workbench.corpus import corpus_dir, write_corpus
+from workbench.glossary.mine import Candidate
+from workbench.glossary.termbase import render_tsv
 from workbench.labelstudio.sync import push_corpus
 from workbench.models import Document, Sentence, TermMatch
 
@@ -76,6 +78,9 @@ def test_task_labels_context_shows_variant_hints_separate_regions_radios_and_pro
     labelstudio_server, ls_config, page, artifacts_dir
 ):
     write_corpus_with_speaker(ls_config.work_dir)
+    queue = ls_config.work_dir / "glossary" / "mined.tsv"  # as `workbench glossary mine` writes
+    queue.parent.mkdir(parents=True)
+    queue.write_text(render_tsv([Candidate("带动增收").to_entry()]), encoding="utf-8")
     report = push_corpus(ls_config)
     log_in(page, labelstudio_server)
 
@@ -118,6 +123,9 @@ def test_task_labels_context_shows_variant_hints_separate_regions_radios_and_pro
     query = parse_qs(urlsplit(href).query)
     assert href.startswith("http://127.0.0.1:")
     assert query["context"] == [SPOKEN] and query["sentence_id"] == ["jl-1"]
+    candidate = page.locator("a.wb-propose-term")
+    assert candidate.inner_text() == "带动增收"
+    assert parse_qs(urlsplit(candidate.get_attribute("href")).query)["zh"] == ["带动增收"]
     page.screenshot(path=str(artifacts_dir / "labelstudio-task-ux.png"), full_page=True)
 
     page.get_by_label("final").check()
