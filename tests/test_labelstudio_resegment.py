@@ -276,3 +276,35 @@ def test_merge_flag_from_label_studio_reaches_the_corpus_and_no_annotation_is_lo
     assert any(item["from_name"] == "translation" for item in kept.result)
     merged = after[edit["to"][0]]
     assert "两不愁三保障" in merged.data["glossary_hints"]  # the new sentence was tagged
+
+
+@pytest.mark.labelstudio
+@pytest.mark.slow
+def test_an_annotated_task_gets_renewed_context_but_keeps_annotation_and_predictions(
+    labelstudio_server, ls_config
+):
+    from labelstudio_fixtures import annotation_result, write_test_corpus
+
+    from workbench.labelstudio.sync import push_corpus
+
+    write_test_corpus(ls_config.work_dir, {"doc-r": ["坚持精准扶贫。", "各地要压实责任。"]})
+    first = push_corpus(ls_config)
+    client = labelstudio_server.client
+    [task] = [
+        t
+        for t in client.tasks.list(project=first.project_id)
+        if t.data["sentence_id"] == "doc-r-p0-s0"
+    ]
+    client.annotations.create(id=task.id, result=annotation_result("Targeted.", "final"))
+    predictions = [p.id for p in client.predictions.list(task=task.id)]
+    write_test_corpus(ls_config.work_dir, {"doc-r": ["坚持精准扶贫。", "各地要全面压实责任。"]})
+
+    again = push_corpus(ls_config)
+
+    assert (again.refreshed, again.conflicts, again.updated) == (1, [], 1)
+    renewed = client.tasks.get(id=str(task.id))
+    assert "各地要全面压实责任。" in renewed.data["context_after"]
+    [kept] = client.annotations.list(id=task.id)
+    by_name = {item["from_name"]: item for item in kept.result}
+    assert by_name["translation"]["value"]["text"] == ["Targeted."]
+    assert [p.id for p in client.predictions.list(task=task.id)] == predictions

@@ -230,6 +230,11 @@ def _print_push(report: Any) -> None:
         f"{report.unchanged} unchanged, {len(report.conflicts)} conflicts "
         f"(model version {report.model_version})"
     )
+    if report.refreshed:
+        click.echo(
+            f"  {report.refreshed} annotated task(s) got renewed context, hints or links "
+            "(same sentence; annotations untouched)"
+        )
     if report.conflicts:
         shown = ", ".join(report.conflicts[:10])
         more = f" and {len(report.conflicts) - 10} more" if len(report.conflicts) > 10 else ""
