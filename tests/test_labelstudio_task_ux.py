@@ -67,8 +67,16 @@ def write_corpus_with_speaker(work_dir) -> None:
     write_corpus(corpus_dir(work_dir), [(document, sentences)], {"glossary_version": "ux1"})
 
 
-def open_task_by_sentence(page, server, project_id: int, text: str) -> None:
+def open_task_by_sentence(page, server, project_id: int, text: str, shot=None) -> None:
     page.goto(f"{server.url}/projects/{project_id}/data")
+    page.get_by_text(text, exact=True).first.wait_for(timeout=UI_TIMEOUT)
+    if shot is not None:
+        # the Sentences tab: the sentence is a column, the HTML context rows are not
+        assert page.get_by_text("text", exact=True).count() >= 1  # the column header
+        for hidden in ("context_before", "context_after", "glossary_hints", "propose_link"):
+            assert page.get_by_text(hidden, exact=True).count() == 0, hidden
+        assert page.get_by_text("Sentences", exact=True).count() >= 1
+        page.screenshot(path=str(shot), full_page=True)
     # the sentence is a Data Manager column: a translator finds the task by its text
     page.get_by_text(text, exact=True).first.click(timeout=UI_TIMEOUT)
     page.locator(".wb-sentence", has_text=text).first.wait_for(timeout=UI_TIMEOUT)
@@ -84,7 +92,8 @@ def test_task_labels_context_shows_variant_hints_separate_regions_radios_and_pro
     report = push_corpus(ls_config)
     log_in(page, labelstudio_server)
 
-    open_task_by_sentence(page, labelstudio_server, report.project_id, SPOKEN)
+    dm_shot = artifacts_dir / "labelstudio-data-manager.png"
+    open_task_by_sentence(page, labelstudio_server, report.project_id, SPOKEN, dm_shot)
     sentence = page.locator(".wb-sentence")
     regions = sentence.locator(".htx-highlight")
     regions.first.wait_for(timeout=UI_TIMEOUT)
