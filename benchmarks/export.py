@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from workbench.export.formats import FORMATS, WriterOptions  # noqa: E402
+from workbench.export.formats.base import row  # noqa: E402
 from workbench.export.formats.jsonl import hf_record  # noqa: E402
 from workbench.export.formats.table import COLUMNS  # noqa: E402
 from workbench.export.pairs import Entity, SentencePair  # noqa: E402
@@ -107,16 +108,7 @@ def run_json_dumps(n: int, out: Path) -> None:
 def run_pandas_parquet(n: int, out: Path) -> None:
     import pandas as pd
 
-    rows = [
-        dict(
-            zip(
-                COLUMNS,
-                (p.id, p.doc_id, p.doc_title, p.split, p.zh, p.en, p.annotator, p.status),
-                strict=True,
-            )
-        )
-        for p in synthetic_pairs(n)
-    ]
+    rows = [dict(zip(COLUMNS, row(p), strict=True)) for p in synthetic_pairs(n)]
     pd.DataFrame(rows).to_parquet(out / "pandas.parquet")
 
 

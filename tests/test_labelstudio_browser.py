@@ -47,7 +47,7 @@ def test_annotator_translates_pre_annotated_sentence_and_pull_reads_it_back(
 
     log_in(page, labelstudio_server)
     page.goto(f"{labelstudio_server.url}/projects/{report.project_id}/data")
-    page.get_by_text("doc-a-p1-s0", exact=True).click()
+    page.get_by_text(SENTENCE, exact=True).click()
 
     sentence = page.locator(".wb-sentence")
     sentence.get_by_text("两不愁三保障").first.wait_for(timeout=UI_TIMEOUT)
@@ -70,7 +70,7 @@ def test_annotator_translates_pre_annotated_sentence_and_pull_reads_it_back(
 
     page.fill('textarea[name="translation"]', TRANSLATION)
     page.locator('[data-testid="textarea-add-button"]').first.click()
-    page.locator("label.lsf-choice__checkbox", has_text="final").click()
+    page.get_by_label("final").check()
     page.screenshot(path=str(artifacts_dir / "labelstudio-task-filled.png"), full_page=True)
     with page.expect_response(
         lambda r: (

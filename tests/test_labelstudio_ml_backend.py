@@ -92,8 +92,8 @@ def test_task_added_in_label_studio_gets_glossary_prediction_from_backend(
     text = "坚持精准扶贫，全面推进乡村振兴。"
     task = client.tasks.create(
         project=project.id,
-        data={"text": text, "doc_title": "", "speaker": "", "prev": "", "next": ""}
-        | {"glossary_hints": ""},
+        data={"text": text, "doc_title": "", "context_before": "", "context_after": ""}
+        | {"glossary_hints": "", "propose_link": ""},
     )  # as if an annotator had imported it in the UI: no prediction
 
     assert list(client.predictions.list(task=task.id)) == []

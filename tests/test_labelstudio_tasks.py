@@ -8,6 +8,7 @@ from workbench.labelstudio.results import annotation_record, parse_result
 from workbench.labelstudio.tasks import (
     build_task,
     build_tasks,
+    context_html,
     glossary_hints,
     model_version_for,
     prediction_result,
@@ -80,6 +81,65 @@ def test_glossary_hints_list_each_term_once_in_order_of_appearance():
     ]
 
     assert glossary_hints(terms) == "扶贫 → poverty alleviation\n乡村振兴 → rural revitalization"
+
+
+def test_glossary_hints_show_the_written_form_then_the_head_form_of_a_variant():
+    terms = [
+        TermMatch(0, 3, "合作社", "e3", "农民合作社", "farmers' cooperative"),
+        TermMatch(4, 8, "精準扶貧", "e1", "精准扶贫", "targeted poverty alleviation"),
+        TermMatch(9, 11, "扶贫", "e2", "扶贫", "poverty alleviation"),
+    ]
+
+    assert glossary_hints(terms).splitlines() == [
+        "合作社 (head form 农民合作社) → farmers' cooperative",
+        "精準扶貧 (head form 精准扶贫) → targeted poverty alleviation",
+        "扶贫 → poverty alleviation",
+    ]
+
+
+def test_context_rows_are_labelled_escaped_and_empty_ones_left_out():
+    html = context_html([("Speaker", None), ("Previous sentence", "<b>甲</b>"), ("Next", "")])
+
+    assert "Speaker" not in html and "Next" not in html
+    assert '<span class="wb-label">Previous sentence</span>' in html
+    assert "&lt;b&gt;甲&lt;/b&gt;" in html and "<b>" not in html
+    assert context_html([("Speaker", ""), ("Previous sentence", None)]) == ""
+
+
+def test_heading_task_has_no_context_above_and_a_labelled_next_row():
+    heading = sentence("h", "一、主要工作成效")
+    body = sentence("b", "全省脱贫。")
+    body.speaker = "杨春霆"
+
+    tasks = {t.sentence_id: t.data for t in build_tasks([heading, body], {}, "m")}
+
+    assert tasks["h"]["context_before"] == ""
+    assert "Next sentence" in tasks["h"]["context_after"]
+    assert "全省脱贫。" in tasks["h"]["context_after"]
+    assert "Speaker" in tasks["b"]["context_before"]
+    assert "杨春霆" in tasks["b"]["context_before"]
+    assert "Previous sentence" in tasks["b"]["context_before"]
+    assert tasks["b"]["context_after"] == ""
+
+
+def test_propose_link_opens_the_service_form_with_the_sentence_as_context():
+    from html import unescape
+    from urllib.parse import parse_qs, urlsplit
+
+    s = sentence("d1:abc", "发展<农民>专业合作社&联合社。")
+    task = build_task(s, None, None, None, "m", service_url="http://127.0.0.1:5005/")
+    without = build_task(s, None, None, None, "m")
+
+    href = unescape(task.data["propose_link"].split('href="')[1].split('"')[0])
+    parts = urlsplit(href)
+    assert (parts.netloc, parts.path, parts.fragment) == (
+        "127.0.0.1:5005",
+        "/suggestions",
+        "propose",
+    )
+    assert parse_qs(parts.query) == {"context": [s.text], "sentence_id": ["d1:abc"]}
+    assert "<农民>" not in task.data["propose_link"]  # escaped in the HTML
+    assert without.data["propose_link"] == ""
 
 
 @pytest.mark.parametrize(
@@ -208,3 +268,47 @@ def test_annotation_record_names_the_annotator(completed_by, expected):
     assert record["lead_time"] == 12.5
     assert record["status"] == "needs_review"
     assert record["result"] == RESULT
+
+
+def test_mined_candidates_written_in_the_sentence_get_one_click_proposal_links():
+    from html import unescape
+    from urllib.parse import parse_qs, urlsplit
+
+    from workbench.labelstudio.tasks import candidates_in
+
+    text = "发展农民专业合作社联合社，带动建档立卡户增收。"
+    glossary_term = TermMatch(4, 9, "专业合作社", "e", "专业合作社", "specialized cooperative")
+    candidates = ["建档立卡户", "联合社", "专业合作社", "不在句中"]
+
+    found = candidates_in(text, [glossary_term], candidates)
+    task = build_task(
+        sentence("s", text, terms=[glossary_term]),
+        None,
+        None,
+        None,
+        "m",
+        service_url="http://127.0.0.1:5005",
+        candidates=candidates,
+    )
+
+    assert found == ["联合社", "建档立卡户"]  # in sentence order; the glossary's own left out
+    hrefs = [unescape(part.split('"')[0]) for part in task.data["propose_link"].split('href="')[1:]]
+    prefilled = [parse_qs(urlsplit(href).query).get("zh") for href in hrefs]
+    assert prefilled == [None, ["联合社"], ["建档立卡户"]]
+    assert all(parse_qs(urlsplit(h).query)["context"] == [text] for h in hrefs)
+
+
+def test_push_reads_the_mined_review_queue_for_candidate_links(tmp_path):
+    from workbench.config import load_config
+    from workbench.glossary.mine import Candidate
+    from workbench.glossary.termbase import render_tsv
+    from workbench.labelstudio.sync import mined_candidates
+
+    config = load_config(overrides={"paths": {"work_dir": str(tmp_path)}}, environ={})
+    assert mined_candidates(config) == []  # no queue: no links, no error
+    queue = tmp_path / "glossary" / "mined.tsv"
+    queue.parent.mkdir()
+    rows = [Candidate("联合社", frequency=3), Candidate("建档立卡户", frequency=2)]
+    queue.write_text(render_tsv(c.to_entry() for c in rows), encoding="utf-8")
+
+    assert mined_candidates(config) == ["联合社", "建档立卡户"]

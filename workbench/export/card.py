@@ -57,6 +57,37 @@ def _agreement_lines(agreement: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _cell(value: Any) -> str:
+    """Return a value fit for one Markdown table cell."""
+    return str(value or "").replace("|", "\\|").replace("\n", " ").strip() or "–"
+
+
+def _sources_section(sources: list[dict[str, Any]] | None, licence: str) -> list[str]:
+    """Return the card's sources section: who published each document, and where."""
+    if sources is None:
+        return []
+    lines = [
+        "",
+        "## Sources",
+        "",
+        "The Chinese side is taken from the documents below, as published; the publisher "
+        "(来源) and address are those ingest found in each document. The licence above "
+        f"({licence}) covers the annotations (translations, spans); the source texts remain "
+        "the publishers' and their terms apply to them. The `source` and `source_url` "
+        "columns of the CSV, TSV and Parquet files repeat this per pair.",
+        "",
+        "| document | title | publisher | published | URL | pairs |",
+        "| --- | --- | --- | --- | --- | ---: |",
+    ]
+    for item in sources:
+        url = item.get("url")
+        lines.append(
+            f"| `{item['doc_id']}` | {_cell(item.get('title'))} | {_cell(item.get('publisher'))} "
+            f"| {_cell(item.get('published'))} | {f'<{url}>' if url else '–'} | {item['pairs']} |"
+        )
+    return lines
+
+
 def render_card(manifest: dict[str, Any], report: QaReport) -> str:
     """Return the Markdown dataset card of an export."""
     counts = manifest["counts"]
@@ -100,6 +131,8 @@ def render_card(manifest: dict[str, Any], report: QaReport) -> str:
     ]
     for split, n in splits.items():
         lines.append(f"| {split} | {n} | {counts['documents'][split]} |")
+    for warning in manifest.get("warnings", []):
+        lines += ["", f"> **Warning:** {warning}."]
     lines += [
         "",
         "## Files",
@@ -111,6 +144,7 @@ def render_card(manifest: dict[str, Any], report: QaReport) -> str:
         lines.append(
             f"| `{entry['path']}` | {entry['format']} | {entry['split']} | {entry['records']} |"
         )
+    lines += _sources_section(manifest.get("sources"), settings["licence"])
     lines += ["", "## Annotators", "", "| annotator | pairs |", "| --- | ---: |"]
     for annotator, n in manifest["annotators"].items():
         lines.append(f"| {annotator} | {n} |")

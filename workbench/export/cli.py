@@ -79,6 +79,8 @@ def export_command(name, snapshot, selection, seed, scripts, formats, hold_back)
     )
     if result.qa["terminology"] != "checked":
         click.echo(f"warning: terminology {result.qa['terminology']}", err=True)
+    for warning in result.manifest.get("warnings", []):
+        click.echo(f"warning: {warning}", err=True)
 
 
 @click.command("qa")
@@ -97,15 +99,28 @@ def qa_command(snapshot, selection, json_path, limit, fail_on) -> None:
     """Check the translations of a snapshot: terms, numbers, script, length, consistency."""
     from workbench.qa.run import run_qa
 
-    report = run_qa(load_config(), snapshot=snapshot, selection=selection)
+    config = load_config()
+    report = run_qa(config, snapshot=snapshot, selection=selection)
+    shown = []
     for n, finding in enumerate(report.iter_findings()):
         if n >= limit:
-            click.echo(f"… {sum(report.by_check.values()) - limit} more")
             break
+        shown.append(finding)
+    links = _task_links(config, snapshot, selection, shown)
+    for finding in shown:
         click.echo(
             f"{finding['sentence_id']}\t{finding['severity']}\t{finding['check']}\t"
             f"{finding['message']}"
         )
+        link = links.get(str(finding["sentence_id"]))
+        if link is not None:
+            click.echo(f"  zh: {link.zh}")
+            click.echo(f"  en: {link.en or '(no translation)'}")
+            if link.url:
+                click.echo(f"  task: {link.url}")
+    total = sum(report.by_check.values())
+    if total > len(shown) and limit:
+        click.echo(f"… {total - len(shown)} more")
     summary = report.summary()
     click.echo(json.dumps(summary, ensure_ascii=False))
     if report.terminology != "checked":
@@ -116,6 +131,23 @@ def qa_command(snapshot, selection, json_path, limit, fail_on) -> None:
     failing = {"error": worst["error"], "warning": worst["error"] + worst["warning"]}
     if fail_on != "never" and failing[fail_on]:
         raise ExportError(f"QA found {failing[fail_on]} finding(s) at {fail_on} or worse")
+
+
+def _task_links(config, snapshot, selection, findings) -> dict:
+    """Return the Label Studio task and zh/en pair of each printed finding's sentence."""
+    from workbench.export.run import ExportSettings
+    from workbench.labelstudio.links import task_links
+    from workbench.snapshot import resolve_snapshot
+
+    if not findings:
+        return {}
+    settings = ExportSettings.from_config(config, snapshot=snapshot, selection=selection)
+    return task_links(
+        resolve_snapshot(config.work_dir, settings.snapshot),
+        {str(f["sentence_id"]) for f in findings},
+        settings.selection,
+        settings.agreement_min,
+    )
 
 
 commands: list[click.Command] = [export_command, qa_command]

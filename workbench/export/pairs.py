@@ -70,6 +70,8 @@ class SentencePair:
     entities: list[Entity] = field(default_factory=list)
     terms: list[dict[str, Any]] = field(default_factory=list)  # glossary pre-annotations
     split: str | None = None
+    source: str | None = None  # the document's publisher (来源), see export.sources
+    source_url: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         # By hand rather than dataclasses.asdict, which deep-copies and is 5x slower.

@@ -29,7 +29,8 @@ from workbench.export.formats import FORMATS, WriterOptions, WrittenFile, check_
 from workbench.export.formats.variants import check_scripts
 from workbench.export.pairs import PairStats, SentencePair, iter_pairs, load_document_titles
 from workbench.export.select import UNTRANSLATED, Selection, check_mode
-from workbench.export.splits import SPLITS, assign_splits
+from workbench.export.sources import DocumentSource, load_document_sources
+from workbench.export.splits import SPLITS, all_in_train, assign_splits
 from workbench.export.writer import SplitWriters
 from workbench.fileio import atomic_directory
 from workbench.glossary import load_glossary
@@ -62,6 +63,7 @@ class ExportSettings:
     licence: str = "CC-BY-4.0"
     parquet_row_group: int = 20_000
     hold_back: str = "never"  # never | error | warning
+    min_split_pairs: int = 20  # below this many pairs everything is train (with a warning)
 
     @classmethod
     def from_config(cls, config: Config, **overrides: Any) -> ExportSettings:
@@ -148,6 +150,7 @@ def export_dataset(config: Config, **overrides: Any) -> ExportResult:
     snapshot_path = resolve_snapshot(config.work_dir, settings.snapshot)
     snapshot_manifest = read_snapshot_manifest(snapshot_path)
     titles = load_document_titles(corpus_dir(config.work_dir))
+    sources = load_document_sources(corpus_dir(config.work_dir))
     glossary, glossary_version, glossary_problem = load_glossary_view(config)
     rules = load_rules(
         config.path("export", "qa_rules") if "qa_rules" in config.section("export") else None
@@ -168,6 +171,7 @@ def export_dataset(config: Config, **overrides: Any) -> ExportResult:
                 glossary_version,
                 rules,
                 created,
+                sources,
             )
     except OSError as exc:
         raise ExportError(
@@ -194,6 +198,7 @@ def _write_export(
     glossary_version: str | None,
     rules: dict[str, Any],
     created: datetime,
+    sources: dict[str, DocumentSource] | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     stats = PairStats()
     report = QaReport(staging / QA_SPOOL)
@@ -234,9 +239,16 @@ def _write_export(
             handle.write(orjson.dumps(pair.to_dict()) + b"\n")
 
     # Splits by document, then pass 2: every format.
-    assignment = assign_splits(
-        per_doc, settings.dev_fraction, settings.test_fraction, settings.seed
-    )
+    sources = sources or {}
+    warnings: list[str] = []
+    too_small = all_in_train(per_doc, int(settings.min_split_pairs))
+    if too_small:
+        warnings.append(too_small)
+        assignment = dict.fromkeys(per_doc, "train")
+    else:
+        assignment = assign_splits(
+            per_doc, settings.dev_fraction, settings.test_fraction, settings.seed
+        )
     options = WriterOptions(created=created, parquet_row_group=settings.parquet_row_group)
     writers = SplitWriters(staging, settings.formats, options, settings.scripts)
     split_counts: Counter[str] = Counter()
@@ -245,6 +257,9 @@ def _write_export(
         for record in _read_spool(spool):
             pair = SentencePair.from_dict(record)
             pair.split = assignment[pair.doc_id]
+            origin = sources.get(pair.doc_id)
+            if origin is not None:
+                pair.source, pair.source_url = origin.publisher, origin.url
             split_counts[pair.split] += 1
             split_docs[pair.split].add(pair.doc_id)
             writers.write(pair)
@@ -282,6 +297,11 @@ def _write_export(
         {"pairs": held_pairs, "by_check": dict(sorted(held_back.items()))},
         unconfirmed,
     )
+    manifest["warnings"] = warnings
+    manifest["sources"] = [
+        {**sources[doc].to_dict(), "pairs": n} if doc in sources else {"doc_id": doc, "pairs": n}
+        for doc, n in sorted(per_doc.items())
+    ]
     (staging / "manifest.json").write_text(
         json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )

@@ -49,3 +49,19 @@ def assign_splits(
     for doc in remaining:
         assignment[doc] = "train"
     return assignment
+
+
+def all_in_train(pairs_per_doc: dict[str, int], min_pairs: int) -> str | None:
+    """Return why every document goes to train when an export is too small, else None.
+
+    A handful of pairs cut by document gives splits of one or two sentences (7 pairs → 1
+    train / 5 dev / 1 test), which measure nothing and starve training; below
+    ``min_pairs`` everything is train and the card and summary say so.
+    """
+    total = sum(pairs_per_doc.values())
+    if total >= min_pairs or not total:
+        return None
+    return (
+        f"only {total} pair{'s' if total != 1 else ''} (below [export] min_split_pairs = "
+        f"{min_pairs}): all are in train, dev and test are empty"
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import shlex
 import signal
 from collections.abc import Callable
 from pathlib import Path
@@ -164,7 +165,7 @@ def up_command(
         )
         try:
             _print_workspace(config, workspace)
-            wait_until_interrupted(workspace, echo=click.echo)
+            wait_until_interrupted(workspace, echo=click.echo, work_dir=config.work_dir)
         except KeyboardInterrupt:
             click.echo("\nStopping ...")
         finally:
@@ -198,10 +199,9 @@ def _print_workspace(config: Config, workspace: Any) -> None:
     if config.get("labelstudio", "password"):
         click.echo("  password        as set in WORKBENCH_LABELSTUDIO_PASSWORD / config")
     else:
-        click.echo(
-            f"  password        kept in {secrets_file(config.work_dir)} "
-            f"({mask(handle.credentials.password)})"
-        )
+        path = secrets_file(config.work_dir)
+        click.echo(f"  password        kept in {path} ({mask(handle.credentials.password)})")
+        click.echo(f"  show it with    {show_password_command(path)}")
     if push is not None:
         _print_push(push)
         project = status(config).get("project") or {}
@@ -210,11 +210,34 @@ def _print_workspace(config: Config, workspace: Any) -> None:
             click.echo(f"Tasks waiting     {waiting} of {project.get('tasks')}")
     if workspace.service_url:
         click.echo(f"Glossary service  {workspace.service_url}")
+        if str(config.section("service").get("curator_token") or "").strip():
+            click.echo("  curator token   as set in WORKBENCH_SERVICE_CURATOR_TOKEN / config")
+        else:
+            from workbench.web.curator import token_file
+
+            path = token_file(config)
+            click.echo(f"  curator token   kept in {path}")
+            click.echo(f"  show it with    {show_file_command(path)}")
     if workspace.ml_url:
         click.echo(f"ML backend        {workspace.ml_url} (glossary pre-annotations for new tasks)")
     for note in workspace.notes:
         click.echo(f"Note: {note}")
     click.echo("Press Ctrl-C to stop (or run 'workbench down' from another shell).")
+
+
+def show_password_command(path: Path) -> str:
+    """Return a one-line shell command that prints the password kept in ``path``.
+
+    The workbench prints where a secret is and how to read it, never the secret itself,
+    so it does not end up in terminal scroll-back or in the log of a background ``up``.
+    """
+    script = 'import json,sys; print(json.load(open(sys.argv[1]))["password"])'
+    return f"python3 -c {shlex.quote(script)} {shlex.quote(str(path))}"
+
+
+def show_file_command(path: Path) -> str:
+    """Return a one-line shell command that prints a secret kept alone in a file."""
+    return f"cat {shlex.quote(str(path))}"
 
 
 def _print_push(report: Any) -> None:
@@ -223,6 +246,11 @@ def _print_push(report: Any) -> None:
         f"{report.unchanged} unchanged, {len(report.conflicts)} conflicts "
         f"(model version {report.model_version})"
     )
+    if report.refreshed:
+        click.echo(
+            f"  {report.refreshed} annotated task(s) got renewed context, hints or links "
+            "(same sentence; annotations untouched)"
+        )
     if report.conflicts:
         shown = ", ".join(report.conflicts[:10])
         more = f" and {len(report.conflicts) - 10} more" if len(report.conflicts) > 10 else ""
@@ -343,6 +371,40 @@ def pull_command(overrides: dict[str, dict[str, Any]]) -> None:
     click.echo(f"Snapshot {path}: {manifest['tasks']} tasks, {manifest['annotations']} annotations")
 
 
+@click.command("resegment")
+@click.option("--snapshot", help="Snapshot folder name or path. [default: the latest]")
+@click.option("--push", "then_push", is_flag=True, help="Push the corpus to Label Studio after.")
+@_config_options
+def resegment_command(
+    snapshot: str | None, then_push: bool, overrides: dict[str, dict[str, Any]]
+) -> None:
+    """Apply reviewed merge/split flags (status final) from a snapshot to the corpus.
+
+    Only flagged sentences change; every other sentence keeps its id. Tasks of replaced
+    sentences stay in Label Studio with their annotations. Run 'workbench pull' first so
+    the snapshot holds the latest flags; re-running changes nothing.
+    """
+    from workbench.labelstudio.workspace import apply_segmentation_flags
+
+    config = _load(overrides)
+    report = apply_segmentation_flags(config, snapshot)
+    for edit in report.edits:
+        click.echo(f"{edit['kind']:<6} {' + '.join(edit['from'])} -> {' + '.join(edit['to'])}")
+    for sentence_id, why in report.skipped:
+        click.echo(f"not applied {sentence_id}: {why}")
+    click.echo(
+        f"{len(report.edits)} edit(s): {report.sentences_before} sentences -> "
+        f"{report.sentences_after}; {len(report.skipped)} flag(s) not applied, "
+        f"{report.applied_before} applied earlier"
+    )
+    if then_push:
+        from workbench.labelstudio.sync import push_corpus
+
+        _print_push(push_corpus(config))
+    elif report.changed:
+        click.echo("Run 'workbench push' to send the new sentences to Label Studio.")
+
+
 commands: list[click.Command] = [
     labelstudio_group,
     up_command,
@@ -350,4 +412,5 @@ commands: list[click.Command] = [
     status_command,
     push_command,
     pull_command,
+    resegment_command,
 ]

@@ -18,6 +18,38 @@ from workbench.config import Config
 from workbench.errors import ConfigError
 from workbench.labelstudio.client import api_errors
 
+SENTENCE_VIEW = "Sentences"
+# Data Manager columns a translator does not scan: the labelled-HTML context rows, the
+# hint box and link, and bookkeeping keys. What stays is the id, the sentence, the
+# document title and the annotation counts.
+_HIDDEN_DATA = (
+    "context_before",
+    "context_after",
+    "glossary_hints",
+    "propose_link",
+    "doc_id",
+    "speaker",
+    "prev",
+    "next",
+    "terms",
+    "content_hash",
+)
+_HIDDEN_TASK = (
+    "inner_id",
+    "annotations_results",
+    "annotations_ids",
+    "predictions_score",
+    "predictions_model_versions",
+    "predictions_results",
+    "file_upload",
+    "storage_filename",
+    "created_at",
+    "updated_at",
+    "updated_by",
+    "avg_lead_time",
+    "draft_exists",
+)
+
 PROJECT_DESCRIPTION = (
     "Chinese policy sentences to tag and translate. Glossary terms arrive pre-annotated; "
     "the approved renderings are listed under each sentence."
@@ -132,3 +164,37 @@ def set_model_version(
 
 def _normalise(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
+
+
+def sentence_view_data() -> dict[str, Any]:
+    """Return the Data Manager tab that shows the sentence first and hides the HTML rows."""
+    hidden = [f"tasks:data.{key}" for key in _HIDDEN_DATA] + [
+        f"tasks:{key}" for key in _HIDDEN_TASK
+    ]
+    return {
+        "title": SENTENCE_VIEW,
+        "type": "list",
+        "target": "tasks",
+        "hiddenColumns": {"explore": hidden, "labeling": hidden},
+        "columnsWidth": {"tasks:data.text": 560},
+    }
+
+
+def ensure_sentence_view(client: LabelStudio, project_id: int, url: str = "") -> bool:
+    """Give the project a "Sentences" Data Manager tab unless it has one; True if made.
+
+    Label Studio derives the default columns from the labeling config's object tags, in
+    order, so without this tab the first columns are the context rows, not the sentence.
+    The SDK's view type drops ``hiddenColumns``, so this talks to ``/api/dm/views``.
+    """
+    http = client._client_wrapper.httpx_client
+    with api_errors(url, f"list the Data Manager tabs of project {project_id}"):
+        response = http.request("api/dm/views", method="GET", params={"project": project_id})
+        response.raise_for_status()
+    views = response.json() or []
+    if any((view.get("data") or {}).get("title") == SENTENCE_VIEW for view in views):
+        return False
+    body = {"project": project_id, "data": sentence_view_data()}
+    with api_errors(url, f"create the {SENTENCE_VIEW} tab of project {project_id}"):
+        http.request("api/dm/views", method="POST", json=body).raise_for_status()
+    return True

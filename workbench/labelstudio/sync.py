@@ -4,7 +4,9 @@ Push is idempotent by ``sentence_id``: it lists what the project already holds (
 then imports only new sentences in batches of ``[labelstudio] batch_size`` (one request
 per batch, not per task), updates changed tasks that nobody annotated yet (data PATCH, old
 predictions removed in one Data Manager action, new ones imported in one request per
-batch) and leaves annotated tasks alone, reporting them as conflicts.
+batch). An annotated task whose sentence text changed is left alone and reported as a
+conflict; one whose text is the same but whose surroundings changed (context rows, hints,
+links) gets its data renewed, never its annotations or predictions.
 
 Pull reads every task with its annotations and writes a dated snapshot atomically
 (``workbench.snapshot.write_snapshot``), the only form the exporter reads.
@@ -26,6 +28,7 @@ from workbench.labelstudio.client import api_errors, configured_url, connect
 from workbench.labelstudio.project import (
     ProjectInfo,
     ensure_project,
+    ensure_sentence_view,
     find_project,
     set_model_version,
 )
@@ -45,6 +48,7 @@ class ExistingTask:
     id: int
     content_hash: str | None
     annotations: int
+    text: str | None = None
 
 
 @dataclass
@@ -58,13 +62,14 @@ class PushReport:
     updated: int = 0
     unchanged: int = 0
     conflicts: list[str] = field(default_factory=list)
+    refreshed: int = 0  # annotated, same sentence: only what is shown around it was renewed
     stale: list[str] = field(default_factory=list)  # in Label Studio, gone from the corpus
     requests: int = 0  # import/update requests sent (not counting listing)
     project_created: bool = False
 
     @property
     def total(self) -> int:
-        return self.added + self.updated + self.unchanged + len(self.conflicts)
+        return self.added + self.updated + self.refreshed + self.unchanged + len(self.conflicts)
 
 
 def _resolve_client(config: Config, client: LabelStudio | None) -> tuple[LabelStudio, str]:
@@ -99,8 +104,46 @@ def existing_tasks(client: LabelStudio, project_id: int, url: str) -> dict[str, 
         annotations = (task.total_annotations or 0) + (task.cancelled_annotations or 0)
         known = found.get(sentence_id)
         if known is None or annotations > known.annotations:
-            found[sentence_id] = ExistingTask(task.id, data.get(HASH_KEY), annotations)
+            found[sentence_id] = ExistingTask(
+                task.id, data.get(HASH_KEY), annotations, data.get("text")
+            )
     return found
+
+
+def proposal_service_url(config: Config) -> str:
+    """Return the glossary service URL tasks link to for term proposals ("" = no link).
+
+    ``[labelstudio] service_url`` wins; empty means the service ``workbench up`` starts,
+    at ``[service] host``/``port`` (a wildcard bind address is reached via loopback).
+    """
+    explicit = str(config.section("labelstudio").get("service_url") or "").strip()
+    if explicit:
+        return explicit.rstrip("/")
+    service = config.section("service")
+    if not service.get("port"):
+        return ""
+    host = str(service.get("host") or "127.0.0.1")
+    if host in ("0.0.0.0", "::", ""):
+        host = "127.0.0.1"
+    return f"http://{host}:{int(service['port'])}"
+
+
+def mined_candidates(config: Config) -> list[str]:
+    """Return the zh of the mined review queue (``workbench glossary mine``), if there is one.
+
+    Only the default queue ``<work_dir>/glossary/mined.tsv`` is read; a missing or
+    unreadable file means no candidate links, never a failed push.
+    """
+    path = config.work_dir / "glossary" / "mined.tsv"
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+    rows = [line.split("\t") for line in lines if line.strip() and not line.startswith("#")]
+    if not rows or "zh" not in rows[0]:
+        return []
+    column = rows[0].index("zh")
+    return [row[column].strip() for row in rows[1:] if len(row) > column and row[column].strip()]
 
 
 def corpus_tasks(config: Config) -> tuple[list[TaskPayload], str]:
@@ -109,7 +152,16 @@ def corpus_tasks(config: Config) -> tuple[list[TaskPayload], str]:
     manifest = read_manifest(corpus)
     model_version = model_version_for(manifest.get("glossary_version"))
     documents = {doc.id: doc for doc in read_documents(corpus)}
-    payloads = list(build_tasks(read_sentences(corpus), documents, model_version))
+    service_url = proposal_service_url(config)
+    payloads = list(
+        build_tasks(
+            read_sentences(corpus),
+            documents,
+            model_version,
+            service_url,
+            mined_candidates(config),
+        )
+    )
     return payloads, model_version
 
 
@@ -131,6 +183,7 @@ def push_tasks(
     existing = existing_tasks(client, project.id, url)
     new: list[TaskPayload] = []
     changed: list[tuple[int, TaskPayload]] = []
+    refresh: list[tuple[int, TaskPayload]] = []
     seen: set[str] = set()
     for payload in payloads:
         if payload.sentence_id in seen:
@@ -143,6 +196,11 @@ def push_tasks(
             new.append(payload)
         elif task.content_hash == payload.content_hash:
             report.unchanged += 1
+        elif task.annotations and task.text == payload.data["text"]:
+            # The sentence the annotation's offsets point into is the same; only its
+            # context rows, hints or links changed. Renew those, leave the annotation
+            # and the predictions alone.
+            refresh.append((task.id, payload))
         elif task.annotations:
             report.conflicts.append(payload.sentence_id)
         else:
@@ -155,6 +213,12 @@ def push_tasks(
             client.projects.import_tasks(id=project.id, request=[p.to_import() for p in batch])
         report.requests += 1
         report.added += len(batch)
+
+    for task_id, payload in refresh:
+        with api_errors(url, f"refresh the data of annotated task {task_id}"):
+            client.tasks.update(id=str(task_id), data=payload.data)
+        report.requests += 1
+        report.refreshed += 1
 
     for batch in _batches(changed, size):
         ids = [task_id for task_id, _ in batch]
@@ -196,6 +260,7 @@ def push_corpus(config: Config, client: LabelStudio | None = None) -> PushReport
         url,
     )
     set_model_version(client, project.id, model_version, url)
+    ensure_sentence_view(client, project.id, url)
     return report
 
 

@@ -8,10 +8,12 @@ from one whose sentence, context or glossary matches changed since the last push
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from workbench.models import Document, Sentence, TermMatch
 
@@ -49,12 +51,78 @@ def model_version_for(glossary_version: str | None) -> str:
 
 
 def glossary_hints(terms: Iterable[TermMatch]) -> str:
-    """Render the approved English of each distinct term, one ``zh → en`` line each."""
+    """Render the approved English of each distinct term, one ``form → en`` line each.
+
+    The form is the one written in the sentence, because that is what the annotator is
+    looking for; when it is a variant (合作社 for 农民合作社) the head form follows it, so
+    the line still names the entry.
+    """
     seen: dict[str, str] = {}
     for term in terms:
-        if term.en and term.zh not in seen:
-            seen[term.zh] = term.en
-    return "\n".join(f"{zh} → {en}" for zh, en in seen.items())
+        form = term.text or term.zh
+        if not term.en or form in seen:
+            continue
+        head = f" (head form {term.zh})" if term.zh and term.zh != form else ""
+        seen[form] = f"{form}{head} → {term.en}"
+    return "\n".join(seen.values())
+
+
+def context_html(rows: Iterable[tuple[str, str | None]]) -> str:
+    """Render labelled context rows (speaker, previous sentence ...) as escaped HTML.
+
+    Empty rows are left out, so a heading task without a speaker or a previous sentence
+    shows nothing rather than an unlabelled gap.
+    """
+    return "".join(
+        f'<div class="wb-row"><span class="wb-label">{html.escape(label)}</span> '
+        f'<span lang="zh-Hans">{html.escape(value)}</span></div>'
+        for label, value in rows
+        if value
+    )
+
+
+def candidates_in(text: str, terms: Iterable[TermMatch], candidates: Iterable[str]) -> list[str]:
+    """Return the candidate terms written in ``text`` outside its glossary matches, in order.
+
+    Candidates come from the mined review queue (``workbench glossary mine``); one that
+    overlaps a glossary match is already covered and is left out.
+    """
+    covered = [(t.start, t.end) for t in terms]
+    found: dict[str, int] = {}
+    for candidate in candidates:
+        start = text.find(candidate)
+        while start >= 0:
+            end = start + len(candidate)
+            if not any(start < hi and lo < end for lo, hi in covered):
+                found.setdefault(candidate, start)
+                break
+            start = text.find(candidate, start + 1)
+    return sorted(found, key=lambda c: (found[c], -len(c)))
+
+
+def propose_link(service_url: str, sentence: Sentence, candidates: Iterable[str] = ()) -> str:
+    """Return HTML links to the service's proposal form, with the sentence as context.
+
+    Label Studio cannot put the annotator's live text selection into a link, so the main
+    link carries the sentence and its id (the term is pasted into the form); each mined
+    candidate written in the sentence gets its own link with the term filled in as well.
+    """
+    if not service_url:
+        return ""
+    base = f"{service_url.rstrip('/')}/suggestions?"
+
+    def link(label: str, css: str, **extra: str) -> str:
+        query = urlencode({"context": sentence.text, "sentence_id": sentence.id, **extra})
+        return (
+            f'<a class="{css}" href="{html.escape(base + query + "#propose")}" target="_blank" '
+            f'rel="noopener">{html.escape(label)}</a>'
+        )
+
+    main = link("Propose a term the glossary lacks ↗", "wb-propose")
+    picks = [link(zh, "wb-propose-term", zh=zh) for zh in candidates]
+    if not picks:
+        return main
+    return f'{main} <span class="wb-label">or propose</span> ' + " · ".join(picks)
 
 
 def prediction_result(sentence: Sentence) -> list[dict[str, Any]]:
@@ -112,8 +180,15 @@ def build_task(
     prev: Sentence | None,
     next_: Sentence | None,
     model_version: str,
+    service_url: str = "",
+    candidates: Iterable[str] = (),
 ) -> TaskPayload:
-    """Build one task: the sentence, its context, its document title and glossary hints."""
+    """Build one task: the sentence, its context, its document title and glossary hints.
+
+    ``prev``/``next``/``speaker`` stay as plain data (snapshots and pull read them);
+    ``context_before``/``context_after`` are the same, labelled, as the annotator sees them.
+    """
+    before = [("Speaker", sentence.speaker), ("Previous sentence", prev.text if prev else None)]
     data: dict[str, Any] = {
         "text": sentence.text,
         "sentence_id": sentence.id,
@@ -123,6 +198,11 @@ def build_task(
         "prev": prev.text if prev else "",
         "next": next_.text if next_ else "",
         "glossary_hints": glossary_hints(sentence.terms) or "(no glossary term in this sentence)",
+        "context_before": context_html(before),
+        "context_after": context_html([("Next sentence", next_.text if next_ else None)]),
+        "propose_link": propose_link(
+            service_url, sentence, candidates_in(sentence.text, sentence.terms, candidates)
+        ),
         "terms": [term.to_dict() for term in sentence.terms],  # read back by pull
     }
     prediction = prediction_result(sentence)
@@ -131,9 +211,18 @@ def build_task(
 
 
 def build_tasks(
-    sentences: Iterable[Sentence], documents: dict[str, Document], model_version: str
+    sentences: Iterable[Sentence],
+    documents: dict[str, Document],
+    model_version: str,
+    service_url: str = "",
+    candidates: Iterable[str] = (),
 ) -> Iterator[TaskPayload]:
-    """Stream tasks for sentences in reading order; context stays within one document."""
+    """Stream tasks for sentences in reading order; context stays within one document.
+
+    ``candidates`` are mined terms the glossary lacks; those written in a sentence get a
+    one-click proposal link in its task.
+    """
+    candidates = [c for c in dict.fromkeys(candidates) if c] if service_url else []
     window: list[Sentence] = []
 
     def emit(index: int) -> TaskPayload:
@@ -142,7 +231,15 @@ def build_tasks(
         nxt = window[index + 1] if index + 1 < len(window) else None
         prev = prev if prev and prev.doc_id == sentence.doc_id else None
         nxt = nxt if nxt and nxt.doc_id == sentence.doc_id else None
-        return build_task(sentence, documents.get(sentence.doc_id), prev, nxt, model_version)
+        return build_task(
+            sentence,
+            documents.get(sentence.doc_id),
+            prev,
+            nxt,
+            model_version,
+            service_url,
+            candidates,
+        )
 
     for sentence in sentences:
         window.append(sentence)

@@ -9,6 +9,7 @@ the glossary lookup service beside it. What it started is recorded under
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -47,6 +48,7 @@ from workbench.labelstudio.server import (
     port_in_use,
     process_command,
     read_run_state,
+    run_dir,
     server_environment,
     start_server,
     stop_process,
@@ -59,6 +61,7 @@ LABELSTUDIO = "labelstudio"
 SERVICE = "service"
 ML_BACKEND = "ml_backend"
 SERVICE_START_TIMEOUT = 60
+STOP_MARK = "stop-requested"  # written by `down`, so `up` reads the stop as requested
 
 
 @dataclass
@@ -168,6 +171,29 @@ def prepare_corpus(config: Config, paths: list[Path], echo: Echo = print) -> Non
         return
     echo("Tagging glossary terms ...")
     tag_corpus(config)
+    # A fresh ingest undoes merges and splits reviewers asked for: apply them again.
+    resegmented = apply_segmentation_flags(config)
+    if resegmented.changed:
+        echo(f"  re-applied {len(resegmented.edits)} reviewed merge/split edit(s)")
+
+
+def apply_segmentation_flags(config: Config, snapshot: str | None = None) -> Any:
+    """Apply a snapshot's reviewed merge/split flags to the corpus and re-tag it.
+
+    Returns the ``ResegmentReport``. With no snapshot named, the latest is used, and a
+    work folder without any snapshot has nothing to apply (an empty report).
+    """
+    from workbench.labelstudio.resegment import ResegmentReport, resegment_corpus
+    from workbench.snapshot import list_snapshots, resolve_snapshot
+
+    if snapshot is None and not list_snapshots(config.work_dir):
+        return ResegmentReport()
+    report = resegment_corpus(config.work_dir, resolve_snapshot(config.work_dir, snapshot))
+    if report.changed:
+        from workbench.glossary import tag_corpus
+
+        tag_corpus(config)
+    return report
 
 
 def _ingest_function() -> Callable:
@@ -266,6 +292,7 @@ def up(
     ml_port: int | None = None,
 ) -> Workspace:
     """Bring the workspace up (see the module docstring); stop what was started on error."""
+    stop_mark(config.work_dir).unlink(missing_ok=True)  # left by an earlier `down`, not ours
     handle = start_labelstudio(config, echo)
     workspace = Workspace(labelstudio=handle)
     try:
@@ -308,14 +335,43 @@ def shutdown(config: Config, workspace: Workspace) -> None:
         stop_workspace_database(config)
 
 
-def wait_until_interrupted(workspace: Workspace, echo: Echo = print) -> None:
-    """Block until Ctrl-C, or until a started server dies (then say so)."""
+def stop_mark(work_dir: Path) -> Path:
+    """Return the file ``down`` writes before stopping what ``up`` started."""
+    return run_dir(work_dir) / STOP_MARK
+
+
+def describe_exit(label: str, returncode: int, requested: bool, log: Path | None) -> str:
+    """Say why a server ``up`` started is gone: a requested stop, a signal, or a failure."""
+    if requested:
+        return f"{label} was stopped by 'workbench down'."
+    if returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = f"signal {-returncode}"
+        return f"{label} was stopped by {name} from outside 'workbench up'; see {log}"
+    return f"{label} exited unexpectedly (status {returncode}); see {log}"
+
+
+def wait_until_interrupted(
+    workspace: Workspace, echo: Echo = print, work_dir: Path | None = None
+) -> None:
+    """Block until Ctrl-C, ``workbench down`` or a started server dying (then say which)."""
+    mark = stop_mark(work_dir) if work_dir is not None else None
     while True:
         time.sleep(1)
+        if mark is not None and mark.exists():
+            mark.unlink(missing_ok=True)
+            echo("Stop requested by 'workbench down'.")
+            return
         process = workspace.labelstudio.process
         if process is not None and process.poll() is not None:
-            log = workspace.labelstudio.log
-            echo(f"Label Studio exited (status {process.returncode}); see {log}")
+            requested = mark is not None and mark.exists()
+            echo(
+                describe_exit(
+                    "Label Studio", process.returncode, requested, workspace.labelstudio.log
+                )
+            )
             return
         service = workspace.service_process
         if service is not None and service.poll() is not None:
@@ -326,8 +382,18 @@ def wait_until_interrupted(workspace: Workspace, echo: Echo = print) -> None:
 
 
 def down(config: Config) -> list[str]:
-    """Stop the servers ``up`` recorded in the work folder; return what was done."""
+    """Stop the servers ``up`` recorded in the work folder; return what was done.
+
+    A mark file tells the waiting ``up`` that the stop was asked for, so its log says so
+    instead of reporting Label Studio's exit status as a failure.
+    """
     done = []
+    names = (ML_BACKEND, SERVICE, LABELSTUDIO)
+    if any(read_run_state(config.work_dir, name) is not None for name in names):
+        mark = stop_mark(config.work_dir)
+        mark.parent.mkdir(parents=True, exist_ok=True)
+        # written before anything is stopped: `up` checks it before the processes
+        mark.write_text(now_iso() + "\n", encoding="utf-8")
     helpers = (
         (ML_BACKEND, "glossary ML backend"),
         (SERVICE, "glossary service"),

@@ -23,8 +23,14 @@ from typing import Any
 from workbench.config import Config
 from workbench.corpus import corpus_dir, read_documents, read_manifest, read_sentences
 from workbench.errors import WorkbenchError
+from workbench.labelstudio.links import TaskLink, task_links
 from workbench.models import Sentence, TermMatch
-from workbench.snapshot import list_snapshots, read_snapshot, read_snapshot_manifest
+from workbench.snapshot import (
+    list_snapshots,
+    read_snapshot,
+    read_snapshot_manifest,
+    snapshots_dir,
+)
 from workbench.web.reload import LoadedGlossary
 
 log = logging.getLogger(__name__)
@@ -122,6 +128,8 @@ class CorpusView:
         self._progress: Progress | None = None
         self._qa_key: tuple | None = None
         self._qa: tuple[Path, list[dict[str, Any]]] | None = None
+        self._links_key: tuple | None = None
+        self._links: dict[str, TaskLink] = {}
         self.corpus_error: str | None = None  # why an existing corpus could not be read
         self._failed_key: tuple | None = None  # don't re-read a damaged corpus per request
 
@@ -248,3 +256,30 @@ class CorpusView:
         kept.sort(key=lambda f: SEVERITY_ORDER.get(str(f.get("severity")), len(SEVERITY_ORDER)))
         self._qa_key, self._qa = stamp, (path, kept)
         return self._qa
+
+    def finding_links(self, qa_path: Path, findings: list[dict[str, Any]]) -> dict[str, TaskLink]:
+        """Return sentence id → Label Studio task and zh/en pair for the shown findings.
+
+        The export's manifest (next to ``qa.json``) names the snapshot and selection rule
+        the findings came from; that snapshot gives the task ids and the chosen English.
+        Nothing is shown (an empty map) when the snapshot is gone or unreadable.
+        """
+        key = (_stamp(qa_path), len(findings))
+        if key == self._links_key:
+            return self._links
+        links: dict[str, TaskLink] = {}
+        try:
+            manifest = json.loads((qa_path.parent / "manifest.json").read_text(encoding="utf-8"))
+            settings = manifest.get("settings") or {}
+            snapshot = snapshots_dir(self.config.work_dir) / str(manifest["snapshot"]["name"])
+            ids = {str(f.get("sentence_id")) for f in findings}
+            links = task_links(
+                snapshot,
+                ids,
+                str(settings.get("selection") or "latest"),
+                int(settings.get("agreement_min") or 2),
+            )
+        except (OSError, ValueError, KeyError, TypeError, WorkbenchError) as exc:
+            log.warning("no task links for %s: %s", qa_path, exc)
+        self._links_key, self._links = key, links
+        return links

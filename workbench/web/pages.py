@@ -26,6 +26,9 @@ pages = Blueprint("pages", __name__)
 
 PER_PAGE = 20
 CURATOR_COOKIE = "workbench_curator"
+# Query parameters that pre-fill the proposal form (a Label Studio task links here with
+# the sentence as context); each is cut to the length the proposal schema allows.
+_PREFILL = {"zh": 300, "en": 300, "sentence_id": 200, "context": 2000}
 _LIST_FIELDS = ("zh_variants", "en_alternatives")
 
 
@@ -126,6 +129,19 @@ def proposal_from_form(form: Any) -> dict[str, Any]:
     return body
 
 
+def proposal_prefill(args: Any) -> dict[str, str]:
+    """Return the proposal form's initial values from a link's query parameters.
+
+    ``context`` (the sentence a term was seen in) becomes the proposal's ``comment``, so
+    the curator sees where the term came from.
+    """
+    values = {key: str(args.get(key, ""))[:limit].strip() for key, limit in _PREFILL.items()}
+    context = values.pop("context")
+    if context:
+        values["comment"] = context
+    return {key: value for key, value in values.items() if value}
+
+
 @pages.get("/suggestions")
 def queue():
     """The curator's queue: proposals by status, with accept and reject forms."""
@@ -158,7 +174,7 @@ def queue():
         pages_total=max(1, -(-total // PER_PAGE)),
         curator=is_curator(),
         categories=CATEGORIES,
-        form={},
+        form=proposal_prefill(request.args),
         problems=[],
         accept_file=svc.accept_file,
     )
@@ -249,7 +265,7 @@ def sign_in():
     response.set_cookie(
         CURATOR_COOKIE, token.strip(), httponly=True, samesite="Strict", secure=request.is_secure
     )
-    flash("Signed in as curator.", "ok")
+    flash("Curator token accepted: accept and reject buttons are shown below.", "ok")
     return response
 
 
@@ -273,6 +289,7 @@ def corpus():
     qa = svc.corpus.qa_findings()
     qa_counts: Counter = Counter()
     qa_by_check: Counter = Counter()
+    links = svc.corpus.finding_links(qa[0], qa[1][:200]) if qa else {}
     if qa:
         for finding in qa[1]:
             qa_counts[str(finding.get("severity", "unknown"))] += 1
@@ -285,6 +302,7 @@ def corpus():
         qa=qa,
         qa_counts=qa_counts,
         qa_by_check=qa_by_check,
+        links=links,
         corpus_path=svc.corpus.corpus_path,
         corpus_error=svc.corpus.corpus_error,
     )

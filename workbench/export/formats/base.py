@@ -16,7 +16,18 @@ from workbench import __version__
 from workbench.export.pairs import SentencePair
 
 # The columns of the flat formats (CSV, TSV, Parquet), in order.
-COLUMNS = ("id", "doc_id", "doc_title", "split", "zh", "en", "annotator", "status")
+COLUMNS = (
+    "id",
+    "doc_id",
+    "doc_title",
+    "split",
+    "zh",
+    "en",
+    "annotator",
+    "status",
+    "source",  # the document's publisher (来源)
+    "source_url",
+)
 
 
 @dataclass
@@ -99,4 +110,6 @@ def row(pair: SentencePair) -> tuple[str, ...]:
         pair.en,
         pair.annotator or "",
         pair.status or "",
+        pair.source or "",
+        pair.source_url or "",
     )
