@@ -42,17 +42,18 @@ ENCODERS = {
 class SentenceEncoder:
     """Turns sentences into L2-normalised vectors, caching repeated sentences of a run."""
 
-    def __init__(self, name: str, batch_size: int = 256) -> None:
+    def __init__(self, name: str, batch_size: int = 256, cache: bool = True) -> None:
         if name not in ENCODERS:
             raise ConfigError(
                 f"[align] encoder = {name!r} is unknown; use one of {', '.join(ENCODERS)}"
             )
         self.info = ENCODERS[name]
         self.batch_size = batch_size
+        self.cache = cache  # off in benchmarks, where repeated documents would flatter it
 
     def encode(self, sentences: Sequence[str]) -> np.ndarray:
         """Return one unit vector per sentence (each distinct text is encoded once)."""
-        unique = list(dict.fromkeys(sentences))
+        unique = list(dict.fromkeys(sentences)) if self.cache else list(sentences)
         if not unique:
             return np.zeros((0, 1), dtype=np.float32)
         model = _load(self.info.name)
@@ -63,6 +64,8 @@ class SentenceEncoder:
             parts.append(np.asarray(vectors, dtype=np.float32).reshape(len(batch), -1))
         table = np.concatenate(parts)
         table /= np.maximum(np.linalg.norm(table, axis=1, keepdims=True), 1e-9)
+        if not self.cache:
+            return table
         index = {text: row for row, text in enumerate(unique)}
         return table[[index[s] for s in sentences]]
 

@@ -59,6 +59,8 @@ class SentencePair:
     entities: list[Entity] = field(default_factory=list)
     terms: list[dict[str, Any]] = field(default_factory=list)  # glossary pre-annotations
     split: str | None = None
+    origin: str = "annotated"  # annotated (Label Studio) | aligned (import-bilingual)
+    score: float | None = None  # the aligner's confidence, for aligned pairs
 
     def to_dict(self) -> dict[str, Any]:
         # By hand rather than dataclasses.asdict, which deep-copies and is 5x slower.

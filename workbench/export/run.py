@@ -9,9 +9,10 @@ written (``atomic_directory``), so a crash at any point leaves the previous expo
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,6 +36,7 @@ from workbench.fileio import atomic_directory
 from workbench.glossary import load_glossary
 from workbench.qa import Finding, GlossaryView, PairChecker, QaReport, load_rules
 from workbench.snapshot import read_snapshot, read_snapshot_manifest, resolve_snapshot
+from workbench.tm.export_source import aligned_pairs
 
 EXPORT_FORMAT = "workbench-export"
 EXPORT_VERSION = 1
@@ -159,6 +161,7 @@ def export_dataset(config: Config, **overrides: Any) -> ExportResult:
                 glossary_version,
                 rules,
                 created,
+                extra_pairs=aligned_pairs(config),
             )
     except OSError as exc:
         raise ExportError(
@@ -185,6 +188,7 @@ def _write_export(
     glossary_version: str | None,
     rules: dict[str, Any],
     created: datetime,
+    extra_pairs: Iterable[SentencePair] = (),
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     stats = PairStats()
     report = QaReport(staging / QA_SPOOL)
@@ -192,6 +196,7 @@ def _write_export(
     dedup = Deduplicator(settings.near_duplicate_bits)
     per_doc: Counter[str] = Counter()
     annotators: Counter[str] = Counter()
+    origins: Counter[str] = Counter()
 
     # Pass 1: select, check, de-duplicate; spool the survivors.
     spool = staging / SPOOL
@@ -204,12 +209,13 @@ def _write_export(
             titles,
             on_left_out=lambda task, sel: report.add(empty_translation_finding(task, sel)),
         )
-        for pair in pairs:
+        for pair in itertools.chain(pairs, extra_pairs):  # extra: the TM's aligned pairs
             report.add_pair(checker.check(pair))
             if dedup.check(pair.zh, pair.en) is not None:
                 continue
             per_doc[pair.doc_id] += 1
             annotators[pair.annotator or "unknown"] += 1
+            origins[pair.origin] += 1
             handle.write(orjson.dumps(pair.to_dict()) + b"\n")
 
     # Splits by document, then pass 2: every format.
@@ -254,6 +260,7 @@ def _write_export(
         files,
         qa,
     )
+    manifest["counts"]["origins"] = dict(sorted(origins.items()))
     (staging / "manifest.json").write_text(
         json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )

@@ -16,7 +16,18 @@ from workbench import __version__
 from workbench.export.pairs import SentencePair
 
 # The columns of the flat formats (CSV, TSV, Parquet), in order.
-COLUMNS = ("id", "doc_id", "doc_title", "split", "zh", "en", "annotator", "status")
+COLUMNS = (
+    "id",
+    "doc_id",
+    "doc_title",
+    "split",
+    "zh",
+    "en",
+    "annotator",
+    "status",
+    "origin",
+    "score",
+)
 
 
 @dataclass
@@ -99,4 +110,6 @@ def row(pair: SentencePair) -> tuple[str, ...]:
         pair.en,
         pair.annotator or "",
         pair.status or "",
+        pair.origin,
+        "" if pair.score is None else f"{pair.score:.4f}",
     )
