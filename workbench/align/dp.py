@@ -15,7 +15,6 @@ scorer and ``workbench.align.galechurch`` the length-only baseline.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -33,9 +32,9 @@ class BeadScorer(Protocol):
     m: int  # en sentences
     skip_cost: float  # cost of a 1–0 or 0–1 bead
 
-    def costs(self, a: int, b: int, i: int, js: np.ndarray) -> np.ndarray:
-        """Cost of the bead covering zh ``[i-a, i)`` and en ``[j-b, j)`` for each ``j``
-        in ``js`` (all with ``j >= b``)."""
+    def costs(self, a: int, b: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Cost of the beads covering zh ``[i-a, i)`` and en ``[j-b, j)`` for each pair of
+        bead ends ``(i[k], j[k])`` (all with ``i >= a`` and ``j >= b``, ``b >= 1``)."""
 
     def coarsen(self, factor: int) -> BeadScorer:
         """A scorer over blocks of ``factor`` consecutive sentences on each side."""
@@ -57,22 +56,25 @@ def full_band(n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
     return np.zeros(n + 1, dtype=np.int64), np.full(n + 1, m, dtype=np.int64)
 
 
+COARSE_FACTOR = 4  # sentences per block, per level of coarsening
+
+
 def align_path(
-    scorer: BeadScorer, max_full: int = 250, buffer: int = 8, coarse_factor: int = 0
+    scorer: BeadScorer, max_full: int = 250, buffer: int = 8, factor: int = COARSE_FACTOR
 ) -> list[PathBead]:
     """Return the cheapest monotone bead path from (0, 0) to (n, m).
 
-    Documents whose longer side has at most ``max_full`` sentences are searched whole;
-    longer ones are first aligned at block level (blocks of ``coarse_factor`` sentences,
-    chosen so the coarse level fits ``max_full``) and then searched within ``buffer``
-    sentences (plus one block) of the coarse path.
+    Documents whose longer side has at most ``max_full`` sentences are searched whole.
+    Longer ones are first aligned with blocks of ``factor`` sentences as units (recursively,
+    so each level is ``factor`` times shorter than the one below), then searched within
+    ``buffer`` sentences plus one block of the coarse path. The band's width does not
+    depend on the length, so time and memory grow linearly with it.
     """
     n, m = scorer.n, scorer.m
     if max(n, m) <= max_full:
         lo, hi = full_band(n, m)
     else:
-        factor = coarse_factor or max(2, math.ceil(max(n, m) / max_full))
-        coarse = align_path(scorer.coarsen(factor), max_full, buffer)
+        coarse = align_path(scorer.coarsen(factor), max_full, buffer, factor)
         lo, hi = band_from_coarse(coarse, factor, n, m, buffer + factor)
     return search_band(scorer, lo, hi)
 
@@ -103,75 +105,97 @@ def band_from_coarse(
     return lo, hi
 
 
-def _from_row(
-    row: np.ndarray, row_lo: int, cols: np.ndarray, out_of_band: float = np.inf
-) -> np.ndarray:
-    """Values of a stored band row at columns ``cols`` (inf where outside the band)."""
-    idx = cols - row_lo
-    ok = (idx >= 0) & (idx < len(row))
-    values = np.full(len(cols), out_of_band)
-    values[ok] = row[idx[ok]]
-    return values
+_CHUNK_CELLS = 8192  # band cells priced per scorer call (bounds the gathered vectors)
+
+
+def bead_costs(scorer: BeadScorer, lo: np.ndarray, hi: np.ndarray, width: int) -> list[np.ndarray]:
+    """Price every bead type at every band cell: ``costs[t][i, k]`` is the cost of the
+    bead of type ``t`` ending at zh ``i``, en ``lo[i] + k`` (inf outside the band)."""
+    n = len(lo) - 1
+    rows_per_chunk = max(1, _CHUNK_CELLS // width)
+    ks = np.arange(width)
+    out = []
+    for a, b in BEAD_TYPES:
+        table = np.full((n + 1, width), np.inf)
+        for first in range(a, n + 1, rows_per_chunk):
+            rows = np.arange(first, min(n + 1, first + rows_per_chunk))
+            js = lo[rows, None] + ks[None, :]
+            ok = (js <= hi[rows, None]) & (js >= b)
+            r_idx, k_idx = np.nonzero(ok)
+            if not len(r_idx):
+                continue
+            i_flat, j_flat = rows[r_idx], js[r_idx, k_idx]
+            if b == 0:
+                values = np.full(len(i_flat), scorer.skip_cost * a)
+            else:
+                values = scorer.costs(a, b, i_flat, j_flat)
+            table[i_flat, k_idx] = values
+        out.append(table)
+    return out
 
 
 def search_band(scorer: BeadScorer, lo: np.ndarray, hi: np.ndarray) -> list[PathBead]:
-    """Fill the DP inside the band row by row and trace the best path back."""
-    n, m, skip = scorer.n, scorer.m, float(scorer.skip_cost)
-    rows: list[np.ndarray] = []
-    back: list[np.ndarray] = []
-    step: list[np.ndarray] = []  # the cost of the bead chosen at each cell
+    """Fill the DP inside the band row by row and trace the best path back.
+
+    Rows are stored at a fixed width with row ``i`` starting at en position ``lo[i]``, so
+    the cell a bead comes from is a constant shift of the row before: each row is a few
+    slice operations per bead type, whatever its width.
+    """
+    n, skip = scorer.n, float(scorer.skip_cost)
+    widths = (hi - lo + 1).astype(np.int64)
+    width = int(widths.max())
+    costs = bead_costs(scorer, lo, hi, width)
+    total = np.full((n + 1, width), np.inf)
+    back = np.full((n + 1, width), -1, dtype=np.int8)
+    offsets = np.arange(width) * skip
     for i in range(n + 1):
-        js = np.arange(lo[i], hi[i] + 1, dtype=np.int64)
-        best = np.full(len(js), np.inf)
-        choice = np.full(len(js), -1, dtype=np.int8)
-        bead_cost = np.zeros(len(js))
+        best = np.full(width, np.inf)
+        choice = back[i]
         if i == 0:
-            best[js == 0] = 0.0
+            best[0 - lo[0]] = 0.0
         for code, (a, b) in enumerate(BEAD_TYPES):
             if a > i:
                 continue
-            ok = js >= b
-            if not ok.any():
+            shift = int(lo[i] - lo[i - a]) - b  # column k of row i comes from k + shift
+            k0, k1 = max(0, -shift), min(width, width - shift)
+            if k0 >= k1:
                 continue
-            cols = js[ok]
-            prev = _from_row(rows[i - a], int(lo[i - a]), cols - b)
-            cost = np.full(len(cols), skip * a) if b == 0 else scorer.costs(a, b, i, cols)
-            total = prev + cost
-            target = np.flatnonzero(ok)
-            better = total < best[target]
-            best[target[better]] = total[better]
-            choice[target[better]] = code
-            bead_cost[target[better]] = cost[better]
-        # 0–1 beads chain along the row: D[j] = min(X[j], D[j-1] + skip) is a running
-        # minimum of X[k] - k·skip, shifted back by j·skip.
-        offsets = np.arange(len(js)) * skip
+            candidate = total[i - a, k0 + shift : k1 + shift] + costs[code][i, k0:k1]
+            segment = best[k0:k1]
+            better = candidate < segment
+            segment[better] = candidate[better]
+            choice[k0:k1][better] = code
+        # 0–1 beads chain along the row: D[k] = min(X[k], D[k-1] + skip) is a running
+        # minimum of X[k] - k·skip, shifted back by k·skip.
         chained = np.minimum.accumulate(best - offsets) + offsets
-        inserted = chained < best - 1e-12
-        choice[inserted] = _INSERT
-        bead_cost[inserted] = skip
-        rows.append(chained)
-        back.append(choice)
-        step.append(bead_cost)
-    return _trace(rows, back, step, lo, n, m)
+        chained[widths[i] :] = np.inf
+        choice[chained < best - 1e-12] = _INSERT
+        total[i] = chained
+    return _trace(total, back, costs, skip, lo, n, scorer.m)
 
 
 def _trace(
-    rows: list[np.ndarray],
-    back: list[np.ndarray],
-    step: list[np.ndarray],
+    total: np.ndarray,
+    back: np.ndarray,
+    costs: list[np.ndarray],
+    skip: float,
     lo: np.ndarray,
     n: int,
     m: int,
 ) -> list[PathBead]:
-    if not np.isfinite(rows[n][m - lo[n]]):
+    if not np.isfinite(total[n, m - lo[n]]):
         raise ValueError("no path through the band; widen it")  # cannot happen: band is connected
     beads: list[PathBead] = []
     i, j = n, m
     while i > 0 or j > 0:
         k = j - int(lo[i])
-        code = int(back[i][k])
-        a, b = (0, 1) if code == _INSERT else BEAD_TYPES[code]
-        beads.append(PathBead(i - a, i, j - b, j, float(step[i][k])))
+        code = int(back[i, k])
+        if code == _INSERT:
+            a, b, cost = 0, 1, skip
+        else:
+            a, b = BEAD_TYPES[code]
+            cost = float(costs[code][i, k])
+        beads.append(PathBead(i - a, i, j - b, j, cost))
         i, j = i - a, j - b
     beads.reverse()
     return beads

@@ -45,9 +45,9 @@ class GaleChurchScorer:
         self._zc = np.concatenate([[0.0], np.cumsum(self.zh)])
         self._ec = np.concatenate([[0.0], np.cumsum(self.en)])
 
-    def costs(self, a: int, b: int, i: int, js: np.ndarray) -> np.ndarray:
+    def costs(self, a: int, b: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         lz = self._zc[i] - self._zc[i - a]
-        le = self._ec[js] - self._ec[js - b]
+        le = self._ec[j] - self._ec[j - b]
         mean = (lz + le / self.ratio) / 2  # Gale–Church use the mean of both lengths
         delta = (le / self.ratio - lz) / np.sqrt(np.maximum(mean, 1.0) * VARIANCE)
         p = np.maximum(_norm_sf(delta), 1e-12)

@@ -178,26 +178,26 @@ class EmbeddingScorer:
                 self._norms[key] = np.maximum(1.0 - (mine @ other[pick].T).mean(axis=1), 0.05)
         return self._norms[key]
 
-    def costs(self, a: int, b: int, i: int, js: np.ndarray) -> np.ndarray:
+    def costs(self, a: int, b: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         zvec, zlen, znum, zterm = self.zh.span(a)
         evec, elen, enum, eterm = self.en.span(b)
-        s = i - a
-        ts = js - b
-        cos = evec[ts] @ zvec[s]
-        norm = (self._hubness("zh", a)[s] + self._hubness("en", b)[ts]) / 2
+        s, t = i - a, j - b  # span starts
+        cos = np.einsum("ij,ij->i", zvec[s], evec[t])
+        norm = (self._hubness("zh", a)[s] + self._hubness("en", b)[t]) / 2
         # Vecalign multiplies by the sentence counts of both sides: a merged bead replaces
         # several smaller ones, so it must be nearly perfect to be cheaper than them.
         cost = (1.0 - cos) / norm * (a * b)
         w = self.weights
-        cost += w["length"] * np.abs(np.log((elen[ts] + 4) / (self.ratio * zlen[s] + 4)))
-        zn = np.uint64(znum[s])
-        if zn or enum[ts].any():
-            union = _popcount(enum[ts] | zn)
-            shared = _popcount(enum[ts] & zn)
-            cost += w["numbers"] * np.where(union > 0, 1.0 - shared / np.maximum(union, 1), 0.0)
-        zt = np.uint64(zterm[s])
-        if zt:
-            cost -= w["terms"] * _popcount(eterm[ts] & zt) / _popcount(np.array([zt]))[0]
+        cost += w["length"] * np.abs(np.log((elen[t] + 4) / (self.ratio * zlen[s] + 4)))
+        zn, en_ = znum[s], enum[t]
+        union = _popcount(zn | en_)
+        shared = _popcount(zn & en_)
+        cost += w["numbers"] * np.where(union > 0, 1.0 - shared / np.maximum(union, 1), 0.0)
+        zt = zterm[s]
+        zt_count = _popcount(zt)
+        cost -= w["terms"] * np.where(
+            zt_count > 0, _popcount(zt & eterm[t]) / np.maximum(zt_count, 1), 0.0
+        )
         cost += w["extra_sentence"] * (a + b - 2)
         return cost
 
