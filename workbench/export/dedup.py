@@ -102,7 +102,7 @@ class Deduplicator:
                         self.near_removed += 1
                         return "near"
         self._exact.add(digest)
-        for table, key in zip(self._bands, keys, strict=True):
+        for table, key in zip(self._bands, keys, strict=False):  # no keys: too short to band
             bucket = table.setdefault(key, [])
             if len(bucket) < _BUCKET_LIMIT:
                 bucket.append(signature)
