@@ -113,7 +113,7 @@ def main() -> None:
     glossary = load_glossary(ROOT / "glossary")
     held_out = [d for d in docs if not d.id.startswith("dev-")]
     dev = [d for d in docs if d.id.startswith("dev-")]
-    print(f"gold: {len(docs)} documents in {args.gold.relative_to(ROOT)}")
+    print(f"gold: {len(docs)} documents in {args.gold}")
     for d in docs:
         kinds: dict[str, int] = {}
         for z, e in d.beads:
@@ -155,6 +155,8 @@ def main() -> None:
                 f"{base['f1_strict']:.3f} (+{ours['f1_strict'] - base['f1_strict']:.3f})"
             )
 
+    if args.sentences <= 0:
+        return
     print(f"\nspeed: a {args.sentences:,}-sentence document pair (gold repeated), end to end")
     full = long_document(docs, args.sentences)
     quarter = long_document(docs, args.sentences // 4)
