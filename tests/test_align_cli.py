@@ -127,3 +127,19 @@ def test_align_refuses_a_missing_side_and_an_empty_side(tmp_path: Path) -> None:
         CliRunner().invoke(
             cli, ["align", str(tmp_path / "gone.zh.txt"), str(empty)], catch_exceptions=False
         )
+
+
+@pytest.mark.skipif(
+    not (ALIGN / "excerpt.gold.jsonl").is_file(),
+    reason="the white-paper excerpt comes with the alignment gold set",
+)
+def test_align_prints_the_gold_beads_of_the_white_paper_excerpt() -> None:
+    beads = run_align(str(ALIGN / "excerpt.zh.txt"), str(ALIGN / "excerpt.en.txt"))
+    gold = [
+        json.loads(line)
+        for line in (ALIGN / "excerpt.gold.jsonl").read_text("utf-8").split("\n")
+        if line.strip()
+    ]
+    found = [{"zh": b["zh_sentences"], "en": b["en_sentences"]} for b in beads]
+    assert found == gold
+    assert any(len(b["zh"]) == 2 and len(b["en"]) == 1 for b in gold)  # the 2–1 bead
