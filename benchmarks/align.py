@@ -146,14 +146,14 @@ def main() -> None:
         print(f"  {d.id}: {len(d.zh)} zh, {len(d.en)} en sentences, {len(d.beads)} beads ({shape})")
 
     aligners = {"gale-church": Aligner(AlignerSettings(method="gale-church"))}
-    if args.no_accuracy:
-        aligners = {}
     for name in [e.strip() for e in args.encoders.split(",") if e.strip()]:
         aligners[f"ours ({name})"] = Aligner(AlignerSettings(encoder=name), glossary)
         aligners[f"ours ({name}, no glossary)"] = Aligner(
             AlignerSettings(encoder=name, use_glossary=False)
         )
 
+    if args.no_accuracy:
+        aligners = {}
     header = f"{'aligner':<28} {'set':<9} {'P strict':>8} {'R strict':>8} {'F1 strict':>9} "
     header += f"{'P lax':>6} {'R lax':>6} {'F1 lax':>6} {'seconds':>8}"
     print("\naccuracy (Vecalign strict/lax bead definitions)")
