@@ -15,6 +15,7 @@ from workbench.cli import cli
 from workbench.errors import InputError
 
 ALIGN = Path(__file__).parent / "data" / "align"
+ALIGN_DEV = Path(__file__).parent / "data" / "align-dev"
 DEV = "dev-poverty"
 
 
@@ -65,8 +66,8 @@ def check_partition(beads: list[dict], zh_count: int, en_count: int) -> None:
 
 
 def test_align_prints_the_gold_beads_of_a_document_pair_including_merges() -> None:
-    gold = read_gold_document(ALIGN, DEV)
-    beads = run_align(str(ALIGN / f"{DEV}.zh.txt"), str(ALIGN / f"{DEV}.en.txt"))
+    gold = read_gold_document(ALIGN_DEV, DEV)
+    beads = run_align(str(ALIGN_DEV / f"{DEV}.zh.txt"), str(ALIGN_DEV / f"{DEV}.en.txt"))
     assert set(beads[0]) == {"zh", "en", "score", "zh_sentences", "en_sentences"}
     check_partition(beads, len(gold.zh), len(gold.en))
     found = {(tuple(b["zh_sentences"]), tuple(b["en_sentences"])) for b in beads}
@@ -83,7 +84,7 @@ def test_align_prints_the_gold_beads_of_a_document_pair_including_merges() -> No
 
 
 def test_align_reads_an_interleaved_page(tmp_path: Path) -> None:
-    gold = read_gold_document(ALIGN, DEV)
+    gold = read_gold_document(ALIGN_DEV, DEV)
     page = tmp_path / "page.html"
     paragraphs = []
     for z, e in gold.beads:  # zh paragraph, then its English, as study sites print them
@@ -98,7 +99,7 @@ def test_align_reads_an_interleaved_page(tmp_path: Path) -> None:
 
 
 def test_align_writes_tmx_and_tsv_files(tmp_path: Path) -> None:
-    zh, en = str(ALIGN / f"{DEV}.zh.txt"), str(ALIGN / f"{DEV}.en.txt")
+    zh, en = str(ALIGN_DEV / f"{DEV}.zh.txt"), str(ALIGN_DEV / f"{DEV}.en.txt")
     out = tmp_path / "beads.tmx"
     result = CliRunner().invoke(cli, ["align", zh, en, "--format", "tmx", "-o", str(out)])
     assert result.exit_code == 0, result.output
@@ -115,13 +116,13 @@ def test_align_writes_tmx_and_tsv_files(tmp_path: Path) -> None:
 
 
 def test_align_refuses_a_missing_side_and_an_empty_side(tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["align", str(ALIGN / f"{DEV}.zh.txt")])
+    result = CliRunner().invoke(cli, ["align", str(ALIGN_DEV / f"{DEV}.zh.txt")])
     assert result.exit_code == 2 and "ZH_FILE EN_FILE" in result.output
     empty = tmp_path / "empty.en.txt"
     empty.write_text("\n\n", "utf-8")
     with pytest.raises(InputError, match="no English sentences"):
         CliRunner().invoke(
-            cli, ["align", str(ALIGN / f"{DEV}.zh.txt"), str(empty)], catch_exceptions=False
+            cli, ["align", str(ALIGN_DEV / f"{DEV}.zh.txt"), str(empty)], catch_exceptions=False
         )
     with pytest.raises(InputError, match="no such file"):
         CliRunner().invoke(
