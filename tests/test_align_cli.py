@@ -7,8 +7,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
+from workbench.align.aligner import Aligner, AlignerSettings
 from workbench.align.evaluate import read_gold_document
 from workbench.align.sentences import line_language, split_english, split_interleaved
 from workbench.cli import cli
@@ -144,3 +147,21 @@ def test_align_prints_the_gold_beads_of_the_white_paper_excerpt() -> None:
     found = [{"zh": b["zh_sentences"], "en": b["en_sentences"]} for b in beads]
     assert found == gold
     assert any(len(b["zh"]) == 2 and len(b["en"]) == 1 for b in gold)  # the 2–1 bead
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["脱贫攻坚取得胜利。", "乡村振兴。", "9899万人脱贫。", "", "一"]),
+        max_size=12,
+    ),
+    st.lists(
+        st.sampled_from(["Poverty was defeated.", "Rural revitalization.", "", "98.99 million."]),
+        max_size=12,
+    ),
+)
+def test_the_embedding_aligner_keeps_every_sentence_of_any_input(zh, en) -> None:
+    beads = Aligner(AlignerSettings(max_full=10)).align(zh, en)
+    assert [i for b in beads for i in b.zh_sentences] == list(range(len(zh)))
+    assert [j for b in beads for j in b.en_sentences] == list(range(len(en)))
+    assert all(0.0 <= b.score <= 1.0 for b in beads)

@@ -178,3 +178,20 @@ def test_bead_f1_matches_the_vecalign_reference_implementation(cases) -> None:
     reference = score_multiple(golds, tests)
     for key, value in reference.items():
         assert abs(ours[key] - value) < 1e-9, key
+
+
+sentences = st.lists(st.text(max_size=30), max_size=25)
+
+
+@settings(max_examples=60, deadline=None)
+@given(sentences, sentences)
+def test_every_sentence_lands_in_exactly_one_bead_whatever_the_input(zh, en) -> None:
+    from workbench.align.aligner import Aligner, AlignerSettings
+
+    beads = Aligner(AlignerSettings(method="gale-church", max_full=10)).align(zh, en)
+    assert [i for b in beads for i in b.zh_sentences] == list(range(len(zh)))
+    assert [j for b in beads for j in b.en_sentences] == list(range(len(en)))
+    for bead in beads:
+        assert 0.0 <= bead.score <= 1.0
+        assert bool(bead.zh_sentences and bead.en_sentences) or bead.score == 0.0
+        assert bead.zh == "".join(zh[i] for i in bead.zh_sentences)
