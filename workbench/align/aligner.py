@@ -157,6 +157,8 @@ class Aligner:
             if hasattr(scorer, "score"):
                 score = scorer.score(step.cost, a, b)
             else:
+                # Gale–Church costs are -log probabilities: a likely 1–1 bead costs ~0.1–3,
+                # one as unlikely as e^-20 scores 0. A rough scale, for the baseline only.
                 score = 0.0 if a == 0 or b == 0 else float(max(0.0, 1.0 - step.cost / 20))
             zh_ids = list(range(step.zh_start, step.zh_end))
             en_ids = list(range(step.en_start, step.en_end))

@@ -136,7 +136,6 @@ def side_features(
     vectors: np.ndarray,
     texts: Sequence[str],
     term_ids: Sequence[Iterable[str]] | None = None,
-    length_unit: str = "char",
 ) -> SideFeatures:
     """Build the features of one side from its embeddings and texts."""
     vectors = np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
