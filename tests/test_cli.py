@@ -21,6 +21,9 @@ EXPECTED = {
     "serve",
     "export",
     "qa",
+    "align",
+    "import-bilingual",
+    "tm",
 }
 
 

@@ -11,12 +11,14 @@ import sys
 import click
 
 from workbench import __version__
+from workbench.align.cli import commands as align_commands
 from workbench.errors import WorkbenchError
 from workbench.export.cli import commands as export_commands
 from workbench.glossary.cli import commands as glossary_commands
 from workbench.ingest.cli import commands as ingest_commands
 from workbench.labelstudio.cli import commands as labelstudio_commands
 from workbench.team.cli import commands as team_commands
+from workbench.tm.cli import commands as tm_commands
 from workbench.web.cli import commands as web_commands
 
 
@@ -38,6 +40,8 @@ for command in (
     *web_commands,
     *export_commands,
     *team_commands,
+    *align_commands,
+    *tm_commands,
 ):
     cli.add_command(command)
 

@@ -72,6 +72,8 @@ class SentencePair:
     split: str | None = None
     source: str | None = None  # the document's publisher (来源), see export.sources
     source_url: str | None = None
+    origin: str = "annotated"  # annotated (Label Studio) | aligned (import-bilingual)
+    score: float | None = None  # the aligner's confidence, for aligned pairs
 
     def to_dict(self) -> dict[str, Any]:
         # By hand rather than dataclasses.asdict, which deep-copies and is 5x slower.

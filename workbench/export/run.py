@@ -9,9 +9,10 @@ written (``atomic_directory``), so a crash at any point leaves the previous expo
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,6 +37,7 @@ from workbench.fileio import atomic_directory
 from workbench.glossary import load_glossary
 from workbench.qa import Finding, GlossaryView, PairChecker, QaReport, load_rules
 from workbench.snapshot import read_snapshot, read_snapshot_manifest, resolve_snapshot
+from workbench.tm.export_source import aligned_pairs
 
 EXPORT_FORMAT = "workbench-export"
 EXPORT_VERSION = 1
@@ -172,6 +174,7 @@ def export_dataset(config: Config, **overrides: Any) -> ExportResult:
                 rules,
                 created,
                 sources,
+                extra_pairs=aligned_pairs(config),
             )
     except OSError as exc:
         raise ExportError(
@@ -199,6 +202,7 @@ def _write_export(
     rules: dict[str, Any],
     created: datetime,
     sources: dict[str, DocumentSource] | None = None,
+    extra_pairs: Iterable[SentencePair] = (),
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     stats = PairStats()
     report = QaReport(staging / QA_SPOOL)
@@ -209,6 +213,7 @@ def _write_export(
     hold_back = HOLD_BACK_LEVELS[settings.hold_back]
     held_back: Counter[str] = Counter()  # pairs held back, by check that held them
     held_pairs = 0
+    origins: Counter[str] = Counter()
 
     # Pass 1: select, check, de-duplicate; spool the survivors.
     spool = staging / SPOOL
@@ -221,7 +226,7 @@ def _write_export(
             titles,
             on_left_out=lambda task, sel: report.add(empty_translation_finding(task, sel)),
         )
-        for pair in pairs:
+        for pair in itertools.chain(pairs, extra_pairs):  # extra: the TM's aligned pairs
             findings = checker.check(pair)
             report.add_pair(findings)
             blocking = sorted({f.check for f in findings if f.severity in hold_back})
@@ -236,6 +241,7 @@ def _write_export(
                 continue
             per_doc[pair.doc_id] += 1
             annotators[pair.annotator or "unknown"] += 1
+            origins[pair.origin] += 1
             handle.write(orjson.dumps(pair.to_dict()) + b"\n")
 
     # Splits by document, then pass 2: every format.
@@ -302,6 +308,7 @@ def _write_export(
         {**sources[doc].to_dict(), "pairs": n} if doc in sources else {"doc_id": doc, "pairs": n}
         for doc, n in sorted(per_doc.items())
     ]
+    manifest["counts"]["origins"] = dict(sorted(origins.items()))
     (staging / "manifest.json").write_text(
         json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )

@@ -27,6 +27,8 @@ COLUMNS = (
     "status",
     "source",  # the document's publisher (来源)
     "source_url",
+    "origin",
+    "score",
 )
 
 
@@ -112,4 +114,6 @@ def row(pair: SentencePair) -> tuple[str, ...]:
         pair.status or "",
         pair.source or "",
         pair.source_url or "",
+        pair.origin,
+        "" if pair.score is None else f"{pair.score:.4f}",
     )

@@ -25,6 +25,8 @@ def hf_record(pair: SentencePair, zh_key: str = "zh", zh: str | None = None) -> 
         "split": pair.split or "",
         "annotator": pair.annotator or "",
         "status": pair.status or "",
+        "origin": pair.origin,
+        "score": pair.score,
     }
 
 

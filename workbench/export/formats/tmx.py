@@ -63,7 +63,7 @@ class TmxWriter(FormatWriter):
         self._buffer: list[SentencePair] = []
         self._caches: dict[str, dict[str | None, str]] = {}
         self._unit = (
-            '<tu tuid="%s" creationdate="%s"%s><prop type="x-sentence-id">%s</prop>%s%s%s%s'
+            '<tu tuid="%s" creationdate="%s"%s><prop type="x-sentence-id">%s</prop>%s%s%s%s%s%s'
             f'<tuv xml:lang="{self._src.replace("%", "%%")}"><seg>%s</seg></tuv>'
             f'<tuv xml:lang="{self._tgt.replace("%", "%%")}"><seg>%s</seg></tuv></tu>\n'
         )
@@ -101,7 +101,7 @@ class TmxWriter(FormatWriter):
         dates = self._dates([p.updated_at for p in pairs])
         # Document, annotator and status repeat across units: their markup is built once
         # per distinct value and looked up after that.
-        docs, titles, creators, people, statuses = (
+        docs, titles, creators, people, statuses, origins, scores = (
             self._lookup(kind, [getattr(p, field) for p in pairs])
             for kind, field in (
                 ("x-doc-id", "doc_id"),
@@ -109,6 +109,8 @@ class TmxWriter(FormatWriter):
                 ("creationid", "annotator"),
                 ("x-annotator", "annotator"),
                 ("x-status", "status"),
+                ("x-origin", "origin"),
+                ("x-score", "score"),
             )
         )
         # One %-format of the unit template repeated for the batch runs in C; the values are
@@ -124,6 +126,8 @@ class TmxWriter(FormatWriter):
                 titles,
                 people,
                 statuses,
+                origins,
+                scores,
                 # Element content: quotes need no escaping, one pass fewer per column.
                 column([p.zh for p in pairs], escape_text),
                 column([p.en for p in pairs], escape_text),
@@ -148,7 +152,9 @@ class TmxWriter(FormatWriter):
         if len(cache) > 10_000:  # many distinct documents: keep memory bounded
             cache.clear()
         for value in set(values) - cache.keys():
-            if not value:
+            if isinstance(value, float):  # a score
+                cache[value] = f'<prop type="{kind}">{value:.4f}</prop>'
+            elif not value:
                 cache[value] = ""
             elif kind == "creationid":
                 cache[value] = f' creationid="{escape_attr(value)}"'

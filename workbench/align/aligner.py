@@ -1,0 +1,189 @@
+"""Align the sentences of a zh document with those of its English translation.
+
+``Aligner.align`` embeds both sides (``encoders``), prices beads (``scoring`` or the
+Gale–Church baseline) and finds the best monotone bead path (``dp``). The result is one
+``Bead`` per step of the path: every sentence of both sides is in exactly one bead, and a
+sentence the other side leaves out is a 1–0 or 0–1 bead with score 0, never dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from workbench.align.dp import align_path
+from workbench.align.encoders import ENCODERS, SentenceEncoder
+from workbench.align.galechurch import GaleChurchScorer
+from workbench.align.scoring import DEFAULT_WEIGHTS, EmbeddingScorer, side_features
+from workbench.errors import ConfigError
+
+METHODS = ("embedding", "gale-church")
+
+
+@dataclass(slots=True)
+class Bead:
+    """One aligned unit: zh sentences ``zh_sentences`` render as en ``en_sentences``."""
+
+    zh: str
+    en: str
+    score: float
+    zh_sentences: list[int]
+    en_sentences: list[int]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSONL record of the bead (the keys and order the CLI prints)."""
+        return {
+            "zh": self.zh,
+            "en": self.en,
+            "score": round(self.score, 4),
+            "zh_sentences": self.zh_sentences,
+            "en_sentences": self.en_sentences,
+        }
+
+
+@dataclass
+class AlignerSettings:
+    """How to align: method, encoder, band and cost weights (``[align]`` settings)."""
+
+    method: str = "embedding"
+    encoder: str = "use"
+    max_full: int = 250
+    buffer: int = 8
+    use_glossary: bool = True
+    weights: dict[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def from_config(cls, config: Any, **overrides: Any) -> AlignerSettings:
+        """Read ``[align]`` settings (unknown keys ignored), then non-None overrides."""
+        section = config.section("align") if config is not None else {}
+        values = {
+            k: section[k] for k in ("method", "encoder", "max_full", "buffer") if k in section
+        }
+        if "use_glossary" in section:
+            values["use_glossary"] = bool(section["use_glossary"])
+        weights = {k: float(section[k]) for k in DEFAULT_WEIGHTS if k in section}
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        settings = cls(**values, weights=weights)
+        settings.check()
+        return settings
+
+    def check(self) -> None:
+        """Raise ConfigError for an unknown method or encoder or a band below 1."""
+        if self.method not in METHODS:
+            raise ConfigError(f"[align] method = {self.method!r}; use one of {', '.join(METHODS)}")
+        if self.encoder not in ENCODERS:
+            raise ConfigError(
+                f"[align] encoder = {self.encoder!r}; use one of {', '.join(ENCODERS)}"
+            )
+        if self.max_full < 10 or self.buffer < 1:
+            raise ConfigError("[align] max_full must be >= 10 and buffer >= 1")
+
+    @property
+    def aligner_name(self) -> str:
+        """Name recorded in provenance."""
+        return "workbench-vecalign" if self.method == "embedding" else "gale-church"
+
+    @property
+    def model_name(self) -> str | None:
+        """Model recorded in provenance (None for the length-only baseline)."""
+        return ENCODERS[self.encoder].model if self.method == "embedding" else None
+
+
+class TermSpotter:
+    """Finds, per sentence, the glossary concepts present: zh forms on one side, English
+    renderings (approved and alternatives, case-insensitive, word-bounded) on the other."""
+
+    def __init__(self, glossary: Any) -> None:
+        self.matcher = glossary.matcher()
+        self.entries = {e.id: e for e in glossary.entries}
+
+    def zh_terms(self, sentences: Sequence[str]) -> list[set[str]]:
+        return [{m.entry_id for m in self.matcher.find(s)} for s in sentences]
+
+    def en_terms(self, sentences: Sequence[str], wanted: set[str]) -> list[set[str]]:
+        patterns: dict[str, list[str]] = {}
+        for entry_id in wanted:
+            entry = self.entries.get(entry_id)
+            if entry is None:
+                continue
+            for rendering in [entry.en, *entry.en_alternatives]:
+                if rendering and len(rendering) >= 3:
+                    patterns.setdefault(rendering.casefold(), []).append(entry_id)
+        if not patterns:
+            return [set() for _ in sentences]
+        alternation = "|".join(re.escape(p) for p in sorted(patterns, key=len, reverse=True))
+        finder = re.compile(rf"\b(?:{alternation})", re.IGNORECASE)
+        found = []
+        for sentence in sentences:
+            ids: set[str] = set()
+            for match in finder.finditer(sentence.casefold()):
+                ids.update(patterns.get(match.group(0), ()))
+            found.append(ids)
+        return found
+
+
+class Aligner:
+    """Sentence aligner: embeddings + lengths + numbers + glossary terms, banded DP."""
+
+    def __init__(self, settings: AlignerSettings | None = None, glossary: Any = None) -> None:
+        self.settings = settings or AlignerSettings()
+        self.settings.check()
+        self.encoder = (
+            SentenceEncoder(self.settings.encoder) if self.settings.method == "embedding" else None
+        )
+        self.terms = (
+            TermSpotter(glossary) if glossary is not None and self.settings.use_glossary else None
+        )
+
+    def align(self, zh: Sequence[str], en: Sequence[str]) -> list[Bead]:
+        """Align two sentence lists; every sentence lands in exactly one bead, in order."""
+        zh, en = list(zh), list(en)
+        if not zh or not en:  # nothing to pair: every sentence is its own 1–0 / 0–1 bead
+            return [Bead(s, "", 0.0, [i], []) for i, s in enumerate(zh)] + [
+                Bead("", s, 0.0, [], [j]) for j, s in enumerate(en)
+            ]
+        if self.settings.method == "gale-church":
+            scorer: Any = GaleChurchScorer(
+                [len(s) or 1 for s in zh], [len(s.replace(" ", "")) or 1 for s in en]
+            )
+        else:
+            scorer = self._embedding_scorer(zh, en)
+        path = align_path(scorer, self.settings.max_full, self.settings.buffer)
+        beads = []
+        for step in path:
+            a, b = step.zh_end - step.zh_start, step.en_end - step.en_start
+            if hasattr(scorer, "score"):
+                score = scorer.score(step.cost, a, b)
+            else:
+                # Gale–Church costs are -log probabilities: a likely 1–1 bead costs ~0.1–3,
+                # one as unlikely as e^-20 scores 0. A rough scale, for the baseline only.
+                score = 0.0 if a == 0 or b == 0 else float(max(0.0, 1.0 - step.cost / 20))
+            zh_ids = list(range(step.zh_start, step.zh_end))
+            en_ids = list(range(step.en_start, step.en_end))
+            beads.append(
+                Bead(
+                    "".join(zh[i] for i in zh_ids),
+                    " ".join(en[j] for j in en_ids),
+                    score,
+                    zh_ids,
+                    en_ids,
+                )
+            )
+        return beads
+
+    def _embedding_scorer(self, zh: list[str], en: list[str]) -> EmbeddingScorer:
+        assert self.encoder is not None
+        zh_terms = en_terms = None
+        if self.terms is not None:
+            zh_terms = self.terms.zh_terms(zh)
+            wanted = set().union(*zh_terms) if zh_terms else set()
+            en_terms = self.terms.en_terms(en, wanted)
+        zh_vectors = self.encoder.encode(zh)
+        en_vectors = self.encoder.encode(en)
+        return EmbeddingScorer(
+            side_features(zh_vectors, zh, zh_terms),
+            side_features(en_vectors, en, en_terms),
+            self.settings.weights,
+        )

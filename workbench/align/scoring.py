@@ -1,0 +1,226 @@
+"""Bead costs from sentence embeddings, lengths, numbers and glossary terms.
+
+An embedding similarity alone separates a true zh–en pair from a neighbour only by a thin
+margin (cosine 0.79 vs 0.78 for two policy sentences about poverty), so, as Vecalign and
+Bertalign do, we combine it with evidence that is cheap and nearly never wrong:
+
+- *embedding*: ``1 - cos`` of the two spans, divided by how far each span usually is from
+  unrelated sentences (Vecalign's normalisation: a sentence that is close to everything,
+  such as a short heading, earns less credit for being close to this candidate);
+- *length*: the en span should be about ``ratio`` times the zh span in characters;
+- *numbers*: the significant digits of every number in the span (``9899万`` and ``98.99
+  million`` both give ``9899``) should agree;
+- *terms*: a glossary concept found in the zh span whose English rendering occurs in the
+  en span is strong evidence of a match.
+
+Spans of several sentences use the normalised sum of their sentence embeddings (for a
+bag-of-n-grams encoder like multilingual USE this is close to embedding the joined text,
+and it saves encoding every 2- and 3-sentence window a second and third time).
+Numbers and terms are 64-bit masks per sentence, so a span is the OR of its sentences and
+agreement is a popcount: every cost is a NumPy vector operation over the band.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from workbench.align.dp import BEAD_TYPES, COARSE_BEAD_TYPES
+
+# Weights of the cost terms; tuned on the development gold set (benchmarks/align.py).
+DEFAULT_WEIGHTS = {
+    "length": 0.35,
+    "numbers": 0.45,
+    "terms": 0.25,
+    "extra_sentence": 0.12,  # added per sentence beyond one on each side (merges must earn it)
+    "skip": 0.95,  # cost of leaving one sentence unaligned (1–0 / 0–1)
+}
+
+# Skipping a whole block is rarer than skipping a sentence, and block beads cost more
+# (boundaries cut across sentences): at coarse levels a skip costs this many times more,
+# so the coarse path follows the content instead of jumping between similar passages.
+COARSE_SKIP = 2.0
+
+_NUMBER = re.compile(r"\d[\d,，.]*\d|\d")
+
+
+def significant_digits(number: str) -> str:
+    """Digits of a number without separators, decimal point and leading/trailing zeros."""
+    return re.sub(r"\D", "", number).strip("0")
+
+
+def number_mask(text: str) -> int:
+    """64-bit mask of the significant digit strings of the numbers in ``text``."""
+    mask = 0
+    for found in _NUMBER.findall(text):
+        digits = significant_digits(found)
+        if len(digits) >= 2 or (digits and len(found) >= 2):
+            mask |= 1 << _bit(digits)
+    return mask
+
+
+def _bit(key: str) -> int:
+    return hashlib.blake2b(key.encode(), digest_size=1).digest()[0] % 64
+
+
+def key_mask(keys: Iterable[str]) -> int:
+    """64-bit mask of a set of keys (glossary entry ids)."""
+    mask = 0
+    for key in keys:
+        mask |= 1 << _bit(key)
+    return mask
+
+
+def _popcount(values: np.ndarray) -> np.ndarray:
+    """Set bits per uint64."""
+    if hasattr(np, "bitwise_count"):  # NumPy >= 2.0
+        return np.bitwise_count(values).astype(np.float64)
+    as_bytes = values.view(np.uint8).reshape(*values.shape, 8)
+    return np.unpackbits(as_bytes, axis=-1).sum(axis=-1).astype(np.float64)
+
+
+@dataclass
+class SideFeatures:
+    """Per-sentence features of one side: unit embeddings, lengths, number and term masks."""
+
+    vectors: np.ndarray  # (count, dim), rows L2-normalised
+    lengths: np.ndarray  # characters (float)
+    numbers: np.ndarray  # uint64 masks
+    terms: np.ndarray  # uint64 masks
+    _spans: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = field(
+        default_factory=dict, repr=False
+    )
+
+    def __len__(self) -> int:
+        return len(self.lengths)
+
+    def span(self, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Features of every window of ``k`` consecutive sentences, indexed by its start."""
+        if k not in self._spans:
+            count = len(self) - k + 1
+            if count <= 0:
+                empty = np.zeros((0, self.vectors.shape[1]), dtype=np.float32)
+                self._spans[k] = (
+                    empty,
+                    np.zeros(0),
+                    np.zeros(0, np.uint64),
+                    np.zeros(0, np.uint64),
+                )
+            else:
+                vec = sum(self.vectors[s : s + count] for s in range(k))
+                vec = vec / np.maximum(np.linalg.norm(vec, axis=1, keepdims=True), 1e-9)
+                lengths = sum(self.lengths[s : s + count] for s in range(k))
+                numbers = np.bitwise_or.reduce(
+                    [self.numbers[s : s + count] for s in range(k)], axis=0
+                )
+                terms = np.bitwise_or.reduce([self.terms[s : s + count] for s in range(k)], axis=0)
+                self._spans[k] = (vec.astype(np.float32), lengths, numbers, terms)
+        return self._spans[k]
+
+    def coarsen(self, starts: np.ndarray) -> SideFeatures:
+        """Blocks of consecutive sentences as single units (block k starts at starts[k])."""
+        count = len(starts)
+        vec = np.add.reduceat(self.vectors, starts, axis=0) if count else self.vectors[:0]
+        vec = vec / np.maximum(np.linalg.norm(vec, axis=1, keepdims=True), 1e-9)
+        lengths = np.add.reduceat(self.lengths, starts) if count else self.lengths[:0]
+        numbers = np.bitwise_or.reduceat(self.numbers, starts) if count else self.numbers[:0]
+        terms = np.bitwise_or.reduceat(self.terms, starts) if count else self.terms[:0]
+        return SideFeatures(vec.astype(np.float32), lengths, numbers, terms)
+
+
+def side_features(
+    vectors: np.ndarray,
+    texts: Sequence[str],
+    term_ids: Sequence[Iterable[str]] | None = None,
+) -> SideFeatures:
+    """Build the features of one side from its embeddings and texts."""
+    vectors = np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    vectors = vectors / np.maximum(norms, 1e-9)
+    lengths = np.array([len(t.replace(" ", "")) or 1 for t in texts], dtype=np.float64)
+    numbers = np.array([number_mask(t) for t in texts], dtype=np.uint64)
+    terms = np.array([key_mask(ids) for ids in (term_ids or [()] * len(texts))], dtype=np.uint64)
+    return SideFeatures(vectors, lengths, numbers, terms)
+
+
+class EmbeddingScorer:
+    """Bead costs for ``workbench.align.dp`` from two sides' features."""
+
+    def __init__(
+        self,
+        zh: SideFeatures,
+        en: SideFeatures,
+        weights: dict[str, float] | None = None,
+        ratio: float | None = None,
+        samples: int = 64,
+        seed: int = 7,
+    ) -> None:
+        self.zh, self.en = zh, en
+        self.n, self.m = len(zh), len(en)
+        self.weights = {**DEFAULT_WEIGHTS, **(weights or {})}
+        self.skip_cost = self.weights["skip"]
+        total_zh = float(zh.lengths.sum()) or 1.0
+        self.ratio = ratio or (float(en.lengths.sum()) / total_zh if total_zh else 3.0) or 3.0
+        self.samples, self.seed = samples, seed
+        self.bead_types = BEAD_TYPES
+        self._norms: dict[tuple[str, int], np.ndarray] = {}
+
+    def _hubness(self, side: str, k: int) -> np.ndarray:
+        """Mean ``1 - cos`` of each k-span of ``side`` to random sentences of the other side."""
+        key = (side, k)
+        if key not in self._norms:
+            mine = (self.zh if side == "zh" else self.en).span(k)[0]
+            other = (self.en if side == "zh" else self.zh).vectors
+            if len(other) == 0 or len(mine) == 0:
+                self._norms[key] = np.ones(len(mine))
+            else:
+                rng = np.random.default_rng(self.seed)
+                pick = rng.choice(len(other), size=min(self.samples, len(other)), replace=False)
+                self._norms[key] = np.maximum(1.0 - (mine @ other[pick].T).mean(axis=1), 0.05)
+        return self._norms[key]
+
+    def costs(self, a: int, b: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        zvec, zlen, znum, zterm = self.zh.span(a)
+        evec, elen, enum, eterm = self.en.span(b)
+        s, t = i - a, j - b  # span starts
+        cos = np.einsum("ij,ij->i", zvec[s], evec[t])
+        norm = (self._hubness("zh", a)[s] + self._hubness("en", b)[t]) / 2
+        # Vecalign multiplies by the sentence counts of both sides: a merged bead replaces
+        # several smaller ones, so it must be nearly perfect to be cheaper than them.
+        cost = (1.0 - cos) / norm * (a * b)
+        w = self.weights
+        cost += w["length"] * np.abs(np.log((elen[t] + 4) / (self.ratio * zlen[s] + 4)))
+        zn, en_ = znum[s], enum[t]
+        union = _popcount(zn | en_)
+        shared = _popcount(zn & en_)
+        cost += w["numbers"] * np.where(union > 0, 1.0 - shared / np.maximum(union, 1), 0.0)
+        zt = zterm[s]
+        zt_count = _popcount(zt)
+        cost -= w["terms"] * np.where(
+            zt_count > 0, _popcount(zt & eterm[t]) / np.maximum(zt_count, 1), 0.0
+        )
+        cost += w["extra_sentence"] * (a + b - 2)
+        return cost
+
+    def coarsen(self, zh_starts: np.ndarray, en_starts: np.ndarray) -> EmbeddingScorer:
+        coarse = EmbeddingScorer(
+            self.zh.coarsen(zh_starts),
+            self.en.coarsen(en_starts),
+            {**self.weights, "skip": self.weights["skip"] * COARSE_SKIP},
+            self.ratio,
+            self.samples,
+            self.seed,
+        )
+        coarse.bead_types = COARSE_BEAD_TYPES
+        return coarse
+
+    def score(self, cost: float, a: int, b: int) -> float:
+        """Map a bead's cost to a confidence in [0, 1]: 1 is perfect, 0 no better than
+        leaving both sides unaligned (and every 1–0 / 0–1 bead)."""
+        if a == 0 or b == 0:
+            return 0.0
+        return float(min(1.0, max(0.0, 1.0 - cost / (2 * self.skip_cost))))

@@ -1,0 +1,270 @@
+"""The translation-memory store: one SQLite file under the work folder.
+
+Every pair keeps its origin (``aligned`` from a bilingual publication, ``annotated`` from
+Label Studio, ``imported`` from a TMX/TSV/JSONL file), review status, score, provenance
+(publication, URL, date, aligner, model) and timestamps. The id is derived from the
+content (normalised zh and en), so importing the same pair again adds nothing: re-runs are
+safe. Each import is one transaction: a failure part-way leaves the store as it was.
+
+Built for later readers: ``zh_norm`` (Traditional folded to Simplified, width and case
+folded, spaces dropped) is the key a fuzzy lookup indexes (character n-grams, issue #11),
+and ``id`` is stable across machines and runs so suggestions can cite a pair.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from workbench.errors import InputError
+
+SCHEMA_VERSION = 1
+ORIGINS = ("aligned", "annotated", "imported")
+STATUSES = ("accepted", "needs_review")
+PROVENANCE = ("publication", "url", "published", "aligner", "model", "doc_id", "source_file")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS pairs (
+    id TEXT PRIMARY KEY,          -- content hash of (zh_norm, en_norm): stable everywhere
+    zh TEXT NOT NULL,
+    en TEXT NOT NULL,
+    zh_norm TEXT NOT NULL,        -- lookup key (see normalise_zh)
+    origin TEXT NOT NULL CHECK (origin IN ('aligned', 'annotated', 'imported')),
+    status TEXT NOT NULL CHECK (status IN ('accepted', 'needs_review')),
+    score REAL,
+    publication TEXT,
+    url TEXT,
+    published TEXT,
+    aligner TEXT,
+    model TEXT,
+    doc_id TEXT,
+    source_file TEXT,
+    zh_sentences TEXT,            -- JSON list of sentence indices in the source document
+    en_sentences TEXT,
+    position INTEGER,             -- order of the bead in its document
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS pairs_zh_norm ON pairs (zh_norm);
+CREATE INDEX IF NOT EXISTS pairs_origin_status ON pairs (origin, status);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+_SPACES = re.compile(r"\s+")
+
+
+def normalise_zh(text: str) -> str:
+    """Return the lookup key of a zh text: folded script, width and case, no spaces."""
+    from workbench.glossary.fold import fold
+
+    return _SPACES.sub("", fold(unicodedata.normalize("NFKC", text or "")))
+
+
+def normalise_en(text: str) -> str:
+    """Return the comparison form of an English text (NFKC, spacing and case folded)."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text or "")).strip().casefold()
+
+
+def pair_id(zh: str, en: str) -> str:
+    """Return the stable id of a pair: a hash of its normalised sides."""
+    digest = hashlib.sha1(f"{normalise_zh(zh)}\x1f{normalise_en(en)}".encode()).hexdigest()
+    return f"tm-{digest[:16]}"
+
+
+@dataclass(slots=True)
+class TmPair:
+    """One translation-memory pair (an empty side marks a sentence left unaligned)."""
+
+    zh: str
+    en: str
+    origin: str = "imported"
+    status: str = "accepted"
+    score: float | None = None
+    provenance: dict[str, Any] = field(default_factory=dict)
+    zh_sentences: list[int] | None = None
+    en_sentences: list[int] | None = None
+    position: int | None = None
+    id: str = ""
+    created_at: str = ""
+    updated_at: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            self.id = pair_id(self.zh, self.en)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain record (the JSONL line of ``tm export --format jsonl`` and of tests)."""
+        return {
+            "id": self.id,
+            "zh": self.zh,
+            "en": self.en,
+            "origin": self.origin,
+            "status": self.status,
+            "score": self.score,
+            **{k: self.provenance.get(k) for k in PROVENANCE},
+            "zh_sentences": self.zh_sentences,
+            "en_sentences": self.en_sentences,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+        }
+
+
+@dataclass
+class ImportCounts:
+    """What one import did: pairs added, pairs already present, records refused."""
+
+    added: int = 0
+    present: int = 0
+    refused: list[str] = field(default_factory=list)
+
+
+def tm_path(config: Any) -> Path:
+    """The store's file: ``[tm] path`` (relative to the work folder), default tm.sqlite3."""
+    name = str(config.section("tm").get("path") or "tm.sqlite3")
+    path = Path(name)
+    return path if path.is_absolute() else config.work_dir / path
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class TranslationMemory:
+    """A connection to the store; use as a context manager or call ``close``."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.db = sqlite3.connect(self.path, timeout=30)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.executescript(_SCHEMA)
+            self.db.execute(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
+                (str(SCHEMA_VERSION),),
+            )
+            self.db.commit()
+        except sqlite3.DatabaseError as exc:
+            raise InputError(
+                f"{self.path}: not a translation-memory database ({exc}); move it away"
+            ) from None
+        self.db.row_factory = sqlite3.Row
+
+    def __enter__(self) -> TranslationMemory:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+
+    def add_pairs(self, pairs: Iterable[TmPair]) -> ImportCounts:
+        """Add pairs in one transaction; a pair whose id is already stored is left alone."""
+        counts = ImportCounts()
+        now = _now()
+        rows = []
+        for pair in pairs:
+            problem = _check(pair)
+            if problem:
+                counts.refused.append(problem)
+                continue
+            rows.append(
+                (
+                    pair.id, pair.zh, pair.en, normalise_zh(pair.zh), pair.origin, pair.status,
+                    pair.score, *(pair.provenance.get(k) for k in PROVENANCE),
+                    None if pair.zh_sentences is None else json.dumps(pair.zh_sentences),
+                    None if pair.en_sentences is None else json.dumps(pair.en_sentences),
+                    pair.position, pair.created_at or now, now,
+                )
+            )  # fmt: skip
+        with self.db:  # one transaction: all rows or none
+            before = self.count()
+            self.db.executemany(
+                f"INSERT INTO pairs (id, zh, en, zh_norm, origin, status, score, "
+                f"{', '.join(PROVENANCE)}, zh_sentences, en_sentences, position, created_at, "
+                f"updated_at) VALUES ({', '.join('?' * (len(PROVENANCE) + 12))}) "
+                "ON CONFLICT (id) DO NOTHING",
+                rows,
+            )
+            counts.added = self.count() - before
+        counts.present = len(rows) - counts.added
+        return counts
+
+    def count(self, origin: str | None = None, status: str | None = None) -> int:
+        """Number of stored pairs, optionally of one origin and/or status."""
+        sql, args = _where(origin, status)
+        return self.db.execute(f"SELECT COUNT(*) FROM pairs{sql}", args).fetchone()[0]
+
+    def pairs(
+        self, origin: str | None = None, status: str | None = None, min_score: float | None = None
+    ) -> Iterator[TmPair]:
+        """Stream stored pairs in import order (document, then bead position)."""
+        sql, args = _where(origin, status)
+        if min_score is not None:
+            sql += (" AND" if sql else " WHERE") + " score >= ?"
+            args.append(min_score)
+        cursor = self.db.execute(
+            f"SELECT * FROM pairs{sql} ORDER BY created_at, doc_id, position, rowid", args
+        )
+        for row in cursor:
+            yield _from_row(row)
+
+    def by_zh(self, zh: str) -> list[TmPair]:
+        """Exact lookup by normalised zh (the base a fuzzy lookup builds on)."""
+        rows = self.db.execute("SELECT * FROM pairs WHERE zh_norm = ?", (normalise_zh(zh),))
+        return [_from_row(r) for r in rows]
+
+
+def _where(origin: str | None, status: str | None) -> tuple[str, list[Any]]:
+    clauses, args = [], []
+    if origin:
+        clauses.append("origin = ?")
+        args.append(origin)
+    if status:
+        clauses.append("status = ?")
+        args.append(status)
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), args
+
+
+def _check(pair: TmPair) -> str | None:
+    if pair.origin not in ORIGINS:
+        return f"origin {pair.origin!r} is not one of {', '.join(ORIGINS)}"
+    if pair.status not in STATUSES:
+        return f"status {pair.status!r} is not one of {', '.join(STATUSES)}"
+    if not pair.zh.strip() and not pair.en.strip():
+        return "both sides are empty"
+    if pair.status == "accepted" and not (pair.zh.strip() and pair.en.strip()):
+        return "an accepted pair needs both sides (keep one-sided beads as needs_review)"
+    return None
+
+
+def _from_row(row: sqlite3.Row) -> TmPair:
+    return TmPair(
+        zh=row["zh"],
+        en=row["en"],
+        origin=row["origin"],
+        status=row["status"],
+        score=row["score"],
+        provenance={k: row[k] for k in PROVENANCE if row[k] is not None},
+        zh_sentences=None if row["zh_sentences"] is None else json.loads(row["zh_sentences"]),
+        en_sentences=None if row["en_sentences"] is None else json.loads(row["en_sentences"]),
+        position=row["position"],
+        id=row["id"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+def open_tm(config: Any) -> TranslationMemory:
+    """Open (creating if needed) the configured store."""
+    return TranslationMemory(tm_path(config))
