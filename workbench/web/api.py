@@ -336,7 +336,7 @@ def decide(suggestion_id: int, action: str, options: dict[str, Any]) -> dict[str
     try:
         if action == "reject":
             return reject_suggestion(
-                svc.suggestions, suggestion_id, options.get("reason") or ""
+                svc.suggestions, suggestion_id, options.get("reason") or "", svc.glossary_dir
             ).to_dict()
         acceptance = accept_suggestion(
             svc.suggestions,
@@ -344,7 +344,6 @@ def decide(suggestion_id: int, action: str, options: dict[str, Any]) -> dict[str
             suggestion_id,
             options,
             svc.accept_file,
-            svc.lock_path,
         )
     except ProposalNotFoundError as exc:
         raise ApiError(404, "not_found", str(exc)) from None

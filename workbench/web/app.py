@@ -34,11 +34,6 @@ class Services:
     glossary_dir: Path
     accept_file: str
 
-    @property
-    def lock_path(self) -> Path:
-        """The file lock that serialises writes to the glossary by curators."""
-        return self.config.work_dir / "service" / "glossary-write.lock"
-
 
 def services() -> Services:
     """Return the services of the app handling the current request."""

@@ -1,0 +1,88 @@
+"""Curators racing on the real served app: one lock around every glossary write.
+
+Two ``workbench serve`` processes share one work folder and one glossary (as two
+curators' terminals would); accepts and rejects of the same proposal are fired at both
+at the same instant from many threads. Whatever the interleaving, a proposal ends up
+decided once, and a rejected proposal's term is never in the files nor served.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+import requests
+from test_web_helpers import TOKEN, make_config, serve_process
+
+from workbench.glossary import load_glossary
+
+pytest_plugins = ["test_web_helpers"]
+
+pytestmark = pytest.mark.slow
+
+PROPOSALS = 12
+RACERS = 4  # accepts and as many rejects per proposal
+
+
+def served(base: str, zh: str) -> bool:
+    """Whether a server serves ``zh`` (it checks the files on a request once per 0.2 s)."""
+    return bool(requests.get(f"{base}/api/terms", params={"q": zh}, timeout=10).json()["total"])
+
+
+def test_racing_accepts_and_rejects_never_serve_a_rejected_term(tmp_path):
+    config = make_config(tmp_path)
+    glossary_dir = config.path("paths", "glossary_dir")
+    with (
+        serve_process(config, tmp_path / "a.log") as first,
+        serve_process(config, tmp_path / "b.log") as second,
+    ):
+        ids = []
+        for n in range(PROPOSALS):
+            body = {"kind": "term", "zh": f"竞态术语{n}号", "en": f"race term {n}", "source": "t"}
+            ids.append(
+                requests.post(f"{first}/api/suggestions", json=body, timeout=10).json()["id"]
+            )
+        outcomes: dict[int, list[tuple[str, int]]] = {i: [] for i in ids}
+        barrier = threading.Barrier(2 * RACERS)
+
+        def race(action: str, base: str) -> None:
+            headers = {"Authorization": f"Bearer {TOKEN}"}
+            with requests.Session() as session:
+                for suggestion_id in ids:
+                    barrier.wait(timeout=60)
+                    response = session.post(
+                        f"{base}/api/suggestions/{suggestion_id}/{action}",
+                        json={"reason": "race"} if action == "reject" else {},
+                        headers=headers,
+                        timeout=60,
+                    )
+                    outcomes[suggestion_id].append((action, response.status_code))
+
+        threads = [
+            threading.Thread(target=race, args=(action, base))
+            for action in ("accept", "reject")
+            for base in (first, second) * (RACERS // 2)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=300)
+
+        time.sleep(0.5)  # past the reload interval of both servers
+        glossary = load_glossary(glossary_dir)
+        decided = {"accepted": 0, "rejected": 0}
+        for n, suggestion_id in enumerate(ids):
+            statuses = [status for _, status in outcomes[suggestion_id]]
+            assert len(statuses) == 2 * RACERS
+            # exactly one request won; every other one was told it came too late
+            assert statuses.count(200) == 1, outcomes[suggestion_id]
+            assert statuses.count(409) == 2 * RACERS - 1, outcomes[suggestion_id]
+            state = requests.get(f"{second}/api/suggestions/{suggestion_id}", timeout=10).json()
+            decided[state["status"]] += 1
+            in_files = glossary.by_zh(f"竞态术语{n}号") is not None
+            for base in (first, second):
+                assert served(base, f"竞态术语{n}号") == (state["status"] == "accepted"), state
+            assert in_files == (state["status"] == "accepted"), state
+    # with four of each racing, both kinds of outcome really occurred
+    assert decided["accepted"] and decided["rejected"], decided
