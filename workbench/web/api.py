@@ -46,8 +46,9 @@ def int_arg(name: str, default: int, low: int, high: int) -> int:
     try:
         value = int(raw.strip())
     except ValueError:
+        shown = raw if len(raw) <= 40 else raw[:40] + "…"
         raise ApiError(
-            400, "bad_parameter", f"{name}={raw!r} is not an integer; use {low}–{high}"
+            400, "bad_parameter", f"{name}={shown!r} is not an integer; use {low}–{high}"
         ) from None
     if not low <= value <= high:
         raise ApiError(400, "bad_parameter", f"{name}={value} is out of range; use {low}–{high}")
@@ -113,6 +114,19 @@ def proposal_schema(body: dict[str, Any]) -> str:
     )
 
 
+class _NotJsonConstant(ValueError):
+    """NaN or Infinity: Python's json reads them, the JSON standard does not."""
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _NotJsonConstant(name)
+
+
+def exc_summary(exc: Exception) -> str:
+    """The first clause of an exception message, short enough for a one-line error."""
+    return str(exc).split(";")[0].split(":")[0][:120]
+
+
 def json_body(
     schema: str | Callable[[dict[str, Any]], str], required: bool = True
 ) -> dict[str, Any]:
@@ -134,10 +148,14 @@ def json_body(
             f"Content-Type {mimetype!r} is not supported; send application/json",
         )
     try:
-        body = json.loads(raw.decode("utf-8"))
+        body = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
     except UnicodeDecodeError:
         raise ApiError(
             400, "bad_json", "the request body is not UTF-8; encode JSON as UTF-8"
+        ) from None
+    except _NotJsonConstant as exc:
+        raise ApiError(
+            400, "bad_json", f"the request body contains {exc}, which JSON does not allow"
         ) from None
     except (json.JSONDecodeError, RecursionError) as exc:
         where = f" at line {exc.lineno} column {exc.colno}" if hasattr(exc, "lineno") else ""
@@ -146,6 +164,13 @@ def json_body(
             400,
             "bad_json",
             f"the request body is not valid JSON ({message}{where}); fix the syntax",
+        ) from None
+    except ValueError as exc:  # an integer literal beyond Python's digit limit
+        raise ApiError(
+            400,
+            "bad_json",
+            f"the request body holds a number too long to read ({exc_summary(exc)}); "
+            "send numbers of at most a few digits",
         ) from None
     if not isinstance(body, dict):
         raise ApiError(
