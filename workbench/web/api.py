@@ -14,6 +14,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request, url_for
 
 from workbench.errors import GlossaryError
+from workbench.glossary.charcheck import describe_unsafe
 from workbench.web.app import services
 from workbench.web.curation import (
     ProposalDecidedError,
@@ -96,6 +97,34 @@ def check_values(value: Any, where: str = "body") -> None:
                 stack.append((child, f"{path}/{key}", depth + 1))
         elif isinstance(item, list):
             stack.extend((child, f"{path}/{n}", depth + 1) for n, child in enumerate(item))
+
+
+# Fields kept only in the proposal store (never written into a term file) may hold line
+# breaks; everything else ends up in a glossary cell.
+MULTILINE_FIELDS = frozenset({"comment", "reason"})
+
+
+def unsafe_text_problems(body: dict[str, Any]) -> list[str]:
+    """List the fields of a proposal or decision that hold control or format characters."""
+    problems = []
+    for key, value in body.items():
+        items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+        for n, item in items:
+            if isinstance(item, str):
+                field = key if n is None else f"{key}/{n}"
+                problem = describe_unsafe(field, item, key in MULTILINE_FIELDS)
+                if problem:
+                    problems.append(problem)
+    return problems
+
+
+def refuse_unsafe_text(body: dict[str, Any]) -> None:
+    """Raise a 422 naming every field that holds control or format characters."""
+    problems = unsafe_text_problems(body)
+    if problems:
+        raise ApiError(
+            422, "invalid_body", f"the request body was refused: {problems[0]}", details=problems
+        )
 
 
 def proposal_schema(body: dict[str, Any]) -> str:
@@ -310,6 +339,7 @@ def annotate():
 def create_suggestion_from(body: dict[str, Any]) -> Suggestion:
     """Validate a proposal against the served glossary and store it (shared with the pages)."""
     svc = services()
+    refuse_unsafe_text(body)
     kind = body["kind"]
     if kind == "rendering":
         entry = svc.glossary.current().glossary.get(body["entry_id"])
@@ -358,6 +388,7 @@ def decide(suggestion_id: int, action: str, options: dict[str, Any]) -> dict[str
     """Accept or reject a proposal (shared by the API and the pages); ApiError on failure."""
     svc = services()
     suggestion_id_or_404(suggestion_id)
+    refuse_unsafe_text(options)
     try:
         if action == "reject":
             return reject_suggestion(

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from workbench.glossary.fold import script_forms
-from workbench.web.api import CATEGORIES, create_suggestion_from, decide
+from workbench.web.api import CATEGORIES, create_suggestion_from, decide, unsafe_text_problems
 from workbench.web.app import services
 from workbench.web.curator import token_matches
 from workbench.web.errors import ApiError
@@ -171,7 +171,7 @@ def propose():
     body.setdefault("kind", "term")
     problems = describe_errors(
         "RenderingProposal" if body["kind"] == "rendering" else "TermProposal", body
-    )
+    ) + unsafe_text_problems(body)
     if problems:
         svc = services()
         items, total = svc.suggestions.list("pending", PER_PAGE, 0)
