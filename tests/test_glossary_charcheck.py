@@ -3,7 +3,10 @@ the service's proposal and decision forms, with a message naming the character."
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -15,9 +18,15 @@ from test_web_helpers import TOKEN, auth
 
 from workbench.cli import cli
 from workbench.glossary import Entry, check_glossary, load_glossary
-from workbench.glossary.charcheck import describe_unsafe, unsafe_characters
+from workbench.glossary.charcheck import (
+    REFUSED_RANGES,
+    describe_unsafe,
+    refused_class,
+    unsafe_characters,
+)
 from workbench.glossary.csvfile import write_csv
 from workbench.glossary.tbx import glossary_tbx
+from workbench.web.openapi import SPEC_FILE
 
 pytest_plugins = ["test_web_helpers"]
 
@@ -57,20 +66,20 @@ def test_check_accepts_ordinary_text_including_ideographic_space_and_punctuation
     assert check_glossary(tmp_path) == []
 
 
-@given(
-    st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")))
-)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cf", "Cs", "Co", "Zl", "Zp"))))
 def test_text_without_refused_categories_is_never_flagged(text):
     assert unsafe_characters(text) == []
 
 
-@given(st.text(), st.characters(whitelist_categories=("Cc", "Cf", "Co", "Zl", "Zp")), st.text())
+@given(
+    st.text(),
+    st.characters(whitelist_categories=("Cc", "Cf", "Co", "Zl", "Zp"), max_codepoint=0xFFFF),
+    st.text(),
+)
 def test_any_refused_character_is_found_where_it_is(before, char, after):
     found = unsafe_characters(before + char + after)
     assert any(f.position == len(before) and f.char == char for f in found)
-    assert all(
-        unicodedata.category(f.char) in {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"} for f in found
-    )
+    assert all(unicodedata.category(f.char) in {"Cc", "Cf", "Co", "Cn", "Zl", "Zp"} for f in found)
 
 
 def test_line_breaks_only_where_allowed():
@@ -140,3 +149,30 @@ def test_accept_options_with_a_nul_are_refused_and_nothing_is_exported_broken(
     glossary = load_glossary(web_config.path("paths", "glossary_dir"))
     assert glossary.by_zh("光伏扶贫") is None
     assert glossary_tbx(glossary.entries, glossary.version)  # the TBX export still works
+
+
+def test_the_refused_ranges_are_exactly_the_refused_categories():
+    categories = {"Cc", "Cf", "Co", "Zl", "Zp"}  # Cs: lone surrogates never reach a field
+    expected = [
+        code
+        for code in range(sys.maxunicode + 1)
+        if (code <= 0xFFFF and unicodedata.category(chr(code)) in categories)
+        or 0xFDD0 <= code <= 0xFDEF
+        or code in (0xFFFE, 0xFFFF)
+        or 0xE0000 <= code <= 0xE007F
+    ]
+    listed = [code for low, high in REFUSED_RANGES for code in range(low, high + 1)]
+    assert listed == expected
+
+
+def test_the_api_schema_patterns_refuse_the_same_characters():
+    schemas = json.loads(SPEC_FILE.read_text(encoding="utf-8"))["components"]["schemas"]
+    term = schemas["TermProposal"]["properties"]
+    for pattern in (schemas["Cell"]["pattern"], schemas["Text"]["pattern"]):
+        assert refused_class() in pattern
+    assert refused_class() in term["proposer"]["pattern"]
+    assert refused_class(allow_line_breaks=True) in term["comment"]["pattern"]
+    plain = re.compile(term["proposer"]["pattern"])
+    for char, _ in HOSTILE:
+        assert not plain.match(f"a{char}b")
+    assert plain.match("两不愁　三保障 “x” — 3%")

@@ -57,7 +57,11 @@ def create_app(config: Config | None = None) -> Flask:
     glossary_dir = config.path("paths", "glossary_dir")
     app.extensions["workbench"] = Services(
         config=config,
-        glossary=GlossaryReloader(glossary_dir, float(config.get("service", "reload_interval"))),
+        glossary=GlossaryReloader(
+            glossary_dir,
+            float(config.get("service", "reload_interval")),
+            max_drop_share=float(config.get("service", "reload_max_drop")),
+        ),
         suggestions=SuggestionStore(store_path(config.work_dir)),
         corpus=CorpusView(config),
         curator_token=curator_token(config),

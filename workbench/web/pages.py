@@ -20,6 +20,7 @@ from workbench.web.app import services
 from workbench.web.curator import token_matches
 from workbench.web.errors import ApiError
 from workbench.web.openapi import describe_errors
+from workbench.web.reload import ReloadNotHeldError
 from workbench.web.suggestions import STATUSES
 
 pages = Blueprint("pages", __name__)
@@ -76,6 +77,7 @@ def search():
         page=page,
         pages_total=pages_total,
         glossary=svc.glossary.status(),
+        curator=is_curator(),
     )
 
 
@@ -169,9 +171,9 @@ def propose():
     """Store a proposal sent from a page form."""
     body = proposal_from_form(request.form)
     body.setdefault("kind", "term")
-    problems = describe_errors(
+    problems = unsafe_text_problems(body) or describe_errors(
         "RenderingProposal" if body["kind"] == "rendering" else "TermProposal", body
-    ) + unsafe_text_problems(body)
+    )
     if problems:
         svc = services()
         items, total = svc.suggestions.list("pending", PER_PAGE, 0)
@@ -258,6 +260,21 @@ def sign_out():
     response = redirect(url_for("pages.queue"), code=303)
     response.delete_cookie(CURATOR_COOKIE)
     return response
+
+
+@pages.post("/glossary/confirm")
+def confirm_reload():
+    """Apply a held glossary edit that removes many entries (curator only)."""
+    if not is_curator():
+        raise ApiError(401, "unauthorized", "Sign in with the curator token first.")
+    version = request.form.get("version", "").strip()
+    try:
+        loaded = services().glossary.confirm(version)
+    except ReloadNotHeldError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"Glossary version {loaded.version} applied: {len(loaded.index)} entries.", "ok")
+    return redirect(url_for("pages.search"), code=303)
 
 
 # -- corpus --------------------------------------------------------------------------
