@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
-from test_web_helpers import TOKEN, auth
+from test_web_helpers import TOKEN, auth, post_form
 
 from workbench.cli import cli
 from workbench.glossary import Entry, check_glossary, load_glossary
@@ -127,7 +127,7 @@ def test_a_comment_may_span_lines(web_client):
 
 def test_the_proposal_form_shows_the_character_problem_and_keeps_the_input(web_client):
     form = {"kind": "term", "zh": "光伏\u202e扶贫", "en": "pv aid"}
-    response = web_client.post("/suggestions", data=form)
+    response = post_form(web_client, "/suggestions", form)
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "U+202E RIGHT-TO-LEFT OVERRIDE" in page
