@@ -103,8 +103,8 @@ def protect(app: Flask, trusted_origins: list[str]) -> None:
 
     @app.before_request
     def guard() -> None:
-        if request.method not in _UNSAFE_METHODS:
-            return
+        if request.method not in _UNSAFE_METHODS or request.routing_exception is not None:
+            return  # safe, or no such route/method: the 404/405 answers it
         check_origin(request, trusted)
         if not request.path.startswith("/api/"):
             check_form_token(request)
