@@ -16,6 +16,7 @@ import requests
 from test_web_helpers import TOKEN, make_config, serve_process
 
 from workbench.glossary import load_glossary
+from workbench.glossary.termbase import glossary_lock
 
 pytest_plugins = ["test_web_helpers"]
 
@@ -86,3 +87,35 @@ def test_racing_accepts_and_rejects_never_serve_a_rejected_term(tmp_path):
             assert in_files == (state["status"] == "accepted"), state
     # with four of each racing, both kinds of outcome really occurred
     assert decided["accepted"] and decided["rejected"], decided
+
+
+def test_the_service_waits_for_the_lock_glossary_import_holds(tmp_path):
+    """``glossary import`` and the service take the same folder lock (across processes)."""
+    config = make_config(tmp_path)
+    glossary_dir = config.path("paths", "glossary_dir")
+    with serve_process(config, tmp_path / "serve.log") as url:
+        body = {"kind": "term", "zh": "锁定术语", "en": "locked term", "source": "t"}
+        suggestion_id = requests.post(f"{url}/api/suggestions", json=body, timeout=10).json()["id"]
+        answers: list[int] = []
+
+        def accept() -> None:
+            response = requests.post(
+                f"{url}/api/suggestions/{suggestion_id}/accept",
+                headers={"Authorization": f"Bearer {TOKEN}"},
+                json={},
+                timeout=60,
+            )
+            answers.append(response.status_code)
+
+        with glossary_lock(glossary_dir):  # what `workbench glossary import` holds
+            worker = threading.Thread(target=accept)
+            worker.start()
+            worker.join(timeout=3)
+            # the accept waits for the lock: nothing written, nothing decided yet
+            assert answers == []
+            state = requests.get(f"{url}/api/suggestions/{suggestion_id}", timeout=10).json()
+            assert state["status"] == "pending"
+            assert load_glossary(glossary_dir).by_zh("锁定术语") is None
+        worker.join(timeout=60)
+        assert answers == [200]
+        assert load_glossary(glossary_dir).by_zh("锁定术语") is not None
