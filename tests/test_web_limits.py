@@ -176,3 +176,25 @@ def test_idle_connections_beyond_the_limit_are_cut_off_after_the_idle_timeout(tm
         finally:
             for sock in idle:
                 sock.close()
+
+
+@pytest.mark.slow
+def test_at_the_connection_limit_the_longest_idle_connections_make_room(tmp_path):
+    config = make_config(tmp_path)
+    env = {
+        **server_env(config),
+        "WORKBENCH_SERVICE_CONNECTION_LIMIT": "20",
+        "WORKBENCH_SERVICE_IDLE_TIMEOUT": "300",  # the periodic sweep cannot be what helps
+    }
+    with serve_process(config, tmp_path / "serve.log", env=env) as url:
+        idle = open_idle(url, 15, partial=False) + open_idle(url, 25, partial=True)
+        try:
+            time.sleep(1.5)  # older than the eviction grace of one second
+            assert healthz_within(url, 8), "idle clients held every connection slot"
+        finally:
+            for sock in idle:
+                sock.close()
+    assert (
+        "closed" in (tmp_path / "serve.log").read_text()
+        and "idle connections" in (tmp_path / "serve.log").read_text()
+    )

@@ -18,6 +18,7 @@ import logging
 import resource
 import signal
 import threading
+import time
 from collections.abc import Callable
 
 from waitress import create_server
@@ -89,6 +90,59 @@ def _use_json_errors(server) -> None:
             listener.channel_class = JsonErrorChannel
 
 
+class IdleEvictingServerMixin:
+    """Close the longest-idle connections when the connection limit is reached.
+
+    waitress stops accepting at ``connection_limit`` and frees idle connections only at
+    its periodic sweep after ``channel_timeout``; a crowd of clients that connect and
+    send nothing (or a byte at a time) would hold every slot until then. When the limit
+    is reached, connections with no request being served that have been silent for
+    ``EVICT_AFTER`` seconds are closed, longest-silent first, down to 90 % of the limit.
+    """
+
+    EVICT_AFTER = 1.0
+
+    def readable(self):
+        limit = self.adj.connection_limit
+        if len(self._map) >= limit:
+            self.evict_idle(len(self._map) - int(limit * 0.9))
+        return super().readable()
+
+    def evict_idle(self, count: int) -> int:
+        """Mark up to ``count`` idle connections for closing; return how many."""
+        cutoff = time.time() - self.EVICT_AFTER
+        idle = sorted(
+            (
+                channel
+                for channel in self.active_channels.values()
+                if not channel.requests
+                and not channel.will_close
+                and channel.last_activity < cutoff
+            ),
+            key=lambda channel: channel.last_activity,
+        )[: max(0, count)]
+        for channel in idle:
+            channel.will_close = True
+        if idle:
+            log.warning("connection limit reached: closed %d idle connections", len(idle))
+        return len(idle)
+
+
+def _evict_idle_connections(server) -> None:
+    """Give every listening socket of ``server`` the idle-eviction behaviour."""
+    listeners = [server] if isinstance(server, BaseWSGIServer) else server.map.values()
+    for listener in listeners:
+        if isinstance(listener, BaseWSGIServer) and not isinstance(
+            listener, IdleEvictingServerMixin
+        ):
+            # waitress builds its server objects itself; give this one our subclass
+            listener.__class__ = type(
+                f"IdleEvicting{type(listener).__name__}",
+                (IdleEvictingServerMixin, type(listener)),
+                {},
+            )
+
+
 def _connection_limit(config: Config) -> int:
     """The configured limit, raising the open-files limit to hold it where we may."""
     wanted = int(config.get("service", "connection_limit"))
@@ -133,6 +187,7 @@ def _create_server(app, config: Config, host: str, port: int):
         cleanup_interval=max(1, min(idle, 5)),
     )
     _use_json_errors(server)
+    _evict_idle_connections(server)
     return server
 
 
