@@ -8,6 +8,7 @@ decided once, and a rejected proposal's term is never in the files nor served.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 
@@ -17,6 +18,8 @@ from test_web_helpers import TOKEN, make_config, serve_process
 
 from workbench.glossary import load_glossary
 from workbench.glossary.termbase import glossary_lock
+from workbench.web.curation import accept_suggestion
+from workbench.web.suggestions import SuggestionStore, store_path
 
 pytest_plugins = ["test_web_helpers"]
 
@@ -119,3 +122,22 @@ def test_the_service_waits_for_the_lock_glossary_import_holds(tmp_path):
         worker.join(timeout=60)
         assert answers == [200]
         assert load_glossary(glossary_dir).by_zh("锁定术语") is not None
+
+
+def test_a_failure_to_record_the_acceptance_puts_the_files_back(tmp_path, monkeypatch):
+    config = make_config(tmp_path)
+    glossary_dir = config.path("paths", "glossary_dir")
+    store = SuggestionStore(store_path(config.work_dir))
+    term = store.add("term", {"kind": "term", "zh": "回滚术语", "en": "rolled back", "source": "t"})
+    rendering = store.add("rendering", {"kind": "rendering", "entry_id": "pov-011", "en": "x y"})
+    before = {p.name: p.read_bytes() for p in glossary_dir.iterdir()}
+
+    def fail(*args, **kwargs):
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(store, "decide", fail)
+    for suggestion in (term, rendering):
+        with pytest.raises(sqlite3.OperationalError):
+            accept_suggestion(store, glossary_dir, suggestion.id, {}, "accepted.tsv")
+        assert {p.name: p.read_bytes() for p in glossary_dir.iterdir()} == before
+        assert store.get(suggestion.id).status == "pending"
