@@ -73,7 +73,7 @@ def test_normalized_offsets_point_into_the_input_in_order(text):
     result = normalize(text)
     assert len(result.offsets) == len(result.text)
     assert all(0 <= o < len(text) for o in result.offsets)
-    assert result.offsets == sorted(result.offsets)
+    assert list(result.offsets) == sorted(result.offsets)
 
 
 @settings(max_examples=200, deadline=None)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
 import stat
 import subprocess
 import sys
 import threading
+from contextlib import closing
 
 import pytest
 from test_web_helpers import TOKEN, auth, make_config
@@ -480,3 +483,33 @@ def test_proposals_from_several_processes_at_once_are_all_stored(tmp_path):
     items, total = SuggestionStore(path).list(limit=1000)
     assert total == 160
     assert len({item.proposal["zh"] for item in items}) == 160
+
+
+def test_the_proposal_database_is_private_to_its_owner(tmp_path):
+    old_umask = os.umask(0o022)  # a usual login umask: new files 0644 unless made private
+    folder = tmp_path / "work" / "service"
+    try:
+        web_app = create_app(make_config(tmp_path))
+        # a reader holding the database open keeps the -wal and -shm files in place
+        with closing(sqlite3.connect(folder / "suggestions.sqlite3")) as reader:
+            reader.execute("SELECT COUNT(*) FROM suggestions").fetchone()
+            assert web_app.test_client().post("/api/suggestions", json=TERM).status_code == 201
+            files = sorted(folder.glob("suggestions.sqlite3*"))
+            modes = {f.name: stat.S_IMODE(f.stat().st_mode) for f in files}
+    finally:
+        os.umask(old_umask)
+    assert set(modes) == {
+        "suggestions.sqlite3",
+        "suggestions.sqlite3-wal",
+        "suggestions.sqlite3-shm",
+    }
+    assert set(modes.values()) == {0o600}, modes
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+
+
+def test_an_existing_world_readable_database_is_narrowed(tmp_path):
+    path = tmp_path / "service" / "suggestions.sqlite3"
+    SuggestionStore(path)
+    os.chmod(path, 0o644)
+    SuggestionStore(path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -223,3 +224,16 @@ def web_client(web_app):
 
 def auth(token: str = TOKEN) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def form_token(client, path: str = "/suggestions") -> str:
+    """Return the CSRF token a page of this client's browser session carries in its forms."""
+    page = client.get(path).get_data(as_text=True)
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found, f"no form token on {path}"
+    return found.group(1)
+
+
+def post_form(client, url: str, data: dict | None = None, **kwargs):
+    """Post a page form as the browser would: with this session's CSRF token."""
+    return client.post(url, data={**(data or {}), "csrf_token": form_token(client)}, **kwargs)

@@ -8,6 +8,7 @@ import pytest
 from test_web_helpers import (
     TOKEN,
     add_corpus,
+    post_form,
     sample_corpus,
     sample_qa,
     sample_snapshot,
@@ -172,7 +173,8 @@ def test_corpus_page_reads_a_bare_list_of_qa_findings(web_config):
 
 
 def test_a_proposal_sent_from_the_page_is_queued(web_client):
-    response = web_client.post(
+    response = post_form(
+        web_client,
         "/suggestions",
         data={
             "kind": "term",
@@ -190,7 +192,9 @@ def test_a_proposal_sent_from_the_page_is_queued(web_client):
 
 
 def test_an_invalid_proposal_form_is_shown_again_with_its_problems(web_client):
-    response = web_client.post("/suggestions", data={"kind": "term", "zh": "产业扶贫", "en": ""})
+    response = post_form(
+        web_client, "/suggestions", data={"kind": "term", "zh": "产业扶贫", "en": ""}
+    )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "The proposal was not stored" in page and "en" in page
@@ -199,50 +203,57 @@ def test_an_invalid_proposal_form_is_shown_again_with_its_problems(web_client):
 
 
 def test_a_rendering_proposed_on_the_term_page_goes_back_to_it(web_client):
-    response = web_client.post(
-        "/suggestions", data={"kind": "rendering", "entry_id": "pov-010", "en": "filed poor"}
+    response = post_form(
+        web_client,
+        "/suggestions",
+        data={"kind": "rendering", "entry_id": "pov-010", "en": "filed poor"},
     )
     assert response.status_code == 303 and response.headers["Location"] == "/terms/pov-010"
 
 
 def test_the_curator_signs_in_and_accepts_from_the_queue(web_client, web_config):
-    web_client.post(
+    post_form(
+        web_client,
         "/suggestions",
         data={"kind": "term", "zh": "产业扶贫", "en": "industry aid", "source": "SCIO 2021"},
     )
     queue = html(web_client.get("/suggestions"))
     assert "Sign in" in queue and "/suggestions/1/accept" not in queue
-    refused = web_client.post("/suggestions/1/accept")
+    refused = post_form(web_client, "/suggestions/1/accept")
     assert refused.status_code == 401
-    wrong = web_client.post("/curator/sign-in", data={"token": "nope"}, follow_redirects=True)
+    wrong = post_form(web_client, "/curator/sign-in", data={"token": "nope"}, follow_redirects=True)
     assert "not the curator token" in wrong.get_data(as_text=True)
-    web_client.post("/curator/sign-in", data={"token": TOKEN})
+    post_form(web_client, "/curator/sign-in", data={"token": TOKEN})
     queue = html(web_client.get("/suggestions"))
     assert "/suggestions/1/accept" in queue and "Signed in as curator" in queue
-    done = web_client.post("/suggestions/1/accept", data={"id": "ind-001"}, follow_redirects=True)
+    done = post_form(
+        web_client, "/suggestions/1/accept", data={"id": "ind-001"}, follow_redirects=True
+    )
     assert "Proposal 1 accepted as ind-001 in accepted.tsv" in done.get_data(as_text=True)
     entry = load_glossary(web_config.path("paths", "glossary_dir")).get("ind-001")
     assert entry is not None and entry.zh == "产业扶贫"
 
 
 def test_a_curator_sees_why_an_acceptance_failed(web_client):
-    web_client.post(
-        "/suggestions", data={"kind": "term", "zh": "精准扶贫", "en": "x", "source": "y"}
+    post_form(
+        web_client,
+        "/suggestions",
+        data={"kind": "term", "zh": "精准扶贫", "en": "x", "source": "y"},
     )
-    web_client.post("/curator/sign-in", data={"token": TOKEN})
+    post_form(web_client, "/curator/sign-in", data={"token": TOKEN})
     queue = html(web_client.get("/suggestions"))
     assert "Already in the glossary as" in queue
-    page = web_client.post(
-        "/suggestions/1/accept", data={"file": "terms.tsv"}, follow_redirects=True
+    page = post_form(
+        web_client, "/suggestions/1/accept", data={"file": "terms.tsv"}, follow_redirects=True
     )
     text = page.get_data(as_text=True)
     assert "Proposal 1 not accepted" in text and "pov-001" in text
 
 
 def test_the_curator_rejects_with_a_reason(web_client):
-    web_client.post("/suggestions", data={"kind": "term", "zh": "产业扶贫", "en": "x"})
-    web_client.post("/curator/sign-in", data={"token": TOKEN})
-    web_client.post("/suggestions/1/reject", data={"reason": "too vague"})
+    post_form(web_client, "/suggestions", data={"kind": "term", "zh": "产业扶贫", "en": "x"})
+    post_form(web_client, "/curator/sign-in", data={"token": TOKEN})
+    post_form(web_client, "/suggestions/1/reject", data={"reason": "too vague"})
     page = html(web_client.get("/suggestions", query_string={"status": "rejected"}))
     assert "too vague" in page
 

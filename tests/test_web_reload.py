@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import threading
 
-from test_web_helpers import make_config
+from test_web_helpers import auth, make_config
 
 from workbench.web.app import create_app
 from workbench.web.reload import GlossaryReloader
@@ -146,3 +146,86 @@ def test_readers_always_see_one_whole_glossary_version_during_edits(tmp_path):
             reader.join()
     assert failures == []
     assert seen == set(versions)  # both versions were served while editing
+
+
+# -- an edit that drops many entries is held until a curator confirms it ---------------
+
+EXTRA_ROWS = [
+    f"ext-{n:03d}\t扶贫附加术语{n}\t\textra term {n}\t\t\tconcept\t\t\t\tproposed\n"
+    for n in range(30)
+]
+
+
+def with_extra_file(config):
+    """Add a second file of 30 entries (39 in all) and return its path."""
+    header = glossary_file(config).read_text(encoding="utf-8").splitlines()[0]
+    extra = config.path("paths", "glossary_dir") / "extra.tsv"
+    extra.write_text(header + "\n" + "".join(EXTRA_ROWS), encoding="utf-8")
+    return extra
+
+
+def test_deleting_a_whole_file_is_held_as_degraded_and_the_old_glossary_served(web_config):
+    extra = with_extra_file(web_config)
+    web_client = create_app(web_config).test_client()
+    before = web_client.get("/api/health").get_json()["glossary"]
+    assert before["entries"] == 39
+    extra.unlink()
+    health = web_client.get("/api/health").get_json()
+    assert health["status"] == "degraded"
+    held = health["glossary"]["held"]
+    assert held["dropped"] == 30 and held["entries"] == 9
+    assert held["dropped_ids"][:2] == ["ext-000", "ext-001"]
+    assert health["glossary"]["version"] == before["version"]
+    assert web_client.get("/api/terms/ext-007").status_code == 200  # still served
+    page = web_client.get("/").get_data(as_text=True)
+    assert "A glossary edit is held" in page and "ext-000" in page
+
+
+def test_the_curator_confirms_the_held_version_through_the_api(web_config):
+    extra = with_extra_file(web_config)
+    web_client = create_app(web_config).test_client()
+    web_client.get("/api/health")
+    extra.unlink()
+    held = web_client.get("/api/health").get_json()["glossary"]["held"]
+    url = "/api/glossary/confirm"
+    assert web_client.post(url, json={"version": held["version"]}).status_code == 401
+    wrong = web_client.post(url, json={"version": "0" * 12}, headers=auth())
+    assert wrong.status_code == 409 and wrong.get_json()["error"]["code"] == "nothing_held"
+    assert web_client.get("/api/terms/ext-007").status_code == 200
+    done = web_client.post(url, json={"version": held["version"]}, headers=auth())
+    assert done.status_code == 200, done.get_data(as_text=True)
+    assert done.get_json()["status"] == "ok"
+    assert done.get_json()["glossary"]["version"] == held["version"]
+    assert web_client.get("/api/terms/ext-007").status_code == 404
+
+
+def test_restoring_the_file_clears_the_hold(web_config):
+    extra = with_extra_file(web_config)
+    text = extra.read_text(encoding="utf-8")
+    web_client = create_app(web_config).test_client()
+    web_client.get("/api/health")
+    extra.unlink()
+    assert web_client.get("/api/health").get_json()["glossary"]["held"] is not None
+    extra.write_text(text, encoding="utf-8")
+    health = web_client.get("/api/health").get_json()
+    assert health["status"] == "ok" and health["glossary"]["held"] is None
+    assert health["glossary"]["entries"] == 39
+
+
+def test_a_small_removal_is_applied_at_once(web_config):
+    extra = with_extra_file(web_config)
+    web_client = create_app(web_config).test_client()
+    web_client.get("/api/health")
+    header = glossary_file(web_config).read_text(encoding="utf-8").splitlines()[0]
+    extra.write_text(header + "\n" + "".join(EXTRA_ROWS[:27]), encoding="utf-8")  # 3 of 39
+    health = web_client.get("/api/health").get_json()
+    assert health["status"] == "ok" and health["glossary"]["entries"] == 36
+
+
+def test_the_drop_share_is_a_setting(tmp_path):
+    config = make_config(tmp_path, reload_max_drop=1.0)
+    extra = with_extra_file(config)
+    web_client = create_app(config).test_client()
+    web_client.get("/api/health")
+    extra.unlink()
+    assert web_client.get("/api/health").get_json()["glossary"]["entries"] == 9

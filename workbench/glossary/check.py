@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from workbench.glossary.charcheck import describe_unsafe
 from workbench.glossary.fold import term_keys
 from workbench.glossary.model import (
     Entry,
@@ -118,6 +119,9 @@ def _check_cells(row: dict[str, str], id_pattern: re.Pattern[str], schema: dict)
     for key, value in row.items():
         if value != value.strip():
             messages.append(f"{key} {value!r} has spaces at its start or end; remove them")
+        unsafe = describe_unsafe(key, value)
+        if unsafe:
+            messages.append(unsafe)
     if not id_pattern.match(row["id"].strip()):
         messages.append(
             f"id {row['id']!r} must start with a letter and use only letters, digits, . _ -"

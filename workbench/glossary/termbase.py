@@ -12,6 +12,7 @@ import contextlib
 import fcntl
 import hashlib
 import os
+import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -169,19 +170,40 @@ def write_checked(glossary_dir: Path, target: Path, entries: list[Entry]) -> Glo
     return Glossary(checked, content_version(texts), files)
 
 
+# Folders whose lock this thread already holds, with the nesting depth: flock() locks
+# belong to an open file description, so a second flock() of the same folder by the same
+# thread (accept → add_entry) would wait for itself forever.
+_held_locks = threading.local()
+
+
 @contextlib.contextmanager
 def glossary_lock(glossary_dir: Path) -> Iterator[None]:
-    """Hold an exclusive lock on the glossary folder for a read-check-write cycle.
+    """Hold the one exclusive lock on the glossary folder for a read-check-write cycle.
 
-    The lock is on the folder itself (no lock file to commit or clean up), so ``import``
-    from the CLI and the service's curator queue never interleave their writes.
+    Every writer takes it: ``glossary import``, the service's accept and reject (which
+    record their decision inside it), ``add_entry``. The lock is on the folder itself (no
+    lock file to commit or clean up), excludes other processes and other threads alike,
+    and is re-entrant within one thread.
     """
     glossary_dir = Path(glossary_dir)
     glossary_dir.mkdir(parents=True, exist_ok=True)
+    key = str(glossary_dir.resolve())
+    held: dict[str, int] = _held_locks.__dict__.setdefault("depth", {})
+    if held.get(key):
+        held[key] += 1
+        try:
+            yield
+        finally:
+            held[key] -= 1
+        return
     fd = os.open(glossary_dir, os.O_RDONLY)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
+        held[key] = 1
+        try:
+            yield
+        finally:
+            del held[key]
     finally:
         os.close(fd)  # closing releases the lock
 

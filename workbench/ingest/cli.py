@@ -13,6 +13,7 @@ from workbench.config import load_config
 from workbench.errors import InputError
 from workbench.ingest.clean import split_lines
 from workbench.ingest.decode import decode_bytes
+from workbench.ingest.files import input_limit, read_input_file, read_limited
 from workbench.ingest.pipeline import FileResult, Ingester, discover_inputs, ingest_paths
 from workbench.models import Document
 
@@ -109,13 +110,12 @@ def segment_command(
     offsets into the input), paragraph, index, normalized, speaker, kind, label, id.
     """
     config = load_config(overrides=_overrides(None, opencc, split_at_semicolon))
+    limit = input_limit(float(config.get("ingest", "max_file_mb")))
     if str(source) == "-":
-        data, name, doc_id = sys.stdin.buffer.read(), "<stdin>", "stdin"
+        data = read_limited(sys.stdin.buffer, "<stdin>", limit)
+        name, doc_id = "<stdin>", "stdin"
     else:
-        try:
-            data = source.read_bytes()
-        except OSError as exc:
-            raise InputError(f"{source}: cannot be read ({exc.strerror})") from None
+        data = read_input_file(source, limit)
         name, doc_id = str(source), source.stem
     text = decode_bytes(data, name).text if data else ""
     ingester = Ingester(config)

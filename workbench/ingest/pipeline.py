@@ -28,6 +28,7 @@ from workbench.corpus import corpus_dir, write_corpus
 from workbench.errors import InputError, WorkbenchError
 from workbench.ingest.clean import CleaningRules, Line, clean_text, read_cleaning_rules
 from workbench.ingest.decode import decode_bytes
+from workbench.ingest.files import input_limit, read_input_file
 from workbench.ingest.html_text import html_to_text, looks_like_html
 from workbench.ingest.normalize import Normalized, normalize
 from workbench.ingest.structure import (
@@ -94,6 +95,7 @@ class Ingester:
             config.path("ingest", "structure_rules")
         )
         self.segmenter = Segmenter(load_rules(config))
+        self.max_bytes = input_limit(float(config.get("ingest", "max_file_mb")))
 
     def settings(self) -> dict[str, Any]:
         """The settings that shaped the corpus, recorded in its manifest."""
@@ -108,15 +110,12 @@ class Ingester:
         }
 
     def read_file(self, path: Path, doc_id: str) -> tuple[Document, list[Sentence]]:
-        """Ingest one file from disk; InputError says why it cannot be."""
-        try:
-            data = Path(path).read_bytes()
-        except FileNotFoundError:
-            raise InputError(f"{path}: no such file") from None
-        except IsADirectoryError:
-            raise InputError(f"{path}: is a folder, not a file") from None
-        except OSError as exc:
-            raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+        """Ingest one file from disk; InputError says why it cannot be.
+
+        Only regular files up to ``[ingest] max_file_mb`` are read (``files.py``): pipes,
+        devices, folders and symbolic-link loops are refused with one line each.
+        """
+        data = read_input_file(Path(path), self.max_bytes)
         return self.read_bytes(data, self._display_path(path), doc_id)
 
     def read_bytes(
@@ -124,6 +123,8 @@ class Ingester:
     ) -> tuple[Document, list[Sentence]]:
         """Ingest the bytes of one file (``source_path`` is only recorded and reported)."""
         decoded = decode_bytes(data, source_path)
+        if not decoded.text.strip():
+            raise InputError(f"{source_path}: holds only whitespace; nothing to ingest")
         text, encoding, extra = decoded.text, decoded.encoding, {}
         if source_path.lower().endswith(HTML_SUFFIXES) or looks_like_html(text):
             page = html_to_text(text)
@@ -150,6 +151,16 @@ class Ingester:
                 setattr(document, name, fields.pop(name))
         document.metadata = {**fields, **extra}
         sentences = self.sentences_of(document, cleaned.lines)
+        if not sentences:
+            removed = len(document.removed)
+            raise InputError(
+                f"{source_path}: no text left to ingest"
+                + (
+                    f" after cleaning ({removed} line(s) removed as boilerplate or metadata)"
+                    if removed
+                    else " (the page has no body text)"
+                )
+            )
         document.sentences = len(sentences)
         document.paragraphs = len({s.paragraph for s in sentences})
         return document, sentences
@@ -250,7 +261,10 @@ class Ingester:
 
     def _display_path(self, path: Path) -> str:
         """The path as recorded: relative to the project root when inside it."""
-        resolved = Path(path).resolve()
+        try:
+            resolved = Path(path).resolve()
+        except (OSError, RuntimeError):  # a symbolic link loop: reported by read_file
+            return str(path)
         try:
             return resolved.relative_to(self.root.resolve()).as_posix()
         except ValueError:
@@ -280,7 +294,8 @@ def discover_inputs(paths: Iterable[Path]) -> list[Path]:
                 sorted(
                     p
                     for p in path.rglob("*")
-                    if p.is_file()
+                    # not is_file(): a pipe, device or link loop named *.txt is reported
+                    if not p.is_dir()
                     and p.suffix.lower() in TEXT_SUFFIXES + HTML_SUFFIXES
                     and not p.name.startswith(".")
                 )

@@ -14,6 +14,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request, url_for
 
 from workbench.errors import GlossaryError
+from workbench.glossary.charcheck import describe_unsafe
 from workbench.web.app import services
 from workbench.web.curation import (
     ProposalDecidedError,
@@ -24,7 +25,7 @@ from workbench.web.curation import (
 from workbench.web.curator import bearer_token, token_matches
 from workbench.web.errors import ApiError
 from workbench.web.openapi import describe_errors, openapi_document
-from workbench.web.reload import entry_record
+from workbench.web.reload import ReloadNotHeldError, entry_record
 from workbench.web.suggestions import STATUSES, Suggestion
 
 api = Blueprint("api", __name__)
@@ -46,8 +47,9 @@ def int_arg(name: str, default: int, low: int, high: int) -> int:
     try:
         value = int(raw.strip())
     except ValueError:
+        shown = raw if len(raw) <= 40 else raw[:40] + "…"
         raise ApiError(
-            400, "bad_parameter", f"{name}={raw!r} is not an integer; use {low}–{high}"
+            400, "bad_parameter", f"{name}={shown!r} is not an integer; use {low}–{high}"
         ) from None
     if not low <= value <= high:
         raise ApiError(400, "bad_parameter", f"{name}={value} is out of range; use {low}–{high}")
@@ -97,6 +99,39 @@ def check_values(value: Any, where: str = "body") -> None:
             stack.extend((child, f"{path}/{n}", depth + 1) for n, child in enumerate(item))
 
 
+# Fields kept only in the proposal store (never written into a term file) may hold line
+# breaks; everything else ends up in a glossary cell.
+MULTILINE_FIELDS = frozenset({"comment", "reason"})
+
+
+TEXT_CHECKED_SCHEMAS = frozenset(
+    {"TermProposal", "RenderingProposal", "AcceptOptions", "RejectOptions", "ConfirmReload"}
+)
+
+
+def unsafe_text_problems(body: dict[str, Any]) -> list[str]:
+    """List the fields of a proposal or decision that hold control or format characters."""
+    problems = []
+    for key, value in body.items():
+        items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+        for n, item in items:
+            if isinstance(item, str):
+                field = key if n is None else f"{key}/{n}"
+                problem = describe_unsafe(field, item, key in MULTILINE_FIELDS)
+                if problem:
+                    problems.append(problem)
+    return problems
+
+
+def refuse_unsafe_text(body: dict[str, Any]) -> None:
+    """Raise a 422 naming every field that holds control or format characters."""
+    problems = unsafe_text_problems(body)
+    if problems:
+        raise ApiError(
+            422, "invalid_body", f"the request body was refused: {problems[0]}", details=problems
+        )
+
+
 def proposal_schema(body: dict[str, Any]) -> str:
     """Name the schema a proposal is checked against, from its ``kind``."""
     kind = body.get("kind")
@@ -111,6 +146,19 @@ def proposal_schema(body: dict[str, Any]) -> str:
         "(a new English rendering of an existing entry)",
         details=[f"kind: {kind!r} is not one of ['term', 'rendering']"],
     )
+
+
+class _NotJsonConstant(ValueError):
+    """NaN or Infinity: Python's json reads them, the JSON standard does not."""
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _NotJsonConstant(name)
+
+
+def exc_summary(exc: Exception) -> str:
+    """The first clause of an exception message, short enough for a one-line error."""
+    return str(exc).split(";")[0].split(":")[0][:120]
 
 
 def json_body(
@@ -134,10 +182,14 @@ def json_body(
             f"Content-Type {mimetype!r} is not supported; send application/json",
         )
     try:
-        body = json.loads(raw.decode("utf-8"))
+        body = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
     except UnicodeDecodeError:
         raise ApiError(
             400, "bad_json", "the request body is not UTF-8; encode JSON as UTF-8"
+        ) from None
+    except _NotJsonConstant as exc:
+        raise ApiError(
+            400, "bad_json", f"the request body contains {exc}, which JSON does not allow"
         ) from None
     except (json.JSONDecodeError, RecursionError) as exc:
         where = f" at line {exc.lineno} column {exc.colno}" if hasattr(exc, "lineno") else ""
@@ -147,6 +199,13 @@ def json_body(
             "bad_json",
             f"the request body is not valid JSON ({message}{where}); fix the syntax",
         ) from None
+    except ValueError as exc:  # an integer literal beyond Python's digit limit
+        raise ApiError(
+            400,
+            "bad_json",
+            f"the request body holds a number too long to read ({exc_summary(exc)}); "
+            "send numbers of at most a few digits",
+        ) from None
     if not isinstance(body, dict):
         raise ApiError(
             400, "bad_json", f"the request body must be a JSON object, not {type(body).__name__}"
@@ -154,6 +213,8 @@ def json_body(
     check_values(body)
     if callable(schema):
         schema = schema(body)
+    if schema in TEXT_CHECKED_SCHEMAS:  # the schemas' patterns say the same, less clearly
+        refuse_unsafe_text(body)
     problems = describe_errors(schema, body)
     if problems:
         raise ApiError(
@@ -207,10 +268,22 @@ def health():
     svc.glossary.current()
     glossary = svc.glossary.status()
     return {
-        "status": "degraded" if glossary["error"] else "ok",
+        "status": "degraded" if glossary["error"] or glossary["held"] else "ok",
         "glossary": glossary,
         "suggestions": svc.suggestions.counts(),
     }
+
+
+@api.post("/api/glossary/confirm")
+def confirm_reload():
+    """Serve a held glossary edit that drops many entries (curator only)."""
+    require_curator()
+    version = json_body("ConfirmReload")["version"]
+    try:
+        services().glossary.confirm(version)
+    except ReloadNotHeldError as exc:
+        raise ApiError(409, "nothing_held", str(exc)) from None
+    return health()
 
 
 @api.get("/api/openapi.json")
@@ -285,6 +358,7 @@ def annotate():
 def create_suggestion_from(body: dict[str, Any]) -> Suggestion:
     """Validate a proposal against the served glossary and store it (shared with the pages)."""
     svc = services()
+    refuse_unsafe_text(body)
     kind = body["kind"]
     if kind == "rendering":
         entry = svc.glossary.current().glossary.get(body["entry_id"])
@@ -333,10 +407,11 @@ def decide(suggestion_id: int, action: str, options: dict[str, Any]) -> dict[str
     """Accept or reject a proposal (shared by the API and the pages); ApiError on failure."""
     svc = services()
     suggestion_id_or_404(suggestion_id)
+    refuse_unsafe_text(options)
     try:
         if action == "reject":
             return reject_suggestion(
-                svc.suggestions, suggestion_id, options.get("reason") or ""
+                svc.suggestions, suggestion_id, options.get("reason") or "", svc.glossary_dir
             ).to_dict()
         acceptance = accept_suggestion(
             svc.suggestions,
@@ -344,7 +419,6 @@ def decide(suggestion_id: int, action: str, options: dict[str, Any]) -> dict[str
             suggestion_id,
             options,
             svc.accept_file,
-            svc.lock_path,
         )
     except ProposalNotFoundError as exc:
         raise ApiError(404, "not_found", str(exc)) from None

@@ -7,18 +7,20 @@ blueprints. Nothing is global: tests build as many isolated apps as they like.
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask, current_app
 
 from workbench import __version__
 from workbench.config import Config, load_config
-from workbench.web.curator import curator_token
+from workbench.web.csrf import protect
+from workbench.web.curator import curator_token, session_key
 from workbench.web.errors import register_error_handlers
 from workbench.web.overview import CorpusView
 from workbench.web.reload import GlossaryReloader
+from workbench.web.sessions import CuratorSessions
 from workbench.web.suggestions import SuggestionStore, store_path
 
 
@@ -29,15 +31,11 @@ class Services:
     config: Config
     glossary: GlossaryReloader
     suggestions: SuggestionStore
+    sessions: CuratorSessions
     corpus: CorpusView
     curator_token: str
     glossary_dir: Path
     accept_file: str
-
-    @property
-    def lock_path(self) -> Path:
-        """The file lock that serialises writes to the glossary by curators."""
-        return self.config.work_dir / "service" / "glossary-write.lock"
 
 
 def services() -> Services:
@@ -52,8 +50,9 @@ def create_app(config: Config | None = None) -> Flask:
     app.config.update(
         MAX_CONTENT_LENGTH=int(config.get("service", "max_body_bytes")),
         JSON_SORT_KEYS=False,
-        # Flash messages only: a per-process key is enough (nothing to keep across restarts).
-        SECRET_KEY=secrets.token_hex(32),
+        # Signs the session cookie (flash messages, the form token); kept under secrets/.
+        SECRET_KEY=session_key(config),
+        SESSION_COOKIE_NAME="workbench_session",
         SESSION_COOKIE_SAMESITE="Strict",
         SESSION_COOKIE_HTTPONLY=True,
     )
@@ -62,8 +61,15 @@ def create_app(config: Config | None = None) -> Flask:
     glossary_dir = config.path("paths", "glossary_dir")
     app.extensions["workbench"] = Services(
         config=config,
-        glossary=GlossaryReloader(glossary_dir, float(config.get("service", "reload_interval"))),
-        suggestions=SuggestionStore(store_path(config.work_dir)),
+        glossary=GlossaryReloader(
+            glossary_dir,
+            float(config.get("service", "reload_interval")),
+            max_drop_share=float(config.get("service", "reload_max_drop")),
+        ),
+        suggestions=(store := SuggestionStore(store_path(config.work_dir))),
+        sessions=CuratorSessions(
+            store.path, timedelta(hours=float(config.get("service", "curator_session_hours")))
+        ),
         corpus=CorpusView(config),
         curator_token=curator_token(config),
         glossary_dir=glossary_dir,
@@ -78,6 +84,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(pages)
     app.register_blueprint(team)
     register_error_handlers(app)
+    protect(app, list(config.get("service", "trusted_origins")))
 
     @app.context_processor
     def inject_version() -> dict:

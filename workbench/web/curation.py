@@ -6,11 +6,16 @@ resulting term base exactly as ``workbench glossary check`` does and write nothi
 problem remains. The proposal is marked accepted only after the file is written; a file
 lock serialises curators (threads or processes) so two acceptances never interleave their
 read-modify-write of the same file.
+
+Both decisions take the glossary folder's one lock (``termbase.glossary_lock``, shared
+with ``workbench glossary import``) and record the decision inside it: an accept and a
+reject racing on one proposal are serialised, so whichever comes second sees the proposal
+decided and changes nothing. A rejected term can therefore never reach the files. Should
+recording the acceptance fail after the write, the file is put back as it was.
 """
 
 from __future__ import annotations
 
-import fcntl
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -20,8 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from workbench.errors import GlossaryError, WorkbenchError
+from workbench.fileio import atomic_write
 from workbench.glossary import Entry, Glossary, add_entry, load_glossary
-from workbench.glossary.termbase import write_checked
+from workbench.glossary.termbase import glossary_lock, write_checked
 from workbench.web.suggestions import ACCEPTED, PENDING, REJECTED, Suggestion, SuggestionStore
 
 _NUMBERED_ID = re.compile(r"^(?P<prefix>.*?)(?P<number>\d+)$")
@@ -46,15 +52,22 @@ class Acceptance:
 
 
 @contextmanager
-def curator_lock(lock_path: Path) -> Iterator[None]:
-    """Hold an exclusive lock shared by every service process writing the glossary."""
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_path, "a+b") as handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+def restored_on_error(paths: list[Path]) -> Iterator[None]:
+    """Put ``paths`` back as they were (or remove them) if the block raises."""
+    saved = {path: path.read_bytes() if path.exists() else None for path in paths}
+    try:
+        yield
+    except BaseException:
+        for path, data in saved.items():
+            now = path.read_bytes() if path.exists() else None
+            if now == data:
+                continue  # untouched (the usual case: the check refused before writing)
+            if data is None:
+                path.unlink(missing_ok=True)
+            else:
+                with atomic_write(path, "wb") as handle:
+                    handle.write(data)
+        raise
 
 
 def next_entry_id(glossary: Glossary, file_name: str) -> str:
@@ -96,7 +109,6 @@ def accept_suggestion(
     suggestion_id: int,
     options: dict[str, Any],
     default_file: str,
-    lock_path: Path,
 ) -> Acceptance:
     """Write a pending proposal into the glossary (validated) and mark it accepted.
 
@@ -105,21 +117,25 @@ def accept_suggestion(
     becomes an ``alternative`` (default) or the ``preferred`` English. Raises GlossaryError
     listing the problems when the result would not pass ``glossary check``.
     """
-    with curator_lock(lock_path):
+    glossary_dir = Path(glossary_dir)
+    with glossary_lock(glossary_dir):
         suggestion = _pending(store, suggestion_id)
         glossary = load_glossary(glossary_dir)  # fresh from disk, not the served copy
-        if suggestion.kind == "term":
-            acceptance = _accept_term(suggestion, glossary, glossary_dir, options, default_file)
-        else:
-            acceptance = _accept_rendering(suggestion, glossary, glossary_dir, options)
-        decision = {
-            "entry_id": acceptance.entry.id,
-            "file": acceptance.file,
-            "action": acceptance.action,
-            "note": options.get("comment") or "",
-        }
-        if not store.decide(suggestion_id, ACCEPTED, decision):  # pragma: no cover - locked
-            raise ProposalDecidedError(f"proposal {suggestion_id} was decided meanwhile")
+        targets = [glossary_dir / Path(f).name for f in _files_touched(suggestion, glossary)]
+        targets.append(glossary_dir / Path(str(options.get("file") or default_file)).name)
+        with restored_on_error(targets):
+            if suggestion.kind == "term":
+                acceptance = _accept_term(suggestion, glossary, glossary_dir, options, default_file)
+            else:
+                acceptance = _accept_rendering(suggestion, glossary, glossary_dir, options)
+            decision = {
+                "entry_id": acceptance.entry.id,
+                "file": acceptance.file,
+                "action": acceptance.action,
+                "note": options.get("comment") or "",
+            }
+            if not store.decide(suggestion_id, ACCEPTED, decision):  # pragma: no cover
+                raise ProposalDecidedError(f"proposal {suggestion_id} was decided meanwhile")
     decided = store.get(suggestion_id)
     assert decided is not None
     return Acceptance(decided, acceptance.entry, acceptance.file, acceptance.action)
@@ -195,11 +211,27 @@ def _accept_rendering(
     return Acceptance(suggestion, saved, target.name, action)
 
 
-def reject_suggestion(store: SuggestionStore, suggestion_id: int, reason: str) -> Suggestion:
-    """Mark a pending proposal rejected with the curator's reason."""
-    _pending(store, suggestion_id)
-    if not store.decide(suggestion_id, REJECTED, {"reason": reason}):
-        raise ProposalDecidedError(f"proposal {suggestion_id} was decided meanwhile")
+def _files_touched(suggestion: Suggestion, glossary: Glossary) -> list[str]:
+    """The glossary file a rendering proposal rewrites (terms go to the accept file)."""
+    if suggestion.kind == "rendering":
+        entry = glossary.get(suggestion.proposal.get("entry_id", ""))
+        if entry is not None and entry.file:
+            return [entry.file]
+    return []
+
+
+def reject_suggestion(
+    store: SuggestionStore, suggestion_id: int, reason: str, glossary_dir: Path
+) -> Suggestion:
+    """Mark a pending proposal rejected with the curator's reason.
+
+    Taken under the glossary lock so that a concurrent acceptance either finished
+    (and this finds the proposal decided) or has not started (and will find it rejected).
+    """
+    with glossary_lock(Path(glossary_dir)):
+        _pending(store, suggestion_id)
+        if not store.decide(suggestion_id, REJECTED, {"reason": reason}):
+            raise ProposalDecidedError(f"proposal {suggestion_id} was decided meanwhile")
     decided = store.get(suggestion_id)
     assert decided is not None
     return decided

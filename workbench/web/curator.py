@@ -26,7 +26,20 @@ def curator_token(config: Config) -> str:
     configured = str(config.get("service", "curator_token") or "").strip()
     if configured:
         return configured
-    path = token_file(config)
+    return stored_secret(token_file(config))
+
+
+def session_key(config: Config) -> str:
+    """Return the key that signs the service's session cookies, generated once and kept.
+
+    Kept in ``<work_dir>/secrets/service_session_key`` (0600), so sessions and form tokens
+    survive a restart and every service process on one work folder accepts them.
+    """
+    return stored_secret(config.work_dir / "secrets" / "service_session_key")
+
+
+def stored_secret(path: Path) -> str:
+    """Return the secret kept in ``path``, creating it (0600, atomically) if there is none."""
     if path.is_file():
         stored = path.read_text(encoding="utf-8").strip()
         if stored:
@@ -34,8 +47,8 @@ def curator_token(config: Config) -> str:
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     token = secrets.token_urlsafe(32)
     # mkstemp creates the file 0600; link() publishes it whole and fails if another
-    # process got there first, in which case its token wins.
-    fd, tmp_name = tempfile.mkstemp(prefix=".curator_token.", dir=path.parent)
+    # process got there first, in which case its secret wins.
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(token + "\n")

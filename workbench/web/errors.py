@@ -79,7 +79,8 @@ def _http_message(exc: HTTPException) -> str:
             f"; use {allowed}" if allowed else ""
         )
     if exc.code == 404:
-        return f"no such resource: {request.path}; see /api/openapi.json for the endpoints"
+        path = request.path if len(request.path) <= 100 else request.path[:100] + "…"
+        return f"no such resource: {path}; see /api/openapi.json for the endpoints"
     return exc.description or exc.name
 
 

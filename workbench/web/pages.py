@@ -2,8 +2,11 @@
 
 No JavaScript: searches are GET forms, proposals and decisions are POST forms followed by a
 redirect. Jinja escapes every value, so a term or sentence containing markup shows as text.
-The curator signs in once per browser by posting the token; it is kept in an HttpOnly,
-SameSite=Strict cookie, so other sites cannot make the browser accept or reject anything.
+The curator signs in once per browser by posting the token; the browser then holds a
+server-side session's random id (never the token) in an HttpOnly cookie, and signing out
+deletes the session. Every form carries the session's CSRF token and every POST is
+checked for a foreign Origin (``csrf.py``): SameSite alone does not stop a page on another
+port of the same host.
 """
 
 from __future__ import annotations
@@ -15,11 +18,13 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from workbench.glossary.fold import script_forms
-from workbench.web.api import CATEGORIES, create_suggestion_from, decide
+from workbench.web.api import CATEGORIES, create_suggestion_from, decide, unsafe_text_problems
 from workbench.web.app import services
+from workbench.web.csrf import rotate_csrf_token
 from workbench.web.curator import token_matches
 from workbench.web.errors import ApiError
 from workbench.web.openapi import describe_errors
+from workbench.web.reload import ReloadNotHeldError
 from workbench.web.suggestions import STATUSES
 
 pages = Blueprint("pages", __name__)
@@ -47,8 +52,8 @@ def _safe_url_filter(url: str) -> str | None:
 
 
 def is_curator() -> bool:
-    """Whether this browser signed in with the curator token."""
-    return token_matches(services().curator_token, request.cookies.get(CURATOR_COOKIE))
+    """Whether this browser holds a live curator session."""
+    return services().sessions.is_valid(request.cookies.get(CURATOR_COOKIE))
 
 
 def _page_number() -> int:
@@ -79,6 +84,7 @@ def search():
         page=page,
         pages_total=pages_total,
         glossary=svc.glossary.status(),
+        curator=is_curator(),
     )
 
 
@@ -120,7 +126,7 @@ def proposal_from_form(form: Any) -> dict[str, Any]:
     """Turn the proposal form into the API's JSON body (empty fields left out)."""
     body: dict[str, Any] = {}
     for key, value in form.items():
-        if key in ("token",) or not value.strip():
+        if key in ("token", "csrf_token") or not value.strip():
             continue
         if key in _LIST_FIELDS:
             body[key] = [part.strip() for part in value.split("|") if part.strip()]
@@ -185,7 +191,7 @@ def propose():
     """Store a proposal sent from a page form."""
     body = proposal_from_form(request.form)
     body.setdefault("kind", "term")
-    problems = describe_errors(
+    problems = unsafe_text_problems(body) or describe_errors(
         "RenderingProposal" if body["kind"] == "rendering" else "TermProposal", body
     )
     if problems:
@@ -256,24 +262,49 @@ def curate(suggestion_id: int, action: str):
 
 @pages.post("/curator/sign-in")
 def sign_in():
-    """Keep the curator token in a cookie after checking it."""
+    """Check the curator token and start a server-side session for this browser."""
     token = request.form.get("token", "")
     if not token_matches(services().curator_token, token):
         flash("That is not the curator token.", "error")
         return redirect(url_for("pages.queue"), code=303)
     response = redirect(url_for("pages.queue"), code=303)
     response.set_cookie(
-        CURATOR_COOKIE, token.strip(), httponly=True, samesite="Strict", secure=request.is_secure
+        CURATOR_COOKIE,
+        services().sessions.create(),
+        max_age=int(services().sessions.lifetime.total_seconds()),
+        httponly=True,
+        samesite="Strict",
+        secure=request.is_secure,
     )
+    rotate_csrf_token()
     flash("Curator token accepted: accept and reject buttons are shown below.", "ok")
     return response
 
 
 @pages.post("/curator/sign-out")
 def sign_out():
+    """End the curator session on the server, then forget the cookie."""
+    services().sessions.end(request.cookies.get(CURATOR_COOKIE))
     response = redirect(url_for("pages.queue"), code=303)
     response.delete_cookie(CURATOR_COOKIE)
+    rotate_csrf_token()
+    flash("Signed out.", "ok")
     return response
+
+
+@pages.post("/glossary/confirm")
+def confirm_reload():
+    """Apply a held glossary edit that removes many entries (curator only)."""
+    if not is_curator():
+        raise ApiError(401, "unauthorized", "Sign in with the curator token first.")
+    version = request.form.get("version", "").strip()
+    try:
+        loaded = services().glossary.confirm(version)
+    except ReloadNotHeldError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"Glossary version {loaded.version} applied: {len(loaded.index)} entries.", "ok")
+    return redirect(url_for("pages.search"), code=303)
 
 
 # -- corpus --------------------------------------------------------------------------

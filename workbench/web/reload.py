@@ -8,6 +8,13 @@ requests keep reading the previous object meanwhile, so none waits or sees a hal
 one. A broken edit is not applied: the last good version keeps being served and the error
 (with every problem, file and line) is reported by ``status()`` until the files change
 again.
+
+An edit that loads but removes more than ``max_drop_share`` of the served entries (a
+deleted or truncated file, a bad merge) is not applied either: it is *held*, the old
+glossary keeps being served, and ``status()`` reports it as degraded with the number and
+ids of the entries it would drop, until a curator confirms that exact version
+(``confirm(version)``: the service's ``POST /api/glossary/confirm`` or the button on the
+search page) or the files change again (a restored file is then applied as usual).
 """
 
 from __future__ import annotations
@@ -63,6 +70,30 @@ class LoadedGlossary:
 
 
 @dataclass(frozen=True)
+class HeldReload:
+    """A valid edit that would drop too many entries, waiting for a curator's confirmation."""
+
+    loaded: LoadedGlossary
+    dropped: list[str]  # ids served now that the edit would remove
+    served_entries: int
+    at: str
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "version": self.loaded.version,
+            "entries": len(self.loaded.index),
+            "dropped": len(self.dropped),
+            "dropped_share": round(len(self.dropped) / max(1, self.served_entries), 3),
+            "dropped_ids": self.dropped[:50],
+            "at": self.at,
+        }
+
+
+class ReloadNotHeldError(Exception):
+    """There is no held edit of this version to confirm."""
+
+
+@dataclass(frozen=True)
 class ReloadFailure:
     """Why the newest edit of the glossary was not applied."""
 
@@ -107,9 +138,12 @@ class GlossaryReloader:
         directory: Path,
         interval: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
+        max_drop_share: float = 1.0,
     ) -> None:
         self.directory = Path(directory)
         self.interval = float(interval)
+        self.max_drop_share = float(max_drop_share)
+        self.held: HeldReload | None = None
         self._clock = clock
         self._lock = threading.Lock()  # one reloader at a time; readers never take it
         self._next_check = clock() + self.interval
@@ -135,12 +169,46 @@ class GlossaryReloader:
             self._reload_if_changed()
         return self._current
 
+    def confirm(self, version: str) -> LoadedGlossary:
+        """Serve the held edit of ``version`` although it drops many entries.
+
+        Raises ReloadNotHeldError when no edit is held or the held one is another version
+        (the files changed since the curator looked): confirming is for exactly what was seen.
+        """
+        with self._lock:
+            self._next_check = self._clock() + self.interval
+            self._reload_if_changed()  # a newer edit replaces (or clears) the held one
+            held = self.held
+            if held is None or held.loaded.version != version:
+                waiting = f"version {held.loaded.version} is held" if held else "nothing is held"
+                raise ReloadNotHeldError(
+                    f"no held glossary edit of version {version!r} to confirm ({waiting}); "
+                    "reload the status and confirm what it shows"
+                )
+            self._swap(held.loaded)
+            log.warning(
+                "glossary version %s confirmed by a curator: %d entries dropped",
+                held.loaded.version,
+                len(held.dropped),
+            )
+        return self._current
+
+    def _swap(self, loaded: LoadedGlossary) -> None:
+        self._current = loaded  # the swap: a single reference assignment
+        self.failure = None
+        self.held = None
+        self.reloads += 1
+
     def _reload_if_changed(self) -> None:
         stamp = fingerprint(self.directory)  # taken before reading: an edit during load shows
         if stamp == self._current.fingerprint:
+            self.held = None  # the files are back to what is served
             return
         if self.failure is not None and stamp == self.failure.fingerprint:
             return  # the same broken files: don't re-parse them every interval
+        if self.held is not None and stamp == self.held.loaded.fingerprint:
+            return  # still waiting for a curator to confirm this edit
+        self.held = None
         try:
             loaded = build(self.directory, stamp)
         except GlossaryError as exc:
@@ -157,10 +225,31 @@ class GlossaryReloader:
             )
             log.warning("glossary reload failed: %s", exc)
             return
-        self._current = loaded  # the swap: a single reference assignment
-        self.failure = None
-        self.reloads += 1
+        dropped = self._dropped(loaded)
+        if len(dropped) > self.max_drop_share * len(self._current.index):
+            self.failure = None
+            self.held = HeldReload(
+                loaded,
+                dropped,
+                len(self._current.index),
+                datetime.now(UTC).isoformat(timespec="seconds"),
+            )
+            log.warning(
+                "glossary edit held, still serving %s: it would drop %d of %d entries "
+                "(more than %.0f%%); a curator must confirm version %s",
+                self.version,
+                len(dropped),
+                len(self._current.index),
+                100 * self.max_drop_share,
+                loaded.version,
+            )
+            return
+        self._swap(loaded)
         log.info("glossary reloaded: version %s, %d entries", loaded.version, len(loaded.index))
+
+    def _dropped(self, loaded: LoadedGlossary) -> list[str]:
+        """Ids served now that ``loaded`` no longer has, in served order."""
+        return [e.id for e in self._current.glossary.entries if loaded.glossary.get(e.id) is None]
 
     @property
     def version(self) -> str:
@@ -170,6 +259,7 @@ class GlossaryReloader:
         """Describe what is served and whether the newest edit failed to load."""
         current = self._current
         failure = self.failure
+        held = self.held
         return {
             "version": current.version,
             "entries": len(current.index),
@@ -179,4 +269,5 @@ class GlossaryReloader:
             "error": None
             if failure is None
             else {"message": failure.message, "problems": failure.problems, "at": failure.at},
+            "held": None if held is None else held.describe(),
         }

@@ -3,21 +3,34 @@
 waitress serves each request on one of ``[service] threads`` worker threads; the app keeps
 no per-request global state, the glossary swap is one reference assignment, and the
 proposal store opens a connection per operation, so more threads only add concurrency.
+
+Requests waitress refuses before the app sees them (a malformed request line or header:
+400; headers over ``max_request_header_size``: 431; a body far beyond the limit: 413) get
+the API's one JSON error shape too, through our own error task. Idle or slow clients are
+cut off after ``[service] idle_timeout`` seconds, and up to ``connection_limit``
+connections are held open, so a crowd of idle connections cannot shut out ``/healthz``.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import resource
 import signal
 import threading
+import time
 from collections.abc import Callable
 
 from waitress import create_server
+from waitress.channel import HTTPChannel
+from waitress.server import BaseWSGIServer
+from waitress.task import ErrorTask
 
 from workbench.config import Config
 from workbench.errors import ConfigError
 from workbench.web.app import create_app, services
 from workbench.web.curator import token_file
+from workbench.web.errors import error_body
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +50,126 @@ def build_server(config: Config, host: str | None = None, port: int | None = Non
     return app, server
 
 
+# waitress's own error reasons → our stable codes and what the client should do.
+_WAITRESS_ERRORS = {
+    400: ("bad_request", "the request is not valid HTTP; fix the request line and headers"),
+    413: ("body_too_large", "the request body is far too large; send a smaller body"),
+    431: ("headers_too_large", "the request headers are too large; send fewer or shorter"),
+    501: ("not_implemented", "this transfer encoding is not supported; send Content-Length"),
+}
+
+
+class JsonErrorTask(ErrorTask):
+    """waitress's answer to a request it refused, in the API's JSON error shape."""
+
+    def execute(self) -> None:
+        error = self.request.error
+        status = int(error.code)
+        code, advice = _WAITRESS_ERRORS.get(status, ("internal_error", "try again later"))
+        detail = str(error.body or "").strip().rstrip(".")
+        message = f"{advice} ({detail})" if detail and status < 500 else advice
+        body = json.dumps(error_body(status, code, message), ensure_ascii=False).encode()
+        self.status = f"{status} {error.reason}"
+        self.response_headers.append(("Content-Type", "application/json"))
+        self.set_close_on_finish()
+        self.content_length = len(body)
+        self.write(body)
+
+
+class JsonErrorChannel(HTTPChannel):
+    """An HTTP channel whose protocol errors are answered by ``JsonErrorTask``."""
+
+    error_task_class = JsonErrorTask
+
+
+def _use_json_errors(server) -> None:
+    """Make every listening socket of ``server`` answer protocol errors in JSON."""
+    listeners = [server] if isinstance(server, BaseWSGIServer) else server.map.values()
+    for listener in listeners:
+        if isinstance(listener, BaseWSGIServer):
+            listener.channel_class = JsonErrorChannel
+
+
+class IdleEvictingServerMixin:
+    """Close the longest-idle connections when the connection limit is reached.
+
+    waitress stops accepting at ``connection_limit`` and frees idle connections only at
+    its periodic sweep after ``channel_timeout``; a crowd of clients that connect and
+    send nothing (or a byte at a time) would hold every slot until then. When the limit
+    is reached, connections with no request being served that have been silent for
+    ``EVICT_AFTER`` seconds are closed, longest-silent first, down to 90 % of the limit.
+    """
+
+    EVICT_AFTER = 1.0
+
+    def readable(self):
+        limit = self.adj.connection_limit
+        if len(self._map) >= limit:
+            self.evict_idle(len(self._map) - int(limit * 0.9))
+        return super().readable()
+
+    def evict_idle(self, count: int) -> int:
+        """Mark up to ``count`` idle connections for closing; return how many."""
+        cutoff = time.time() - self.EVICT_AFTER
+        idle = sorted(
+            (
+                channel
+                for channel in self.active_channels.values()
+                if not channel.requests
+                and not channel.will_close
+                and channel.last_activity < cutoff
+            ),
+            key=lambda channel: channel.last_activity,
+        )[: max(0, count)]
+        for channel in idle:
+            channel.will_close = True
+        if idle:
+            log.warning("connection limit reached: closed %d idle connections", len(idle))
+        return len(idle)
+
+
+def _evict_idle_connections(server) -> None:
+    """Give every listening socket of ``server`` the idle-eviction behaviour."""
+    listeners = [server] if isinstance(server, BaseWSGIServer) else server.map.values()
+    for listener in listeners:
+        if isinstance(listener, BaseWSGIServer) and not isinstance(
+            listener, IdleEvictingServerMixin
+        ):
+            # waitress builds its server objects itself; give this one our subclass
+            listener.__class__ = type(
+                f"IdleEvicting{type(listener).__name__}",
+                (IdleEvictingServerMixin, type(listener)),
+                {},
+            )
+
+
+def _connection_limit(config: Config) -> int:
+    """The configured limit, raising the open-files limit to hold it where we may."""
+    wanted = int(config.get("service", "connection_limit"))
+    spare = 64  # glossary files, the database, log files, the listening socket
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < wanted + spare:
+        target = wanted + spare if hard == resource.RLIM_INFINITY else min(hard, wanted + spare)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+        except (ValueError, OSError):
+            pass
+        if soft < wanted + spare:
+            log.warning(
+                "open-files limit %d allows only %d connections ([service] connection_limit "
+                "is %d); raise it with 'ulimit -n'",
+                soft,
+                soft - spare,
+                wanted,
+            )
+            return max(8, soft - spare)
+    return wanted
+
+
 def _create_server(app, config: Config, host: str, port: int):
-    return create_server(
+    idle = int(config.get("service", "idle_timeout"))
+    server = create_server(
         app,
         host=host,
         port=port,
@@ -46,10 +177,18 @@ def _create_server(app, config: Config, host: str, port: int):
         ident="workbench",
         clear_untrusted_proxy_headers=True,
         # The app answers oversize bodies with a JSON 413; waitress buffers a body before the
-        # app sees it, so it only cuts off uploads far beyond the limit (plain-text 413).
+        # app sees it, so it only cuts off uploads far beyond the limit.
         max_request_body_size=max(2**20, 16 * int(config.get("service", "max_body_bytes"))),
-        channel_timeout=30,
+        max_request_header_size=int(config.get("service", "max_header_bytes")),
+        connection_limit=_connection_limit(config),
+        # A connection silent for idle_timeout seconds (idle keep-alive, or a client that
+        # sends its request a byte at a time) is closed at the next sweep.
+        channel_timeout=idle,
+        cleanup_interval=max(1, min(idle, 5)),
     )
+    _use_json_errors(server)
+    _evict_idle_connections(server)
+    return server
 
 
 def serve(

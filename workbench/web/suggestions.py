@@ -14,7 +14,9 @@ cannot both win.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import stat
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
@@ -85,13 +87,31 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def make_private(path: Path) -> None:
+    """Create the database (and its folder) readable by the owner only, like other secrets.
+
+    Proposals carry names and unpublished renderings. SQLite gives its ``-wal`` and
+    ``-shm`` files the mode of the database file, so creating that one 0600 (before SQLite
+    does, with the process umask) covers all three; an older, wider file is narrowed.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    os.close(fd)
+    for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            if stat.S_IMODE(name.stat().st_mode) & 0o077:
+                os.chmod(name, 0o600)
+        except FileNotFoundError:
+            continue
+
+
 class SuggestionStore:
     """Proposals in one SQLite file, safe for concurrent threads and processes."""
 
     def __init__(self, path: Path, timeout: float = 30.0) -> None:
         self.path = Path(path)
         self.timeout = timeout
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        make_private(self.path)
         with self._connect() as conn:
             mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
             if mode.lower() != "wal":  # e.g. a network file system without shared memory
