@@ -329,9 +329,10 @@ def test_a_curator_turns_the_translators_rendering_into_an_alternative_in_one_st
 ):
     en = "We ensure the two no-worries and three safeguards."
     sample_qa(web_config, [_missing_term_finding(web_config, en)])
-    web_client.post("/curator/sign-in", data={"token": TOKEN})
+    post_form(web_client, "/curator/sign-in", {"token": TOKEN})
     assert "Accept as alternative" in html(web_client.get("/corpus"))
-    response = web_client.post(
+    response = post_form(
+        web_client,
         "/findings/rendering",
         data={
             "entry_id": "pov-003",
@@ -350,13 +351,14 @@ def test_a_curator_turns_the_translators_rendering_into_an_alternative_in_one_st
 
 
 def test_a_rendering_from_a_finding_waits_in_the_queue_unless_a_curator_sends_it(web_client):
-    response = web_client.post(
+    response = post_form(
+        web_client,
         "/findings/rendering",
-        data={"entry_id": "pov-003", "en": "two no-worries"},
+        {"entry_id": "pov-003", "en": "two no-worries"},
         follow_redirects=True,
     )
     assert "Proposal 1 stored" in html(response)
     assert web_client.get("/api/suggestions/1").get_json()["status"] == "pending"
-    bad = web_client.post("/findings/rendering", data={"entry_id": "nope", "en": "x"})
+    bad = post_form(web_client, "/findings/rendering", {"entry_id": "nope", "en": "x"})
     assert bad.status_code == 303
     assert "not stored" in html(web_client.get(bad.headers["Location"]))

@@ -7,7 +7,7 @@ import json
 from html import unescape
 from pathlib import Path
 
-from test_web_helpers import TOKEN, sample_corpus, sample_qa
+from test_web_helpers import TOKEN, post_form, sample_corpus, sample_qa
 
 from workbench.labelstudio.links import task_links, task_url
 from workbench.snapshot import write_snapshot
@@ -109,9 +109,10 @@ def test_proposal_form_is_prefilled_from_a_task_link(web_client):
     assert "发展农民专业合作社&lt;联合社&gt;。" in page and "<联合社>" not in page
     assert "Seen in" in page
 
-    stored = web_client.post(
+    stored = post_form(
+        web_client,
         "/suggestions",
-        data={
+        {
             "kind": "term",
             "zh": "联合社",
             "en": "federation of cooperatives",
@@ -131,8 +132,8 @@ def test_proposal_form_without_a_link_has_no_context_block(web_client):
 
 
 def test_the_curator_is_greeted_once_after_signing_in(web_client):
-    page = web_client.post(
-        "/curator/sign-in", data={"token": TOKEN}, follow_redirects=True
+    page = post_form(
+        web_client, "/curator/sign-in", {"token": TOKEN}, follow_redirects=True
     ).get_data(as_text=True)
     assert page.count("Signed in as curator") == 1
     assert "Curator token accepted" in page
