@@ -65,6 +65,11 @@ def review_tasks(pairs: Iterable[TmPair], model_version: str) -> list[TaskPayloa
             "speaker": "",
             "prev": "",
             "next": "",
+            # every key the labeling config shows must be present (Label Studio refuses
+            # the import otherwise); an aligned pair has no corpus context to show
+            "context_before": "",
+            "context_after": "",
+            "propose_link": "",
             "glossary_hints": (
                 f"Aligned from the official translation (score {score}); confirm or fix "
                 "the English, then set the status."
