@@ -197,6 +197,10 @@ class TranslationMemory:
                 rows,
             )
             counts.added = self.count() - before
+            if counts.added:
+                from workbench.tm.index import update_index
+
+                update_index(self.db)  # the fuzzy-lookup index, committed with the pairs
         counts.present = len(rows) - counts.added
         return counts
 
