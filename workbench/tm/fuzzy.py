@@ -32,6 +32,8 @@ from workbench.tm.store import TmPair, TranslationMemory, _from_row, normalise_z
 # How many of the best-sharing candidates are scored exactly (per requested match).
 CANDIDATES_PER_MATCH = 24
 MIN_CANDIDATES = 96
+# Rowids read from the index per lookup at most (beyond the rarest bigram's).
+POSTINGS_BUDGET = 300_000
 _ORIGIN_RANK = {"annotated": 0, "imported": 1, "aligned": 2}
 
 _ZH_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -192,18 +194,32 @@ class FuzzyMatcher:
         return self._lengths
 
     def candidates(self, query_norm: str, min_score: float, wanted: int) -> np.ndarray:
-        """Return rowids of the pairs worth scoring for ``query_norm`` (best-sharing first)."""
+        """Return rowids of the pairs worth scoring for ``query_norm`` (best-sharing first).
+
+        Bigrams are read rarest first until ``POSTINGS_BUDGET`` rowids are read; the very
+        common ones left over (in tens of thousands of pairs) say little about which pair
+        is closest and would cost most of the time. A pair must still share enough of the
+        bigrams read: each edit removes at most two of the query's bigrams, a pair
+        scoring ``min_score`` is at most ``n / min_score`` long, and each bigram left
+        unread may be one it shares.
+        """
         n = len(query_norm)
         grams = tm_index.query_grams(query_norm)
-        lists = tm_index.postings(self.db, grams)
-        if not lists:
+        sizes = tm_index.posting_sizes(self.db, grams)
+        if not sizes:
             return np.zeros(0, dtype=np.int64)
+        chosen, budget = [], POSTINGS_BUDGET
+        for gram in sorted(sizes, key=sizes.__getitem__):
+            if chosen and sizes[gram] > budget:
+                break
+            chosen.append(gram)
+            budget -= sizes[gram]
+        unread = len(sizes) - len(chosen)
+        lists = tm_index.postings(self.db, chosen)
         counts = np.bincount(np.concatenate(list(lists.values())))
         s = max(min_score, 0.01)
-        # Each edit removes at most two of the query's bigrams, and a pair scoring s is
-        # at most n/s long, so it shares at least this many distinct bigrams.
         most_edits = math.floor((1 - s) * n / s + 1e-9)
-        need = max(1, len(grams) - 2 * most_edits)
+        need = max(1, len(grams) - 2 * most_edits - unread)
         found = np.flatnonzero(counts >= need)
         lengths = self._length_table()
         found = found[found < len(lengths)]
@@ -211,8 +227,11 @@ class FuzzyMatcher:
         fits = (length >= math.ceil(n * s - 1e-9)) & (length <= math.floor(n / s + 1e-9))
         found, length = found[fits], length[fits]
         if len(found) > wanted:
-            # Rank by shared bigrams over the larger bigram count (a Dice-like estimate).
-            rank = counts[found] / np.maximum(len(grams), np.maximum(length - 1, 1))
+            # Rank by shared bigrams over the larger bigram count (a Dice-like estimate),
+            # the candidate's count scaled to the share of the query's bigrams read.
+            share = len(chosen) / len(grams)
+            expected = np.maximum(len(chosen), np.maximum(length - 1, 1) * share)
+            rank = counts[found] / expected
             found = found[np.argpartition(-rank, wanted)[:wanted]]
         return found
 
