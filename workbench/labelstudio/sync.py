@@ -43,6 +43,7 @@ from workbench.tm.suggest import (
     learn_from_snapshot,
     open_suggester,
     with_suggestions,
+    without_suggestions,
 )
 
 LIST_PAGE_SIZE = 1000
@@ -125,7 +126,9 @@ def corpus_tasks(config: Config) -> tuple[list[TaskPayload], str]:
     documents = {doc.id: doc for doc in read_documents(corpus)}
     payloads = list(build_tasks(read_sentences(corpus), documents, model_version))
     suggester = open_suggester(config)
-    if suggester is not None:  # TM suggestions in the translation box (issue #11)
+    if suggester is None:
+        payloads = without_suggestions(payloads)
+    else:  # TM suggestions in the translation box (issue #11)
         try:
             payloads = with_suggestions(payloads, suggester, model_version)
             model_version = combined_model_version(model_version, suggester.version)

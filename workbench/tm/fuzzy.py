@@ -7,7 +7,9 @@ so 「實現脫貧」 finds 实现脱贫 at 1.0.
 
 Candidates come from the bigram index (``workbench.tm.index``), never from a scan: a pair
 can only reach ``min_score`` if it shares enough of the query's bigrams and its length is
-within ``min_score`` of the query's; the best-sharing few are scored with rapidfuzz.
+within ``min_score`` of the query's; the best-sharing few are scored with rapidfuzz. A
+pair sharing no bigram at all is never found: only short texts can score 0.5 that way
+(22 against 23), and a suggestion that shares no two characters in a row is no help.
 
 When the only difference between the query and a match is one or more Arabic numbers,
 the English gets the query's numbers in place of the match's (as OmegaT does), and the
@@ -33,7 +35,7 @@ from workbench.tm.store import TmPair, TranslationMemory, _from_row, normalise_z
 CANDIDATES_PER_MATCH = 24
 MIN_CANDIDATES = 96
 # Rowids read from the index per lookup at most (beyond the rarest bigram's).
-POSTINGS_BUDGET = 300_000
+POSTINGS_BUDGET = 150_000
 _ORIGIN_RANK = {"annotated": 0, "imported": 1, "aligned": 2}
 
 _ZH_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -176,15 +178,11 @@ class FuzzyMatcher:
         self.db: sqlite3.Connection = tm.db
         self._lengths: np.ndarray | None = None
         self._lengths_at = -1
+        self._counts: np.ndarray | None = None
 
     def refresh(self) -> None:
         """Index pairs added since the index was written (another process may have)."""
-        if tm_index.indexed_rowid(self.db) < self._newest():
-            with self.db:
-                tm_index.update_index(self.db)
-
-    def _newest(self) -> int:
-        return self.db.execute("SELECT COALESCE(MAX(rowid), 0) FROM pairs").fetchone()[0]
+        tm_index.update_index_if_stale(self.db)
 
     def _length_table(self) -> np.ndarray:
         at = tm_index.indexed_rowid(self.db)
@@ -216,24 +214,44 @@ class FuzzyMatcher:
             budget -= sizes[gram]
         unread = len(sizes) - len(chosen)
         lists = tm_index.postings(self.db, chosen)
-        counts = np.bincount(np.concatenate(list(lists.values())))
         s = max(min_score, 0.01)
         most_edits = math.floor((1 - s) * n / s + 1e-9)
         need = max(1, len(grams) - 2 * most_edits - unread)
-        found = np.flatnonzero(counts >= need)
+        found, shared = self._count(list(lists.values()), need)
         lengths = self._length_table()
-        found = found[found < len(lengths)]
+        inside = found < len(lengths)
+        found, shared = found[inside], shared[inside]
         length = lengths[found].astype(np.int64)
         fits = (length >= math.ceil(n * s - 1e-9)) & (length <= math.floor(n / s + 1e-9))
-        found, length = found[fits], length[fits]
+        found, length, shared = found[fits], length[fits], shared[fits]
         if len(found) > wanted:
             # Rank by shared bigrams over the larger bigram count (a Dice-like estimate),
             # the candidate's count scaled to the share of the query's bigrams read.
             share = len(chosen) / len(grams)
             expected = np.maximum(len(chosen), np.maximum(length - 1, 1) * share)
-            rank = counts[found] / expected
+            rank = shared / expected
             found = found[np.argpartition(-rank, wanted)[:wanted]]
         return found
+
+    def _count(self, lists: list[np.ndarray], need: int) -> tuple[np.ndarray, np.ndarray]:
+        """Return the rowids in at least ``need`` of ``lists`` and how many each is in.
+
+        One counter per pair is kept between lookups and only the touched entries are
+        reset, so a lookup costs the postings it reads, not the size of the TM.
+        """
+        size = max(int(ids.max()) for ids in lists) + 1
+        if self._counts is None or len(self._counts) < size:
+            self._counts = np.zeros(max(size, 1024), dtype=np.uint16)
+        counts = self._counts
+        firsts = []  # each rowid once, in the first list it occurs in (no sort needed)
+        for ids in lists:  # no rowid repeats within one list, so += counts each once
+            firsts.append(ids[counts[ids] == 0])
+            counts[ids] += 1
+        union = np.concatenate(firsts)
+        shared = counts[union].astype(np.int64)
+        counts[union] = 0
+        keep = shared >= need
+        return union[keep].astype(np.int64), shared[keep]
 
     def lookup(self, text: str, min_score: float = 0.7, limit: int = 5) -> list[TmMatch]:
         """Return up to ``limit`` matches scoring at least ``min_score``, best first."""

@@ -193,6 +193,14 @@ def update_index(db: sqlite3.Connection) -> int:
     return len(rowids)
 
 
+def update_index_if_stale(db: sqlite3.Connection) -> None:
+    """Index pairs another writer added without indexing them (a TM from an older build)."""
+    newest = db.execute("SELECT COALESCE(MAX(rowid), 0) FROM pairs").fetchone()[0]
+    if indexed_rowid(db) < newest:
+        with db:
+            update_index(db)
+
+
 def postings(db: sqlite3.Connection, grams: Iterable[int]) -> dict[int, np.ndarray]:
     """Return gram → ascending uint32 rowids for the grams that occur in the TM."""
     grams = list(grams)

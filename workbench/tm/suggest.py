@@ -227,6 +227,14 @@ def with_suggestions(
     return out
 
 
+def without_suggestions(payloads: list[Any]) -> list[Any]:
+    """Give tasks the TM data key even without a TM (the labeling config shows it)."""
+    for payload in payloads:
+        payload.data[TM_DATA] = NO_SUGGESTION
+        payload.data[TM_HASH] = tm_hash(payload.data, [], None)
+    return payloads
+
+
 def import_record(payload: Any) -> dict[str, Any]:
     """The import JSON of a task: its prediction scored, a propagated match as annotation."""
     task = payload.to_import()

@@ -71,10 +71,12 @@ def create_app(config: Config | None = None) -> Flask:
     )
 
     from workbench.web.api import api
+    from workbench.web.concordance import concordance
     from workbench.web.pages import pages
 
     app.register_blueprint(api)
     app.register_blueprint(pages)
+    app.register_blueprint(concordance)  # the translation memory (issue #11)
     register_error_handlers(app)
 
     @app.context_processor
