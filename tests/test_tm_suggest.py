@@ -131,10 +131,10 @@ def test_a_final_annotation_pulled_is_suggested_on_a_similar_task_after_push(
     similar = tasks["d-p1-s0"]
     assert similar.data["tm_match"]["suggestion"] == STORED_EN
     assert f"{1 - 2 / len(SIMILAR):.0%} annotated: {STORED_EN}" in similar.data["tm_suggestions"]
-    [prediction] = [p for p in similar.predictions if p["model_version"] == second.model_version]
-    [item] = [r for r in prediction["result"] if r["from_name"] == "translation"]
+    [prediction] = [p for p in similar.predictions if p.model_version == second.model_version]
+    [item] = [r for r in prediction.result if r["from_name"] == "translation"]
     assert item["value"]["text"] == [STORED_EN]
-    assert prediction["score"] == pytest.approx(similar.data["tm_match"]["score"])
+    assert prediction.score == pytest.approx(similar.data["tm_match"]["score"])
     assert push_corpus(ls_config).unchanged == 3  # nothing changed since: nothing updated
 
 
