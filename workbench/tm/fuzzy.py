@@ -35,7 +35,7 @@ from workbench.tm.store import TmPair, TranslationMemory, _from_row, normalise_z
 CANDIDATES_PER_MATCH = 24
 MIN_CANDIDATES = 96
 # Rowids read from the index per lookup at most (beyond the rarest bigram's).
-POSTINGS_BUDGET = 150_000
+POSTINGS_BUDGET = 30_000
 _ORIGIN_RANK = {"annotated": 0, "imported": 1, "aligned": 2}
 
 _ZH_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
