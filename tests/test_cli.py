@@ -9,18 +9,8 @@ from click.testing import CliRunner
 from workbench.cli import cli
 
 EXPECTED = {
-    "ingest",
-    "segment",
-    "glossary",
-    "labelstudio",
-    "up",
-    "down",
-    "status",
-    "push",
-    "pull",
-    "serve",
-    "export",
-    "qa",
+    "ingest", "segment", "glossary", "labelstudio", "up", "down", "status", "push", "pull",
+    "serve", "export", "qa",
 }
 
 
