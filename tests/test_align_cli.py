@@ -7,14 +7,18 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
+from workbench.align.aligner import Aligner, AlignerSettings
 from workbench.align.evaluate import read_gold_document
 from workbench.align.sentences import line_language, split_english, split_interleaved
 from workbench.cli import cli
 from workbench.errors import InputError
 
 ALIGN = Path(__file__).parent / "data" / "align"
+ALIGN_DEV = Path(__file__).parent / "data" / "align-dev"
 DEV = "dev-poverty"
 
 
@@ -65,8 +69,8 @@ def check_partition(beads: list[dict], zh_count: int, en_count: int) -> None:
 
 
 def test_align_prints_the_gold_beads_of_a_document_pair_including_merges() -> None:
-    gold = read_gold_document(ALIGN, DEV)
-    beads = run_align(str(ALIGN / f"{DEV}.zh.txt"), str(ALIGN / f"{DEV}.en.txt"))
+    gold = read_gold_document(ALIGN_DEV, DEV)
+    beads = run_align(str(ALIGN_DEV / f"{DEV}.zh.txt"), str(ALIGN_DEV / f"{DEV}.en.txt"))
     assert set(beads[0]) == {"zh", "en", "score", "zh_sentences", "en_sentences"}
     check_partition(beads, len(gold.zh), len(gold.en))
     found = {(tuple(b["zh_sentences"]), tuple(b["en_sentences"])) for b in beads}
@@ -83,7 +87,7 @@ def test_align_prints_the_gold_beads_of_a_document_pair_including_merges() -> No
 
 
 def test_align_reads_an_interleaved_page(tmp_path: Path) -> None:
-    gold = read_gold_document(ALIGN, DEV)
+    gold = read_gold_document(ALIGN_DEV, DEV)
     page = tmp_path / "page.html"
     paragraphs = []
     for z, e in gold.beads:  # zh paragraph, then its English, as study sites print them
@@ -98,7 +102,7 @@ def test_align_reads_an_interleaved_page(tmp_path: Path) -> None:
 
 
 def test_align_writes_tmx_and_tsv_files(tmp_path: Path) -> None:
-    zh, en = str(ALIGN / f"{DEV}.zh.txt"), str(ALIGN / f"{DEV}.en.txt")
+    zh, en = str(ALIGN_DEV / f"{DEV}.zh.txt"), str(ALIGN_DEV / f"{DEV}.en.txt")
     out = tmp_path / "beads.tmx"
     result = CliRunner().invoke(cli, ["align", zh, en, "--format", "tmx", "-o", str(out)])
     assert result.exit_code == 0, result.output
@@ -115,15 +119,49 @@ def test_align_writes_tmx_and_tsv_files(tmp_path: Path) -> None:
 
 
 def test_align_refuses_a_missing_side_and_an_empty_side(tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["align", str(ALIGN / f"{DEV}.zh.txt")])
+    result = CliRunner().invoke(cli, ["align", str(ALIGN_DEV / f"{DEV}.zh.txt")])
     assert result.exit_code == 2 and "ZH_FILE EN_FILE" in result.output
     empty = tmp_path / "empty.en.txt"
     empty.write_text("\n\n", "utf-8")
     with pytest.raises(InputError, match="no English sentences"):
         CliRunner().invoke(
-            cli, ["align", str(ALIGN / f"{DEV}.zh.txt"), str(empty)], catch_exceptions=False
+            cli, ["align", str(ALIGN_DEV / f"{DEV}.zh.txt"), str(empty)], catch_exceptions=False
         )
     with pytest.raises(InputError, match="no such file"):
         CliRunner().invoke(
             cli, ["align", str(tmp_path / "gone.zh.txt"), str(empty)], catch_exceptions=False
         )
+
+
+@pytest.mark.skipif(
+    not (ALIGN / "excerpt.gold.jsonl").is_file(),
+    reason="the white-paper excerpt comes with the alignment gold set",
+)
+def test_align_prints_the_gold_beads_of_the_white_paper_excerpt() -> None:
+    beads = run_align(str(ALIGN / "excerpt.zh.txt"), str(ALIGN / "excerpt.en.txt"))
+    gold = [
+        json.loads(line)
+        for line in (ALIGN / "excerpt.gold.jsonl").read_text("utf-8").split("\n")
+        if line.strip()
+    ]
+    found = [{"zh": b["zh_sentences"], "en": b["en_sentences"]} for b in beads]
+    assert found == gold
+    assert any(len(b["zh"]) == 2 and len(b["en"]) == 1 for b in gold)  # the 2–1 bead
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["脱贫攻坚取得胜利。", "乡村振兴。", "9899万人脱贫。", "", "一"]),
+        max_size=12,
+    ),
+    st.lists(
+        st.sampled_from(["Poverty was defeated.", "Rural revitalization.", "", "98.99 million."]),
+        max_size=12,
+    ),
+)
+def test_the_embedding_aligner_keeps_every_sentence_of_any_input(zh, en) -> None:
+    beads = Aligner(AlignerSettings(max_full=10)).align(zh, en)
+    assert [i for b in beads for i in b.zh_sentences] == list(range(len(zh)))
+    assert [j for b in beads for j in b.en_sentences] == list(range(len(en)))
+    assert all(0.0 <= b.score <= 1.0 for b in beads)

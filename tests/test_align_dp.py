@@ -6,12 +6,19 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbench.align.dp import align_path, band_from_coarse, full_band, search_band
+from workbench.align.dp import (
+    BEAD_TYPES,
+    COARSE_BEAD_TYPES,
+    align_path,
+    band_from_coarse,
+    full_band,
+    search_band,
+)
 from workbench.align.evaluate import score_alignments
 from workbench.align.galechurch import GaleChurchScorer
 from workbench.align.scoring import number_mask, significant_digits
 
-SHAPES = [(1, 1)] * 8 + [(2, 1), (1, 2), (1, 0), (0, 1), (2, 2), (3, 1), (1, 3)]
+SHAPES = [(1, 1)] * 8 + [(2, 1), (1, 2), (1, 0), (0, 1), (2, 2), (3, 1), (1, 3), (2, 3), (1, 4)]
 
 
 @st.composite
@@ -34,6 +41,7 @@ class OracleScorer:
         self.gold = {(z[0] if z else None, len(z), e[0] if e else None, len(e)) for z, e in beads}
         self.zh_end = {z[-1] + 1: (z, e) for z, e in beads if z}
         self.skip_cost = 0.6
+        self.bead_types = BEAD_TYPES
 
     def costs(self, a, b, i, j):
         out = np.full(len(j), float(a + b))
@@ -43,29 +51,32 @@ class OracleScorer:
                 out[k] = 0.0
         return out
 
-    def coarsen(self, factor):
-        return BlockScorer(self, factor)
+    def coarsen(self, zh_starts, en_starts):
+        return BlockScorer(self, zh_starts, en_starts)
 
 
 class BlockScorer:
     """Coarse version of the oracle: a block bead is cheap when the gold path crosses it."""
 
-    def __init__(self, oracle: OracleScorer, factor: int) -> None:
-        self.n = -(-oracle.n // factor)
-        self.m = -(-oracle.m // factor)
+    def __init__(self, oracle: OracleScorer, zh_starts, en_starts) -> None:
+        self.n, self.m = len(zh_starts), len(en_starts)
         self.skip_cost = 0.6
-        self.target = np.zeros(self.n + 1)
-        points = [(0, 0)]
+        self.bead_types = COARSE_BEAD_TYPES
+        points = [(0, 0)]  # the gold path's corners (zh position, en position)
         for zh_end, (_zh, en) in sorted(oracle.zh_end.items()):
             points.append((zh_end, (en[-1] + 1) if en else points[-1][1]))
-        for zh_end, en_end in points:
-            self.target[min(self.n, -(-zh_end // factor))] = en_end / factor
-        self.target = np.maximum.accumulate(self.target)
+        zh_pos = np.array([p[0] for p in points])
+        en_pos = np.array([p[1] for p in points])
+        zh_bounds = np.append(zh_starts, oracle.n)
+        en_bounds = np.append(en_starts, oracle.m)
+        # For each coarse row, the en block where the gold path is at that zh position.
+        at = en_pos[np.searchsorted(zh_pos, zh_bounds, side="right") - 1]
+        self.target = np.searchsorted(en_bounds, at).astype(float)
 
     def costs(self, a, b, i, j):
         return np.abs(j - self.target[i]) + 0.1 * (a + b)
 
-    def coarsen(self, factor):
+    def coarsen(self, zh_starts, en_starts):
         raise AssertionError("one coarse level is enough here")
 
 
@@ -107,7 +118,8 @@ def test_the_band_grows_linearly_with_document_length() -> None:
             type("B", (), {"zh_start": k, "zh_end": k + 1, "en_start": k, "en_end": k + 1})
             for k in range(n // coarse_factor)
         ]
-        lo, hi = band_from_coarse(beads, coarse_factor, n, n, 18)
+        starts = np.arange(0, n, coarse_factor)
+        lo, hi = band_from_coarse(beads, starts, starts, n, n, 18)
         return int((hi - lo + 1).sum())
 
     small, large = cells(1000), cells(8000)
@@ -166,3 +178,20 @@ def test_bead_f1_matches_the_vecalign_reference_implementation(cases) -> None:
     reference = score_multiple(golds, tests)
     for key, value in reference.items():
         assert abs(ours[key] - value) < 1e-9, key
+
+
+sentences = st.lists(st.text(max_size=30), max_size=25)
+
+
+@settings(max_examples=60, deadline=None)
+@given(sentences, sentences)
+def test_every_sentence_lands_in_exactly_one_bead_whatever_the_input(zh, en) -> None:
+    from workbench.align.aligner import Aligner, AlignerSettings
+
+    beads = Aligner(AlignerSettings(method="gale-church", max_full=10)).align(zh, en)
+    assert [i for b in beads for i in b.zh_sentences] == list(range(len(zh)))
+    assert [j for b in beads for j in b.en_sentences] == list(range(len(en)))
+    for bead in beads:
+        assert 0.0 <= bead.score <= 1.0
+        assert bool(bead.zh_sentences and bead.en_sentences) or bead.score == 0.0
+        assert bead.zh == "".join(zh[i] for i in bead.zh_sentences)

@@ -19,7 +19,7 @@ from workbench.export.run import export_dataset
 from workbench.snapshot import write_snapshot
 from workbench.tm.store import open_tm
 
-ALIGN = Path(__file__).parent / "data" / "align"
+ALIGN_DEV = Path(__file__).parent / "data" / "align-dev"
 PROVENANCE = {
     "publication": "Dev white paper",
     "url": "https://example.org/dev",
@@ -37,7 +37,7 @@ def publications(tmp_path: Path) -> Path:
     folder = tmp_path / "bilingual"
     folder.mkdir()
     for side in ("zh", "en"):
-        shutil.copy(ALIGN / f"dev-poverty.{side}.txt", folder / f"dev.{side}.txt")
+        shutil.copy(ALIGN_DEV / f"dev-poverty.{side}.txt", folder / f"dev.{side}.txt")
     return folder
 
 

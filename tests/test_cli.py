@@ -11,6 +11,7 @@ from workbench.cli import cli
 EXPECTED = {
     "ingest", "segment", "glossary", "labelstudio", "up", "down", "status", "push", "pull",
     "serve", "export", "qa",
+    "align", "import-bilingual", "tm",
 }
 
 

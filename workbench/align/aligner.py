@@ -140,8 +140,10 @@ class Aligner:
     def align(self, zh: Sequence[str], en: Sequence[str]) -> list[Bead]:
         """Align two sentence lists; every sentence lands in exactly one bead, in order."""
         zh, en = list(zh), list(en)
-        if not zh and not en:
-            return []
+        if not zh or not en:  # nothing to pair: every sentence is its own 1–0 / 0–1 bead
+            return [Bead(s, "", 0.0, [i], []) for i, s in enumerate(zh)] + [
+                Bead("", s, 0.0, [], [j]) for j, s in enumerate(en)
+            ]
         if self.settings.method == "gale-church":
             scorer: Any = GaleChurchScorer(
                 [len(s) or 1 for s in zh], [len(s.replace(" ", "")) or 1 for s in en]
@@ -155,6 +157,8 @@ class Aligner:
             if hasattr(scorer, "score"):
                 score = scorer.score(step.cost, a, b)
             else:
+                # Gale–Church costs are -log probabilities: a likely 1–1 bead costs ~0.1–3,
+                # one as unlikely as e^-20 scores 0. A rough scale, for the baseline only.
                 score = 0.0 if a == 0 or b == 0 else float(max(0.0, 1.0 - step.cost / 20))
             zh_ids = list(range(step.zh_start, step.zh_end))
             en_ids = list(range(step.en_start, step.en_end))

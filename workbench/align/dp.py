@@ -21,8 +21,15 @@ from typing import Protocol
 import numpy as np
 
 # Bead shapes searched: (zh sentences, en sentences). 0–1 is handled within a row.
-BEAD_TYPES: tuple[tuple[int, int], ...] = ((1, 1), (1, 0), (2, 1), (1, 2), (2, 2), (3, 1), (1, 3))
-_INSERT = len(BEAD_TYPES)  # back-pointer code of a 0–1 bead
+# Every shape that occurs in the gold set's official translations (2–3, 3–2 and 1–4 do).
+BEAD_TYPES: tuple[tuple[int, int], ...] = (
+    (1, 1), (1, 0), (2, 1), (1, 2), (2, 2), (3, 1), (1, 3), (2, 3), (3, 2), (1, 4), (4, 1),
+)  # fmt: skip
+# At coarse levels both sides are cut into the same number of blocks, so the path stays
+# near the diagonal; big merges there would let it jump over whole passages that look
+# alike (a repeated section), which the fine band could not undo.
+COARSE_BEAD_TYPES: tuple[tuple[int, int], ...] = ((1, 1), (1, 0), (2, 1), (1, 2), (2, 2))
+_INSERT = 127  # back-pointer code of a 0–1 bead
 
 
 class BeadScorer(Protocol):
@@ -31,13 +38,15 @@ class BeadScorer(Protocol):
     n: int  # zh sentences
     m: int  # en sentences
     skip_cost: float  # cost of a 1–0 or 0–1 bead
+    bead_types: tuple[tuple[int, int], ...]  # shapes searched (BEAD_TYPES or the coarse set)
 
     def costs(self, a: int, b: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """Cost of the beads covering zh ``[i-a, i)`` and en ``[j-b, j)`` for each pair of
         bead ends ``(i[k], j[k])`` (all with ``i >= a`` and ``j >= b``, ``b >= 1``)."""
 
-    def coarsen(self, factor: int) -> BeadScorer:
-        """A scorer over blocks of ``factor`` consecutive sentences on each side."""
+    def coarsen(self, zh_starts: np.ndarray, en_starts: np.ndarray) -> BeadScorer:
+        """A scorer whose units are blocks of consecutive sentences, block ``k`` of a side
+        starting at sentence ``starts[k]``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,30 +74,49 @@ def align_path(
     """Return the cheapest monotone bead path from (0, 0) to (n, m).
 
     Documents whose longer side has at most ``max_full`` sentences are searched whole.
-    Longer ones are first aligned with blocks of ``factor`` sentences as units (recursively,
-    so each level is ``factor`` times shorter than the one below), then searched within
-    ``buffer`` sentences plus one block of the coarse path. The band's width does not
-    depend on the length, so time and memory grow linearly with it.
+    Longer ones are first aligned at a coarser level (recursively, each level about
+    ``factor`` times shorter) and then searched within ``buffer`` sentences plus one block
+    of the coarse path. Both sides are cut into the *same number* of blocks, so blocks
+    cover about the same stretch of content and the coarse path stays near its diagonal
+    (equal-size blocks would drift apart when one side has more, shorter sentences, and the
+    coarse search would absorb the drift in long runs of skipped blocks). The band's width
+    does not depend on the length, so time and memory grow linearly with it.
     """
     n, m = scorer.n, scorer.m
     if max(n, m) <= max_full:
         lo, hi = full_band(n, m)
     else:
-        coarse = align_path(scorer.coarsen(factor), max_full, buffer, factor)
-        lo, hi = band_from_coarse(coarse, factor, n, m, buffer + factor)
+        blocks = -(-max(n, m) // factor)
+        zh_starts = block_starts(n, blocks)
+        en_starts = block_starts(m, blocks)
+        coarse = align_path(scorer.coarsen(zh_starts, en_starts), max_full, buffer, factor)
+        lo, hi = band_from_coarse(coarse, zh_starts, en_starts, n, m, buffer + factor)
     return search_band(scorer, lo, hi)
 
 
+def block_starts(count: int, blocks: int) -> np.ndarray:
+    """Start indices of ``blocks`` near-equal blocks of ``count`` items (fewer if
+    ``count < blocks``: no block is empty)."""
+    return np.unique((np.arange(blocks) * count) // blocks).astype(np.int64)
+
+
 def band_from_coarse(
-    coarse: list[PathBead], factor: int, n: int, m: int, width: int
+    coarse: list[PathBead],
+    zh_starts: np.ndarray,
+    en_starts: np.ndarray,
+    n: int,
+    m: int,
+    width: int,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Turn a block-level path into per-row en ranges ``[lo[i], hi[i]]`` for rows 0..n."""
+    zh_bounds = np.append(zh_starts, n)
+    en_bounds = np.append(en_starts, m)
     lo = np.full(n + 1, m, dtype=np.int64)
     hi = np.zeros(n + 1, dtype=np.int64)
     for bead in coarse:
-        rows = slice(bead.zh_start * factor, min(n, bead.zh_end * factor) + 1)
-        first = min(m, bead.en_start * factor)
-        last = min(m, bead.en_end * factor)
+        rows = slice(int(zh_bounds[bead.zh_start]), int(zh_bounds[bead.zh_end]) + 1)
+        first = int(en_bounds[bead.en_start])
+        last = int(en_bounds[bead.en_end])
         lo[rows] = np.minimum(lo[rows], first)
         hi[rows] = np.maximum(hi[rows], last)
     lo = np.clip(lo - width, 0, m)
@@ -115,7 +143,7 @@ def bead_costs(scorer: BeadScorer, lo: np.ndarray, hi: np.ndarray, width: int) -
     rows_per_chunk = max(1, _CHUNK_CELLS // width)
     ks = np.arange(width)
     out = []
-    for a, b in BEAD_TYPES:
+    for a, b in scorer.bead_types:
         table = np.full((n + 1, width), np.inf)
         for first in range(a, n + 1, rows_per_chunk):
             rows = np.arange(first, min(n + 1, first + rows_per_chunk))
@@ -153,7 +181,7 @@ def search_band(scorer: BeadScorer, lo: np.ndarray, hi: np.ndarray) -> list[Path
         choice = back[i]
         if i == 0:
             best[0 - lo[0]] = 0.0
-        for code, (a, b) in enumerate(BEAD_TYPES):
+        for code, (a, b) in enumerate(scorer.bead_types):
             if a > i:
                 continue
             shift = int(lo[i] - lo[i - a]) - b  # column k of row i comes from k + shift
@@ -171,7 +199,7 @@ def search_band(scorer: BeadScorer, lo: np.ndarray, hi: np.ndarray) -> list[Path
         chained[widths[i] :] = np.inf
         choice[chained < best - 1e-12] = _INSERT
         total[i] = chained
-    return _trace(total, back, costs, skip, lo, n, scorer.m)
+    return _trace(total, back, costs, skip, lo, n, scorer.m, scorer.bead_types)
 
 
 def _trace(
@@ -182,6 +210,7 @@ def _trace(
     lo: np.ndarray,
     n: int,
     m: int,
+    types: tuple[tuple[int, int], ...],
 ) -> list[PathBead]:
     if not np.isfinite(total[n, m - lo[n]]):
         raise ValueError("no path through the band; widen it")  # cannot happen: band is connected
@@ -193,7 +222,7 @@ def _trace(
         if code == _INSERT:
             a, b, cost = 0, 1, skip
         else:
-            a, b = BEAD_TYPES[code]
+            a, b = types[code]
             cost = float(costs[code][i, k])
         beads.append(PathBead(i - a, i, j - b, j, cost))
         i, j = i - a, j - b

@@ -14,9 +14,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from workbench.align.dp import BEAD_TYPES, COARSE_BEAD_TYPES
+
 # Prior probabilities of bead shapes, from Gale & Church's hand-aligned data.
 PRIORS = {(1, 1): 0.89, (1, 0): 0.0099 / 2, (0, 1): 0.0099 / 2, (2, 1): 0.089 / 2,
-          (1, 2): 0.089 / 2, (2, 2): 0.011, (3, 1): 0.001, (1, 3): 0.001}  # fmt: skip
+          (1, 2): 0.089 / 2, (2, 2): 0.011, (3, 1): 0.001, (1, 3): 0.001,
+          # Shapes Gale–Church did not search; rarer than 3–1 in our gold set.
+          (2, 3): 0.0005, (3, 2): 0.0005, (1, 4): 0.0005, (4, 1): 0.0005}  # fmt: skip
 VARIANCE = 6.8
 
 
@@ -42,6 +46,7 @@ class GaleChurchScorer:
         self.n, self.m = len(self.zh), len(self.en)
         self.ratio = float(self.en.sum() / self.zh.sum()) if self.zh.sum() else 3.0
         self.skip_cost = -math.log(PRIORS[(1, 0)])
+        self.bead_types = BEAD_TYPES
         self._zc = np.concatenate([[0.0], np.cumsum(self.zh)])
         self._ec = np.concatenate([[0.0], np.cumsum(self.en)])
 
@@ -53,9 +58,10 @@ class GaleChurchScorer:
         p = np.maximum(_norm_sf(delta), 1e-12)
         return -math.log(PRIORS[(a, b)]) - np.log(p)
 
-    def coarsen(self, factor: int) -> GaleChurchScorer:
-        def blocks(lengths: np.ndarray) -> np.ndarray:
-            starts = np.arange(0, len(lengths), factor)
+    def coarsen(self, zh_starts: np.ndarray, en_starts: np.ndarray) -> GaleChurchScorer:
+        def blocks(lengths: np.ndarray, starts: np.ndarray) -> np.ndarray:
             return np.add.reduceat(lengths, starts) if len(lengths) else lengths
 
-        return GaleChurchScorer(blocks(self.zh), blocks(self.en))
+        coarse = GaleChurchScorer(blocks(self.zh, zh_starts), blocks(self.en, en_starts))
+        coarse.bead_types = COARSE_BEAD_TYPES
+        return coarse

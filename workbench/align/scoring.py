@@ -23,12 +23,13 @@ agreement is a popcount: every cost is a NumPy vector operation over the band.
 from __future__ import annotations
 
 import hashlib
-import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from workbench.align.dp import BEAD_TYPES, COARSE_BEAD_TYPES
 
 # Weights of the cost terms; tuned on the development gold set (benchmarks/align.py).
 DEFAULT_WEIGHTS = {
@@ -38,6 +39,11 @@ DEFAULT_WEIGHTS = {
     "extra_sentence": 0.12,  # added per sentence beyond one on each side (merges must earn it)
     "skip": 0.95,  # cost of leaving one sentence unaligned (1–0 / 0–1)
 }
+
+# Skipping a whole block is rarer than skipping a sentence, and block beads cost more
+# (boundaries cut across sentences): at coarse levels a skip costs this many times more,
+# so the coarse path follows the content instead of jumping between similar passages.
+COARSE_SKIP = 2.0
 
 _NUMBER = re.compile(r"\d[\d,，.]*\d|\d")
 
@@ -115,10 +121,9 @@ class SideFeatures:
                 self._spans[k] = (vec.astype(np.float32), lengths, numbers, terms)
         return self._spans[k]
 
-    def coarsen(self, factor: int) -> SideFeatures:
-        """Blocks of ``factor`` sentences as single units (the last block may be shorter)."""
-        count = math.ceil(len(self) / factor)
-        starts = np.arange(count) * factor
+    def coarsen(self, starts: np.ndarray) -> SideFeatures:
+        """Blocks of consecutive sentences as single units (block k starts at starts[k])."""
+        count = len(starts)
         vec = np.add.reduceat(self.vectors, starts, axis=0) if count else self.vectors[:0]
         vec = vec / np.maximum(np.linalg.norm(vec, axis=1, keepdims=True), 1e-9)
         lengths = np.add.reduceat(self.lengths, starts) if count else self.lengths[:0]
@@ -131,7 +136,6 @@ def side_features(
     vectors: np.ndarray,
     texts: Sequence[str],
     term_ids: Sequence[Iterable[str]] | None = None,
-    length_unit: str = "char",
 ) -> SideFeatures:
     """Build the features of one side from its embeddings and texts."""
     vectors = np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
@@ -162,6 +166,7 @@ class EmbeddingScorer:
         total_zh = float(zh.lengths.sum()) or 1.0
         self.ratio = ratio or (float(en.lengths.sum()) / total_zh if total_zh else 3.0) or 3.0
         self.samples, self.seed = samples, seed
+        self.bead_types = BEAD_TYPES
         self._norms: dict[tuple[str, int], np.ndarray] = {}
 
     def _hubness(self, side: str, k: int) -> np.ndarray:
@@ -201,15 +206,17 @@ class EmbeddingScorer:
         cost += w["extra_sentence"] * (a + b - 2)
         return cost
 
-    def coarsen(self, factor: int) -> EmbeddingScorer:
-        return EmbeddingScorer(
-            self.zh.coarsen(factor),
-            self.en.coarsen(factor),
-            {**self.weights, "skip": self.weights["skip"] * 1.0},
+    def coarsen(self, zh_starts: np.ndarray, en_starts: np.ndarray) -> EmbeddingScorer:
+        coarse = EmbeddingScorer(
+            self.zh.coarsen(zh_starts),
+            self.en.coarsen(en_starts),
+            {**self.weights, "skip": self.weights["skip"] * COARSE_SKIP},
             self.ratio,
             self.samples,
             self.seed,
         )
+        coarse.bead_types = COARSE_BEAD_TYPES
+        return coarse
 
     def score(self, cost: float, a: int, b: int) -> float:
         """Map a bead's cost to a confidence in [0, 1]: 1 is perfect, 0 no better than

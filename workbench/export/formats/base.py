@@ -17,17 +17,8 @@ from workbench.export.pairs import SentencePair
 
 # The columns of the flat formats (CSV, TSV, Parquet), in order.
 COLUMNS = (
-    "id",
-    "doc_id",
-    "doc_title",
-    "split",
-    "zh",
-    "en",
-    "annotator",
-    "status",
-    "origin",
-    "score",
-)
+    "id", "doc_id", "doc_title", "split", "zh", "en", "annotator", "status", "origin", "score",
+)  # fmt: skip
 
 
 @dataclass
