@@ -149,6 +149,31 @@ def test_the_index_finds_every_pair_a_full_scan_finds(
     assert scores == sorted(scores, reverse=True)
 
 
+# Full-width ASCII, a combining accent after it, ideographic space, a compatibility
+# ideograph, circled and parenthesised numbers, half-width katakana and its voicing mark.
+ODD = ["\u0301", "\u3000", "\uf900", "①", "㈠", "ｶ", "\uff9e"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.text(
+            alphabet=st.sampled_from([*"扶貧脫贫，。？！（）、 ＡＢｃ１２３abc%", *ODD]),
+            max_size=20,
+        ),
+        st.text(max_size=20),  # anything at all
+    )
+)
+def test_the_fast_normalisation_equals_nfkc_then_fold(text: str) -> None:
+    import re
+    import unicodedata
+
+    from workbench.glossary.fold import fold
+
+    expected = re.sub(r"\s+", "", fold(unicodedata.normalize("NFKC", text)))
+    assert normalise_zh(text) == expected
+
+
 def test_tm_lookup_command_prints_matches_and_json(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("WORKBENCH_PATHS_WORK_DIR", str(tmp_path / "work"))
     source = tmp_path / "in.tsv"

@@ -60,6 +60,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 _SPACES = re.compile(r"\s+")
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 
 
 @functools.lru_cache(maxsize=4096)  # pair_id and add_pairs normalise the same text in turn
@@ -67,7 +68,14 @@ def normalise_zh(text: str) -> str:
     """Return the lookup key of a zh text: folded script, width and case, no spaces."""
     from workbench.glossary.fold import fold
 
-    return _SPACES.sub("", fold(unicodedata.normalize("NFKC", text or "")))
+    # Same result as NFKC on the whole text, at under half the cost on Chinese: full-width
+    # ASCII (，？ in almost every sentence) is mapped first to what NFKC maps it to, then
+    # NFKC runs only if something else still needs it (NFKC depends only on the
+    # compatibility decomposition, which this mapping does not change).
+    text = (text or "").translate(_FULL_WIDTH)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return _SPACES.sub("", fold(text))
 
 
 def normalise_en(text: str) -> str:
