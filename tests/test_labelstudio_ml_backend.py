@@ -93,7 +93,7 @@ def test_task_added_in_label_studio_gets_glossary_prediction_from_backend(
     task = client.tasks.create(
         project=project.id,
         data={"text": text, "doc_title": "", "context_before": "", "context_after": ""}
-        | {"glossary_hints": "", "propose_link": ""},
+        | {"glossary_hints": "", "propose_link": "", "tm_suggestions": ""},
     )  # as if an annotator had imported it in the UI: no prediction
 
     assert list(client.predictions.list(task=task.id)) == []

@@ -70,6 +70,7 @@ def review_tasks(pairs: Iterable[TmPair], model_version: str) -> list[TaskPayloa
             "context_before": "",
             "context_after": "",
             "propose_link": "",
+            "tm_suggestions": "",
             "glossary_hints": (
                 f"Aligned from the official translation (score {score}); confirm or fix "
                 "the English, then set the status."

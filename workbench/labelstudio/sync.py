@@ -36,6 +36,19 @@ from workbench.labelstudio.results import annotation_record
 from workbench.labelstudio.tasks import HASH_KEY, TaskPayload, build_tasks, model_version_for
 from workbench.labelstudio.users import team_roles
 from workbench.snapshot import write_snapshot
+from workbench.tm.suggest import (
+    TM_HASH,
+    TM_MATCH,
+    TM_PROPAGATED,
+    came_from_tm,
+    combined_model_version,
+    glossary_part,
+    import_record,
+    learn_from_snapshot,
+    open_suggester,
+    with_suggestions,
+    without_suggestions,
+)
 
 LIST_PAGE_SIZE = 1000
 TASK_SUMMARY_FIELDS = "id,data,total_annotations,cancelled_annotations"
@@ -49,6 +62,7 @@ class ExistingTask:
     content_hash: str | None
     annotations: int
     text: str | None = None
+    tm_hash: str | None = None  # hash of the TM suggestion part (workbench.tm.suggest)
 
 
 @dataclass
@@ -105,7 +119,7 @@ def existing_tasks(client: LabelStudio, project_id: int, url: str) -> dict[str, 
         known = found.get(sentence_id)
         if known is None or annotations > known.annotations:
             found[sentence_id] = ExistingTask(
-                task.id, data.get(HASH_KEY), annotations, data.get("text")
+                task.id, data.get(HASH_KEY), annotations, data.get("text"), data.get(TM_HASH)
             )
     return found
 
@@ -162,6 +176,15 @@ def corpus_tasks(config: Config) -> tuple[list[TaskPayload], str]:
             mined_candidates(config),
         )
     )
+    suggester = open_suggester(config)
+    if suggester is None:
+        payloads = without_suggestions(payloads)
+    else:  # TM suggestions in the translation box (issue #11)
+        try:
+            payloads = with_suggestions(payloads, suggester, model_version)
+            model_version = combined_model_version(model_version, suggester.version)
+        finally:
+            suggester.close()
     return payloads, model_version
 
 
@@ -194,8 +217,10 @@ def push_tasks(
         task = existing.get(payload.sentence_id)
         if task is None:
             new.append(payload)
-        elif task.content_hash == payload.content_hash:
-            report.unchanged += 1
+        elif task.content_hash == payload.content_hash and (
+            task.annotations or task.tm_hash == payload.data.get(TM_HASH)
+        ):
+            report.unchanged += 1  # an annotated task's TM suggestion is not worth a conflict
         elif task.annotations and task.text == payload.data["text"]:
             # The sentence the annotation's offsets point into is the same; only its
             # context rows, hints or links changed. Renew those, leave the annotation
@@ -210,7 +235,7 @@ def push_tasks(
     size = max(1, int(batch_size))
     for batch in _batches(new, size):
         with api_errors(url, f"import {len(batch)} tasks"):
-            client.projects.import_tasks(id=project.id, request=[p.to_import() for p in batch])
+            client.projects.import_tasks(id=project.id, request=[import_record(p) for p in batch])
         report.requests += 1
         report.added += len(batch)
 
@@ -233,7 +258,14 @@ def push_tasks(
                 selected_items={"all": False, "included": ids},
             )
         predictions = [
-            {"task": task_id, "model_version": model_version, "result": payload.prediction}
+            {
+                "task": task_id,
+                "model_version": model_version,
+                "result": payload.prediction,
+                **(
+                    {"score": payload.data[TM_MATCH]["score"]} if payload.data.get(TM_MATCH) else {}
+                ),
+            }
             for task_id, payload in batch
             if payload.prediction
         ]
@@ -244,6 +276,11 @@ def push_tasks(
         report.requests += 1
         report.updated += len(batch)
     return report
+
+
+def _tm_score(payload: TaskPayload) -> dict[str, float]:
+    match = payload.data.get(TM_MATCH)
+    return {"score": match["score"]} if match else {}
 
 
 def push_corpus(config: Config, client: LabelStudio | None = None) -> PushReport:
@@ -276,6 +313,8 @@ def snapshot_record(task: Any, annotations: list[Any], users: dict[int, str]) ->
     """Return one snapshot task record (see workbench.snapshot) for a listed task."""
     data = task.data or {}
     records = [annotation_record(_as_dict(annotation), users) for annotation in annotations]
+    for record in records:
+        record["translation_from_tm"] = came_from_tm(record, data.get(TM_MATCH))
     records.sort(key=lambda a: a["id"] or 0)
     return {
         "task_id": task.id,
@@ -286,6 +325,8 @@ def snapshot_record(task: Any, annotations: list[Any], users: dict[int, str]) ->
         "text": data.get("text"),
         "terms": data.get("terms") or [],
         "annotations": records,
+        "tm_match": data.get(TM_MATCH),
+        "tm_propagated": data.get(TM_PROPAGATED),
     }
 
 
@@ -343,10 +384,13 @@ def pull_snapshot(config: Config, client: LabelStudio | None = None) -> Path:
         "glossary_version": _glossary_version(project.model_version),
         "roles": roles,
     }
-    return write_snapshot(config.work_dir, records, manifest)
+    path = write_snapshot(config.work_dir, records, manifest)
+    learn_from_snapshot(config, records, path.name)  # final translations enter the TM
+    return path
 
 
 def _glossary_version(model_version: str | None) -> str | None:
+    model_version = glossary_part(model_version)
     if model_version and model_version.startswith("glossary-"):
         return model_version.removeprefix("glossary-")
     return model_version or None

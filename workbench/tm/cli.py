@@ -64,3 +64,12 @@ def tm_export(fmt, output, origin, status) -> None:
 
 
 commands: list[click.Command] = [tm_group]
+
+
+def _register_lookup() -> None:
+    from workbench.tm.lookup_cli import lookup_command
+
+    tm_group.add_command(lookup_command)
+
+
+_register_lookup()

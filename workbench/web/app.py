@@ -77,12 +77,14 @@ def create_app(config: Config | None = None) -> Flask:
     )
 
     from workbench.web.api import api
+    from workbench.web.concordance import concordance
     from workbench.web.pages import pages
     from workbench.web.team import team
 
     app.register_blueprint(api)
     app.register_blueprint(pages)
     app.register_blueprint(team)
+    app.register_blueprint(concordance)  # the translation memory (issue #11)
     register_error_handlers(app)
     protect(app, list(config.get("service", "trusted_origins")))
 

@@ -109,6 +109,7 @@ def term(entry_id: str):
     total = index.counts.get(entry.id, 0) if index else 0
     return render_template(
         "term.html",
+        tm_english=_tm_english(examples),
         entry=entry,
         traditional=traditional,
         examples=examples,
@@ -117,6 +118,18 @@ def term(entry_id: str):
         corpus_error=svc.corpus.corpus_error,
         live_matched=index.live_matched if index else False,
     )
+
+
+def _tm_english(examples: list[Any]) -> dict[str, str]:
+    """English of the example sentences the translation memory holds (sentence → en)."""
+    from workbench.tm.concordance import english_for
+    from workbench.tm.store import TranslationMemory, tm_path
+
+    path = tm_path(services().config)
+    if not examples or not path.exists():
+        return {}
+    with TranslationMemory(path) as tm:
+        return english_for(tm, ("".join(text for text, _ in ex.parts) for ex in examples))
 
 
 # -- proposals -----------------------------------------------------------------------

@@ -1,0 +1,242 @@
+"""The character-bigram index of the translation memory, kept inside the TM database.
+
+A fuzzy lookup must not score every stored sentence: 1,000,000 Levenshtein computations
+take a second or more. Instead each pair's ``zh_norm`` is cut into character bigrams and
+every bigram keeps the sorted list of pair rowids it occurs in (an inverted index, as
+search engines and OmegaT's own 'fuzzy index' do). A query counts, per pair, how many of
+its bigrams the pair shares; only the best-sharing pairs of a plausible length are scored.
+
+Storage (tables beside ``pairs`` in the same SQLite file, so a copy of the file is a
+complete TM):
+
+- ``tm_grams(gram, ids)``: ``gram`` packs two code points (``a << 21 | b``; a one-character
+  text is ``a << 21``), ``ids`` is a little-endian uint32 array of ascending rowids. A
+  bigram may have several rows (chunks): a small import appends one chunk per bigram it
+  touches instead of rewriting long lists, and a lookup concatenates them in chunk order.
+- ``tm_lengths(first, lengths)``: ``len(zh_norm)`` of consecutive rowids from ``first``
+  (uint16), for the length filter and the ranking.
+- ``meta``: ``index_rowid`` (highest rowid indexed), ``index_chunks`` (appended batches).
+
+``update_index`` runs after every import (``TranslationMemory.add_pairs`` calls it): it
+appends the new rows as one chunk, or rebuilds the whole index when the new rows are many
+(over a quarter of the indexed ones) or the chunks have piled up. Building is vectorised
+with NumPy (one stable sort of all bigram occurrences), which keeps a 1M-pair import fast.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+from collections.abc import Iterable
+
+import numpy as np
+
+INDEX_FORMAT = "1"
+_SHIFT = 21  # Unicode code points fit in 21 bits
+_MAX_CHUNKS = 32
+_REBUILD_SHARE = 0.25
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS tm_grams (gram INTEGER NOT NULL, ids BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS tm_grams_gram ON tm_grams (gram);
+CREATE TABLE IF NOT EXISTS tm_lengths (first INTEGER PRIMARY KEY, lengths BLOB NOT NULL);
+"""
+
+
+def query_grams(text_norm: str) -> list[int]:
+    """Return the distinct bigram codes of a normalised text (its one character if short)."""
+    if not text_norm:
+        return []
+    if len(text_norm) == 1:
+        return [ord(text_norm) << _SHIFT]
+    codes = [ord(c) for c in text_norm]
+    return list({(a << _SHIFT) | b for a, b in itertools.pairwise(codes)})
+
+
+def _meta(db: sqlite3.Connection, key: str, default: str = "") -> str:
+    row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else default
+
+
+def _set_meta(db: sqlite3.Connection, key: str, value: object) -> None:
+    db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, str(value)))
+
+
+def ensure_schema(db: sqlite3.Connection) -> None:
+    """Create the index tables if missing (a TM written before the index gets them empty)."""
+    db.executescript(_SCHEMA)
+
+
+def indexed_rowid(db: sqlite3.Connection) -> int:
+    """Highest pair rowid the index covers (0 when nothing is indexed)."""
+    if _meta(db, "index_format") != INDEX_FORMAT:
+        return 0
+    return int(_meta(db, "index_rowid", "0"))
+
+
+def grams_of_rows(rowids: np.ndarray, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Return (gram, rowid) for every distinct bigram of every text, sorted by gram.
+
+    Rowids come in ascending order, so a stable sort on the gram leaves each gram's
+    rowids ascending; repeats of a bigram within one text are dropped.
+    """
+    if not texts:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    # One NUL after every text keeps bigrams from spanning two texts.
+    joined = "\x00".join(texts) + "\x00"
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    # Characters get dense numbers (0 is the NUL), so a bigram is dense_a * C + dense_b
+    # below 2**32 and (bigram, rowid) packs into one uint64: sorting that is several
+    # times faster than an argsort of 42-bit grams followed by gathers.
+    present = np.bincount(codes, minlength=1) > 0
+    present[0] = True
+    chars = np.flatnonzero(present)
+    width = len(chars)
+    if width > 65535:  # cannot happen with real text; keep the packing exact anyway
+        raise ValueError("more than 65,535 distinct characters in one index build")
+    dense = (np.cumsum(present) - 1)[codes].astype(np.uint64)
+    owner = np.repeat(rowids.astype(np.uint64), lengths + 1)[:-1]
+    first, second = dense[:-1], dense[1:]
+    keep = (first != 0) & (second != 0)
+    # A one-character text is indexed under its character alone (second part 0).
+    single = np.flatnonzero(lengths == 1)
+    if len(single):
+        starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))[single]
+        keep[starts] = True
+    bigram = first[keep] * np.uint64(width) + second[keep]
+    keys = np.sort((bigram << np.uint64(32)) | owner[keep])
+    keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]  # repeats within a text
+    bigram = (keys >> np.uint64(32)).astype(np.int64)
+    grams = (chars[bigram // width].astype(np.int64) << _SHIFT) | chars[bigram % width]
+    return grams, (keys & np.uint64(0xFFFFFFFF)).astype(np.int64)
+
+
+def _write_postings(db: sqlite3.Connection, grams: np.ndarray, owner: np.ndarray) -> None:
+    if not len(grams):
+        return
+    bounds = np.flatnonzero(np.diff(grams)) + 1
+    starts = np.concatenate(([0], bounds))
+    ends = np.concatenate((bounds, [len(grams)]))
+    ids = owner.astype("<u4")
+    keys = grams[starts].tolist()
+    db.executemany(
+        "INSERT INTO tm_grams (gram, ids) VALUES (?, ?)",
+        ((key, ids[s:e].tobytes()) for key, s, e in zip(keys, starts, ends, strict=True)),
+    )
+
+
+def _write_lengths(db: sqlite3.Connection, rowids: np.ndarray, texts: list[str]) -> None:
+    """Store lengths of consecutive rowid runs (rowids may have gaps)."""
+    if not texts:
+        return
+    lengths = np.fromiter((min(len(t), 65535) for t in texts), dtype="<u2", count=len(texts))
+    breaks = np.flatnonzero(np.diff(rowids) != 1) + 1
+    for start, end in zip(
+        np.concatenate(([0], breaks)), np.concatenate((breaks, [len(rowids)])), strict=True
+    ):
+        db.execute(
+            "INSERT OR REPLACE INTO tm_lengths (first, lengths) VALUES (?, ?)",
+            (int(rowids[start]), lengths[start:end].tobytes()),
+        )
+
+
+def _rows_after(db: sqlite3.Connection, rowid: int) -> tuple[np.ndarray, list[str]]:
+    rows = db.execute(
+        "SELECT rowid, zh_norm FROM pairs WHERE rowid > ? ORDER BY rowid", (rowid,)
+    ).fetchall()
+    rowids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    return rowids, [r[1] for r in rows]
+
+
+def rebuild_index(db: sqlite3.Connection, rows: tuple[np.ndarray, list[str]] | None = None) -> int:
+    """Index every pair from scratch (inside the caller's transaction); return the count.
+
+    ``rows`` are all (rowids, zh_norm) when the caller has just read them.
+    """
+    ensure_schema(db)
+    db.execute("DELETE FROM tm_grams")
+    db.execute("DELETE FROM tm_lengths")
+    rowids, texts = rows if rows is not None else _rows_after(db, 0)
+    _write_postings(db, *grams_of_rows(rowids, texts))
+    _write_lengths(db, rowids, texts)
+    _set_meta(db, "index_format", INDEX_FORMAT)
+    _set_meta(db, "index_rowid", int(rowids[-1]) if len(rowids) else 0)
+    _set_meta(db, "index_chunks", 1)
+    _set_meta(db, "index_pairs", len(rowids))
+    return len(rowids)
+
+
+def update_index(db: sqlite3.Connection) -> int:
+    """Bring the index up to date with the pairs table; return how many pairs it added.
+
+    Runs inside the caller's transaction, so an import and its index entries are
+    committed together.
+    """
+    ensure_schema(db)
+    done = indexed_rowid(db)
+    newest = db.execute("SELECT COALESCE(MAX(rowid), 0) FROM pairs").fetchone()[0]
+    if newest <= done:
+        return 0
+    indexed = int(_meta(db, "index_pairs", "0")) if done else 0
+    chunks = int(_meta(db, "index_chunks", "0"))
+    rowids, texts = _rows_after(db, done)
+    if not done or len(rowids) > _REBUILD_SHARE * indexed or chunks >= _MAX_CHUNKS:
+        rebuild_index(db, None if done else (rowids, texts))
+        return len(rowids)
+    _write_postings(db, *grams_of_rows(rowids, texts))
+    _write_lengths(db, rowids, texts)
+    _set_meta(db, "index_rowid", int(rowids[-1]))
+    _set_meta(db, "index_chunks", chunks + 1)
+    _set_meta(db, "index_pairs", indexed + len(rowids))
+    return len(rowids)
+
+
+def update_index_if_stale(db: sqlite3.Connection) -> None:
+    """Index pairs another writer added without indexing them (a TM from an older build)."""
+    newest = db.execute("SELECT COALESCE(MAX(rowid), 0) FROM pairs").fetchone()[0]
+    if indexed_rowid(db) < newest:
+        with db:
+            update_index(db)
+
+
+def postings(db: sqlite3.Connection, grams: Iterable[int]) -> dict[int, np.ndarray]:
+    """Return gram → ascending uint32 rowids for the grams that occur in the TM."""
+    grams = list(grams)
+    if not grams:
+        return {}
+    found: dict[int, list[bytes]] = {}
+    marks = ",".join("?" * len(grams))
+    for gram, blob in db.execute(
+        f"SELECT gram, ids FROM tm_grams WHERE gram IN ({marks}) ORDER BY rowid", grams
+    ):
+        found.setdefault(gram, []).append(blob)
+    return {g: np.frombuffer(b"".join(blobs), dtype="<u4") for g, blobs in found.items()}
+
+
+def posting_sizes(db: sqlite3.Connection, grams: Iterable[int]) -> dict[int, int]:
+    """Return gram → number of pairs it occurs in (read from blob sizes, not contents)."""
+    grams = list(grams)
+    if not grams:
+        return {}
+    marks = ",".join("?" * len(grams))
+    rows = db.execute(
+        f"SELECT gram, SUM(length(ids)) / 4 FROM tm_grams WHERE gram IN ({marks}) GROUP BY gram",
+        grams,
+    )
+    return {gram: int(size) for gram, size in rows}
+
+
+def load_lengths(db: sqlite3.Connection) -> np.ndarray:
+    """Return an array ``lengths[rowid]`` of ``len(zh_norm)`` (0 where no pair is)."""
+    runs = db.execute("SELECT first, lengths FROM tm_lengths ORDER BY first").fetchall()
+    if not runs:
+        return np.zeros(1, dtype=np.uint16)
+    last_first, last_blob = runs[-1]
+    size = last_first + len(last_blob) // 2 + 1
+    lengths = np.zeros(size, dtype=np.uint16)
+    for first, blob in runs:
+        chunk = np.frombuffer(blob, dtype="<u2")
+        lengths[first : first + len(chunk)] = chunk
+    return lengths
