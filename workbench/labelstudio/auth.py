@@ -106,17 +106,22 @@ def check_token(url: str, token: str) -> tuple[int, str]:
     return response.status_code, response.text[:300]
 
 
-def login_session(url: str, username: str, password: str) -> requests.Session:
-    """Log in through the web form (as a browser would) and return the session."""
+def submit_form(
+    url: str, page: str, fields: dict[str, str]
+) -> tuple[requests.Session, requests.Response]:
+    """Open one of Label Studio's web forms and submit it as a browser would.
+
+    Django wants the CSRF cookie the page sets echoed in the form and a same-site Referer;
+    the redirect that follows a successful submit is not followed, so callers can tell
+    success (301/302) from a form shown again with its errors.
+    """
     session = requests.Session()
-    login = f"{url}/user/login/"
     try:
-        session.get(login, timeout=HTTP_TIMEOUT)
-        csrf = session.cookies.get("csrftoken", "")
+        session.get(page, timeout=HTTP_TIMEOUT)
         response = session.post(
-            login,
-            data={"email": username, "password": password, "csrfmiddlewaretoken": csrf},
-            headers={"Referer": login},
+            page,
+            data={**fields, "csrfmiddlewaretoken": session.cookies.get("csrftoken", "")},
+            headers={"Referer": page},
             timeout=HTTP_TIMEOUT,
             allow_redirects=False,
         )
@@ -124,6 +129,14 @@ def login_session(url: str, username: str, password: str) -> requests.Session:
         raise LabelStudioError(
             f"Label Studio at {url} is not reachable ({exc.__class__.__name__})"
         ) from None
+    return session, response
+
+
+def login_session(url: str, username: str, password: str) -> requests.Session:
+    """Log in through the web form (as a browser would) and return the session."""
+    session, response = submit_form(
+        url, f"{url}/user/login/", {"email": username, "password": password}
+    )
     if response.status_code not in (301, 302) or "sessionid" not in session.cookies:
         raise LabelStudioError(
             f"Label Studio at {url} refused the login of {username}; set "

@@ -28,7 +28,7 @@ import requests
 from workbench.config import Config
 from workbench.errors import InputError, LabelStudioError
 from workbench.fileio import atomic_write
-from workbench.labelstudio.auth import HTTP_TIMEOUT, login_session
+from workbench.labelstudio.auth import HTTP_TIMEOUT, login_session, submit_form
 from workbench.labelstudio.client import Connection, api_errors, connect
 
 ROLES = ("annotator", "reviewer")
@@ -136,25 +136,9 @@ def _invite_path(connection: Connection) -> str:
 
 def _sign_up(url: str, invite_path: str, email: str, password: str) -> None:
     """Create an account through the invite link's sign-up form, as a browser would."""
-    signup = f"{url}{invite_path}"
-    session = requests.Session()
-    try:
-        session.get(signup, timeout=HTTP_TIMEOUT)
-        response = session.post(
-            signup,
-            data={
-                "email": email,
-                "password": password,
-                "csrfmiddlewaretoken": session.cookies.get("csrftoken", ""),
-            },
-            headers={"Referer": signup},
-            timeout=HTTP_TIMEOUT,
-            allow_redirects=False,
-        )
-    except requests.RequestException as exc:
-        raise LabelStudioError(
-            f"Label Studio at {url} is not reachable ({exc.__class__.__name__})"
-        ) from None
+    _session, response = submit_form(
+        url, f"{url}{invite_path}", {"email": email, "password": password}
+    )
     if response.status_code not in (301, 302):
         found = re.findall(r'class="[^"]*error[^"]*"[^>]*>([^<]+)<', response.text)
         why = "; ".join(text.strip() for text in found if text.strip()) or "no reason given"
