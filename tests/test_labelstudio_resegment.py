@@ -308,3 +308,53 @@ def test_an_annotated_task_gets_renewed_context_but_keeps_annotation_and_predict
     by_name = {item["from_name"]: item for item in kept.result}
     assert by_name["translation"]["value"]["text"] == ["Targeted."]
     assert [p.id for p in client.predictions.list(task=task.id)] == predictions
+
+
+def test_export_leaves_out_tasks_of_sentences_merged_or_split_away(tmp_path, monkeypatch):
+    """After resegment, the old tasks keep their annotations but are not exported twice."""
+    from workbench.export.run import export_dataset
+
+    config = corpus_config(tmp_path)
+    config.data["paths"]["exports_dir"] = str(tmp_path / "exports")
+    texts = ["全省建档立卡贫困人口", "全部脱贫。", "一是加强领导；二是压实责任。"]
+    document, sentences = make_document("jl", texts)
+    write_corpus(corpus_dir(config.work_dir), [(document, sentences)], {"glossary_version": "g"})
+    english = {
+        "jl-0": "All registered poor people in the province",
+        "jl-1": "were lifted out of poverty.",
+        "jl-2": "First, strengthen leadership; second, assign responsibility.",
+    }
+    tasks = [
+        {
+            **snapshot_task(sid, {**annotation("merge" if sid == "jl-0" else "ok", id=n)}),
+            "task_id": n,
+            "doc_id": "jl",
+            "text": sentences[n - 1].text,
+        }
+        for n, sid in enumerate(english, start=1)
+    ]
+    for task in tasks:
+        task["annotations"][0]["translation"] = english[task["sentence_id"]]
+    write_snapshot(config.work_dir, tasks, {"project_id": 1}, name="20260101T000000Z")
+    monkeypatch.setenv("WORKBENCH_PATHS_WORK_DIR", str(config.work_dir))
+    assert CliRunner().invoke(cli, ["resegment"]).exit_code == 0
+    [merged] = [s for s in read_sentences(corpus_dir(config.work_dir)) if s.text.endswith("脱贫。")]
+    tasks.append(
+        {
+            **snapshot_task(merged.id, annotation("ok", id=9)),
+            "task_id": 9,
+            "doc_id": "jl",
+            "text": merged.text,
+        }
+    )
+    tasks[-1]["annotations"][0]["translation"] = "All registered poor people were lifted out."
+    write_snapshot(config.work_dir, tasks, {"project_id": 1}, name="20260102T000000Z")
+
+    result = export_dataset(config)
+
+    counts = result.manifest["counts"]
+    assert counts["left_out"].get("resegmented") == 2  # jl-0 and jl-1, still annotated in LS
+    assert counts["selected"] == 2
+    text = "".join(p.read_text(encoding="utf-8") for p in result.path.glob("parallel/*.jsonl"))
+    assert merged.text in text and "were lifted out of poverty." not in text
+    assert "merged or split since" in (result.path / "README.md").read_text(encoding="utf-8")

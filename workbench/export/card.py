@@ -20,6 +20,7 @@ _LEFT_OUT = {
     "no_agreement": "annotators did not agree",
     "no_source": "sentence blank once cleaned",
     "not_reviewed": "no reviewer decision yet",
+    "resegmented": "sentence merged or split since (its new sentences are new tasks)",
 }
 
 

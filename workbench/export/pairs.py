@@ -7,6 +7,7 @@ would break Moses line alignment, TSV columns or XML are folded to spaces), neve
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -118,6 +119,25 @@ def load_document_titles(corpus_path: Path) -> dict[str, str | None]:
     if not (Path(corpus_path) / "manifest.json").is_file():
         return {}
     return {doc.id: doc.title for doc in read_documents(corpus_path)}
+
+
+def load_replaced_sentences(corpus_path: Path) -> set[str]:
+    """Return the ids of sentences that ``workbench resegment`` merged or split away.
+
+    Their Label Studio tasks (and annotations) stay, so the annotation is never lost, but
+    the sentence itself is no longer in the corpus: the new sentences are new tasks. An
+    export that took the old tasks too would hold the same text twice, cut two ways.
+    """
+    manifest_file = Path(corpus_path) / "manifest.json"
+    if not manifest_file.is_file():
+        return set()
+    manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+    replaced: set[str] = set()
+    kept: set[str] = set()
+    for edit in manifest.get("resegmented") or []:
+        replaced.update(edit.get("from") or [])
+        kept.update(edit.get("to") or [])
+    return replaced - kept
 
 
 _RENDERING = "rendering"  # the per-region TextArea of config/labeling.xml

@@ -28,8 +28,14 @@ from workbench.export.card import render_card
 from workbench.export.dedup import Deduplicator
 from workbench.export.formats import FORMATS, WriterOptions, WrittenFile, check_formats
 from workbench.export.formats.variants import check_scripts
-from workbench.export.pairs import PairStats, SentencePair, iter_pairs, load_document_titles
-from workbench.export.select import UNTRANSLATED, Selection, check_mode
+from workbench.export.pairs import (
+    PairStats,
+    SentencePair,
+    iter_pairs,
+    load_document_titles,
+    load_replaced_sentences,
+)
+from workbench.export.select import RESEGMENTED, UNTRANSLATED, Selection, check_mode
 from workbench.export.sources import DocumentSource, load_document_sources
 from workbench.export.splits import SPLITS, all_in_train, assign_splits
 from workbench.export.writer import SplitWriters
@@ -152,6 +158,7 @@ def export_dataset(config: Config, **overrides: Any) -> ExportResult:
     snapshot_path = resolve_snapshot(config.work_dir, settings.snapshot)
     snapshot_manifest = read_snapshot_manifest(snapshot_path)
     titles = load_document_titles(corpus_dir(config.work_dir))
+    replaced = load_replaced_sentences(corpus_dir(config.work_dir))
     sources = load_document_sources(corpus_dir(config.work_dir))
     glossary, glossary_version, glossary_problem = load_glossary_view(config)
     rules = load_rules(
@@ -175,12 +182,25 @@ def export_dataset(config: Config, **overrides: Any) -> ExportResult:
                 created,
                 sources,
                 extra_pairs=aligned_pairs(config),
+                replaced=replaced,
             )
     except OSError as exc:
         raise ExportError(
             f"could not write export {target}: {exc}; the previous export is unchanged"
         ) from exc
     return ExportResult(target, manifest, qa)
+
+
+def _current_tasks(
+    tasks: Iterator[dict[str, Any]], replaced: set[str] | frozenset[str], stats: PairStats
+) -> Iterator[dict[str, Any]]:
+    """Pass on the tasks whose sentence is still in the corpus; count the others."""
+    for task in tasks:
+        if replaced and task.get("sentence_id") in replaced:
+            stats.tasks += 1
+            stats.leave_out(RESEGMENTED)
+            continue
+        yield task
 
 
 def _read_spool(path: Path) -> Iterator[dict[str, Any]]:
@@ -203,6 +223,7 @@ def _write_export(
     created: datetime,
     sources: dict[str, DocumentSource] | None = None,
     extra_pairs: Iterable[SentencePair] = (),
+    replaced: set[str] | frozenset[str] = frozenset(),
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     stats = PairStats()
     report = QaReport(staging / QA_SPOOL)
@@ -219,7 +240,7 @@ def _write_export(
     spool = staging / SPOOL
     with open(spool, "wb") as handle, open(staging / HELD_BACK, "wb") as held_handle:
         pairs = iter_pairs(
-            read_snapshot(snapshot_path),
+            _current_tasks(read_snapshot(snapshot_path), replaced, stats),
             settings.selection,
             stats,
             settings.agreement_min,

@@ -25,6 +25,7 @@ NOT_FINAL = "not_final"  # selection = final and no annotation is final
 NO_AGREEMENT = "no_agreement"  # selection = agreement and too few annotators agree
 NO_SOURCE = "no_source"  # the sentence itself is blank once cleaned (control characters)
 NOT_REVIEWED = "not_reviewed"  # selection = reviewed and no reviewer has decided
+RESEGMENTED = "resegmented"  # the sentence was merged or split away (workbench resegment)
 
 _SPACE = re.compile(r"\s+")
 
