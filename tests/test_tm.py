@@ -151,6 +151,12 @@ def test_the_one_pass_normalisation_equals_its_definition(text: str) -> None:
     assert normalise_zh(text) == store._normalise_zh_slow(text)
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.text(alphabet=st.characters(max_codepoint=0x7F)), st.text()))
+def test_the_ascii_english_normalisation_equals_its_definition(text: str) -> None:
+    assert store.normalise_en(text) == store._normalise_en_slow(text)
+
+
 def _store_state(path: Path) -> tuple[list, list, list, list]:
     """Everything an import leaves: pairs (without timestamps), index, lengths, schema."""
     with TranslationMemory(path) as tm:

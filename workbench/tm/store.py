@@ -142,7 +142,15 @@ def _normalise_zh_slow(text: str) -> str:
 
 def normalise_en(text: str) -> str:
     """Return the comparison form of an English text (NFKC, spacing and case folded)."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text or "")).strip().casefold()
+    text = text or ""
+    if text.isascii():  # NFKC leaves ASCII alone; split() knows the same spaces as \s
+        return " ".join(text.split()).casefold()
+    return _normalise_en_slow(text)
+
+
+def _normalise_en_slow(text: str) -> str:
+    """The definition ``normalise_en`` follows (and its path for non-ASCII text)."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip().casefold()
 
 
 def pair_id(zh: str, en: str) -> str:
