@@ -12,7 +12,9 @@ from hypothesis import strategies as st
 
 from workbench.cli import cli
 from workbench.errors import InputError
+from workbench.tm import store
 from workbench.tm.formats import read_pairs, write_jsonl, write_tmx, write_tsv
+from workbench.tm.index import rebuild_index
 from workbench.tm.store import TmPair, TranslationMemory, normalise_zh, pair_id
 
 PAIRS = [
@@ -128,3 +130,69 @@ def test_tm_commands_import_once_and_export_tmx(tmp_path: Path, monkeypatch) -> 
     assert '<prop type="x-origin">imported</prop>' in text
     jsonl = runner.invoke(cli, ["tm", "export", "--format", "jsonl"])
     assert json.loads(jsonl.stdout.splitlines()[0])["score"] == 0.9
+
+
+# -- the import fast paths give exactly what the plain definitions give -------------------
+
+zh_texts = st.text(
+    alphabet=st.one_of(
+        st.characters(codec="utf-8"),
+        st.sampled_from(
+            "，。？！“”、：（）《》ＡＢａ１２\u3000 \t\u0301\u3099\u1161\u1100禮體為着ｶﾞﬁ²½"
+        ),
+    ),
+    max_size=30,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(zh_texts)
+def test_the_one_pass_normalisation_equals_its_definition(text: str) -> None:
+    assert normalise_zh(text) == store._normalise_zh_slow(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.text(alphabet=st.characters(max_codepoint=0x7F)), st.text()))
+def test_the_ascii_english_normalisation_equals_its_definition(text: str) -> None:
+    assert store.normalise_en(text) == store._normalise_en_slow(text)
+
+
+def _store_state(path: Path) -> tuple[list, list, list, list]:
+    """Everything an import leaves: pairs (without timestamps), index, lengths, schema."""
+    with TranslationMemory(path) as tm:
+        db = tm.db
+        pairs = [
+            tuple(row)[:-2]
+            for row in db.execute("SELECT rowid, * FROM pairs ORDER BY rowid").fetchall()
+        ]
+        grams = [tuple(r) for r in db.execute("SELECT gram, ids FROM tm_grams ORDER BY rowid")]
+        lengths = [tuple(r) for r in db.execute("SELECT * FROM tm_lengths ORDER BY first")]
+        schema = sorted(tuple(r) for r in db.execute("SELECT type, name, sql FROM sqlite_master"))
+    return pairs, grams, lengths, schema
+
+
+def test_a_bulk_import_stores_and_indexes_exactly_what_row_by_row_does(
+    tmp_path: Path, monkeypatch
+) -> None:
+    sentences = [f"第{n % 700}条：坚持精准扶貧，ＡＢ {n % 13}。" for n in range(1500)] + ["一"]
+    batches = [
+        [
+            TmPair(zh, f"Article {i}.", provenance={"doc_id": f"d{i % 3}"})
+            for i, zh in enumerate(sentences[:900])
+        ],
+        [TmPair(zh, f"Article {i}.") for i, zh in enumerate(sentences)],  # repeats included
+    ]
+    states = {}
+    for name, bulk_rows in (("plain", 10**9), ("bulk", 1)):
+        monkeypatch.setattr(store, "_BULK_ROWS", bulk_rows)
+        path = tmp_path / f"{name}.sqlite3"
+        states[name] = []
+        for batch in batches:
+            with TranslationMemory(path) as tm:
+                counts = tm.add_pairs(batch)
+                if name == "plain":  # the index as a rebuild reading the table back makes it
+                    with tm.db:
+                        rebuild_index(tm.db)
+            states[name].append(((counts.added, counts.present), _store_state(path)))
+    assert [s[0] for s in states["bulk"]] == [(900, 0), (601, 900)]
+    assert states["bulk"] == states["plain"]

@@ -15,6 +15,7 @@ from test_web_helpers import (
 )
 
 from workbench.glossary import load_glossary
+from workbench.glossary.matcher import matcher_for
 from workbench.models import Document, Sentence, TermMatch
 from workbench.web.app import create_app
 
@@ -104,6 +105,51 @@ def test_term_page_uses_stored_tags_when_the_corpus_was_tagged_with_this_glossar
     page = html(create_app(web_config).test_client().get("/terms/pov-014"))
     assert "<mark>标注</mark>" in page  # the stored tag, which the matcher would not find
     assert "matched with the current glossary" not in page
+
+
+def _corpus_of(web_config, texts: list[str], matcher=None, **manifest) -> None:
+    """One document whose sentences are ``texts``, tagged by ``matcher`` when given."""
+    document = Document("n", "seeds/n.txt", "0" * 64, "utf-8", "".join(texts), title="nested")
+    rows, position = [], 0
+    for index, text in enumerate(texts):
+        terms = matcher.find(text) if matcher else []
+        end = position + len(text)
+        rows.append(Sentence(f"n-s{index}", "n", 0, index, text, text, position, end, terms=terms))
+        position = end
+    add_corpus(web_config, [(document, rows)], **manifest)
+
+
+@pytest.mark.parametrize("tagged", [False, True], ids=["live-matched", "stored-tags"])
+def test_term_page_lists_sentences_where_a_longer_entry_covers_the_term(web_config, tagged):
+    glossary_dir = web_config.path("paths", "glossary_dir")
+    header = (glossary_dir / "terms.tsv").read_text(encoding="utf-8").splitlines()[0]
+    longer = "pol-900\t精准扶贫精准脱贫基本方略\t\tbasic strategy\t\t\tconcept\t\t\t\tproposed"
+    (glossary_dir / "longer.tsv").write_text(f"{header}\n{longer}\n", "utf-8")
+    texts = [
+        "坚持精准扶贫精准脱贫基本方略。",  # only inside the longer entry
+        "貫徹精準扶貧精準脫貧基本方略。",  # the same, in Traditional script
+        "坚持精准扶贫。",  # the term itself
+        "本句没有术语。",
+    ]
+    if tagged:
+        glossary = load_glossary(glossary_dir)
+        _corpus_of(web_config, texts, matcher_for(glossary), glossary_version=glossary.version)
+    else:
+        _corpus_of(web_config, texts)
+    web_client = create_app(web_config).test_client()
+    page = html(web_client.get("/terms/pov-001"))
+    assert "3 sentences in the corpus" in page
+    assert "in 2 of them only inside a longer entry" in page
+    for sentence_id in ("n-s0", "n-s1", "n-s2"):
+        assert sentence_id in page
+    assert "n-s3" not in page
+    assert "坚持<mark>精准扶贫</mark>精准脱贫基本方略。" in page
+    assert "貫徹<mark>精準扶貧</mark>精準脫貧基本方略。" in page
+    assert page.count('inside a longer entry: <span lang="zh-Hans">精准扶贫精准脱贫基本方略') == 2
+    # The longer entry's own page is unchanged: its two sentences, nothing nested.
+    longer_page = html(web_client.get("/terms/pol-900"))
+    assert "2 sentences in the corpus" in longer_page
+    assert "inside a longer entry" not in longer_page
 
 
 def test_markup_in_terms_and_sentences_is_shown_as_text(web_config):

@@ -63,8 +63,13 @@ def _set_meta(db: sqlite3.Connection, key: str, value: object) -> None:
 
 
 def ensure_schema(db: sqlite3.Connection) -> None:
-    """Create the index tables if missing (a TM written before the index gets them empty)."""
-    db.executescript(_SCHEMA)
+    """Create the index tables if missing (a TM written before the index gets them empty).
+
+    Statement by statement: ``executescript`` would first commit the caller's transaction.
+    """
+    for statement in _SCHEMA.split(";"):
+        if statement.strip():
+            db.execute(statement)
 
 
 def indexed_rowid(db: sqlite3.Connection) -> int:
@@ -168,11 +173,13 @@ def rebuild_index(db: sqlite3.Connection, rows: tuple[np.ndarray, list[str]] | N
     return len(rowids)
 
 
-def update_index(db: sqlite3.Connection) -> int:
+def update_index(db: sqlite3.Connection, known: tuple[np.ndarray, list[str]] | None = None) -> int:
     """Bring the index up to date with the pairs table; return how many pairs it added.
 
     Runs inside the caller's transaction, so an import and its index entries are
-    committed together.
+    committed together. ``known`` are (rowids, zh_norm) of every pair in the table, when
+    the caller has them in hand (an import into an empty table): used instead of reading
+    them back when nothing is indexed yet.
     """
     ensure_schema(db)
     done = indexed_rowid(db)
@@ -181,7 +188,7 @@ def update_index(db: sqlite3.Connection) -> int:
         return 0
     indexed = int(_meta(db, "index_pairs", "0")) if done else 0
     chunks = int(_meta(db, "index_chunks", "0"))
-    rowids, texts = _rows_after(db, done)
+    rowids, texts = known if known is not None and not done else _rows_after(db, done)
     if not done or len(rowids) > _REBUILD_SHARE * indexed or chunks >= _MAX_CHUNKS:
         rebuild_index(db, None if done else (rowids, texts))
         return len(rowids)

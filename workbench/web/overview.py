@@ -8,6 +8,13 @@ pages then say what to run instead of failing.
 Example sentences come from the corpus's stored term matches when it was tagged with the
 glossary version being served; otherwise the served matcher is run over the sentences, so
 a term accepted a minute ago already shows its examples.
+
+The matcher is leftmost-longest, so a term inside a longer entry (精准扶贫 in
+精准扶贫精准脱贫基本方略) is reported only as the longer entry. The entry page must still
+list those sentences, so the index also searches every match's span for the forms of the
+other entries (both scripts, through the glossary's folding) and records such a sentence as
+"inside a longer entry". Only the matched spans are searched, once per distinct span text,
+while the index is built; a page view stays a dictionary lookup.
 """
 
 from __future__ import annotations
@@ -20,9 +27,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import ahocorasick_rs
+
 from workbench.config import Config
 from workbench.corpus import corpus_dir, read_documents, read_manifest, read_sentences
 from workbench.errors import WorkbenchError
+from workbench.glossary.fold import FoldedText, term_keys
+from workbench.glossary.matcher import Matcher
 from workbench.labelstudio.links import TaskLink, task_links
 from workbench.models import Sentence, TermMatch
 from workbench.snapshot import (
@@ -47,6 +58,9 @@ class Example:
     doc_id: str
     doc_title: str
     parts: list[tuple[str, bool]]  # (text, is the term)
+    # Longer entries (their Chinese headword) the term was found inside, when the matcher
+    # reported those instead of the term; empty when the term itself was matched.
+    inside: tuple[str, ...] = ()
 
 
 @dataclass
@@ -76,8 +90,9 @@ class CorpusIndex:
     manifest: dict[str, Any]
     documents: dict[str, DocumentRow]
     examples: dict[str, list[Example]]
-    counts: Counter
+    counts: Counter  # sentences per entry, those where it sits inside a longer entry included
     live_matched: bool  # True when examples came from the served matcher, not stored tags
+    nested_counts: Counter = field(default_factory=Counter)  # of ``counts``: inside only
 
 
 @dataclass
@@ -87,6 +102,10 @@ class Progress:
     name: str
     manifest: dict[str, Any]
     by_doc: dict[str, dict[str, Any]]
+
+
+def _start(match: TermMatch) -> int:
+    return match.start
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:
@@ -113,6 +132,54 @@ def split_for_highlight(
     if position < len(text):
         parts.append((text[position:], False))
     return parts
+
+
+class NestedFinder:
+    """Find the entries whose forms occur inside a longer matched span.
+
+    One overlapping Aho-Corasick automaton over the same folded keys as the matcher; a
+    span's text is folded the same way, so Traditional or punctuated spellings count too.
+    Results are remembered per span text (a long entry repeats across the corpus).
+    """
+
+    def __init__(self, matcher: Matcher) -> None:
+        keys: dict[str, str] = {}
+        for entry in matcher.entries:
+            for key in sorted(term_keys(entry.zh_forms)):
+                keys.setdefault(key, entry.id)
+        self._keys = list(keys)
+        self._ids = list(keys.values())
+        self._automaton = (
+            ahocorasick_rs.AhoCorasick(self._keys, matchkind=ahocorasick_rs.MatchKind.Standard)
+            if self._keys
+            else None
+        )
+        self._seen: dict[tuple[str, str], list[tuple[int, int, str]]] = {}
+
+    def inside(self, match: TermMatch) -> list[tuple[int, int, str]]:
+        """Return (start, end, entry id) of other entries strictly inside ``match``'s span,
+        offsets relative to the span."""
+        key = (match.text, match.entry_id)
+        found = self._seen.get(key)
+        if found is not None:
+            return found
+        found = []
+        if self._automaton is not None and len(match.text) > 1:
+            folded = FoldedText.of(match.text)
+            hits = self._automaton.find_matches_as_indexes(folded.folded, overlapping=True)
+            seen: set[tuple[int, int, str]] = set()
+            for pattern, start, end in hits:
+                entry_id = self._ids[pattern]
+                if entry_id == match.entry_id:
+                    continue
+                start, end = folded.span(start, end)
+                if end - start >= len(match.text):
+                    continue  # the whole span: another spelling of the same text
+                if (start, end, entry_id) not in seen:
+                    seen.add((start, end, entry_id))
+                    found.append((start, end, entry_id))
+        self._seen[key] = found
+        return found
 
 
 class CorpusView:
@@ -172,7 +239,9 @@ class CorpusView:
             )
         examples: dict[str, list[Example]] = defaultdict(list)
         counts: Counter = Counter()
+        nested_counts: Counter = Counter()
         find = loaded.matcher.find
+        nested = NestedFinder(loaded.matcher)
         for sentence in read_sentences(self.corpus_path):
             row = documents.get(sentence.doc_id)
             if row is not None:
@@ -180,21 +249,52 @@ class CorpusView:
             matches = find(sentence.text) if live else sentence.terms
             if row is not None:
                 row.terms += len(matches)
-            for entry_id in dict.fromkeys(m.entry_id for m in matches):
+            direct = dict.fromkeys(m.entry_id for m in matches)
+            # entry id -> (its spans inside longer matches, the longer entries' headwords)
+            inner: dict[str, tuple[list[TermMatch], dict[str, None]]] = {}
+            for match in matches:
+                for start, end, entry_id in nested.inside(match):
+                    spans, covering = inner.setdefault(entry_id, ([], {}))
+                    begin = match.start + start
+                    stop = match.start + end
+                    spans.append(
+                        TermMatch(begin, stop, sentence.text[begin:stop], entry_id, "", "")
+                    )
+                    covering[match.zh] = None
+            for entry_id in direct:
                 counts[entry_id] += 1
                 if len(examples[entry_id]) < EXAMPLES_KEPT:
-                    examples[entry_id].append(self._example(sentence, matches, entry_id, row))
-        return CorpusIndex(manifest, documents, dict(examples), counts, live)
+                    spans, covering = inner.get(entry_id, ([], {}))
+                    hits = sorted([*matches, *spans], key=_start) if spans else matches
+                    examples[entry_id].append(
+                        self._example(sentence, hits, entry_id, row, tuple(covering))
+                    )
+            for entry_id, (spans, covering) in inner.items():
+                if entry_id in direct:
+                    continue
+                counts[entry_id] += 1
+                nested_counts[entry_id] += 1
+                if len(examples[entry_id]) < EXAMPLES_KEPT:
+                    spans.sort(key=_start)
+                    examples[entry_id].append(
+                        self._example(sentence, spans, entry_id, row, tuple(covering))
+                    )
+        return CorpusIndex(manifest, documents, dict(examples), counts, live, nested_counts)
 
     @staticmethod
     def _example(
-        sentence: Sentence, matches: list[TermMatch], entry_id: str, row: DocumentRow | None
+        sentence: Sentence,
+        matches: list[TermMatch],
+        entry_id: str,
+        row: DocumentRow | None,
+        inside: tuple[str, ...] = (),
     ) -> Example:
         return Example(
             sentence_id=sentence.id,
             doc_id=sentence.doc_id,
             doc_title=row.title if row else sentence.doc_id,
             parts=split_for_highlight(sentence.text, matches, entry_id),
+            inside=inside,
         )
 
     # -- annotation progress ------------------------------------------------------------

@@ -114,6 +114,7 @@ def term(entry_id: str):
         traditional=traditional,
         examples=examples,
         example_total=total,
+        nested_total=index.nested_counts.get(entry.id, 0) if index else 0,
         has_corpus=index is not None,
         corpus_error=svc.corpus.corpus_error,
         live_matched=index.live_matched if index else False,
