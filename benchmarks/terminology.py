@@ -18,7 +18,7 @@ Three measurements over ``tests/data/qa/`` (every pair names the page it was rea
    so catches are given per enforcement level.
 
 ``--before PATH`` runs the same measurements with another checkout's code and glossary
-(for example ``git worktree add /tmp/before <commit>``) in a subprocess and prints the two
+(for example ``git worktree add ../before <commit>``) in a subprocess and prints the two
 side by side, so before and after come from one run on the same pairs.
 
 Usage: ``.venv/bin/python benchmarks/terminology.py [--before PATH] [--show]``.

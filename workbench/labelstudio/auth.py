@@ -91,18 +91,21 @@ def load_credentials(config: Config, create: bool = True) -> Credentials:
     return credentials
 
 
-def check_token(url: str, token: str) -> tuple[int, str]:
-    """Return the status and body of an authenticated whoami request with ``token``."""
+def token_get(url: str, path: str, token: str) -> requests.Response:
+    """GET ``url + path`` with ``token`` as a legacy API token; one error when unreachable."""
     try:
-        response = requests.get(
-            f"{url}/api/current-user/whoami",
-            headers={"Authorization": f"Token {token}"},
-            timeout=HTTP_TIMEOUT,
+        return requests.get(
+            f"{url}{path}", headers={"Authorization": f"Token {token}"}, timeout=HTTP_TIMEOUT
         )
     except requests.RequestException as exc:
         raise LabelStudioError(
             f"Label Studio at {url} is not reachable ({exc.__class__.__name__})"
         ) from None
+
+
+def check_token(url: str, token: str) -> tuple[int, str]:
+    """Return the status and body of an authenticated whoami request with ``token``."""
+    response = token_get(url, "/api/current-user/whoami", token)
     return response.status_code, response.text[:300]
 
 

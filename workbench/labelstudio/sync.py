@@ -262,9 +262,7 @@ def push_tasks(
                 "task": task_id,
                 "model_version": model_version,
                 "result": payload.prediction,
-                **(
-                    {"score": payload.data[TM_MATCH]["score"]} if payload.data.get(TM_MATCH) else {}
-                ),
+                **_tm_score(payload),
             }
             for task_id, payload in batch
             if payload.prediction

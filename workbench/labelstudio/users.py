@@ -23,12 +23,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import requests
-
 from workbench.config import Config
 from workbench.errors import InputError, LabelStudioError
 from workbench.fileio import atomic_write
-from workbench.labelstudio.auth import HTTP_TIMEOUT, login_session, submit_form
+from workbench.labelstudio.auth import HTTP_TIMEOUT, login_session, submit_form, token_get
 from workbench.labelstudio.client import Connection, api_errors, connect
 
 ROLES = ("annotator", "reviewer")
@@ -116,16 +114,7 @@ def _org_users(connection: Connection) -> dict[str, int]:
 
 def _invite_path(connection: Connection) -> str:
     """Return the organisation's invite link (path and token), read as the admin."""
-    try:
-        response = requests.get(
-            f"{connection.url}/api/invite",
-            headers={"Authorization": f"Token {connection.credentials.token}"},
-            timeout=HTTP_TIMEOUT,
-        )
-    except requests.RequestException as exc:
-        raise LabelStudioError(
-            f"Label Studio at {connection.url} is not reachable ({exc.__class__.__name__})"
-        ) from None
+    response = token_get(connection.url, "/api/invite", connection.credentials.token)
     invite = response.json().get("invite_url") if response.ok else None
     if not invite:
         raise LabelStudioError(
