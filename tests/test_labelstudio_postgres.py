@@ -6,6 +6,7 @@ WORKBENCH_TEST_DATABASE=postgres for a second run); these tests look at the clus
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import stat
@@ -17,6 +18,7 @@ import pytest
 
 from workbench.config import load_config
 from workbench.labelstudio.postgres import (
+    cluster_dir,
     describe_database,
     ensure_postgres,
     find_binary,
@@ -114,3 +116,28 @@ def test_managed_cluster_is_owner_only_loopback_password_protected_and_stops(clu
     assert postmaster_pid(folder / "data") is None
     with socket.socket() as probe:
         assert probe.connect_ex(("127.0.0.1", target.port)) != 0
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the postgres account is used only when run as root")
+def test_a_work_folder_closed_to_the_postgres_account_gets_a_cluster_it_can_reach(tmp_path):
+    # pytest's tmp_path sits below an owner-only folder, as `mktemp -d` does
+    config = load_config(
+        overrides={
+            "paths": {"work_dir": str(tmp_path / "work")},
+            "labelstudio": {"database": "postgres", "postgres_port": free_port()},
+        }
+    )
+    folder = cluster_dir(config)
+    assert not folder.is_relative_to(tmp_path)
+    try:
+        target = ensure_postgres(config, echo=lambda _msg: None)
+        assert postmaster_pid(folder / "data") is not None
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+        assert cluster_dir(config) == folder  # stable: status and down find it again
+        record_database(config, "postgres")
+        assert describe_database(config)["data_dir"] == str(folder / "data")
+        assert target.managed
+    finally:
+        stop_recorded_postgres(config)
+        shutil.rmtree(folder, ignore_errors=True)
+    assert postmaster_pid(folder / "data") is None

@@ -15,6 +15,7 @@ container) the cluster runs as Debian's ``postgres`` system account through ``ru
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -101,12 +102,47 @@ def parse_dsn(dsn: str) -> PostgresTarget:
 
 
 def cluster_dir(config: Config) -> Path:
-    """Return the folder of the workbench's own PostgreSQL cluster."""
+    """Return the folder of the workbench's own PostgreSQL cluster.
+
+    Normally ``work_dir/postgres``. Run as root, the cluster runs as the ``postgres``
+    account, which cannot enter a work folder below an owner-only folder (``mktemp -d``,
+    a home folder); the cluster then lives in that account's home, in a folder named after
+    the work folder, so each workspace still has its own.
+    """
     configured = str(config.get("labelstudio", "postgres_dir") or "")
     if configured:
         path = Path(configured)
         return path if path.is_absolute() else config.root / path
-    return config.work_dir / "postgres"
+    default = config.work_dir / "postgres"
+    if _owner_ids() is None or _account_can_enter(default):
+        return default
+    import pwd
+
+    home = Path(pwd.getpwnam(SYSTEM_ACCOUNT).pw_dir)
+    tag = hashlib.sha1(str(config.work_dir.resolve()).encode()).hexdigest()[:12]
+    return home / "workbench" / tag
+
+
+def _account_can_enter(path: Path) -> bool:
+    """Tell whether the cluster's account may pass through every existing parent of ``path``."""
+    owner = _owner_ids()
+    if owner is None:
+        return True
+    uid, gid = owner
+    for parent in path.parents:
+        try:
+            info = parent.stat()
+        except FileNotFoundError:
+            continue
+        if info.st_uid == uid:
+            allowed = info.st_mode & 0o100
+        elif info.st_gid == gid:
+            allowed = info.st_mode & 0o010
+        else:
+            allowed = info.st_mode & 0o001
+        if not allowed:
+            return False
+    return True
 
 
 def secrets_path(work_dir: Path) -> Path:
