@@ -177,3 +177,81 @@ def test_words_far_apart_do_not_make_a_rendering(words):
     en = f"{words[0]} {filler} {' '.join(words[1:])}"
     problems = check_terms(en, [(Term("t-q", "词", " ".join(words)), "词")])
     assert [p.kind for p in problems] == ["missing"]
+
+
+# -- abbreviations, interchangeable words and joint renderings (data/terminology.toml) -----
+
+PLENUM = Term(
+    "t-pl",
+    "十九届六中全会",
+    "the Sixth Plenary Session of the 19th Central Committee of the Communist Party of China",
+)
+
+
+@pytest.mark.parametrize(
+    ("entry", "en", "present"),
+    [
+        (PLENUM, "The 19th CPC Central Committee convened its sixth plenary session.", True),
+        (PLENUM, "The 19th CPC Central Committee convened its fifth plenary session.", False),
+        (
+            Term("t-cc", "党中央", "CPC Central Committee"),
+            "the Communist Party of China Central Committee decided",
+            True,
+        ),
+        (Term("t-cc", "党中央", "CPC Central Committee"), "the Party decided", False),
+        (
+            Term("t-rv", "乡村振兴局", "National Administration for Rural Revitalization"),
+            "the new national administration for rural vitalization",
+            True,
+        ),
+        (
+            Term("t-rv", "乡村振兴局", "National Administration for Rural Revitalization"),
+            "the new national administration for rural development",
+            False,
+        ),
+    ],
+)
+def test_abbreviations_and_interchangeable_words_match_their_long_forms(entry, en, present):
+    assert (check_terms(en, [(entry, entry.zh)]) == []) is present
+
+
+CC = Term("t-85", "党中央", "CPC Central Committee", level="required")
+SC = Term("t-86", "国务院", "State Council", level="required")
+GWR = Term(
+    "t-67", "政府工作报告", "Report on the Work of the Government", ["government work report"]
+)
+
+
+def test_a_joint_rendering_covers_every_member_only_when_all_are_in_the_source():
+    en = "China's central authorities issued a guideline on common prosperity."
+    assert check_terms(en, [(CC, "中共中央"), (SC, "国务院")]) == []
+    # Alone, neither term is "the central authorities".
+    assert [p.entry_id for p in check_terms(en, [(SC, "国务院")])] == ["t-86"]
+    assert [
+        p.entry_id
+        for p in check_terms("The guideline was issued.", [(CC, "中共中央"), (SC, "国务院")])
+    ] == ["t-85", "t-86"]
+
+
+def test_the_state_council_is_implied_by_its_work_report_but_not_by_other_text():
+    said = "Li said when delivering the Government Work Report."
+    assert check_terms(said, [(SC, "国务院"), (GWR, "政府工作报告")]) == []
+    [problem] = check_terms("Li said in a speech.", [(SC, "国务院"), (GWR, "政府工作报告")])[:1]
+    assert problem.entry_id == "t-86"
+
+
+def test_a_wrong_rendering_is_still_caught_beside_a_joint_rendering():
+    en = "The central authorities and the State Department issued it."
+    # "central authorities" covers both; the forbidden check still runs for each entry.
+    forbidding = Term("t-86f", "国务院", "State Council", en_forbidden=["State Department"])
+    kinds = [p.kind for p in check_terms(en, [(CC, "中共中央"), (forbidding, "国务院")])]
+    assert kinds == ["forbidden"]
+
+
+def test_every_joint_rendering_member_names_an_entry_of_the_real_glossary():
+    from workbench.glossary import load_glossary
+    from workbench.qa.terminology import joint_renderings
+
+    canonical = {entry.zh for entry in load_glossary().entries}
+    for rule in joint_renderings():
+        assert rule.members <= canonical, rule

@@ -27,6 +27,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 import Stemmer
 from breame.spelling import get_american_spelling
@@ -42,12 +43,47 @@ _LEMMA_POS = ("NOUN", "VERB")
 
 @functools.cache
 def _word_lists() -> dict[str, frozenset[str]]:
-    text = resources.files("workbench.qa").joinpath("data/terminology.toml").read_text("utf-8")
-    data = tomllib.loads(text)
+    data = terminology_rules()
     return {
         "function": frozenset(data["function_words"]),
         "particles": frozenset(data["particles"]),
     }
+
+
+@functools.cache
+def terminology_rules() -> dict[str, Any]:
+    text = resources.files("workbench.qa").joinpath("data/terminology.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+@functools.cache
+def _same_words() -> dict[str, str]:
+    """Each interchangeable word mapped to its group's first word."""
+    return {word: group[0] for group in terminology_rules().get("same_words", []) for word in group}
+
+
+@functools.cache
+def _abbreviations() -> dict[str, str]:
+    return dict(terminology_rules().get("abbreviations", {}))
+
+
+@functools.lru_cache(maxsize=16384)
+def rendering_variants(rendering: str) -> tuple[str, ...]:
+    """Return the rendering and its forms with each known abbreviation swapped in or out.
+
+    "Central Committee of the Communist Party of China" also gives "Central Committee of
+    the CPC" and the other way round, so a translation using the short form of a name
+    inside a longer term ("the 19th CPC Central Committee") still carries the term.
+    """
+    variants = [rendering]
+    for short, long in _abbreviations().items():
+        for text in list(variants):
+            words = " ".join(fold_word(w) for w in _WORD.findall(text))
+            if f" {long} " in f" {words} ":
+                variants.append(f" {words} ".replace(f" {long} ", f" {short} ").strip())
+            elif f" {short} " in f" {words} ":
+                variants.append(f" {words} ".replace(f" {short} ", f" {long} ").strip())
+    return tuple(dict.fromkeys(variants))
 
 
 def is_function_word(word: str) -> bool:
@@ -68,6 +104,8 @@ def word_keys(word: str) -> frozenset[str]:
     lemmas = getAllLemmas(base)
     for pos in _LEMMA_POS:
         forms.update(lemmas.get(pos, ()))
+    same = _same_words()
+    forms.update(same[form] for form in list(forms) if form in same)
     stems = set(_STEMMER.stemWords(sorted(forms)))
     # Snowball keeps the t of a Latinate -ion noun that its verb lacks (reduction → reduct,
     # reduce → reduc; consumption → consumpt): that stem also stands for the verb's.

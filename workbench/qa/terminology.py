@@ -25,7 +25,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from workbench.qa.english import closest_stretch, find_loose, find_phrase, tokenize
+from workbench.qa.english import (
+    Token,
+    closest_stretch,
+    find_loose,
+    find_phrase,
+    rendering_variants,
+    terminology_rules,
+    tokenize,
+)
 
 _FOLD = re.compile(r"[\s\-‐‑‒–—_/]+")
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
@@ -79,6 +87,40 @@ def fold_english(text: str) -> str:
     return _FOLD.sub(" ", text).strip()
 
 
+@dataclass(frozen=True, slots=True)
+class JointRendering:
+    """Terms a translation may render together with one phrase (``[[joint]]`` in
+    ``data/terminology.toml``): 中共中央、国务院 as "the central authorities"."""
+
+    members: frozenset[str]  # canonical zh of each entry
+    renderings: tuple[str, ...]
+
+
+@functools.cache
+def joint_renderings() -> tuple[JointRendering, ...]:
+    """Return the joint renderings of the packaged rules."""
+    return tuple(
+        JointRendering(frozenset(rule["members"]), tuple(rule["renderings"]))
+        for rule in terminology_rules().get("joint", [])
+    )
+
+
+def _jointly_rendered(zh_forms: set[str], tokens: list[Token]) -> set[str]:
+    """Canonical zh of the entries a joint rendering in the translation covers."""
+    covered: set[str] = set()
+    for rule in joint_renderings():
+        if rule.members <= zh_forms and any(
+            find_phrase(r, tokens) or find_loose(r, tokens) for r in rule.renderings
+        ):
+            covered |= rule.members
+    return covered
+
+
+def _found(renderings: list[str], tokens: list[Token]) -> bool:
+    """Whether any rendering (or its abbreviated or expanded form) stands loosely."""
+    return any(find_loose(v, tokens) for r in renderings for v in rendering_variants(r))
+
+
 def check_terms(
     en: str, entries: Iterable[tuple[TermEntry, str]], approved: str = "approved"
 ) -> list[TermProblem]:
@@ -90,6 +132,9 @@ def check_terms(
     plain = f" {_plain(en)} "
     problems: list[TermProblem] = []
     seen: set[str] = set()
+    entries = list(entries)
+    zh_forms = {entry.zh for entry, _ in entries}
+    jointly: set[str] | None = None  # computed on first need
     for entry, zh_text in entries:
         if entry.id in seen:  # a term used twice in a sentence is one problem, not two
             continue
@@ -122,7 +167,11 @@ def check_terms(
                 blocked.update(range(span[0], span[1] + 1))
         if present or entry.status != approved or level not in CHECKED_LEVELS:
             continue
-        if any(find_loose(r, tokens) for r in acceptable):
+        if _found(acceptable, tokens):
+            continue
+        if jointly is None:
+            jointly = _jointly_rendered(zh_forms, tokens)
+        if entry.zh in jointly:
             continue
         closest = closest_stretch(acceptable, en, tokens)
         problems.append(
