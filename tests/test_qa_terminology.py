@@ -255,3 +255,42 @@ def test_every_joint_rendering_member_names_an_entry_of_the_real_glossary():
     canonical = {entry.zh for entry in load_glossary().entries}
     for rule in joint_renderings():
         assert rule.members <= canonical, rule
+
+
+# -- a term that ends a list sharing its head ("产业、教育、健康扶贫") -------------------------
+
+
+@dataclass
+class Span:
+    start: int
+    end: int
+    entry_id: str
+
+
+def test_a_term_after_a_bare_list_member_is_an_elided_conjunct():
+    from workbench.qa.terminology import elided_conjuncts
+
+    zh = "要深入推进产业、教育、健康扶贫。"
+    health = Span(zh.index("健康扶贫"), zh.index("健康扶贫") + 4, "t-health")
+    assert elided_conjuncts(zh, [health]) == {"t-health"}
+    # Whole terms side by side share nothing: each is checked as usual.
+    zh = "精准扶贫、精准脱贫"
+    spans = [Span(0, 4, "t-a"), Span(5, 9, "t-b")]
+    assert elided_conjuncts(zh, spans) == set()
+    assert elided_conjuncts("健康扶贫", [Span(0, 4, "t-health")]) == set()
+
+
+HEALTH = Term("t-health", "健康扶贫", "poverty alleviation in healthcare")
+
+
+def test_an_elided_conjunct_may_have_its_rendering_spread_over_the_sentence():
+    en = (
+        "Poverty alleviation efforts will be carried out through the development of local "
+        "industries, education and better healthcare."
+    )
+    assert [p.kind for p in check_terms(en, [(HEALTH, "健康扶贫")])] == ["missing"]
+    assert check_terms(en, [(HEALTH, "健康扶贫")], elided={"t-health"}) == []
+    # Still every content word: without "healthcare" the term is missing.
+    en = "Poverty alleviation efforts will be carried out through local industries."
+    problems = check_terms(en, [(HEALTH, "健康扶贫")], elided={"t-health"})
+    assert [p.kind for p in problems] == ["missing"]

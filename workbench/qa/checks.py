@@ -19,7 +19,7 @@ from workbench.export.dedup import normalise_for_dedup
 from workbench.export.pairs import SentencePair
 from workbench.qa.numbers import missing_numbers
 from workbench.qa.report import Finding
-from workbench.qa.terminology import TermEntry, check_terms
+from workbench.qa.terminology import TermEntry, check_terms, elided_conjuncts
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 _NOT_SPACE = re.compile(r"\S")
@@ -104,7 +104,8 @@ class PairChecker:
             found = []
             matches = []
         entries: list[tuple[TermEntry, str]] = [(e, m.text) for e, m in found if e is not None]
-        for problem in check_terms(pair.en, entries):
+        elided = elided_conjuncts(pair.zh, matches)
+        for problem in check_terms(pair.en, entries, elided=elided):
             severity = None
             if problem.kind == "forbidden":
                 message = (

@@ -308,6 +308,18 @@ def find_loose(rendering: str, tokens: list[Token]) -> tuple[int, int] | None:
     return None
 
 
+def find_scattered(rendering: str, tokens: list[Token]) -> bool:
+    """Whether every content word of the rendering occurs somewhere in the text.
+
+    Only for a term whose Chinese shares its head with a list before it ("产业、教育、健康
+    扶贫" is three programmes of 扶贫): translators factor the head out once ("poverty
+    alleviation through industry, education and better healthcare"), so the words of
+    one programme's rendering stand apart across the sentence.
+    """
+    wanted = prepare(rendering).content
+    return bool(wanted) and all(any(_same(t, keys) for t in tokens) for keys in wanted)
+
+
 def _phrasal_verb(rendering: str, tokens: list[Token]) -> tuple[int, int] | None:
     """Find "<verb> … <particle> <rest>" for a rendering "<verb> <particle> <rest>"."""
     words = [w for w in prepare(rendering).words if not is_function_word(w)]

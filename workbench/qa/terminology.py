@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -30,6 +30,7 @@ from workbench.qa.english import (
     closest_stretch,
     find_loose,
     find_phrase,
+    find_scattered,
     rendering_variants,
     terminology_rules,
     tokenize,
@@ -121,10 +122,44 @@ def _found(renderings: list[str], tokens: list[Token]) -> bool:
     return any(find_loose(v, tokens) for r in renderings for v in rendering_variants(r))
 
 
+class TermSpan(Protocol):
+    """Where the matcher found a term (``workbench.models.TermMatch`` has it)."""
+
+    start: int
+    end: int
+    entry_id: str
+
+
+_LIST_MARKS = "、，,"
+
+
+def elided_conjuncts(zh: str, matches: Iterable[TermSpan]) -> set[str]:
+    """Return the ids of terms that end a list whose other members leave out the head.
+
+    In "深入推进产业、教育、健康扶贫" only 健康扶贫 is a glossary match, but 产业 and 教育
+    share its head 扶贫. Such a term stands right after a list mark that no other match
+    ends at (after "精准扶贫、精准脱贫" each member is whole, so neither counts).
+    """
+    matches = list(matches)
+    ends = {m.end for m in matches}
+    return {
+        m.entry_id
+        for m in matches
+        if m.start > 0 and zh[m.start - 1] in _LIST_MARKS and (m.start - 1) not in ends
+    }
+
+
 def check_terms(
-    en: str, entries: Iterable[tuple[TermEntry, str]], approved: str = "approved"
+    en: str,
+    entries: Iterable[tuple[TermEntry, str]],
+    approved: str = "approved",
+    elided: Collection[str] = (),
 ) -> list[TermProblem]:
-    """Check the translation ``en`` for each (entry, zh text as found) of its source."""
+    """Check the translation ``en`` for each (entry, zh text as found) of its source.
+
+    ``elided`` names entries that end a list sharing their head (``elided_conjuncts``):
+    their rendering's words may stand anywhere in the translation.
+    """
     tokens: list = []  # tokenized on first need
     # Most translations carry a rendering word for word: a substring test on the folded
     # text settles those without the grammar-aware search (kept for forbidden renderings,
@@ -168,6 +203,8 @@ def check_terms(
         if present or entry.status != approved or level not in CHECKED_LEVELS:
             continue
         if _found(acceptable, tokens):
+            continue
+        if entry.id in elided and any(find_scattered(r, tokens) for r in acceptable):
             continue
         if jointly is None:
             jointly = _jointly_rendered(zh_forms, tokens)
