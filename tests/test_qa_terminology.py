@@ -41,7 +41,9 @@ CASES = [
     (TARGETED, "We help the poor.", ["missing"]),
     (COUNTY, "All 832 poverty-stricken counties.", []),
     (COUNTY, "The poor counties of Jilin.", []),
-    (COUNTY, "The impoverished counties.", ["missing"]),
+    # "poor", "impoverished" and "poverty-stricken" are all official renderings of 贫困.
+    (COUNTY, "The impoverished counties.", []),
+    (COUNTY, "The rural counties.", ["missing"]),
     (PROPOSED, "The county graduated.", []),  # proposed: not yet authoritative
 ]
 
@@ -150,9 +152,9 @@ def test_enforcement_level_decides_whether_a_missing_rendering_is_reported(level
 
 def test_a_missing_rendering_names_all_acceptable_renderings_and_the_closest_stretch():
     entry = Term("t-c", "脱贫", "be lifted out of poverty", ["shake off poverty"])
-    [problem] = check_terms("Millions emerged from poverty in 2020.", [(entry, "脱贫")])
+    [problem] = check_terms("Millions escaped poverty in 2020.", [(entry, "脱贫")])
     assert problem.acceptable == ["be lifted out of poverty", "shake off poverty"]
-    assert problem.closest == "emerged from poverty"
+    assert problem.closest == "Millions escaped poverty"
     [none_close] = check_terms("Incomes rose.", [(entry, "脱贫")])
     assert none_close.closest is None
 
@@ -213,6 +215,32 @@ PLENUM = Term(
 )
 def test_abbreviations_and_interchangeable_words_match_their_long_forms(entry, en, present):
     assert (check_terms(en, [(entry, entry.zh)]) == []) is present
+
+
+AREAS = Term("t-dq", "脱贫地区", "areas that have shaken off poverty")
+
+
+@pytest.mark.parametrize(
+    ("en", "present"),
+    [
+        ("We will help areas that have shaken off poverty grow.", True),
+        ("We will help areas that have been lifted out of poverty grow.", True),
+        ("We will help areas that rose out of poverty grow.", True),
+        ("We will help areas that emerged from poverty grow.", True),
+        ("We will help areas that fell into poverty grow.", False),
+        ("We will help areas hit by floods grow.", False),
+    ],
+)
+def test_the_renderings_of_tuopin_are_interchangeable_inside_a_longer_term(en, present):
+    assert (check_terms(en, [(AREAS, "脱贫地区")]) == []) is present
+
+
+def test_phrases_are_never_varied_in_a_forbidden_rendering():
+    entry = Term("t-fv", "贫困县", "poverty-stricken county", en_forbidden=["poor county"])
+    kinds = [p.kind for p in check_terms("the impoverished county", [(entry, "贫困县")])]
+    assert "forbidden" not in kinds
+    kinds = [p.kind for p in check_terms("the poor county", [(entry, "贫困县")])]
+    assert kinds == ["forbidden"]
 
 
 CC = Term("t-85", "党中央", "CPC Central Committee", level="required")

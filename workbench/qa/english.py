@@ -67,22 +67,60 @@ def _abbreviations() -> dict[str, str]:
     return dict(terminology_rules().get("abbreviations", {}))
 
 
+@functools.cache
+def _same_phrases() -> tuple[tuple[tuple[str, ...], ...], ...]:
+    """Each group of interchangeable phrases, every phrase as its folded words."""
+    return tuple(
+        tuple(tuple(t.word for t in tokenize(phrase)) for phrase in group)
+        for group in terminology_rules().get("same_phrases", [])
+    )
+
+
+def _swap_phrases(words: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """Return ``words`` with the first member of each phrase group it holds replaced by
+    every other member (members are compared by word keys, so inflected forms count)."""
+    results = [words]
+    for group in _same_phrases():
+        for text in list(results):
+            for member in group:
+                start = _find_words(text, member)
+                if start is None:
+                    continue
+                head, tail = text[:start], text[start + len(member) :]
+                results += [head + other + tail for other in group if other != member]
+                break
+    return results
+
+
+def _find_words(words: tuple[str, ...], phrase: tuple[str, ...]) -> int | None:
+    for start in range(len(words) - len(phrase) + 1):
+        if all(
+            not word_keys(words[start + i]).isdisjoint(word_keys(w)) for i, w in enumerate(phrase)
+        ):
+            return start
+    return None
+
+
 @functools.lru_cache(maxsize=16384)
 def rendering_variants(rendering: str) -> tuple[str, ...]:
-    """Return the rendering and its forms with each known abbreviation swapped in or out.
+    """Return the rendering and its forms with interchangeable phrases and abbreviations
+    swapped in or out (``same_phrases`` and ``abbreviations`` in ``data/terminology.toml``).
 
     "Central Committee of the Communist Party of China" also gives "Central Committee of
     the CPC" and the other way round, so a translation using the short form of a name
-    inside a longer term ("the 19th CPC Central Committee") still carries the term.
+    inside a longer term ("the 19th CPC Central Committee") still carries the term;
+    "areas that have shaken off poverty" also gives "areas that have been lifted out of
+    poverty".
     """
-    variants = [rendering]
+    words = tuple(t.word for t in tokenize(rendering))
+    variants = [rendering] + [" ".join(v) for v in _swap_phrases(words)[1:]]
     for short, long in _abbreviations().items():
         for text in list(variants):
-            words = " ".join(fold_word(w) for w in _WORD.findall(text))
-            if f" {long} " in f" {words} ":
-                variants.append(f" {words} ".replace(f" {long} ", f" {short} ").strip())
-            elif f" {short} " in f" {words} ":
-                variants.append(f" {words} ".replace(f" {short} ", f" {long} ").strip())
+            folded = " ".join(fold_word(w) for w in _WORD.findall(text))
+            if f" {long} " in f" {folded} ":
+                variants.append(f" {folded} ".replace(f" {long} ", f" {short} ").strip())
+            elif f" {short} " in f" {folded} ":
+                variants.append(f" {folded} ".replace(f" {short} ", f" {long} ").strip())
     return tuple(dict.fromkeys(variants))
 
 
