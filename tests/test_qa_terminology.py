@@ -322,3 +322,25 @@ def test_an_elided_conjunct_may_have_its_rendering_spread_over_the_sentence():
     en = "Poverty alleviation efforts will be carried out through local industries."
     problems = check_terms(en, [(HEALTH, "健康扶贫")], elided={"t-health"})
     assert [p.kind for p in problems] == ["missing"]
+
+
+@pytest.mark.parametrize(
+    ("rendering", "en", "present"),
+    [
+        ("win the battle against poverty", "We won the fight against poverty.", True),
+        ("win the battle against poverty", "We won the fight against floods.", False),
+        (
+            "build a moderately prosperous society in all respects",
+            "We built a well-off society in all respects.",
+            True,
+        ),
+        (
+            "build a moderately prosperous society in all respects",
+            "We built a modern society in all respects.",
+            False,
+        ),
+    ],
+)
+def test_battle_and_fight_and_the_names_of_xiaokang_are_interchangeable(rendering, en, present):
+    entry = Term("t-x", "词", rendering)
+    assert (check_terms(en, [(entry, "词")]) == []) is present
