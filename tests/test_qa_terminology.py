@@ -344,3 +344,26 @@ def test_an_elided_conjunct_may_have_its_rendering_spread_over_the_sentence():
 def test_battle_and_fight_and_the_names_of_xiaokang_are_interchangeable(rendering, en, present):
     entry = Term("t-x", "词", rendering)
     assert (check_terms(en, [(entry, "词")]) == []) is present
+
+
+_PLACES = st.sampled_from(["areas", "counties", "villages", "households", "residents"])
+_TUOPIN = st.sampled_from(
+    [
+        "shaken off poverty",
+        "been lifted out of poverty",
+        "got out of poverty",
+        "got rid of poverty",
+        "risen out of poverty",
+        "emerged from poverty",
+    ]
+)
+
+
+@given(_PLACES, _TUOPIN, _TUOPIN)
+def test_any_rendering_of_tuopin_carries_a_term_written_with_another(place, written, used):
+    entry = Term("t-tp", "脱贫X", f"{place} that have {written}")
+    en = f"Support goes to {place} that have {used} this year."
+    assert check_terms(en, [(entry, "脱贫X")]) == []
+    # ... but not a sentence where the place fell back into poverty.
+    en = f"Support goes to {place} that fell back into hardship this year."
+    assert [p.kind for p in check_terms(en, [(entry, "脱贫X")])] == ["missing"]
