@@ -164,3 +164,30 @@ def test_the_command_fills_the_curator_queue_once(tmp_path, project_root, monkey
     again = CliRunner().invoke(cli, ["glossary", "renderings", str(tmx)])
     assert f"0 new proposal(s) in the curator queue, {total} already there" in again.output
     assert store.list("pending", 100, 0)[1] == total
+
+
+def test_english_the_terminology_check_already_accepts_is_not_proposed():
+    # "impoverished" is an accepted form of "poor" inside a rendering (same_phrases in the
+    # QA word data), so "registered impoverished" is the known rendering, not a new one.
+    pairs = [
+        AlignedPair(
+            f"{zh}的建档立卡户都住上了新房。",
+            f"Every registered impoverished household in {en} now lives in a new house.",
+        )
+        for zh, en in PLACES
+    ]
+    pairs += [
+        AlignedPair(
+            f"{zh}的农户都住上了新房。", f"Every household in {en} now lives in a new house."
+        )
+        for zh, en in PLACES
+    ]
+    pairs += [AlignedPair(f"第{n}条。", f"Article {n} applies to every county.") for n in range(8)]
+    proposed = {c.en for c in propose_renderings(pairs, load_glossary(VALID))}
+    assert not {p for p in proposed if "impoverished" in p}
+    # The same pairs with a wording the check does not accept still give a proposal.
+    other = [
+        AlignedPair(p.zh, p.en.replace("registered impoverished", "archived-card")) for p in pairs
+    ]
+    proposed = {c.en for c in propose_renderings(other, load_glossary(VALID))}
+    assert any("archived-card" in p for p in proposed)

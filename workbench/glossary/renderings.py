@@ -27,7 +27,13 @@ from lxml import etree
 
 from workbench.errors import InputError
 from workbench.glossary.termbase import Glossary
-from workbench.qa.english import find_phrase, is_function_word, prepare, tokenize
+from workbench.qa.english import (
+    find_phrase,
+    is_function_word,
+    prepare,
+    rendering_variants,
+    tokenize,
+)
 
 MAX_N = 4
 MEASURES = ("llr", "dice")
@@ -191,7 +197,9 @@ def _explained_tokens(en: str, entries: list) -> dict[int, str]:
     tokens = tokenize(en)
     covered: dict[int, str] = {}
     for entry in entries:
-        for rendering in (entry.en, *entry.en_alternatives):
+        # The forms QA accepts too (interchangeable phrases, abbreviations): English the
+        # check already takes for the entry is explained, not a new rendering to propose.
+        for rendering in _accepted_forms([entry.en, *entry.en_alternatives]):
             span = find_phrase(rendering, tokens)
             if span is not None:
                 for i in range(span[0], span[1] + 1):
@@ -213,11 +221,17 @@ def _usual_spelling(surfaces: list[str]) -> str:
     return max(counts, key=lambda s: (counts[s], s[:1].islower(), s))
 
 
+def _accepted_forms(renderings: Iterable[str]) -> list[str]:
+    """The renderings and the variants of each that the terminology check also accepts."""
+    return list(dict.fromkeys(v for r in renderings for v in rendering_variants(r)))
+
+
 def _covered(ngram: str, renderings: list[str]) -> bool:
-    """Whether the n-gram is one of the renderings or only words of one of them."""
+    """Whether the n-gram is one of the renderings (or a form of one the terminology check
+    accepts) or only words of one of them."""
     tokens = tokenize(ngram)
     content = [t for t in tokens if not t.function]
-    for rendering in renderings:
+    for rendering in _accepted_forms(renderings):
         if find_phrase(rendering, tokens) is not None:
             return True
         keys = prepare(rendering).content
