@@ -1,0 +1,95 @@
+"""The hand-marked held-out sets of published pairs are well-formed and really held out.
+
+``tests/data/qa/terms_heldout*.jsonl`` are the recall gold of ``benchmarks/terminology.py``
+(see the README there). A marked span that is not in its sentence would silently count as
+a miss, a rendering that is not in the English would mislead whoever reads the misses,
+and a page the glossary already cites would make the "held-out" figure a tuning figure.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import opencc
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data" / "qa"
+HELDOUT3 = DATA / "terms_heldout3.jsonl"
+TERM_SETS = sorted(DATA.glob("terms_heldout*.jsonl"))
+KEYS = {"id", "zh", "en", "terms", "source", "source_url", "note"}
+URL = re.compile(r"https?://[^\s\"'<>]+")
+
+
+def read(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+def page_urls(record: dict) -> list[str]:
+    return [record["source_url"], *([record["source_url_en"]] if "source_url_en" in record else [])]
+
+
+def same_page(url: str) -> str:
+    """Compare addresses without scheme, ``www.`` and trailing slash."""
+    return re.sub(r"^https?://(www\.)?", "", url).rstrip("/")
+
+
+@pytest.mark.parametrize("path", TERM_SETS, ids=lambda p: p.name)
+def test_every_marked_term_stands_in_its_chinese_sentence(path: Path) -> None:
+    for record in read(path):
+        assert record.keys() >= KEYS, record["id"]
+        assert record["terms"], f"{record['id']}: no term marked"
+        assert len(set(record["terms"])) == len(record["terms"]), f"{record['id']}: repeated term"
+        for term in record["terms"]:
+            assert term and term in record["zh"], f"{record['id']}: {term!r} not in the zh"
+        for url in page_urls(record):
+            assert URL.fullmatch(url), f"{record['id']}: {url!r} is not a page address"
+
+
+def test_every_recorded_rendering_stands_in_its_english_sentence() -> None:
+    for record in read(HELDOUT3):
+        renderings = record["terms_en"]
+        assert len(renderings) == len(record["terms"]), record["id"]
+        for term, rendering in zip(record["terms"], renderings, strict=True):
+            if rendering is not None:
+                assert rendering in record["en"], f"{record['id']}: {term} -> {rendering!r}"
+
+
+def test_ids_are_unique_across_every_published_pair_file() -> None:
+    ids = [r["id"] for path in sorted(DATA.glob("*.jsonl")) for r in read(path)]
+    assert len(ids) == len(set(ids))
+
+
+def test_the_script_each_note_claims_is_the_script_of_the_sentence() -> None:
+    """The benchmark converts by the note's word 'Traditional'; a wrong note skews recall."""
+    to_simplified = opencc.OpenCC("t2s")
+    for path in TERM_SETS:
+        for record in read(path):
+            traditional = "Traditional" in record.get("note", "")
+            unchanged = to_simplified.convert(record["zh"]) == record["zh"]
+            assert unchanged != traditional, f"{record['id']}: note says traditional={traditional}"
+
+
+def test_heldout3_is_large_and_varied_enough_to_quote() -> None:
+    records = read(HELDOUT3)
+    assert len(records) >= 60
+    assert len({r["source"] for r in records}) >= 5
+    assert sum(len(r["terms"]) for r in records) >= 150
+
+
+def test_heldout3_pages_and_sentences_appear_nowhere_else_in_the_repository() -> None:
+    """Held out means: no glossary entry cites its pages and no other file has its text."""
+    records = read(HELDOUT3)
+    own = {same_page(url) for r in records for url in page_urls(r)}
+    cited: set[str] = set()
+    others = [p for p in (ROOT / "tests" / "data").rglob("*") if p.is_file() and p != HELDOUT3]
+    texts = {p: p.read_text("utf-8", errors="replace") for p in others}
+    for path in [*(ROOT / "glossary").rglob("*.tsv"), *(ROOT / "seeds").glob("*"), *texts]:
+        text = texts.get(path) or path.read_text("utf-8", errors="replace")
+        cited.update(same_page(url) for url in URL.findall(text))
+    assert not own & cited
+    for record in records:
+        for path, text in texts.items():
+            assert record["zh"] not in text, f"{record['id']} is also in {path}"
