@@ -384,39 +384,44 @@ def _whole_gloss(
 def _enough_units(
     units: Sequence[Unit], tokens: Sequence[Token], blocked: frozenset[int]
 ) -> tuple[int, int] | None:
-    """The shortest window of one clause showing ``needed`` distinct units."""
+    """The window of one clause showing the most distinct units (at least ``needed``),
+    the shortest of those: "two no-worries and three safeguards" rather than "ensure the
+    two no-worries" for 两不愁三保障."""
     want = needed(len(units))
+    allowed = len(units) - 2  # other content words the window may hold
     hits = [
         (position, {i for i, unit in enumerate(units) if unit.covered_by(token)})
         for position, token in enumerate(tokens)
         if position not in blocked
     ]
     hits = [(p, covered) for p, covered in hits if covered]
-    best: tuple[int, int] | None = None
+    best: tuple[int, int, int] | None = None  # (-units shown, length, first)
+    span: tuple[int, int] | None = None
     for start, (first, _) in enumerate(hits):
         clause = tokens[first].clause
         seen: set[int] = set()
         for last, covered in hits[start:]:
             if tokens[last].clause != clause:
                 break
-            seen |= covered
-            if len(seen) >= want and _assignable(units, hits, first, last, want):
-                extra = sum(
-                    1
-                    for p in range(first, last + 1)
-                    if not tokens[p].filler and not any(u.covered_by(tokens[p]) for u in units)
-                )
-                if extra <= len(units) - 2 and (best is None or last - first < best[1] - best[0]):
-                    best = (first, last)
+            extra = sum(
+                1
+                for p in range(first, last + 1)
+                if not tokens[p].filler and not any(u.covered_by(tokens[p]) for u in units)
+            )
+            if extra > allowed:
                 break
-    return best
+            seen |= covered
+            if len(seen) < want:
+                continue
+            shown = _assignable(hits, first, last)
+            if shown >= want and (best is None or (-shown, last - first, first) < best):
+                best, span = (-shown, last - first, first), (first, last)
+    return span
 
 
-def _assignable(
-    units: Sequence[Unit], hits: list[tuple[int, set[int]]], first: int, last: int, want: int
-) -> bool:
-    """Whether ``want`` units can each be shown by a different token of the window (one
-    token "poverty" must not stand for both 贫 and 困)."""
+def _assignable(hits: list[tuple[int, set[int]]], first: int, last: int) -> int:
+    """How many units the window's tokens show, each by a different token (one token
+    "poverty" must not stand for both 贫 and 困): a bipartite matching."""
     options = [covered for p, covered in hits if first <= p <= last]
     matched: dict[int, int] = {}  # unit → index into options
 
@@ -430,7 +435,7 @@ def _assignable(
                 return True
         return False
 
-    return sum(augment(i, set()) for i in range(len(options))) >= want
+    return sum(augment(i, set()) for i in range(len(options)))
 
 
 def describe_span(text: str, tokens: Sequence[Token], span: tuple[int, int]) -> str:
