@@ -26,6 +26,7 @@ from __future__ import annotations
 import functools
 import gzip
 import hashlib
+import itertools
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -80,7 +81,7 @@ _NUMBER_WORDS = {
     for value, words in enumerate(
         [
             ("zero",),
-            ("one", "first", "single", "no"),
+            ("one", "first", "single"),
             ("two", "second", "double", "twin", "dual", "both"),
             ("three", "third", "triple"),
             ("four", "fourth", "quadruple"),
@@ -203,17 +204,16 @@ class Dictionary:
         position = 0
         while position < len(zh):
             numeral = _NUMERAL.match(zh, position)
-            if numeral is not None:
-                words.append(numeral.group(0))
-                position = numeral.end()
-                continue
             for length in range(min(self.longest, len(zh) - position), 0, -1):
                 piece = zh[position : position + length]
-                # a word never swallows a numeral that starts a number ("一号" stays 一 + 号)
-                if length == 1 or (piece in self.glosses and not _NUMERAL.search(piece[1:])):
-                    words.append(piece)
-                    position += length
+                if length == 1 or piece in self.glosses:
                     break
+            # A numeral stays a word of its own ("一号文件" is 一 + 号 + 文件, matched by
+            # value), unless a headword carries it much further (三农问题, 一带一路).
+            if numeral is not None and length < len(numeral.group(0)) + 2:
+                piece = numeral.group(0)
+            words.append(piece)
+            position += len(piece)
         return words
 
     def glosses_of(self, word: str) -> list[str]:
@@ -395,7 +395,7 @@ def _enough_units(
         if position not in blocked
     ]
     hits = [(p, covered) for p, covered in hits if covered]
-    best: tuple[int, int, int] | None = None  # (-units shown, length, first)
+    best: tuple[int, int, int, int] | None = None  # (-shown, length, -in order, first)
     span: tuple[int, int] | None = None
     for start, (first, _) in enumerate(hits):
         clause = tokens[first].clause
@@ -414,9 +414,17 @@ def _enough_units(
             if len(seen) < want:
                 continue
             shown = _assignable(hits, first, last)
-            if shown >= want and (best is None or (-shown, last - first, first) < best):
-                best, span = (-shown, last - first, first), (first, last)
+            key = (-shown, last - first, -_in_order(hits, first, last), first)
+            if shown >= want and (best is None or key < best):
+                best, span = key, (first, last)
     return span
+
+
+def _in_order(hits: list[tuple[int, set[int]]], first: int, last: int) -> int:
+    """How many neighbouring tokens of the window show the term's words in the term's
+    order (a tie-break: "two no-worries and three safeguards" follows 两不愁三保障)."""
+    order = [min(covered) for p, covered in hits if first <= p <= last]
+    return sum(a < b for a, b in itertools.pairwise(order))
 
 
 def _assignable(hits: list[tuple[int, set[int]]], first: int, last: int) -> int:
