@@ -232,14 +232,17 @@ def check_terms(
             jointly = _jointly_rendered(zh_forms, tokens)
         if entry.zh in jointly:
             continue
-        # English that renders another term of the sentence is explained: it is no
-        # evidence that this term is there ("CPC Central Committee" is 中共中央's, not
-        # a rendering of 中共中央总书记).
-        if explained is None:
-            explained = _rendering_spans(entries, tokens)
-        others = set().union(*(s for i, s in explained.items() if i != entry.id))
         forms = [entry.zh, *getattr(entry, "zh_variants", ()), zh_text]
-        other = rendered_otherwise(forms, tokens, blocked | others)
+        other = rendered_otherwise(forms, tokens, blocked)
+        if other is not None:
+            # English that renders another term of the sentence is explained: it is no
+            # evidence that this term is there ("CPC Central Committee" is 中共中央's,
+            # not a rendering of 中共中央总书记). Looked for only now: it is costly.
+            if explained is None:
+                explained = _rendering_spans(entries, tokens)
+            others = set().union(*(s for i, s in explained.items() if i != entry.id))
+            if others:
+                other = rendered_otherwise(forms, tokens, blocked | others)
         if other is not None:
             found = describe_span(en, tokens, other)
             problems.append(
