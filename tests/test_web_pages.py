@@ -346,20 +346,22 @@ def test_pages_need_no_javascript_and_load_nothing_from_other_hosts(web_config):
 # -- QA findings that explain themselves --------------------------------------------------
 
 
-def _missing_term_finding(web_config, en: str) -> dict:
-    """Run the real terminology check on a pair and return its missing-term finding."""
+def _missing_term_finding(web_config, en: str, check: str = "terminology.nonstandard") -> dict:
+    """Run the real terminology check on a pair and return its finding for 两不愁三保障
+    (``terminology.nonstandard`` when the dictionary shows the term in other words,
+    ``terminology.missing`` when it does not)."""
     from workbench.export.pairs import SentencePair
     from workbench.qa import GlossaryView, PairChecker
 
     glossary = load_glossary(web_config.path("paths", "glossary_dir"))
     pair = SentencePair(id="s-1", doc_id="d", zh="实现两不愁三保障。", en=en)
     findings = PairChecker(GlossaryView.of(glossary)).check(pair)
-    return next(f.to_dict() for f in findings if f.check == "terminology.missing")
+    return next(f.to_dict() for f in findings if f.check == check)
 
 
 def test_a_missing_term_finding_shows_expected_renderings_and_the_closest_stretch(web_config):
     finding = _missing_term_finding(
-        web_config, "We ensure the two no-worries and three safeguards."
+        web_config, "We ensure the three safeguards of rural life.", "terminology.missing"
     )
     assert finding["severity"] == "error"  # a slogan: required by default
     sample_qa(web_config, [finding])
@@ -368,6 +370,23 @@ def test_a_missing_term_finding_shows_expected_renderings_and_the_closest_stretc
     assert "two assurances and three guarantees" in page
     assert "Closest in the translation" in page and "three safeguards" in page
     assert "Propose as alternative" in page  # not signed in
+
+
+def test_a_nonstandard_rendering_shows_the_stretch_found_and_offers_it_as_an_alternative(
+    web_config,
+):
+    finding = _missing_term_finding(
+        web_config, "We ensure the two no-worries and three safeguards."
+    )
+    # a required entry rendered in other words: a warning, not a missing-term error
+    assert finding["severity"] == "warning"
+    assert finding["details"]["found"] == "two no-worries and three safeguards"
+    sample_qa(web_config, [finding])
+    page = html(create_app(web_config).test_client().get("/corpus"))
+    assert "Approved (required)" in page and "two assurances and three guarantees" in page
+    assert "Rendered in the translation as" in page
+    assert 'value="two no-worries and three safeguards"' in page  # the form, pre-filled
+    assert "Propose as alternative" in page
 
 
 def test_a_curator_turns_the_translators_rendering_into_an_alternative_in_one_step(

@@ -113,6 +113,18 @@ class PairChecker:
                     f"use {problem.expected!r}"
                 )
                 check = "terminology.forbidden"
+            elif problem.kind == "nonstandard":
+                others = [r for r in problem.acceptable if r != problem.expected]
+                message = (
+                    f"{problem.zh} seems rendered in other words, {problem.found!r}; the "
+                    f"glossary has {problem.expected!r}"
+                    + (" (or " + ", ".join(repr(r) for r in others[:4]) + ")" if others else "")
+                )
+                check = "terminology.nonstandard"
+                # The term is there, in words the glossary does not list: worth a look (and
+                # perhaps an accepted alternative), not a missing term. A required entry
+                # mandates its rendering, so deviating from it stays a warning.
+                severity = self.severity.get(f"{check}.{problem.level}")
             else:
                 others = [r for r in problem.acceptable if r != problem.expected]
                 message = f"{problem.zh} should be rendered {problem.expected!r}" + (

@@ -25,6 +25,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from workbench.qa.dictionary import describe_span, rendered_otherwise
 from workbench.qa.english import (
     Token,
     closest_stretch,
@@ -59,11 +60,11 @@ class TermEntry(Protocol):
 class TermProblem:
     """A term whose rendering is missing, or a forbidden rendering that is present."""
 
-    kind: str  # "missing" | "forbidden"
+    kind: str  # "missing" | "forbidden" | "nonstandard" (rendered in other words)
     entry_id: str
     zh: str
     expected: str  # the approved rendering
-    found: str | None = None  # the forbidden text as it stands in the translation
+    found: str | None = None  # the forbidden text, or the non-standard rendering, as it stands
     level: str = "preferred"  # the entry's enforcement level
     acceptable: list[str] = field(default_factory=list)  # approved, then alternatives
     closest: str | None = None  # for a missing term: the nearest stretch of the translation
@@ -122,6 +123,26 @@ def _found(renderings: list[str], tokens: list[Token]) -> bool:
     return any(find_loose(v, tokens) for r in renderings for v in rendering_variants(r))
 
 
+def _rendering_spans(
+    entries: Iterable[tuple[TermEntry, str]], tokens: list[Token]
+) -> dict[str, set[int]]:
+    """Return, per entry, the tokens its renderings (any acceptable one, as phrases or
+    loosely) cover in the translation."""
+    spans: dict[str, set[int]] = {}
+    for entry, _zh in entries:
+        covered = spans.setdefault(entry.id, set())
+        for rendering in (entry.en, *entry.en_alternatives):
+            for variant in rendering_variants(rendering):
+                span = find_phrase(variant, tokens, covered)
+                while span is not None:
+                    covered.update(range(span[0], span[1] + 1))
+                    span = find_phrase(variant, tokens, covered)
+                loose = find_loose(variant, tokens)
+                if loose is not None:
+                    covered.update(range(loose[0], loose[1] + 1))
+    return spans
+
+
 class TermSpan(Protocol):
     """Where the matcher found a term (``workbench.models.TermMatch`` has it)."""
 
@@ -170,6 +191,7 @@ def check_terms(
     entries = list(entries)
     zh_forms = {entry.zh for entry, _ in entries}
     jointly: set[str] | None = None  # computed on first need
+    explained: dict[str, set[int]] | None = None  # computed on first need
     for entry, zh_text in entries:
         if entry.id in seen:  # a term used twice in a sentence is one problem, not two
             continue
@@ -209,6 +231,23 @@ def check_terms(
         if jointly is None:
             jointly = _jointly_rendered(zh_forms, tokens)
         if entry.zh in jointly:
+            continue
+        forms = [entry.zh, *getattr(entry, "zh_variants", ()), zh_text]
+        other = rendered_otherwise(forms, tokens, blocked)
+        if other is not None:
+            # English that renders another term of the sentence is explained: it is no
+            # evidence that this term is there ("CPC Central Committee" is 中共中央's,
+            # not a rendering of 中共中央总书记). Looked for only now: it is costly.
+            if explained is None:
+                explained = _rendering_spans(entries, tokens)
+            others = set().union(*(s for i, s in explained.items() if i != entry.id))
+            if others:
+                other = rendered_otherwise(forms, tokens, blocked | others)
+        if other is not None:
+            found = describe_span(en, tokens, other)
+            problems.append(
+                TermProblem("nonstandard", entry.id, zh_text, entry.en, found, level, acceptable)
+            )
             continue
         closest = closest_stretch(acceptable, en, tokens)
         problems.append(

@@ -365,7 +365,7 @@ def accept_finding_rendering():
         "kind": "rendering",
         "entry_id": request.form.get("entry_id", "").strip(),
         "en": " ".join(request.form.get("en", "").split()),
-        "comment": "from a QA missing-term finding",
+        "comment": "from a QA terminology finding",
     }
     sentence_id = request.form.get("sentence_id", "").strip()
     if sentence_id:
