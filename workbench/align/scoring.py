@@ -189,7 +189,8 @@ class EmbeddingScorer:
         zvec, zlen, znum, zterm = self.zh.span(a)
         evec, elen, enum, eterm = self.en.span(b)
         s, t = i - a, j - b  # span starts
-        cos = np.einsum("ij,ij->i", zvec[s], evec[t])
+        zspan, espan = zvec[s], evec[t]  # gathered once: the member term reuses them
+        cos = np.einsum("ij,ij->i", zspan, espan)
         norm = (self._hubness("zh", a)[s] + self._hubness("en", b)[t]) / 2
         # Vecalign multiplies by the sentence counts of both sides: a merged bead replaces
         # several smaller ones, so it must be nearly perfect to be cheaper than them.
@@ -209,9 +210,9 @@ class EmbeddingScorer:
         if w["member"] and (a > 1 or b > 1):
             worst = np.zeros(len(s))
             if a > 1:
-                worst = np.maximum(worst, self._worst_member("zh", a, s, evec[t]))
+                worst = np.maximum(worst, self._worst_member("zh", a, s, espan))
             if b > 1:
-                worst = np.maximum(worst, self._worst_member("en", b, t, zvec[s]))
+                worst = np.maximum(worst, self._worst_member("en", b, t, zspan))
             cost += w["member"] * np.maximum(worst - w["member_margin"], 0.0)
         return cost
 
