@@ -4,11 +4,12 @@ Run from the repository root:  .venv/bin/python benchmarks/align.py  [--encoders
 
 Accuracy: every gold document under tests/data/align (``ID.zh.txt``, ``ID.en.txt``,
 ``ID.gold.jsonl``; whatever IDs are there: published translations, held out) and under
-tests/data/align-dev (written for tuning) is aligned from its sentence lines by
+tests/data/align-dev (the tuning set: excerpts of other publications) is aligned from its
+sentence lines by
 
 - Gale–Church (1993), lengths only, on the same banded search;
 - our aligner with each bundled encoder (``use``: multilingual USE v3; ``e5``:
-  multilingual-e5-small 4-bit), lengths, numbers and glossary terms.
+  multilingual-e5-small 4-bit), lengths, numbers, glossary terms and the member term.
 
 Strict and lax bead precision/recall/F1 follow Vecalign's definitions
 (``workbench.align.evaluate``), summed over documents. The dev documents were used to tune

@@ -35,6 +35,11 @@ DEV = "dev-poverty"
         ),
         ("II. Adhering to the Basic Strategy", ["Adhering to the Basic Strategy"]),
         ("(3) Housing   safety\tis ensured.", ["Housing safety is ensured."]),
+        # contents pages of published white papers lose the space after the number
+        ("I.China’s Fight against the Epidemic", ["China’s Fight against the Epidemic"]),
+        ("3.An All-Out Effort to Treat Patients", ["An All-Out Effort to Treat Patients"]),
+        ("– China’s sense of responsibility.", ["China’s sense of responsibility."]),
+        ("1.5 percent growth was reached.", ["1.5 percent growth was reached."]),
         ("Is this the end? Poverty fell by 98.99 million! It did.", [
             "Is this the end?", "Poverty fell by 98.99 million!", "It did."]),
         ("   ", []),

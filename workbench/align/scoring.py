@@ -38,6 +38,8 @@ DEFAULT_WEIGHTS = {
     "terms": 0.25,
     "extra_sentence": 0.12,  # added per sentence beyond one on each side (merges must earn it)
     "skip": 0.95,  # cost of leaving one sentence unaligned (1–0 / 0–1)
+    "member": 1.0,  # per unit of the worst member's distance beyond member_margin
+    "member_margin": 0.8,  # normalised distance a merged sentence may have for free
 }
 
 # Skipping a whole block is rarer than skipping a sentence, and block beads cost more
@@ -187,7 +189,8 @@ class EmbeddingScorer:
         zvec, zlen, znum, zterm = self.zh.span(a)
         evec, elen, enum, eterm = self.en.span(b)
         s, t = i - a, j - b  # span starts
-        cos = np.einsum("ij,ij->i", zvec[s], evec[t])
+        zspan, espan = zvec[s], evec[t]  # gathered once: the member term reuses them
+        cos = np.einsum("ij,ij->i", zspan, espan)
         norm = (self._hubness("zh", a)[s] + self._hubness("en", b)[t]) / 2
         # Vecalign multiplies by the sentence counts of both sides: a merged bead replaces
         # several smaller ones, so it must be nearly perfect to be cheaper than them.
@@ -204,7 +207,27 @@ class EmbeddingScorer:
             zt_count > 0, _popcount(zt & eterm[t]) / np.maximum(zt_count, 1), 0.0
         )
         cost += w["extra_sentence"] * (a + b - 2)
+        if w["member"] and (a > 1 or b > 1):
+            worst = np.zeros(len(s))
+            if a > 1:
+                worst = np.maximum(worst, self._worst_member("zh", a, s, espan))
+            if b > 1:
+                worst = np.maximum(worst, self._worst_member("en", b, t, zspan))
+            cost += w["member"] * np.maximum(worst - w["member_margin"], 0.0)
         return cost
+
+    def _worst_member(self, side: str, k: int, starts: np.ndarray, other: np.ndarray) -> np.ndarray:
+        """Largest normalised distance from one sentence of a ``k``-span to the whole
+        other side of the bead: a sentence with no counterpart inside a merge shows here,
+        where the span's summed vector would average it away."""
+        mine = self.zh if side == "zh" else self.en
+        hub = self._hubness(side, 1)
+        worst = np.zeros(len(starts))
+        for offset in range(k):
+            rows = starts + offset
+            cos = np.einsum("ij,ij->i", mine.vectors[rows], other)
+            worst = np.maximum(worst, (1.0 - cos) / hub[rows])
+        return worst
 
     def coarsen(self, zh_starts: np.ndarray, en_starts: np.ndarray) -> EmbeddingScorer:
         coarse = EmbeddingScorer(

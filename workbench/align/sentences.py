@@ -26,11 +26,16 @@ from workbench.ingest.pipeline import HTML_SUFFIXES, Ingester
 _HAN = re.compile(f"[{HAN}]")
 _LATIN = re.compile(r"[A-Za-z]")
 _SPACES = re.compile(r"\s+")
-# Numbering at the start of an English paragraph ("II. ", "3. ", "(4) ", "a) "): ingest
-# moves the zh numbering (二、 （四）) out of the sentence into its label, so the en side
-# drops it too, or a pair would carry a label on one side only.
+# Numbering at the start of an English paragraph ("II. ", "3. ", "(4) ", "a) ", a dash
+# bullet "– "): ingest moves the zh numbering (二、 （四） ——) out of the sentence into its
+# label, so the en side drops it too, or a pair would carry a label on one side only.
+# Published contents pages often lose the space after the number ("I.China's Fight",
+# "3.An All-Out Effort"): a number glued to a capitalised word is a label too, while
+# "1.5 percent" (a digit after the point) is not.
 _EN_LABEL = re.compile(
-    r"^\s*(?:\(?(?:[IVXLC]{1,6}|\d{1,3}|[a-z])\)|(?:[IVXLC]{1,6}|\d{1,3})\.)\s+(?=\S)"
+    r"^\s*(?:\(?(?:[IVXLC]{1,6}|\d{1,3}|[a-z])\)\s+"
+    r"|(?:[IVXLC]{1,6}|\d{1,3})\.(?:\s+|(?=[A-Z][a-z]))"
+    r"|[–—-]{1,2}\s+)(?=\S)"
 )
 
 
