@@ -166,7 +166,7 @@ def evaluate_planted(glossary, planted: list[dict]) -> list[bool]:
 
 def plant_errors(glossary) -> list[dict]:
     """Replace renderings that stand as phrases with forbidden and with wrong ones."""
-    from workbench.qa.english import find_phrase, tokenize
+    from workbench.text.english import find_phrase, tokenize
 
     matcher = glossary.matcher()
     by_category: dict[str, list] = {}

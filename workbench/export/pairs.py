@@ -19,10 +19,10 @@ from workbench.export.select import (
     NO_SOURCE,
     UNTRANSLATED,
     Selection,
-    normalise_translation,
     select_annotation,
 )
 from workbench.fileio import recover_directory
+from workbench.text.compare import normalise_translation
 
 # C0/C1 controls, line and paragraph separators, lone surrogates (left by a bad JSON
 # escape) and the two XML-illegal non-characters.

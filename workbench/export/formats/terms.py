@@ -15,7 +15,7 @@ import orjson
 
 from workbench.export.formats.base import FormatWriter, WrittenFile
 from workbench.export.pairs import SentencePair
-from workbench.qa.english import Token, find_loose, find_phrase, tokenize
+from workbench.text.english import Token, find_loose, find_phrase, tokenize
 
 
 def translation_carries(rendering: str, tokens: list[Token]) -> bool:
