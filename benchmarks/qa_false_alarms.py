@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from workbench.config import load_config  # noqa: E402
-from workbench.export.pairs import SentencePair  # noqa: E402
 from workbench.glossary import load_glossary  # noqa: E402
+from workbench.models import SentencePair  # noqa: E402
 from workbench.qa import GlossaryView, PairChecker  # noqa: E402
 from workbench.text.numbers import find_zh_numbers  # noqa: E402
 

@@ -95,7 +95,7 @@ def _checker(glossary):
 
 
 def check_pair(view, checker_class, record: dict) -> list:
-    from workbench.export.pairs import SentencePair
+    from workbench.models import SentencePair
 
     pair = SentencePair(
         id=record["id"], doc_id=record["source_url"], zh=record["zh"], en=record["en"]

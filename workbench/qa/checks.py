@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from workbench.export.pairs import SentencePair
+from workbench.models import SentencePair
 from workbench.qa.report import Finding
 from workbench.qa.terminology import TermEntry, check_terms
 from workbench.text.compare import normalise_for_dedup

@@ -14,7 +14,7 @@ from __future__ import annotations
 import orjson
 
 from workbench.export.formats.base import FormatWriter, WrittenFile
-from workbench.export.pairs import SentencePair
+from workbench.models import SentencePair
 from workbench.text.english import Token, find_loose, find_phrase, tokenize
 
 
