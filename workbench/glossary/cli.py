@@ -155,20 +155,25 @@ def tag_command(path: Path | None) -> None:
 def mine_command(
     sources: tuple[str, ...], top: int, output: Path | None, path: Path | None
 ) -> None:
-    """Propose terms the glossary lacks from SOURCES (text files, folders of *.txt, or
-    'corpus' for the segmented corpus; default: corpus), ranked, as proposed rows."""
+    """Propose terms the glossary lacks from SOURCES (text/HTML files or folders, read as
+    ingest reads them, or 'corpus' for the segmented corpus; default: corpus), ranked, as
+    proposed rows."""
     from workbench.fileio import atomic_write, write_jsonl
     from workbench.glossary.mine import mine_terms, sentences_from_corpus, sentences_from_files
     from workbench.glossary.termbase import load_glossary, render_tsv
+    from workbench.ingest.pipeline import Ingester
 
     config = load_config()
     sources = sources or ("corpus",)
     sentences: list[str] = []
+    ingester = None
     for source in sources:
         if source == "corpus":
             sentences.extend(sentences_from_corpus(config))
         elif Path(source).exists():
-            sentences.extend(sentences_from_files([Path(source)]))
+            # Files are read as `workbench ingest` reads them, with the same settings.
+            ingester = ingester or Ingester(config)
+            sentences.extend(sentences_from_files([Path(source)], ingester))
         else:
             raise GlossaryError(f"{source} does not exist; give text files, folders or 'corpus'")
     candidates = mine_terms(sentences, load_glossary(path, config), top=top)
