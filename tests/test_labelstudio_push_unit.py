@@ -9,15 +9,17 @@ real-server tests in ``test_labelstudio_sync.py`` check the same against Label S
 from __future__ import annotations
 
 import math
+from typing import cast
 
 import pytest
 from fake_labelstudio import FakeLabelStudio
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from label_studio_sdk import LabelStudio
 
 from workbench.errors import LabelStudioError
 from workbench.labelstudio.project import ProjectInfo
-from workbench.labelstudio.sync import push_tasks
+from workbench.labelstudio.sync import PushReport, push_tasks
 from workbench.labelstudio.tasks import HASH_KEY, TaskPayload, build_tasks
 from workbench.models import Document, Sentence, TermMatch
 from workbench.tm.suggest import TM_HASH, without_suggestions
@@ -42,8 +44,9 @@ def corpus_payloads(
     return without_suggestions(list(build_tasks(sentences, {"d": document}, MODEL)))
 
 
-def push(server: FakeLabelStudio, payloads: list[TaskPayload], batch_size: int = 100):
-    return push_tasks(server, PROJECT, payloads, MODEL, batch_size)
+def push(server: FakeLabelStudio, payloads: list[TaskPayload], batch_size: int = 100) -> PushReport:
+    # The fake implements only the calls push makes, not the SDK's whole type.
+    return push_tasks(cast(LabelStudio, server), PROJECT, payloads, MODEL, batch_size)
 
 
 TEXTS = {"s1": "精准扶贫是基本方略。", "s2": "坚决打赢脱贫攻坚战。", "s3": "巩固拓展脱贫成果。"}
