@@ -23,8 +23,8 @@ from workbench.labelstudio.project import ensure_project
 from workbench.labelstudio.server import free_port
 from workbench.labelstudio.sync import push_tasks
 from workbench.labelstudio.tasks import build_tasks
-from workbench.labelstudio.workspace import start_labelstudio, stop_labelstudio_process
 from workbench.models import Document, Sentence, TermMatch
+from workbench.workspace import start_labelstudio, stop_labelstudio_process
 
 # (sentence with a {n} slot, the glossary term in it, its approved English)
 TEMPLATES = [

@@ -225,7 +225,7 @@ def test_resegment_without_a_snapshot_changes_nothing(tmp_path):
     config = corpus_config(tmp_path)
     document, sentences = make_document("jl", ["甲。", "乙。"])
     write_corpus(corpus_dir(config.work_dir), [(document, sentences)])
-    from workbench.labelstudio.workspace import apply_segmentation_flags
+    from workbench.workspace import apply_segmentation_flags
 
     assert not apply_segmentation_flags(config).changed
     assert [s.id for s in read_sentences(corpus_dir(config.work_dir))] == ["jl-0", "jl-1"]
@@ -241,7 +241,7 @@ def test_merge_flag_from_label_studio_reaches_the_corpus_and_no_annotation_is_lo
     from labelstudio_fixtures import annotation_result, write_test_corpus
 
     from workbench.labelstudio.sync import pull_snapshot, push_corpus
-    from workbench.labelstudio.workspace import apply_segmentation_flags
+    from workbench.workspace import apply_segmentation_flags
 
     texts = ["各地要压实责任。", "到2020年稳定实现农村贫困人口", "两不愁三保障。", "感谢大家。"]
     write_test_corpus(ls_config.work_dir, {"doc-m": texts})

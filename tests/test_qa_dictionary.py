@@ -23,8 +23,8 @@ from workbench.qa.dictionary import (
     term_units,
     units_of,
 )
-from workbench.qa.english import tokenize
 from workbench.qa.terminology import check_terms
+from workbench.text.english import tokenize
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -185,7 +185,7 @@ def test_a_term_rendered_otherwise_is_a_nonstandard_finding_naming_what_was_foun
 
 
 def test_a_required_term_rendered_otherwise_stays_a_warning_and_a_preferred_one_is_info() -> None:
-    from workbench.export.pairs import SentencePair
+    from workbench.models import SentencePair
     from workbench.qa import GlossaryView, PairChecker
 
     glossary = load_glossary(ROOT / "glossary")

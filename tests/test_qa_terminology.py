@@ -93,7 +93,7 @@ def test_content_words_in_another_order_or_form_count(rendering, en, present) ->
     assert (check_terms(en, [(entry, "词")]) == []) is present
 
 
-# -- English grammar in matching (workbench.qa.english) -----------------------------------
+# -- English grammar in matching (workbench.text.english) -----------------------------------
 
 GRAMMAR = [
     # (rendering, translation, present): inflection, determiners, plural, hyphenation,
@@ -181,7 +181,7 @@ def test_words_far_apart_do_not_make_a_rendering(words):
     assert [p.kind for p in problems] == ["missing"]
 
 
-# -- abbreviations, interchangeable words and joint renderings (data/terminology.toml) -----
+# -- abbreviations, interchangeable words and joint renderings (text/data/english.toml) -----
 
 PLENUM = Term(
     "t-pl",

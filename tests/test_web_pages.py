@@ -350,7 +350,7 @@ def _missing_term_finding(web_config, en: str, check: str = "terminology.nonstan
     """Run the real terminology check on a pair and return its finding for 两不愁三保障
     (``terminology.nonstandard`` when the dictionary shows the term in other words,
     ``terminology.missing`` when it does not)."""
-    from workbench.export.pairs import SentencePair
+    from workbench.models import SentencePair
     from workbench.qa import GlossaryView, PairChecker
 
     glossary = load_glossary(web_config.path("paths", "glossary_dir"))

@@ -9,8 +9,7 @@ import click
 
 from workbench.config import load_config
 from workbench.errors import ExportError
-from workbench.export.formats import FORMATS
-from workbench.export.formats.variants import SCRIPT_TAGS
+from workbench.export.names import FORMAT_NAMES, SCRIPT_TAGS
 from workbench.export.select import SELECTION_MODES
 
 
@@ -34,7 +33,7 @@ from workbench.export.select import SELECTION_MODES
     "--format",
     "formats",
     multiple=True,
-    type=click.Choice(list(FORMATS)),
+    type=click.Choice(FORMAT_NAMES),
     help="Write only these formats (repeatable). [default: [export] formats]",
 )
 @click.option(
@@ -97,7 +96,7 @@ def export_command(name, snapshot, selection, seed, scripts, formats, hold_back)
 )
 def qa_command(snapshot, selection, json_path, limit, fail_on) -> None:
     """Check the translations of a snapshot: terms, numbers, script, length, consistency."""
-    from workbench.qa.run import run_qa
+    from workbench.export.qa_run import run_qa
 
     config = load_config()
     report = run_qa(config, snapshot=snapshot, selection=selection)

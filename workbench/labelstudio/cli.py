@@ -19,13 +19,6 @@ from typing import Any
 import click
 
 from workbench.config import Config, load_config
-from workbench.labelstudio.auth import mask, secrets_file
-from workbench.labelstudio.install import (
-    ensure_installed,
-    ensure_postgres_driver,
-    installed_version,
-    venv_dir,
-)
 
 HOST_ENV = "WORKBENCH_LABELSTUDIO_HOST"
 
@@ -71,6 +64,13 @@ def labelstudio_group() -> None:
 @labelstudio_group.command("install")
 def install_command() -> None:
     """Install the pinned Label Studio into its own venv (quick when already there)."""
+    from workbench.labelstudio.install import (
+        ensure_installed,
+        ensure_postgres_driver,
+        installed_version,
+        venv_dir,
+    )
+
     config = load_config()
     wanted = config.get("labelstudio", "version")
     before = installed_version(config)
@@ -142,7 +142,7 @@ def up_command(
     pre-annotated task, then starts the glossary lookup service. Ctrl-C stops what this
     command started; 'workbench down' does the same from another shell.
     """
-    from workbench.labelstudio.workspace import shutdown, up, wait_until_interrupted
+    from workbench.workspace import shutdown, up, wait_until_interrupted
 
     config = _load(
         overrides,
@@ -181,7 +181,8 @@ def _terminate(_signum: int, _frame: object) -> None:
 
 
 def _print_workspace(config: Config, workspace: Any) -> None:
-    from workbench.labelstudio.workspace import status
+    from workbench.labelstudio.auth import mask, secrets_file
+    from workbench.workspace import status
 
     handle = workspace.labelstudio
     how = {
@@ -265,7 +266,7 @@ def _print_push(report: Any) -> None:
 @_config_options
 def down_command(overrides: dict[str, dict[str, Any]]) -> None:
     """Stop the Label Studio and glossary service that 'workbench up' started."""
-    from workbench.labelstudio.workspace import down
+    from workbench.workspace import down
 
     done = down(_load(overrides))
     for line in done or ["nothing recorded as running in this work folder"]:
@@ -277,7 +278,7 @@ def down_command(overrides: dict[str, dict[str, Any]]) -> None:
 @_config_options
 def status_command(as_json: bool, overrides: dict[str, dict[str, Any]]) -> None:
     """Report whether the workspace's servers run and how many tasks the project holds."""
-    from workbench.labelstudio.workspace import status
+    from workbench.workspace import status
 
     report = status(_load(overrides))
     if as_json:
@@ -384,7 +385,7 @@ def resegment_command(
     sentences stay in Label Studio with their annotations. Run 'workbench pull' first so
     the snapshot holds the latest flags; re-running changes nothing.
     """
-    from workbench.labelstudio.workspace import apply_segmentation_flags
+    from workbench.workspace import apply_segmentation_flags
 
     config = _load(overrides)
     report = apply_segmentation_flags(config, snapshot)

@@ -38,7 +38,7 @@ import cn2an
 import orjson
 
 from workbench.fileio import atomic_write
-from workbench.qa.english import Token, is_function_word, terminology_rules, tokenize, word_keys
+from workbench.text.english import Token, is_function_word, terminology_rules, tokenize, word_keys
 
 # Bump when the cleaning below changes, so an index cached by older rules is rebuilt.
 INDEX_VERSION = 1

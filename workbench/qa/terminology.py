@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from workbench.qa.dictionary import describe_span, rendered_otherwise
-from workbench.qa.english import (
+from workbench.text.english import (
     Token,
     closest_stretch,
     find_loose,
@@ -92,7 +92,7 @@ def fold_english(text: str) -> str:
 @dataclass(frozen=True, slots=True)
 class JointRendering:
     """Terms a translation may render together with one phrase (``[[joint]]`` in
-    ``data/terminology.toml``): 中共中央、国务院 as "the central authorities"."""
+    ``workbench/text/data/english.toml``): 中共中央、国务院 as "the central authorities"."""
 
     members: frozenset[str]  # canonical zh of each entry
     renderings: tuple[str, ...]

@@ -33,11 +33,8 @@ from dataclasses import dataclass
 import opencc
 
 from workbench.errors import ConfigError
+from workbench.text.scripts import CJK_PUNCT, HAN
 
-# Han ideographs (BMP blocks, compatibility block, supplementary planes).
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-# Chinese punctuation and quotes that count as "Chinese context" around an ASCII mark.
-CJK_PUNCT = "\u3000-\u303f\u2014\u2026\u2018\u2019\u201c\u201d\uff01-\uff0f\uff1a-\uff1f"
 _CJK_CONTEXT = re.compile(f"[{HAN}{CJK_PUNCT}]")
 _HAN_CHAR = re.compile(f"[{HAN}]")
 

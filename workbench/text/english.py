@@ -11,7 +11,7 @@ shake, "children" → child). Two words match when their key sets meet. All thre
 ship their data inside the package; nothing is downloaded.
 
 Matching has two strengths. A *phrase* match finds the rendering's content words in order,
-with only function words (determiners, prepositions, pronouns: ``data/terminology.toml``)
+with only function words (determiners, prepositions, pronouns: ``data/english.toml``)
 between them; it is what forbidden renderings need, so leniency never hides one. A *loose*
 match accepts the content words in any order within one clause and with few other words
 among them, for the reordering translators rightly do ("find_loose" says how few).
@@ -52,7 +52,7 @@ def _word_lists() -> dict[str, frozenset[str]]:
 
 @functools.cache
 def terminology_rules() -> dict[str, Any]:
-    text = resources.files("workbench.qa").joinpath("data/terminology.toml").read_text("utf-8")
+    text = resources.files("workbench.text").joinpath("data/english.toml").read_text("utf-8")
     return tomllib.loads(text)
 
 
@@ -104,7 +104,7 @@ def _find_words(words: tuple[str, ...], phrase: tuple[str, ...]) -> int | None:
 @functools.lru_cache(maxsize=16384)
 def rendering_variants(rendering: str) -> tuple[str, ...]:
     """Return the rendering and its forms with interchangeable phrases and abbreviations
-    swapped in or out (``same_phrases`` and ``abbreviations`` in ``data/terminology.toml``).
+    swapped in or out (``same_phrases`` and ``abbreviations`` in ``workbench/text/data/english.toml``).
 
     "Central Committee of the Communist Party of China" also gives "Central Committee of
     the CPC" and the other way round, so a translation using the short form of a name
