@@ -262,6 +262,8 @@ def _zh_candidates(
     prefixes, suffixes = tuple(harvest["bad_prefixes"]), tuple(harvest["bad_suffixes"])
     stop = set(harvest["stop_phrases"])
     inside = set(harvest["bad_inside"])
+    function = bad_start | bad_end
+    glue = prefixes + suffixes
     where: dict[str, set[int]] = defaultdict(set)
     left: dict[str, Counter[str]] = defaultdict(Counter)
     right: dict[str, Counter[str]] = defaultdict(Counter)
@@ -272,9 +274,14 @@ def _zh_candidates(
                 for i in range(len(run) - n + 1):
                     gram = run[i : i + n]
                     where[gram].add(index)
-                    edge += 1  # a run edge is a distinct, free context every time
-                    left[gram][run[i - 1] if i else f"<{edge}"] += 1
-                    right[gram][run[i + n] if i + n < len(run) else f">{edge}"] += 1
+                    # A run edge, a function character (的, 和 …) or a generic verb or
+                    # noun glued on (完善…, …工作) is a free context: distinct every time.
+                    edge += 1
+                    before, after = run[:i], run[i + n :]
+                    free_left = not before or before[-1] in function or before.endswith(glue)
+                    free_right = not after or after[0] in function or after.startswith(glue)
+                    left[gram][f"<{edge}" if free_left else before[-1]] += 1
+                    right[gram][f">{edge}" if free_right else after[0]] += 1
     known_keys: set[str] = set()
     matcher: Matcher | None = None
     if known is not None:
