@@ -254,3 +254,50 @@ def test_renderings_recur_in_their_examples_and_rerunning_queues_nothing(uses, f
             len(candidates),
         )
         assert store.list(None, 1000, 0)[1] == len(candidates)
+
+
+def test_a_term_next_to_function_characters_and_glued_verbs_stands_free():
+    # 低保制度 always comes after 完善 or 的 and before 的 or 工作: free contexts, not a
+    # longer term; "subsistence allowance system" is its English in every pair.
+    pairs = [
+        SourcedPair(
+            "我们将完善低保制度的实施细则。",
+            "We will refine the rules of the subsistence allowance system.",
+            REPORT,
+            URL,
+        ),
+        SourcedPair(
+            "各地的低保制度工作进展顺利。",
+            "Local work on the subsistence allowance system went smoothly.",
+            REPORT,
+            URL,
+        ),
+        SourcedPair(
+            "要完善低保制度和救助体系。",
+            "The subsistence allowance system and relief will be improved.",
+            REPORT,
+            URL,
+        ),
+        *[SourcedPair(zh, en, REPORT, URL) for zh, en in FILLER],
+    ]
+    [candidate] = [c for c in harvest_terms(pairs) if c.zh == "低保制度"]
+    assert candidate.en == "subsistence allowance system"
+    assert candidate.category == "policy"
+
+
+def test_english_renderings_do_not_run_across_punctuation():
+    pairs = [
+        SourcedPair(
+            f"{zh}全国政协委员提出意见{tail}",
+            f"Members of the Chinese People's Political Consultative Conference (CPPCC) {en}",
+            REPORT,
+            URL,
+        )
+        for zh, tail, en in [
+            ("请", "。", "will comment."),
+            ("欢迎", "！", "are welcome."),
+            ("各位", "吗？", "may speak."),
+        ]
+    ] + [SourcedPair(zh, en, REPORT, URL) for zh, en in FILLER]
+    for candidate in harvest_terms(pairs):
+        assert "(" not in candidate.en and "," not in candidate.en, candidate.en

@@ -346,6 +346,8 @@ def _english_grams(en: str, max_words: int, skip: set[int]) -> dict[str, str]:
         for last in range(first, min(first + max_words, len(tokens))):
             if last in skip or not tokens[last].word.replace("'", "").isalpha():
                 break
+            if last > first and en[tokens[last - 1].end : tokens[last].start].strip(" -/"):
+                break  # a comma or bracket between words ends the phrase
             if tokens[last].function:
                 continue
             key = " ".join(t.word for t in tokens[first : last + 1])
@@ -426,14 +428,18 @@ def harvest_terms(
             llr = log_likelihood(k11, k12, k21, total - k11 - k12 - k21)
             if llr < threshold:
                 continue
-            # Equal evidence: the n-gram whose length best fits the term's (≈ two
-            # characters a content word) is the rendering, not it plus context.
-            fit = abs(len([w for w in gram.split()]) - len(zh) / 2)
-            scored.append((-llr, -k11, fit, gram))
+            # Equal evidence: an n-gram seen in two or more pairs gives way to a longer
+            # one seen in the same pairs ("allowance system" to "subsistence allowance
+            # system"; varied context does not recur). From one pair nothing tells them
+            # apart but length: the one that fits the term's (≈ two characters a word).
+            words = len(gram.split())
+            longer = -words if k11 >= 2 else 0
+            fit = abs(words - len(zh) / 2)
+            scored.append((-llr, -k11, longer, fit, gram))
         if not scored:
             continue
         scored.sort()
-        best_llr, best_k11, _fit, best = scored[0]
+        best_llr, best_k11, _longer, _fit, best = scored[0]
         holding = [i for i in indices if best in own[i]]
         shown = [pairs[i] for i in holding][: max(examples, min_pairs)]
         publications = list(dict.fromkeys(p.publication for p in shown if p.publication))
