@@ -301,3 +301,31 @@ def test_english_renderings_do_not_run_across_punctuation():
     ] + [SourcedPair(zh, en, REPORT, URL) for zh, en in FILLER]
     for candidate in harvest_terms(pairs):
         assert "(" not in candidate.en and "," not in candidate.en, candidate.en
+
+
+def test_provenance_can_be_given_per_file(tmp_path, project_root, monkeypatch):
+    monkeypatch.setenv("WORKBENCH_ROOT", str(project_root))
+    monkeypatch.setenv("WORKBENCH_PATHS_WORK_DIR", str(tmp_path / "work"))
+    monkeypatch.setenv("WORKBENCH_PATHS_GLOSSARY_DIR", str(VALID))
+    first, second = tmp_path / "a.tsv", tmp_path / "b.tsv"
+    first.write_text("".join(f"{zh}\t{en}\n" for zh, en in PLANTED[:2] + FILLER[:3]), "utf-8")
+    second.write_text("".join(f"{zh}\t{en}\n" for zh, en in PLANTED[2:] + FILLER[3:]), "utf-8")
+    out = tmp_path / "c.jsonl"
+    given = ["--publication", "P-a", "--url", "https://e.org/a"]
+    given += ["--publication", "P-b", "--url", "https://e.org/b"]
+    args = ["glossary", "harvest", str(first), str(second), "--no-queue", "-o", str(out)]
+    result = CliRunner().invoke(cli, [*args, *given])
+    assert result.exit_code == 0, result.output
+    [record] = [
+        r for r in map(json.loads, out.read_text("utf-8").splitlines()) if r["zh"] == "星火育苗工程"
+    ]
+    assert {(e["publication"], e["url"]) for e in record["examples"]} == {
+        ("P-a", "https://e.org/a"),
+        ("P-b", "https://e.org/b"),
+    }
+    wrong = CliRunner().invoke(
+        cli, [*args, "--publication", "x", "--publication", "y", "--publication", "z"]
+    )
+    assert wrong.exit_code != 0 and "3 --publication values for 2 files" in str(
+        wrong.exception or wrong.output
+    )

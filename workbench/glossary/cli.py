@@ -347,8 +347,12 @@ def renderings_command(
 
 @glossary.command("harvest")
 @click.argument("aligned", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--publication", help="Publication of pairs whose file records none.")
-@click.option("--url", help="Address of that publication (for pairs whose file records none).")
+@click.option(
+    "--publication",
+    multiple=True,
+    help="Publication of pairs whose file records none (once for all files, or once per file).",
+)
+@click.option("--url", multiple=True, help="Address of that publication (once, or once per file).")
 @click.option(
     "--min-pairs", default=2, show_default=True, help="Pairs that must hold term and English."
 )
@@ -369,8 +373,8 @@ def renderings_command(
 @click.option("--glossary", "path", type=click.Path(path_type=Path), help="Glossary folder.")
 def harvest_command(
     aligned: tuple[Path, ...],
-    publication: str | None,
-    url: str | None,
+    publication: tuple[str, ...],
+    url: tuple[str, ...],
     min_pairs: int,
     top: int,
     examples: int,
@@ -389,7 +393,23 @@ def harvest_command(
     from workbench.glossary.termbase import render_tsv
 
     config = load_config()
-    pairs = [p for source in aligned for p in read_sourced_pairs(source, publication, url)]
+
+    def per_file(values: tuple[str, ...], name: str) -> list[str | None]:
+        if len(values) in (0, 1):
+            return [values[0] if values else None] * len(aligned)
+        if len(values) != len(aligned):
+            raise GlossaryError(
+                f"{len(values)} --{name} values for {len(aligned)} files; give one for all "
+                "files or one per file, in the same order"
+            )
+        return list(values)
+
+    publications, urls = per_file(publication, "publication"), per_file(url, "url")
+    pairs = [
+        pair
+        for source, pub, address in zip(aligned, publications, urls, strict=True)
+        for pair in read_sourced_pairs(source, pub, address)
+    ]
     candidates = harvest_terms(
         pairs,
         load_glossary(path, config),
