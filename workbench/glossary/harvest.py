@@ -38,7 +38,7 @@ from workbench.glossary.mine import _HAN_RUN, _entropy, load_rules
 from workbench.glossary.model import Entry
 from workbench.glossary.renderings import XML_LANG, _usual_spelling, log_likelihood
 from workbench.glossary.termbase import Glossary
-from workbench.qa.english import tokenize
+from workbench.qa.english import find_phrase, tokenize
 
 PROPOSER = "workbench glossary harvest"
 
@@ -355,34 +355,42 @@ def _english_grams(en: str, max_words: int, skip: set[int]) -> dict[str, str]:
     return grams
 
 
-def _explained(pair: SourcedPair, term: str, glossary: Glossary | None) -> set[int]:
+def _known_english(zh: str, en: str, glossary: Glossary | None) -> list[tuple[int, int, set[int]]]:
+    """For each glossary term matched in the (Simplified) zh: its span, and the English
+    token positions its renderings cover in ``en``. Computed once per pair."""
+    if glossary is None:
+        return []
+    tokens = tokenize(en)
+    found = []
+    for match in glossary.matcher().find(zh):
+        entry = glossary.get(match.entry_id)
+        if entry is None:
+            continue
+        covered: set[int] = set()
+        for rendering in [entry.en, *entry.en_alternatives]:
+            span = find_phrase(rendering, tokens)
+            if span is not None:
+                covered.update(range(span[0], span[1] + 1))
+        if covered:
+            found.append((match.start, match.end, covered))
+    return found
+
+
+def _explained(zh: str, term: str, known: list[tuple[int, int, set[int]]]) -> set[int]:
     """Token positions of the English that other glossary terms of the pair explain.
 
     Only terms matched outside the candidate count: 低保 inside 低保制度 must not hide
     "subsistence allowance" from the candidate's own rendering.
     """
-    if glossary is None:
-        return set()
-    from workbench.qa.english import find_phrase
-
-    zh = converter("t2s").convert(pair.zh)
     spans = []
     start = zh.find(term)
     while start >= 0:
         spans.append((start, start + len(term)))
         start = zh.find(term, start + 1)
-    tokens = tokenize(pair.en)
     skip: set[int] = set()
-    for match in glossary.matcher().find(zh):
-        if any(match.start < e and s < match.end for s, e in spans):
-            continue
-        entry = glossary.get(match.entry_id)
-        if entry is None:
-            continue
-        for rendering in [entry.en, *entry.en_alternatives]:
-            span = find_phrase(rendering, tokens)
-            if span is not None:
-                skip.update(range(span[0], span[1] + 1))
+    for first, last, covered in known:
+        if not any(first < e and s < last for s, e in spans):
+            skip |= covered
     return skip
 
 
@@ -413,10 +421,11 @@ def harvest_terms(
     max_words = rules["max_en_words"]
     all_grams = [_english_grams(p.en, max_words, set()) for p in pairs]
     gram_pairs: Counter[str] = Counter(g for grams in all_grams for g in grams)
+    known = [_known_english(texts[i], p.en, glossary) for i, p in enumerate(pairs)]
     candidates: list[HarvestCandidate] = []
     for zh, (score, indices) in ranked:
         own = {
-            i: _english_grams(pairs[i].en, max_words, _explained(pairs[i], zh, glossary))
+            i: _english_grams(pairs[i].en, max_words, _explained(texts[i], zh, known[i]))
             for i in indices
         }
         together: Counter[str] = Counter(g for grams in own.values() for g in grams)
