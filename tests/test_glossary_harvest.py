@@ -329,3 +329,37 @@ def test_provenance_can_be_given_per_file(tmp_path, project_root, monkeypatch):
     assert wrong.exit_code != 0 and "3 --publication values for 2 files" in str(
         wrong.exception or wrong.output
     )
+
+
+LOW_INCOME = [
+    (
+        "我们将完善低保制度的实施细则。",
+        "We will refine the rules of the subsistence allowance system.",
+    ),
+    (
+        "各地的低保制度工作进展顺利。",
+        "Local work on the subsistence allowance system went smoothly.",
+    ),
+    ("要完善低保制度和救助体系。", "The subsistence allowance system and relief will be improved."),
+    (
+        "低保标准提高了，低保制度更健全。",
+        "Subsistence allowance rates rose and the subsistence allowance system improved.",
+    ),
+]
+
+
+def test_a_known_term_inside_the_candidate_does_not_hide_its_english(tmp_path):
+    known = Entry(
+        id="t-db",
+        zh="低保",
+        en="subsistence allowance",
+        category="policy",
+        source=REPORT,
+        source_url=URL,
+        status="approved",
+    )
+    save_entries(tmp_path / "terms.tsv", [known])
+    pairs = [SourcedPair(zh, en, REPORT, URL) for zh, en in [*LOW_INCOME, *FILLER]]
+    found = {c.zh: c for c in harvest_terms(pairs, load_glossary(tmp_path))}
+    assert found["低保制度"].en == "subsistence allowance system"
+    assert "低保" not in found
