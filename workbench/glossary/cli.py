@@ -356,3 +356,93 @@ def renderings_command(
     click.echo(
         f"{len(candidates)} candidate(s) for {entries} entries from {len(aligned)} pairs{where}"
     )
+
+
+@glossary.command("harvest")
+@click.argument("aligned", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--publication",
+    multiple=True,
+    help="Publication of pairs whose file records none (once for all files, or once per file).",
+)
+@click.option("--url", multiple=True, help="Address of that publication (once, or once per file).")
+@click.option(
+    "--min-pairs", default=2, show_default=True, help="Pairs that must hold term and English."
+)
+@click.option("--top", default=0, help="Keep only the best N candidates (0: all).")
+@click.option("--examples", default=3, show_default=True, help="Example pairs per candidate.")
+@click.option(
+    "--queue/--no-queue",
+    default=True,
+    show_default=True,
+    help="Add the candidates to the curator queue as new-term proposals.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write FILE: .tsv as proposed glossary rows, .jsonl with examples.",
+)
+@click.option("--glossary", "path", type=click.Path(path_type=Path), help="Glossary folder.")
+def harvest_command(
+    aligned: tuple[Path, ...],
+    publication: tuple[str, ...],
+    url: tuple[str, ...],
+    min_pairs: int,
+    top: int,
+    examples: int,
+    queue: bool,
+    output: Path | None,
+    path: Path | None,
+) -> None:
+    """Propose NEW terms with their published English from ALIGNED pairs (.jsonl, .tsv, .tmx).
+
+    Finds recurring zh expressions of policy language the glossary does not match, gives
+    each the English n-gram most associated with it across the pairs, and adds them to
+    the curator queue (re-running adds nothing twice) with example pairs and provenance.
+    """
+    from workbench.fileio import atomic_write, write_jsonl
+    from workbench.glossary.harvest import harvest_terms, queue_candidates, read_sourced_pairs
+    from workbench.glossary.termbase import render_tsv
+
+    config = load_config()
+
+    def per_file(values: tuple[str, ...], name: str) -> list[str | None]:
+        if len(values) in (0, 1):
+            return [values[0] if values else None] * len(aligned)
+        if len(values) != len(aligned):
+            raise GlossaryError(
+                f"{len(values)} --{name} values for {len(aligned)} files; give one for all "
+                "files or one per file, in the same order"
+            )
+        return list(values)
+
+    publications, urls = per_file(publication, "publication"), per_file(url, "url")
+    pairs = [
+        pair
+        for source, pub, address in zip(aligned, publications, urls, strict=True)
+        for pair in read_sourced_pairs(source, pub, address)
+    ]
+    candidates = harvest_terms(
+        pairs,
+        load_glossary(path, config),
+        min_pairs=min_pairs,
+        top=top or None,
+        examples=examples,
+    )
+    if output:
+        with atomic_write(output, "w") as handle:
+            if output.suffix == ".jsonl":
+                write_jsonl(handle, (c.to_dict() for c in candidates))
+            else:
+                handle.write(render_tsv(c.to_entry() for c in candidates))
+    for c in candidates:
+        click.echo(f"{c.id}  {c.zh}  {c.en!r}  ({c.category}; {c.together}/{c.pairs} pairs)")
+    added = known = 0
+    if queue and candidates:
+        from workbench.web.suggestions import SuggestionStore, store_path
+
+        store = SuggestionStore(store_path(config.work_dir))
+        added, known = queue_candidates(store, candidates)
+    where = f"; {added} new proposal(s) in the curator queue, {known} already there"
+    click.echo(f"{len(candidates)} new term(s) from {len(pairs)} pairs{where if queue else ''}")
