@@ -38,7 +38,7 @@ from workbench.glossary.mine import _HAN_RUN, _entropy, load_rules
 from workbench.glossary.model import Entry
 from workbench.glossary.renderings import XML_LANG, _usual_spelling, log_likelihood
 from workbench.glossary.termbase import Glossary
-from workbench.qa.english import find_phrase, tokenize
+from workbench.text.english import find_phrase, tokenize
 
 PROPOSER = "workbench glossary harvest"
 

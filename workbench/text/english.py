@@ -104,7 +104,7 @@ def _find_words(words: tuple[str, ...], phrase: tuple[str, ...]) -> int | None:
 @functools.lru_cache(maxsize=16384)
 def rendering_variants(rendering: str) -> tuple[str, ...]:
     """Return the rendering and its forms with interchangeable phrases and abbreviations
-    swapped in or out (``same_phrases`` and ``abbreviations`` in ``workbench/text/data/english.toml``).
+    swapped in or out (``same_phrases`` and ``abbreviations`` in ``data/english.toml``).
 
     "Central Committee of the Communist Party of China" also gives "Central Committee of
     the CPC" and the other way round, so a translation using the short form of a name
