@@ -403,7 +403,7 @@ def harvest_command(
     """
     from workbench.fileio import atomic_write, write_jsonl
     from workbench.glossary.harvest import harvest_terms, queue_candidates, read_sourced_pairs
-    from workbench.glossary.termbase import render_tsv
+    from workbench.glossary.termbase import load_glossary, render_tsv
 
     config = load_config()
 
