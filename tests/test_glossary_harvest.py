@@ -10,7 +10,6 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from workbench.qa.english import tokenize
 
 from workbench.cli import cli
 from workbench.errors import InputError
@@ -25,6 +24,7 @@ from workbench.glossary.harvest import (
 )
 from workbench.glossary.model import Entry
 from workbench.glossary.termbase import save_entries
+from workbench.text.english import tokenize
 from workbench.web.suggestions import SuggestionStore, store_path
 
 VALID = Path(__file__).parent / "data" / "glossary" / "valid"
