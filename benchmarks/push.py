@@ -83,7 +83,7 @@ def main() -> None:
 
 
 def run(config, client, args) -> None:
-    batch_size = int(config.get("labelstudio", "batch_size"))
+    batch_size = int(config.labelstudio.batch_size)
     documents = {
         f"bench{i:04d}": Document(
             id=f"bench{i:04d}",

@@ -62,7 +62,7 @@ def test_seeds_to_export_on_a_real_label_studio(
     push_corpus(ls_config)
 
     client = labelstudio_server.client
-    project = find_project(client, ls_config.get("labelstudio", "project_title"))
+    project = find_project(client, ls_config.labelstudio.project_title)
     tasks = {
         t.data["text"]: t
         for t in client.tasks.list(project=project.id, fields="all", page_size=1000)

@@ -142,7 +142,7 @@ GOLDEN = [
 
 @pytest.fixture(scope="module")
 def rules():
-    return load_rules(load_config())
+    return load_rules(load_config().segment)
 
 
 @pytest.mark.parametrize(("case", "paragraph", "expected"), GOLDEN, ids=[g[0] for g in GOLDEN])

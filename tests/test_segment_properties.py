@@ -13,7 +13,7 @@ from workbench.config import load_config
 from workbench.ingest.normalize import normalize
 from workbench.segment import Segmenter, load_rules, segment_source
 
-RULES = load_rules(load_config())
+RULES = load_rules(load_config().segment)
 SEGMENTER = Segmenter(RULES)
 SEMICOLON_SEGMENTER = Segmenter(RULES.with_semicolon_split(True))
 

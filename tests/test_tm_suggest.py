@@ -123,7 +123,7 @@ def test_a_final_annotation_pulled_is_suggested_on_a_similar_task_after_push(
 
     assert second.model_version.startswith(first.model_version + "+tm-")
     assert second.conflicts == []  # the annotated task's own TM change is no conflict
-    project = find_project(client, ls_config.get("labelstudio", "project_title"))
+    project = find_project(client, ls_config.labelstudio.project_title)
     assert project is not None and project.model_version == second.model_version
     tasks = {
         t.data["sentence_id"]: t for t in client.tasks.list(project=first.project_id, fields="all")

@@ -29,7 +29,7 @@ def _missing_term_finding(config, en: str) -> dict:
     from workbench.glossary import load_glossary
     from workbench.qa import GlossaryView, PairChecker
 
-    glossary = load_glossary(config.path("paths", "glossary_dir"))
+    glossary = load_glossary(config.paths.glossary_dir)
     pair = SentencePair(id="doc-a-p0-s1", doc_id="doc-a", zh="实现两不愁三保障。", en=en)
     findings = PairChecker(GlossaryView.of(glossary)).check(pair)
     return next(f.to_dict() for f in findings if f.check == "terminology.missing")

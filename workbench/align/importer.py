@@ -52,8 +52,7 @@ class ImportReport:
 
 def review_threshold(config: Config, given: float | None = None) -> float:
     """The score below which a bead needs review (``[align] review_threshold``)."""
-    value = given if given is not None else config.section("align").get("review_threshold", 0.5)
-    value = float(value)
+    value = float(given if given is not None else config.align.review_threshold)
     if not 0.0 <= value <= 1.0:
         raise ConfigError(f"[align] review_threshold = {value} must be between 0 and 1")
     return value

@@ -222,7 +222,7 @@ def import_command(file: Path, into: Path | None, fmt: str | None) -> None:
     fmt = fmt or ("csv" if file.suffix.lower() == ".csv" else "tbx")
     incoming = read_csv(file) if fmt == "csv" else read_tbx(file)
     if into is None:
-        into = load_config().path("paths", "glossary_dir") / "imported.tsv"
+        into = load_config().paths.glossary_dir / "imported.tsv"
     if into.suffix != ".tsv":
         raise GlossaryError(f"--into {into} must be a .tsv file (the loader reads *.tsv)")
     with glossary_lock(into.parent):

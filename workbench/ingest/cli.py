@@ -63,7 +63,7 @@ def ingest_command(
 ) -> None:
     """Ingest text and HTML files (default: seeds/) into the segmented corpus."""
     config = load_config(overrides=_overrides(work_dir, opencc, split_at_semicolon))
-    inputs = list(paths) or [config.path("paths", "seeds_dir")]
+    inputs = list(paths) or [config.paths.seeds_dir]
     total = len(discover_inputs(inputs))
     with tqdm(
         total=total, unit="file", disable=total < PROGRESS_FROM, file=sys.stderr, leave=False
@@ -110,7 +110,7 @@ def segment_command(
     offsets into the input), paragraph, index, normalized, speaker, kind, label, id.
     """
     config = load_config(overrides=_overrides(None, opencc, split_at_semicolon))
-    limit = input_limit(float(config.get("ingest", "max_file_mb")))
+    limit = input_limit(config.ingest.max_file_mb)
     if str(source) == "-":
         data = read_limited(sys.stdin.buffer, "<stdin>", limit)
         name, doc_id = "<stdin>", "stdin"

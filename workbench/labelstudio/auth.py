@@ -74,9 +74,9 @@ def load_credentials(config: Config, create: bool = True) -> Credentials:
             raise LabelStudioError(
                 f"{path} is unreadable ({exc}); fix it or delete it to generate new credentials"
             ) from None
-    username = str(config.get("labelstudio", "username"))
-    password = str(config.get("labelstudio", "password") or stored.get("password") or "")
-    token = str(config.get("labelstudio", "token") or stored.get("token") or "")
+    username = config.labelstudio.username
+    password = str(config.labelstudio.password or stored.get("password") or "")
+    token = str(config.labelstudio.token or stored.get("token") or "")
     generated = False
     if not password:
         password = secrets.token_urlsafe(18)

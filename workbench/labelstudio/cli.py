@@ -18,7 +18,13 @@ from typing import Any
 
 import click
 
-from workbench.config import Config, load_config
+from workbench.config import (
+    Config,
+    LabelStudioConfig,
+    PathsConfig,
+    ServiceConfig,
+    load_config,
+)
 from workbench.labelstudio.auth import mask, secrets_file
 from workbench.labelstudio.install import (
     ensure_installed,
@@ -38,7 +44,8 @@ def _config_options(func: Callable) -> Callable:
         type=click.Path(file_okay=False, path_type=Path),
         envvar="WORKBENCH_PATHS_WORK_DIR",
         show_envvar=True,
-        help="Work folder (corpus, Label Studio data, secrets, snapshots). [default: work]",
+        help="Work folder (corpus, Label Studio data, secrets, snapshots). "
+        f"[default: {PathsConfig.work_dir}]",
     )
     @click.option(
         "--ls-url",
@@ -72,7 +79,7 @@ def labelstudio_group() -> None:
 def install_command() -> None:
     """Install the pinned Label Studio into its own venv (quick when already there)."""
     config = load_config()
-    wanted = config.get("labelstudio", "version")
+    wanted = config.labelstudio.version
     before = installed_version(config)
     executable = ensure_installed(config, echo=click.echo)
     ensure_postgres_driver(config, echo=click.echo)  # team mode runs it on PostgreSQL
@@ -86,7 +93,8 @@ def install_command() -> None:
     "--host",
     envvar=HOST_ENV,
     show_envvar=True,
-    help="Address Label Studio and the glossary service bind to. [default: 127.0.0.1]",
+    help="Address Label Studio and the glossary service bind to. "
+    f"[default: {LabelStudioConfig.host}]",
 )
 @click.option(
     "--ls-port",
@@ -95,14 +103,14 @@ def install_command() -> None:
     type=int,
     envvar="WORKBENCH_LABELSTUDIO_PORT",
     show_envvar=True,
-    help="Label Studio port. [default: 8080]",
+    help=f"Label Studio port. [default: {LabelStudioConfig.port}]",
 )
 @click.option(
     "--service-port",
     type=int,
     envvar="WORKBENCH_SERVICE_PORT",
     show_envvar=True,
-    help="Glossary lookup service port. [default: 5005]",
+    help=f"Glossary lookup service port. [default: {ServiceConfig.port}]",
 )
 @click.option("--no-service", is_flag=True, help="Do not start the glossary lookup service.")
 @click.option(
@@ -110,7 +118,8 @@ def install_command() -> None:
     type=int,
     envvar="WORKBENCH_LABELSTUDIO_ML_PORT",
     show_envvar=True,
-    help="Port of the glossary ML backend (pre-annotates tasks added in the UI). [default: 9090]",
+    help="Port of the glossary ML backend (pre-annotates tasks added in the UI). "
+    f"[default: {LabelStudioConfig.ml_port}]",
 )
 @click.option("--no-ml-backend", is_flag=True, help="Do not start the glossary ML backend.")
 @click.option(
@@ -120,7 +129,8 @@ def install_command() -> None:
     envvar="WORKBENCH_LABELSTUDIO_DATABASE",
     show_envvar=True,
     help="Label Studio's database: embedded SQLite, or PostgreSQL for a team "
-    "([labelstudio] postgres_dsn, else a cluster run in the work folder). [default: sqlite]",
+    "([labelstudio] postgres_dsn, else a cluster run in the work folder). "
+    f"[default: {LabelStudioConfig.database}]",
 )
 @_config_options
 def up_command(
@@ -149,7 +159,7 @@ def up_command(
         labelstudio={"host": host, "port": ls_port, "ml_port": ml_port, "database": database},
         service={"host": host, "port": service_port},
     )
-    inputs = list(paths) or [config.path("paths", "seeds_dir")]
+    inputs = list(paths) or [config.paths.seeds_dir]
     # SIGINT explicitly too: a shell that starts us in the background ignores it otherwise
     stops = (signal.SIGTERM, signal.SIGINT)
     previous = {sig: signal.signal(sig, _terminate) for sig in stops}
@@ -157,11 +167,11 @@ def up_command(
         workspace = up(
             config,
             inputs,
-            service_host=str(config.get("service", "host")),
-            service_port=int(config.get("service", "port")),
+            service_host=config.service.host,
+            service_port=config.service.port,
             with_service=not no_service,
             echo=click.echo,
-            ml_port=None if no_ml_backend else int(config.get("labelstudio", "ml_port")) or None,
+            ml_port=None if no_ml_backend else config.labelstudio.ml_port or None,
         )
         try:
             _print_workspace(config, workspace)
@@ -196,7 +206,7 @@ def _print_workspace(config: Config, workspace: Any) -> None:
             f"  project         {push.project_title}: {handle.url}/projects/{push.project_id}/"
         )
     click.echo(f"  login           {handle.credentials.username}")
-    if config.get("labelstudio", "password"):
+    if config.labelstudio.password:
         click.echo("  password        as set in WORKBENCH_LABELSTUDIO_PASSWORD / config")
     else:
         path = secrets_file(config.work_dir)
@@ -210,7 +220,7 @@ def _print_workspace(config: Config, workspace: Any) -> None:
             click.echo(f"Tasks waiting     {waiting} of {project.get('tasks')}")
     if workspace.service_url:
         click.echo(f"Glossary service  {workspace.service_url}")
-        if str(config.section("service").get("curator_token") or "").strip():
+        if config.service.curator_token.strip():
             click.echo("  curator token   as set in WORKBENCH_SERVICE_CURATOR_TOKEN / config")
         else:
             from workbench.web.curator import token_file

@@ -69,7 +69,7 @@ class PostgresTarget:
 
 def database_kind(config: Config) -> str:
     """Return the configured database kind, checked."""
-    kind = str(config.get("labelstudio", "database") or SQLITE).strip().lower()
+    kind = str(config.labelstudio.database or SQLITE).strip().lower()
     if kind in {"postgresql", "pg"}:
         kind = POSTGRES
     if kind not in DATABASES:
@@ -109,7 +109,7 @@ def cluster_dir(config: Config) -> Path:
     a home folder); the cluster then lives in that account's home, in a folder named after
     the work folder, so each workspace still has its own.
     """
-    configured = str(config.get("labelstudio", "postgres_dir") or "")
+    configured = config.labelstudio.postgres_dir
     if configured:
         path = Path(configured)
         return path if path.is_absolute() else config.root / path
@@ -293,13 +293,13 @@ def postmaster_pid(data: Path) -> int | None:
 
 def ensure_postgres(config: Config, echo=print) -> PostgresTarget:
     """Return the database Label Studio should use, starting the managed cluster if needed."""
-    dsn = str(config.get("labelstudio", "postgres_dsn") or "")
+    dsn = config.labelstudio.postgres_dsn
     if dsn:
         return parse_dsn(dsn)
     secret = _load_secret(config)
     folder = cluster_dir(config)
     data = folder / "data"
-    port = int(config.get("labelstudio", "postgres_port"))
+    port = config.labelstudio.postgres_port
     target = PostgresTarget(
         host="127.0.0.1",
         port=port,
@@ -435,7 +435,7 @@ def describe_database(config: Config) -> dict[str, object]:
     kind = database_kind(config)
     if kind == SQLITE:
         return {"kind": SQLITE}
-    dsn = str(config.get("labelstudio", "postgres_dsn") or "")
+    dsn = config.labelstudio.postgres_dsn
     if dsn:
         target = parse_dsn(dsn)
         return {"kind": POSTGRES, "managed": False, **_public(target)}
@@ -444,7 +444,7 @@ def describe_database(config: Config) -> dict[str, object]:
         "kind": POSTGRES,
         "managed": True,
         "host": "127.0.0.1",
-        "port": int(config.get("labelstudio", "postgres_port")),
+        "port": config.labelstudio.postgres_port,
         "data_dir": str(data),
         "running": postmaster_pid(data) is not None,
     }

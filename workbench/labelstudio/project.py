@@ -68,7 +68,7 @@ class ProjectInfo:
 
 def read_label_config(config: Config) -> str:
     """Return the labeling interface XML, checking it exists and is not empty."""
-    path = config.path("labelstudio", "label_config")
+    path = config.labelstudio.label_config
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -94,7 +94,7 @@ def ensure_project(
     client: LabelStudio, config: Config, model_version: str, url: str = ""
 ) -> ProjectInfo:
     """Create the project, or bring an existing one's settings in line with ``config/``."""
-    title = str(config.get("labelstudio", "project_title"))
+    title = config.labelstudio.project_title
     label_config = read_label_config(config)
     project = find_project(client, title, url)
     # model_version is set by set_model_version once predictions of it exist: Label
@@ -131,8 +131,8 @@ def overlap_settings(config: Config) -> dict[str, Any]:
     tasks; the rest get one annotator. Label Studio's community edition implements both
     (``maximum_annotations``, ``overlap_cohort_percentage``) in its task queue.
     """
-    overlap = int(config.get("team", "overlap"))
-    share = float(config.get("team", "overlap_share"))
+    overlap = config.team.overlap
+    share = config.team.overlap_share
     if overlap < 1:
         raise ConfigError(f"[team] overlap = {overlap} must be 1 or more (annotators per task)")
     if not 0.0 <= share <= 1.0:

@@ -130,16 +130,16 @@ def proposal_service_url(config: Config) -> str:
     ``[labelstudio] service_url`` wins; empty means the service ``workbench up`` starts,
     at ``[service] host``/``port`` (a wildcard bind address is reached via loopback).
     """
-    explicit = str(config.section("labelstudio").get("service_url") or "").strip()
+    explicit = config.labelstudio.service_url.strip()
     if explicit:
         return explicit.rstrip("/")
-    service = config.section("service")
-    if not service.get("port"):
+    service = config.service
+    if not service.port:
         return ""
-    host = str(service.get("host") or "127.0.0.1")
+    host = service.host or "127.0.0.1"
     if host in ("0.0.0.0", "::", ""):
         host = "127.0.0.1"
-    return f"http://{host}:{int(service['port'])}"
+    return f"http://{host}:{service.port}"
 
 
 def mined_candidates(config: Config) -> list[str]:
@@ -291,7 +291,7 @@ def push_corpus(config: Config, client: LabelStudio | None = None) -> PushReport
         project,
         payloads,
         model_version,
-        int(config.get("labelstudio", "batch_size")),
+        config.labelstudio.batch_size,
         url,
     )
     set_model_version(client, project.id, model_version, url)
@@ -360,7 +360,7 @@ def annotations_by_task(
 def pull_snapshot(config: Config, client: LabelStudio | None = None) -> Path:
     """Fetch every task of the project with its annotations into a new dated snapshot."""
     client, url = _resolve_client(config, client)
-    title = str(config.get("labelstudio", "project_title"))
+    title = config.labelstudio.project_title
     project = find_project(client, title, url)
     if project is None:
         raise LabelStudioError(

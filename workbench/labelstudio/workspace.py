@@ -90,7 +90,7 @@ class Workspace:
 
 def start_labelstudio(config: Config, echo: Echo = print) -> LabelStudioHandle:
     """Return a reachable Label Studio with a working API token, starting one if needed."""
-    configured = str(config.get("labelstudio", "url") or "").rstrip("/")
+    configured = config.labelstudio.url.rstrip("/")
     work_dir = config.work_dir
     if configured:
         if not is_healthy(configured):
@@ -112,8 +112,8 @@ def start_labelstudio(config: Config, echo: Echo = print) -> LabelStudioHandle:
 
     executable = ensure_installed(config, echo)
     credentials = load_credentials(config)
-    host = str(config.get("labelstudio", "host"))
-    port = int(config.get("labelstudio", "port"))
+    host = config.labelstudio.host
+    port = config.labelstudio.port
     data_dir = work_dir / "labelstudio"
     if database_kind(config) == POSTGRES:
         ensure_postgres_driver(config, echo)
@@ -124,12 +124,10 @@ def start_labelstudio(config: Config, echo: Echo = print) -> LabelStudioHandle:
         credentials.username,
         credentials.password,
         credentials.token,
-        allow_loopback=bool(config.get("labelstudio", "ml_port")),
+        allow_loopback=config.labelstudio.ml_port,
     )
     env.update(database_env)
-    started = start_server(
-        executable, data_dir, host, port, env, float(config.get("labelstudio", "start_timeout"))
-    )
+    started = start_server(executable, data_dir, host, port, env, config.labelstudio.start_timeout)
     write_run_state(
         work_dir,
         RunState(LABELSTUDIO, started.process.pid, started.url, str(started.log), now_iso()),
@@ -441,7 +439,7 @@ def status(config: Config) -> dict[str, Any]:
         if report[name]["url"]:
             report[name]["reachable"] = _service_reachable(report[name]["url"])
     if report[LABELSTUDIO]["reachable"]:
-        title = str(config.get("labelstudio", "project_title"))
+        title = config.labelstudio.project_title
         try:
             connection = connect(config)
         except LabelStudioError as exc:

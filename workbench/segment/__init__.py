@@ -39,7 +39,7 @@ def load_segmenter(config: Config | None = None) -> Segmenter:
     """Return a segmenter for ``config`` (the project settings when None, cached)."""
     if config is None:
         return _default_segmenter()
-    return Segmenter(load_rules(config))
+    return Segmenter(load_rules(config.segment))
 
 
 def _segmenter_for(rules: SegmentationRules | Segmenter | None) -> Segmenter:

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from workbench.config import Config, load_config
+from workbench.config import Config, PathsConfig, load_config
 
 
 def _config(work_dir: Path | None) -> Config:
@@ -26,7 +26,7 @@ _work_dir_option = click.option(
     type=click.Path(file_okay=False, path_type=Path),
     envvar="WORKBENCH_PATHS_WORK_DIR",
     show_envvar=True,
-    help="Work folder (secrets, snapshots). [default: work]",
+    help=f"Work folder (secrets, snapshots). [default: {PathsConfig.work_dir}]",
 )
 
 
@@ -185,8 +185,8 @@ def review_command(
     path, records = _snapshot_records(config, snapshot)
     items = review_queue(
         records,
-        float(config.get("team", "review_chrf_below")),
-        float(config.get("team", "review_entity_f1_below")),
+        config.team.review_chrf_below,
+        config.team.review_entity_f1_below,
     )
     shown = [i for i in items if show_all or not i.settled]
     if as_json:

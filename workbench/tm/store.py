@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from workbench.config import Config, TmConfig
 from workbench.errors import InputError
 
 SCHEMA_VERSION = 1
@@ -206,10 +207,9 @@ class ImportCounts:
     refused: list[str] = field(default_factory=list)
 
 
-def tm_path(config: Any) -> Path:
+def tm_path(config: Config) -> Path:
     """The store's file: ``[tm] path`` (relative to the work folder), default tm.sqlite3."""
-    name = str(config.section("tm").get("path") or "tm.sqlite3")
-    path = Path(name)
+    path = Path(config.tm.path or TmConfig.path)
     return path if path.is_absolute() else config.work_dir / path
 
 

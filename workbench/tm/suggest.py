@@ -24,6 +24,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from workbench.config import Config
 from workbench.tm.fuzzy import FuzzyMatcher, TmMatch
 from workbench.tm.store import TmPair, TranslationMemory, tm_path
 
@@ -81,10 +82,10 @@ class TaskSuggester:
         self.version = tm_version(tm)
 
     @classmethod
-    def from_config(cls, config: Any) -> TaskSuggester | None:
+    def from_config(cls, config: Config) -> TaskSuggester | None:
         """Open the configured TM; None when suggestions are off or there is no TM yet."""
-        section = config.section("tm")
-        if not section.get("suggest", True):
+        section = config.tm
+        if not section.suggest:
             return None
         path = tm_path(config)
         if not path.exists():
@@ -95,9 +96,9 @@ class TaskSuggester:
             return None
         return cls(
             tm,
-            float(section.get("suggest_min_score", 0.75)),
-            int(section.get("hint_matches", 3)),
-            bool(section.get("propagate_exact", False)),
+            section.suggest_min_score,
+            section.hint_matches,
+            section.propagate_exact,
         )
 
     def close(self) -> None:
@@ -255,14 +256,14 @@ def import_record(payload: Any) -> dict[str, Any]:
     return task
 
 
-def open_suggester(config: Any) -> TaskSuggester | None:
+def open_suggester(config: Config) -> TaskSuggester | None:
     """``TaskSuggester.from_config`` (kept short for callers)."""
     return TaskSuggester.from_config(config)
 
 
-def learn_from_snapshot(config: Any, records: list[dict[str, Any]], source: str) -> int:
+def learn_from_snapshot(config: Config, records: list[dict[str, Any]], source: str) -> int:
     """Add a pulled snapshot's final annotations to the configured TM (``[tm] learn``)."""
-    if not config.section("tm").get("learn", True):
+    if not config.tm.learn:
         return 0
     with TranslationMemory(tm_path(config)) as tm:
         return learn_from_records(tm, records, source)

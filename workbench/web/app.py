@@ -14,7 +14,7 @@ from pathlib import Path
 from flask import Flask, current_app
 
 from workbench import __version__
-from workbench.config import Config, load_config
+from workbench.config import Config
 from workbench.web.csrf import protect
 from workbench.web.curator import curator_token, session_key
 from workbench.web.errors import register_error_handlers
@@ -43,12 +43,11 @@ def services() -> Services:
     return current_app.extensions["workbench"]
 
 
-def create_app(config: Config | None = None) -> Flask:
+def create_app(config: Config) -> Flask:
     """Build the lookup service: JSON API under ``/api``, pages at ``/``."""
-    config = config or load_config()
     app = Flask(__name__)
     app.config.update(
-        MAX_CONTENT_LENGTH=int(config.get("service", "max_body_bytes")),
+        MAX_CONTENT_LENGTH=config.service.max_body_bytes,
         JSON_SORT_KEYS=False,
         # Signs the session cookie (flash messages, the form token); kept under secrets/.
         SECRET_KEY=session_key(config),
@@ -58,22 +57,20 @@ def create_app(config: Config | None = None) -> Flask:
     )
     app.json.ensure_ascii = False  # Chinese stays readable in responses
     app.json.sort_keys = False
-    glossary_dir = config.path("paths", "glossary_dir")
+    glossary_dir = config.paths.glossary_dir
     app.extensions["workbench"] = Services(
         config=config,
         glossary=GlossaryReloader(
             glossary_dir,
-            float(config.get("service", "reload_interval")),
-            max_drop_share=float(config.get("service", "reload_max_drop")),
+            config.service.reload_interval,
+            max_drop_share=config.service.reload_max_drop,
         ),
         suggestions=(store := SuggestionStore(store_path(config.work_dir))),
-        sessions=CuratorSessions(
-            store.path, timedelta(hours=float(config.get("service", "curator_session_hours")))
-        ),
+        sessions=CuratorSessions(store.path, timedelta(hours=config.service.curator_session_hours)),
         corpus=CorpusView(config),
         curator_token=curator_token(config),
         glossary_dir=glossary_dir,
-        accept_file=str(config.get("service", "accept_file")),
+        accept_file=config.service.accept_file,
     )
 
     from workbench.web.api import api
@@ -86,7 +83,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(team)
     app.register_blueprint(concordance)  # the translation memory (issue #11)
     register_error_handlers(app)
-    protect(app, list(config.get("service", "trusted_origins")))
+    protect(app, list(config.service.trusted_origins))
 
     @app.context_processor
     def inject_version() -> dict:

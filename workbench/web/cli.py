@@ -6,11 +6,13 @@ from pathlib import Path
 
 import click
 
-from workbench.config import load_config
+from workbench.config import ServiceConfig, load_config
 
 
 @click.command("serve")
-@click.option("--host", default=None, help="Address to bind (default [service] host, 127.0.0.1).")
+@click.option(
+    "--host", default=None, help=f"Address to bind (default [service] host, {ServiceConfig.host})."
+)
 @click.option(
     "--port", default=None, type=click.IntRange(0, 65535), help="Port (default [service] port)."
 )

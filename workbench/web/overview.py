@@ -337,8 +337,8 @@ class CorpusView:
 
     def qa_findings(self) -> tuple[Path, list[dict[str, Any]]] | None:
         """Return the QA findings of the configured export, or None when there are none yet."""
-        exports = self.config.path("paths", "exports_dir")
-        path = exports / str(self.config.get("export", "name")) / "qa.json"
+        exports = self.config.paths.exports_dir
+        path = exports / self.config.export.name / "qa.json"
         stamp = _stamp(path)
         if stamp is None:
             return None
