@@ -109,5 +109,5 @@ def test_whole_text_pass_agrees_with_line_by_line_split(text):
             by_line.append((offset + a, offset + b, paragraph, index))
         paragraph += bool(spans)
         offset += len(line)
-    whole = [(s.start, s.end, s.paragraph, s.index) for s in SEGMENTER.segment(text)]
+    whole = [(s.start, s.end, s.paragraph, s.position) for s in SEGMENTER.segment(text)]
     assert whole == by_line

@@ -10,7 +10,7 @@ is lost and nothing doubtful is exported unreviewed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -112,6 +112,7 @@ def import_bilingual(
     aligner = aligner or Aligner(settings, glossary)
     limit = review_threshold(config, threshold)
     ingester = Ingester(config)
+    jobs: Sequence[tuple[str, Path, Path | None]]
     if interleaved:
         jobs = [(Path(p).stem, Path(p), None) for p in paths]
     else:

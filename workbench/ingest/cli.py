@@ -122,7 +122,7 @@ def segment_command(
     document = Document(id=doc_id, source_path=name, sha256="", encoding="", original=text)
     lines = split_lines(text)
     sentences = ingester.sentences_of(document, lines, structure=structure)
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     for s in sentences:
         record = {
             "text": s.source_text,

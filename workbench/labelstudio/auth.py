@@ -145,7 +145,7 @@ def login_session(url: str, username: str, password: str) -> requests.Session:
             f"Label Studio at {url} refused the login of {username}; set "
             "WORKBENCH_LABELSTUDIO_PASSWORD to that account's password or use a fresh work folder"
         )
-    session.headers["X-CSRFToken"] = session.cookies.get("csrftoken", "")
+    session.headers["X-CSRFToken"] = session.cookies.get("csrftoken") or ""
     session.headers["Referer"] = url + "/"
     return session
 

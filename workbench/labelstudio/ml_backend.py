@@ -36,7 +36,7 @@ class _TmSuggestions:
     def __init__(self, config: Config | None) -> None:
         self.config = config
         self.suggester: Any = None
-        self.stamp: tuple[float, int] | None = None
+        self.stamp: tuple[tuple[int, int], ...] | None = None
 
     def current(self) -> Any:
         if self.config is None:

@@ -235,7 +235,7 @@ def _load_secret(config: Config) -> dict[str, object]:
             return json.loads(path.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as exc:
             raise LabelStudioError(f"{path} is unreadable ({exc}); fix or delete it") from None
-    secret = {
+    secret: dict[str, object] = {
         "user": DATABASE_USER,
         "password": secrets.token_urlsafe(24),
         "dbname": DATABASE_NAME,
@@ -369,7 +369,7 @@ def record_path(work_dir: Path) -> Path:
 
 def record_database(config: Config, kind: str) -> None:
     """Remember the database of the Label Studio just started (for status and down)."""
-    record = {"kind": kind}
+    record: dict[str, object] = {"kind": kind}
     if kind == POSTGRES:
         record.update(describe_database(config))
     path = record_path(config.work_dir)

@@ -15,7 +15,7 @@ from label_studio_sdk import LabelStudio
 from label_studio_sdk.core.api_error import ApiError
 
 from workbench.config import Config
-from workbench.errors import ConfigError
+from workbench.errors import ConfigError, LabelStudioError
 from workbench.labelstudio.client import api_errors
 
 SENTENCE_VIEW = "Sentences"
@@ -84,6 +84,7 @@ def read_label_config(config: Config) -> str:
 def find_project(client: LabelStudio, title: str, url: str = "") -> Any | None:
     """Return the first project whose title is exactly ``title``, or None."""
     with api_errors(url, "list projects"):
+        project: Any
         for project in client.projects.list(title=title):
             if project.title == title:
                 return project
@@ -112,6 +113,8 @@ def ensure_project(
                 model_version=model_version,
                 **wanted,
             )
+        if created.id is None:
+            raise LabelStudioError(f"Label Studio at {url} created project {title!r} without an id")
         return ProjectInfo(id=created.id, title=title, created=True, updated=[])
     changed = {
         key: value

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from label_studio_sdk import LabelStudio
 
@@ -235,7 +235,8 @@ def push_tasks(
     size = max(1, int(batch_size))
     for batch in _batches(new, size):
         with api_errors(url, f"import {len(batch)} tasks"):
-            client.projects.import_tasks(id=project.id, request=[import_record(p) for p in batch])
+            records: Any = [import_record(p) for p in batch]  # the SDK accepts plain dicts
+            client.projects.import_tasks(id=project.id, request=records)
         report.requests += 1
         report.added += len(batch)
 
@@ -269,7 +270,7 @@ def push_tasks(
         ]
         if predictions:
             with api_errors(url, f"import predictions for {len(predictions)} tasks"):
-                client.projects.import_predictions(id=project.id, request=predictions)
+                client.projects.import_predictions(id=project.id, request=cast(Any, predictions))
             report.requests += 1
         report.requests += 1
         report.updated += len(batch)
@@ -343,6 +344,7 @@ def annotations_by_task(
     filter missed (only cancelled annotations, say) is fetched on its own.
     """
     found: dict[int, list[Any]] = {}
+    task: Any
     with api_errors(url, f"list the annotated tasks of project {project_id}"):
         for task in client.tasks.list(
             project=project_id, fields="all", only_annotated=True, page_size=LIST_PAGE_SIZE

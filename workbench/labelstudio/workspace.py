@@ -124,7 +124,7 @@ def start_labelstudio(config: Config, echo: Echo = print) -> LabelStudioHandle:
         credentials.username,
         credentials.password,
         credentials.token,
-        allow_loopback=config.labelstudio.ml_port,
+        allow_loopback=bool(config.labelstudio.ml_port),
     )
     env.update(database_env)
     started = start_server(executable, data_dir, host, port, env, config.labelstudio.start_timeout)

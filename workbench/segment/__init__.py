@@ -79,6 +79,6 @@ def segment_source(
     for seg in segmenter.segment(normalized.text):
         start, end = normalized.source_span(seg.start, seg.end)
         results.append(
-            SourceSegment(start, end, text[start:end], seg.text, seg.paragraph, seg.index)
+            SourceSegment(start, end, text[start:end], seg.text, seg.paragraph, seg.position)
         )
     return results

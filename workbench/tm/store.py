@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -314,7 +314,10 @@ class TranslationMemory:
                 # index is built from the keys in hand instead of reading them back.
                 known = None
                 if before == 0 and counts.added == len(rows):
-                    known = (np.arange(1, len(rows) + 1, dtype=np.int64), [r[3] for r in rows])
+                    known = (
+                        np.arange(1, len(rows) + 1, dtype=np.int64),
+                        cast(list[str], [r[3] for r in rows]),  # the zh_norm column
+                    )
                 update_index(self.db, known)  # the fuzzy-lookup index, committed with the pairs
         counts.present = len(rows) - counts.added
         return counts

@@ -182,7 +182,9 @@ def came_from_tm(annotation: dict[str, Any], match: dict[str, Any] | None) -> bo
     if not match:
         return None
     translation = annotation.get("translation")
-    return bool(translation) and translation.strip() == str(match.get("suggestion", "")).strip()
+    if not translation:
+        return False
+    return bool(translation.strip() == str(match.get("suggestion", "")).strip())
 
 
 def learn_from_records(tm: TranslationMemory, records: list[dict[str, Any]], source: str) -> int:

@@ -192,7 +192,11 @@ def json_body(
             400, "bad_json", f"the request body contains {exc}, which JSON does not allow"
         ) from None
     except (json.JSONDecodeError, RecursionError) as exc:
-        where = f" at line {exc.lineno} column {exc.colno}" if hasattr(exc, "lineno") else ""
+        where = (
+            f" at line {exc.lineno} column {exc.colno}"
+            if isinstance(exc, json.JSONDecodeError)
+            else ""
+        )
         message = getattr(exc, "msg", "nested too deeply")
         raise ApiError(
             400,

@@ -55,8 +55,9 @@ def create_app(config: Config) -> Flask:
         SESSION_COOKIE_SAMESITE="Strict",
         SESSION_COOKIE_HTTPONLY=True,
     )
-    app.json.ensure_ascii = False  # Chinese stays readable in responses
-    app.json.sort_keys = False
+    # Flask's default provider has these attributes (the abstract JSONProvider does not).
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Chinese stays readable
+    app.json.sort_keys = False  # type: ignore[attr-defined]
     glossary_dir = config.paths.glossary_dir
     app.extensions["workbench"] = Services(
         config=config,

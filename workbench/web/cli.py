@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -34,7 +35,7 @@ def serve_command(
     """
     from workbench.web.serve import serve
 
-    overrides = {
+    overrides: dict[str, dict[str, Any]] = {
         "service": {"host": host, "port": port, "threads": threads},
         "paths": {"work_dir": str(work_dir) if work_dir else None},
     }

@@ -20,6 +20,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 from waitress import create_server
 from waitress.channel import HTTPChannel
@@ -101,6 +102,7 @@ class IdleEvictingServerMixin:
     """
 
     EVICT_AFTER = 1.0
+    active_channels: dict[int, Any]  # waitress's server keeps its channels here
 
     def readable(self):
         limit = self.adj.connection_limit
