@@ -36,7 +36,7 @@ from workbench.export.formats import FORMATS, WriterOptions  # noqa: E402
 from workbench.export.formats.base import row  # noqa: E402
 from workbench.export.formats.jsonl import hf_record  # noqa: E402
 from workbench.export.formats.table import COLUMNS  # noqa: E402
-from workbench.export.pairs import Entity, SentencePair  # noqa: E402
+from workbench.models import Entity, SentencePair  # noqa: E402
 
 PLACES = ["吉林省", "青海省", "柳州市", "遂宁市", "贵州省", "甘肃省", "云南省", "四川省"]
 

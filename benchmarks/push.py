@@ -17,14 +17,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from workbench.config import load_config
+from workbench.config import load_config, with_overrides
 from workbench.labelstudio.client import make_client
 from workbench.labelstudio.project import ensure_project
 from workbench.labelstudio.server import free_port
 from workbench.labelstudio.sync import push_tasks
 from workbench.labelstudio.tasks import build_tasks
-from workbench.labelstudio.workspace import start_labelstudio, stop_labelstudio_process
 from workbench.models import Document, Sentence, TermMatch
+from workbench.workspace import start_labelstudio, stop_labelstudio_process
 
 # (sentence with a {n} slot, the glossary term in it, its approved English)
 TEMPLATES = [
@@ -97,7 +97,7 @@ def run(config, client, args) -> None:
     }
     payloads = list(build_tasks(iter(synthetic_sentences(args.tasks)), documents, "glossary-bench"))
 
-    config.data["labelstudio"]["project_title"] = "bench batched push"
+    config = with_overrides(config, labelstudio={"project_title": "bench batched push"})
     project = ensure_project(client, config, "glossary-bench")
     started = time.perf_counter()
     report = push_tasks(client, project, payloads, "glossary-bench", batch_size)
@@ -109,7 +109,7 @@ def run(config, client, args) -> None:
     repeat_seconds = time.perf_counter() - started
     assert again.added == 0 and again.unchanged == args.tasks, again
 
-    config.data["labelstudio"]["project_title"] = "bench one request per task"
+    config = with_overrides(config, labelstudio={"project_title": "bench one request per task"})
     single = ensure_project(client, config, "glossary-bench")
     sample = payloads[: args.sample]
     started = time.perf_counter()

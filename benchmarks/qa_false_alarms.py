@@ -24,10 +24,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from workbench.config import load_config  # noqa: E402
-from workbench.export.pairs import SentencePair  # noqa: E402
 from workbench.glossary import load_glossary  # noqa: E402
+from workbench.models import SentencePair  # noqa: E402
 from workbench.qa import GlossaryView, PairChecker  # noqa: E402
-from workbench.qa.numbers import find_zh_numbers  # noqa: E402
+from workbench.text.numbers import find_zh_numbers  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "qa"
 TUNING = DATA / "real_pairs.jsonl"  # seen while writing the rules: an optimistic estimate

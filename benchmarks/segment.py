@@ -38,9 +38,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from workbench.config import load_config  # noqa: E402
-from workbench.ingest.normalize import normalize  # noqa: E402
 from workbench.ingest.pipeline import Ingester  # noqa: E402
 from workbench.segment import load_segmenter  # noqa: E402
+from workbench.text.normalize import normalize  # noqa: E402
 
 MB = 1_000_000
 BARE_SPLIT = re.compile(r"(?<=[。！？])")

@@ -95,7 +95,7 @@ def _checker(glossary):
 
 
 def check_pair(view, checker_class, record: dict) -> list:
-    from workbench.export.pairs import SentencePair
+    from workbench.models import SentencePair
 
     pair = SentencePair(
         id=record["id"], doc_id=record["source_url"], zh=record["zh"], en=record["en"]
@@ -166,7 +166,7 @@ def evaluate_planted(glossary, planted: list[dict]) -> list[bool]:
 
 def plant_errors(glossary) -> list[dict]:
     """Replace renderings that stand as phrases with forbidden and with wrong ones."""
-    from workbench.qa.english import find_phrase, tokenize
+    from workbench.text.english import find_phrase, tokenize
 
     matcher = glossary.matcher()
     by_category: dict[str, list] = {}

@@ -54,7 +54,7 @@ def labelstudio_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab
     """Start a real Label Studio once per test session; stop it when the session ends."""
     from workbench.labelstudio.client import make_client
     from workbench.labelstudio.server import free_port
-    from workbench.labelstudio.workspace import start_labelstudio, stop_labelstudio_process
+    from workbench.workspace import start_labelstudio, stop_labelstudio_process
 
     work_dir = tmp_path_factory.mktemp("labelstudio-session")
     labelstudio: dict[str, object] = {"url": "", "host": "127.0.0.1", "port": free_port()}

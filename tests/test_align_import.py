@@ -11,11 +11,11 @@ from click.testing import CliRunner
 from test_export_pipeline import make_config, standard_tasks, write_corpus_for
 
 from workbench.align.importer import import_bilingual
-from workbench.align.review import review_tasks
 from workbench.cli import cli
 from workbench.config import Config
 from workbench.errors import InputError
 from workbench.export.run import export_dataset
+from workbench.labelstudio.align_review import review_tasks
 from workbench.snapshot import write_snapshot
 from workbench.tm.store import open_tm
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.align.review import push_review_tasks
+from workbench.labelstudio.align_review import push_review_tasks
 from workbench.labelstudio.project import find_project
 from workbench.tm.store import TmPair
 

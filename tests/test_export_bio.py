@@ -6,7 +6,7 @@ from pathlib import Path
 
 from workbench.export.formats import FORMATS, WriterOptions
 from workbench.export.formats.bio import bio_tags
-from workbench.export.pairs import Entity, SentencePair
+from workbench.models import Entity, SentencePair
 
 
 def bio_of(tmp_path: Path, zh: str, entities: list[Entity]) -> list[str]:

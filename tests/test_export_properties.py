@@ -36,11 +36,12 @@ from test_export_formats import assert_formats_agree
 from test_export_pipeline import make_config, write_corpus_for
 
 from workbench.export.dedup import Deduplicator
-from workbench.export.pairs import PairStats, SentencePair, clean_text, iter_pairs
+from workbench.export.pairs import PairStats, clean_text, iter_pairs
+from workbench.export.qa_run import run_qa
 from workbench.export.run import export_dataset
 from workbench.export.select import select_annotation
+from workbench.models import SentencePair
 from workbench.qa import GlossaryView, PairChecker
-from workbench.qa.run import run_qa
 from workbench.snapshot import write_snapshot
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

@@ -16,7 +16,7 @@ import pytest
 from workbench.corpus import read_manifest
 from workbench.errors import InputError
 from workbench.ingest.files import read_input_file, read_limited
-from workbench.ingest.normalize import normalize
+from workbench.text.normalize import normalize
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD = "精准扶贫是脱贫攻坚的基本方略。各地落实“两不愁三保障”。\n"

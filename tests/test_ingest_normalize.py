@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from workbench.errors import ConfigError
-from workbench.ingest.normalize import normalize
+from workbench.text.normalize import normalize
 
 GOLDEN = [
     ("traditional-to-simplified", "堅決打贏脫貧攻堅戰", "坚决打赢脱贫攻坚战"),

@@ -16,8 +16,8 @@ import pytest
 
 from workbench.config import load_config
 from workbench.corpus import read_documents, read_manifest, read_sentences
-from workbench.ingest.normalize import normalize
 from workbench.ingest.pipeline import ingest_paths
+from workbench.text.normalize import normalize
 
 SEEDS = sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
 

@@ -282,7 +282,7 @@ def test_labelstudio_install_is_quick_no_op_when_pinned_version_is_there(labelst
 @pytest.mark.labelstudio
 @pytest.mark.slow
 def test_second_up_in_same_work_folder_reuses_the_running_server(labelstudio_server):
-    from workbench.labelstudio.workspace import start_labelstudio
+    from workbench.workspace import start_labelstudio
 
     config = load_config(
         overrides={

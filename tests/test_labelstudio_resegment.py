@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workbench.cli import cli
-from workbench.config import load_config
+from workbench.config import load_config, with_overrides
 from workbench.corpus import corpus_dir, read_manifest, read_sentences, write_corpus
 from workbench.errors import InputError
 from workbench.labelstudio.resegment import (
@@ -225,7 +225,7 @@ def test_resegment_without_a_snapshot_changes_nothing(tmp_path):
     config = corpus_config(tmp_path)
     document, sentences = make_document("jl", ["甲。", "乙。"])
     write_corpus(corpus_dir(config.work_dir), [(document, sentences)])
-    from workbench.labelstudio.workspace import apply_segmentation_flags
+    from workbench.workspace import apply_segmentation_flags
 
     assert not apply_segmentation_flags(config).changed
     assert [s.id for s in read_sentences(corpus_dir(config.work_dir))] == ["jl-0", "jl-1"]
@@ -241,7 +241,7 @@ def test_merge_flag_from_label_studio_reaches_the_corpus_and_no_annotation_is_lo
     from labelstudio_fixtures import annotation_result, write_test_corpus
 
     from workbench.labelstudio.sync import pull_snapshot, push_corpus
-    from workbench.labelstudio.workspace import apply_segmentation_flags
+    from workbench.workspace import apply_segmentation_flags
 
     texts = ["各地要压实责任。", "到2020年稳定实现农村贫困人口", "两不愁三保障。", "感谢大家。"]
     write_test_corpus(ls_config.work_dir, {"doc-m": texts})
@@ -315,7 +315,7 @@ def test_export_leaves_out_tasks_of_sentences_merged_or_split_away(tmp_path, mon
     from workbench.export.run import export_dataset
 
     config = corpus_config(tmp_path)
-    config.data["paths"]["exports_dir"] = str(tmp_path / "exports")
+    config = with_overrides(config, paths={"exports_dir": str(tmp_path / "exports")})
     texts = ["全省建档立卡贫困人口", "全部脱贫。", "一是加强领导；二是压实责任。"]
     document, sentences = make_document("jl", texts)
     write_corpus(corpus_dir(config.work_dir), [(document, sentences)], {"glossary_version": "g"})

@@ -17,7 +17,7 @@ from workbench.config import load_config
 from workbench.labelstudio.auth import Credentials
 from workbench.labelstudio.cli import _print_workspace
 from workbench.labelstudio.server import RunState, now_iso, write_run_state
-from workbench.labelstudio.workspace import (
+from workbench.workspace import (
     LabelStudioHandle,
     Workspace,
     describe_exit,

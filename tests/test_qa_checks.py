@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from test_export_pipeline import make_config
 
-from workbench.export.pairs import SentencePair
 from workbench.glossary import load_glossary
+from workbench.models import SentencePair
 from workbench.qa import GlossaryView, PairChecker, QaReport
 
 ZH = "全省农村贫困人口减少16.3万人，坚持精准扶贫基本方略。"

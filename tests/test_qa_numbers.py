@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.qa.numbers import find_en_numbers, find_zh_numbers, missing_numbers
+from workbench.text.numbers import find_en_numbers, find_zh_numbers, missing_numbers
 
 # (zh, en, values of zh that must be reported missing)
 KEPT = [

@@ -91,7 +91,7 @@ def test_content_words_in_another_order_or_form_count(rendering, en, present) ->
     assert (check_terms(en, [(entry, "词")]) == []) is present
 
 
-# -- English grammar in matching (workbench.qa.english) -----------------------------------
+# -- English grammar in matching (workbench.text.english) -----------------------------------
 
 GRAMMAR = [
     # (rendering, translation, present): inflection, determiners, plural, hyphenation,

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workbench.config import load_config
-from workbench.ingest.normalize import normalize
 from workbench.segment import Segmenter, load_rules, segment_source
+from workbench.text.normalize import normalize
 
 RULES = load_rules(load_config().segment)
 SEGMENTER = Segmenter(RULES)

@@ -25,8 +25,8 @@ PAGES = ["/", "/?q=两不愁", "/terms/pov-003", "/terms/xss-001", "/suggestions
 
 def _missing_term_finding(config, en: str) -> dict:
     """The real terminology check's finding for a translation that misses 两不愁三保障."""
-    from workbench.export.pairs import SentencePair
     from workbench.glossary import load_glossary
+    from workbench.models import SentencePair
     from workbench.qa import GlossaryView, PairChecker
 
     glossary = load_glossary(config.paths.glossary_dir)

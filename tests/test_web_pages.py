@@ -348,7 +348,7 @@ def test_pages_need_no_javascript_and_load_nothing_from_other_hosts(web_config):
 
 def _missing_term_finding(web_config, en: str) -> dict:
     """Run the real terminology check on a pair and return its missing-term finding."""
-    from workbench.export.pairs import SentencePair
+    from workbench.models import SentencePair
     from workbench.qa import GlossaryView, PairChecker
 
     glossary = load_glossary(web_config.paths.glossary_dir)

@@ -140,7 +140,7 @@ def import_bilingual_command(
         progress=progress,
     )
     if review:
-        from workbench.align.review import push_review_tasks
+        from workbench.labelstudio.align_review import push_review_tasks
 
         pushed = push_review_tasks(config, report.review_pairs)
         click.echo(

@@ -20,8 +20,8 @@ from typing import Any
 from workbench.errors import InputError
 from workbench.ingest.decode import decode_bytes
 from workbench.ingest.html_text import html_to_text, looks_like_html
-from workbench.ingest.normalize import HAN
 from workbench.ingest.pipeline import HTML_SUFFIXES, Ingester
+from workbench.text.scripts import HAN
 
 _HAN = re.compile(f"[{HAN}]")
 _LATIN = re.compile(r"[A-Za-z]")

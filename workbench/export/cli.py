@@ -97,7 +97,7 @@ def export_command(name, snapshot, selection, seed, scripts, formats, hold_back)
 )
 def qa_command(snapshot, selection, json_path, limit, fail_on) -> None:
     """Check the translations of a snapshot: terms, numbers, script, length, consistency."""
-    from workbench.qa.run import run_qa
+    from workbench.export.qa_run import run_qa
 
     config = load_config()
     report = run_qa(config, snapshot=snapshot, selection=selection)

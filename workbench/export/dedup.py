@@ -10,17 +10,10 @@ within k bits share one of k + 1 bands (pigeonhole). Memory is a few integers pe
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 
 import numpy as np
 
-_NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
-
-
-def normalise_for_dedup(text: str) -> str:
-    """Fold width, case, punctuation and spacing, the differences that do not make a new pair."""
-    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", text).casefold())
+from workbench.text.compare import normalise_for_dedup
 
 
 def _mix(values: np.ndarray) -> np.ndarray:

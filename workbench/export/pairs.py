@@ -19,10 +19,11 @@ from workbench.export.select import (
     NO_SOURCE,
     UNTRANSLATED,
     Selection,
-    normalise_translation,
     select_annotation,
 )
 from workbench.fileio import recover_directory
+from workbench.models import Entity, SentencePair
+from workbench.text.compare import normalise_translation
 
 # C0/C1 controls, line and paragraph separators, lone surrogates (left by a bad JSON
 # escape) and the two XML-illegal non-characters.
@@ -37,66 +38,6 @@ def clean_text(text: str | None) -> str:
     if not text:
         return ""
     return _SPACE.sub(" ", _BREAKING.sub(" ", text)).strip()
-
-
-@dataclass(slots=True)
-class Entity:
-    """A labelled span of the zh sentence, with the English rendering the annotator gave."""
-
-    start: int
-    end: int
-    text: str
-    label: str
-    rendering: str | None = None
-    # The rendering is the one the task came pre-filled with (a glossary prediction the
-    # annotator left as it was), not one they wrote: it counts only if the translation
-    # carries it (see formats/terms.py).
-    prefilled: bool = False
-
-
-@dataclass(slots=True)
-class SentencePair:
-    """One translated sentence, ready for every output format."""
-
-    id: str  # the corpus sentence id
-    doc_id: str
-    zh: str
-    en: str
-    doc_title: str | None = None
-    annotator: str | None = None
-    status: str | None = None
-    annotation_id: int | None = None
-    task_id: int | None = None
-    updated_at: str | None = None
-    entities: list[Entity] = field(default_factory=list)
-    terms: list[dict[str, Any]] = field(default_factory=list)  # glossary pre-annotations
-    split: str | None = None
-    source: str | None = None  # the document's publisher (来源), see export.sources
-    source_url: str | None = None
-    origin: str = "annotated"  # annotated (Label Studio) | aligned (import-bilingual)
-    score: float | None = None  # the aligner's confidence, for aligned pairs
-
-    def to_dict(self) -> dict[str, Any]:
-        # By hand rather than dataclasses.asdict, which deep-copies and is 5x slower.
-        data = {name: getattr(self, name) for name in self.__slots__}
-        data["entities"] = [
-            {
-                "start": e.start,
-                "end": e.end,
-                "text": e.text,
-                "label": e.label,
-                "rendering": e.rendering,
-                "prefilled": e.prefilled,
-            }
-            for e in self.entities
-        ]
-        return data
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> SentencePair:
-        values = dict(data)
-        values["entities"] = [Entity(**e) for e in values.get("entities") or []]
-        return cls(**values)
 
 
 @dataclass

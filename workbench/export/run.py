@@ -30,7 +30,6 @@ from workbench.export.formats import FORMATS, WriterOptions, WrittenFile, check_
 from workbench.export.formats.variants import check_scripts
 from workbench.export.pairs import (
     PairStats,
-    SentencePair,
     iter_pairs,
     load_document_titles,
     load_replaced_sentences,
@@ -38,12 +37,13 @@ from workbench.export.pairs import (
 from workbench.export.select import RESEGMENTED, UNTRANSLATED, Selection, check_mode
 from workbench.export.sources import DocumentSource, load_document_sources
 from workbench.export.splits import SPLITS, all_in_train, assign_splits
+from workbench.export.tm_source import aligned_pairs
 from workbench.export.writer import SplitWriters
 from workbench.fileio import atomic_directory
 from workbench.glossary import load_glossary
+from workbench.models import SentencePair
 from workbench.qa import Finding, GlossaryView, PairChecker, QaReport, load_rules
 from workbench.snapshot import read_snapshot, read_snapshot_manifest, resolve_snapshot
-from workbench.tm.export_source import aligned_pairs
 
 EXPORT_FORMAT = "workbench-export"
 EXPORT_VERSION = 1

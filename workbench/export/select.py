@@ -7,12 +7,11 @@ every task it leaves out by reason, so the dataset card can say what was dropped
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
 from workbench.errors import ConfigError
+from workbench.text.compare import normalise_translation
 
 SELECTION_MODES = ("latest", "final", "agreement", "reviewed")
 
@@ -26,8 +25,6 @@ NO_AGREEMENT = "no_agreement"  # selection = agreement and too few annotators ag
 NO_SOURCE = "no_source"  # the sentence itself is blank once cleaned (control characters)
 NOT_REVIEWED = "not_reviewed"  # selection = reviewed and no reviewer has decided
 RESEGMENTED = "resegmented"  # the sentence was merged or split away (workbench resegment)
-
-_SPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,13 +42,6 @@ def check_mode(mode: str) -> str:
             f"[export] selection = {mode!r} is unknown; use one of {', '.join(SELECTION_MODES)}"
         )
     return mode
-
-
-def normalise_translation(text: str | None) -> str:
-    """Return the comparison form of a translation (NFKC, case and spacing folded)."""
-    if not text:
-        return ""
-    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip().casefold()
 
 
 def _recency(annotation: dict[str, Any]) -> tuple[str, str, int]:

@@ -15,7 +15,7 @@ from workbench.export.formats import (
     WriterOptions,
     WrittenFile,
 )
-from workbench.export.pairs import SentencePair
+from workbench.models import SentencePair
 
 
 class SplitWriters:

@@ -256,8 +256,8 @@ def sentences_from_corpus(config: Config) -> Iterator[str]:
 def sentences_from_files(paths: Iterable[Path]) -> Iterator[str]:
     """Yield sentences of plain-text files (folders: every ``*.txt``), normalised and split
     with the ingest stage's normaliser and segmenter."""
-    from workbench.ingest.normalize import normalize
     from workbench.segment import segment_text
+    from workbench.text.normalize import normalize
 
     for path in paths:
         path = Path(path)

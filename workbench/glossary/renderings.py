@@ -27,7 +27,7 @@ from lxml import etree
 
 from workbench.errors import InputError
 from workbench.glossary.termbase import Glossary
-from workbench.qa.english import find_phrase, is_function_word, prepare, tokenize
+from workbench.text.english import find_phrase, is_function_word, prepare, tokenize
 
 MAX_N = 4
 MEASURES = ("llr", "dice")

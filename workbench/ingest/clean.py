@@ -22,7 +22,7 @@ from workbench.ingest.metadata import (
     parse_dateline,
     parse_metadata_line,
 )
-from workbench.ingest.normalize import Normalized, normalize
+from workbench.text.normalize import Normalized, normalize
 
 ZONES = ("any", "header", "footer")
 _SENTENCE_END = tuple("。！？!?；;：:，,")

@@ -30,7 +30,6 @@ from workbench.ingest.clean import CleaningRules, Line, clean_text, read_cleanin
 from workbench.ingest.decode import decode_bytes
 from workbench.ingest.files import input_limit, read_input_file
 from workbench.ingest.html_text import html_to_text, looks_like_html
-from workbench.ingest.normalize import Normalized, normalize
 from workbench.ingest.structure import (
     StructureRules,
     decide_speakers,
@@ -40,6 +39,7 @@ from workbench.ingest.structure import (
 )
 from workbench.models import Document, Sentence
 from workbench.segment import Segmenter, load_rules
+from workbench.text.normalize import Normalized, normalize
 
 TEXT_SUFFIXES = (".txt", ".text")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")

@@ -152,7 +152,7 @@ def up_command(
     pre-annotated task, then starts the glossary lookup service. Ctrl-C stops what this
     command started; 'workbench down' does the same from another shell.
     """
-    from workbench.labelstudio.workspace import shutdown, up, wait_until_interrupted
+    from workbench.workspace import shutdown, up, wait_until_interrupted
 
     config = _load(
         overrides,
@@ -191,7 +191,7 @@ def _terminate(_signum: int, _frame: object) -> None:
 
 
 def _print_workspace(config: Config, workspace: Any) -> None:
-    from workbench.labelstudio.workspace import status
+    from workbench.workspace import status
 
     handle = workspace.labelstudio
     how = {
@@ -275,7 +275,7 @@ def _print_push(report: Any) -> None:
 @_config_options
 def down_command(overrides: dict[str, dict[str, Any]]) -> None:
     """Stop the Label Studio and glossary service that 'workbench up' started."""
-    from workbench.labelstudio.workspace import down
+    from workbench.workspace import down
 
     done = down(_load(overrides))
     for line in done or ["nothing recorded as running in this work folder"]:
@@ -287,7 +287,7 @@ def down_command(overrides: dict[str, dict[str, Any]]) -> None:
 @_config_options
 def status_command(as_json: bool, overrides: dict[str, dict[str, Any]]) -> None:
     """Report whether the workspace's servers run and how many tasks the project holds."""
-    from workbench.labelstudio.workspace import status
+    from workbench.workspace import status
 
     report = status(_load(overrides))
     if as_json:
@@ -394,7 +394,7 @@ def resegment_command(
     sentences stay in Label Studio with their annotations. Run 'workbench pull' first so
     the snapshot holds the latest flags; re-running changes nothing.
     """
-    from workbench.labelstudio.workspace import apply_segmentation_flags
+    from workbench.workspace import apply_segmentation_flags
 
     config = _load(overrides)
     report = apply_segmentation_flags(config, snapshot)

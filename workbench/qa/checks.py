@@ -15,11 +15,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from workbench.export.dedup import normalise_for_dedup
-from workbench.export.pairs import SentencePair
-from workbench.qa.numbers import missing_numbers
+from workbench.models import SentencePair
 from workbench.qa.report import Finding
 from workbench.qa.terminology import TermEntry, check_terms
+from workbench.text.compare import normalise_for_dedup
+from workbench.text.numbers import missing_numbers
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 _NOT_SPACE = re.compile(r"\S")

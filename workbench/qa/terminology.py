@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from workbench.qa.english import closest_stretch, find_loose, find_phrase, tokenize
+from workbench.text.english import closest_stretch, find_loose, find_phrase, tokenize
 
 _FOLD = re.compile(r"[\s\-‐‑‒–—_/]+")
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})

@@ -13,9 +13,9 @@ import functools
 from dataclasses import dataclass
 
 from workbench.config import Config
-from workbench.ingest.normalize import normalize
 from workbench.segment.rules import SegmentationRules, load_rules, read_rules
 from workbench.segment.segmenter import Segment, Segmenter
+from workbench.text.normalize import normalize
 
 __all__ = [
     "Segment",

@@ -20,8 +20,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from workbench.ingest.normalize import HAN
 from workbench.segment.rules import SegmentationRules
+from workbench.text.scripts import HAN
 
 
 class Segment(NamedTuple):

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
-from workbench.export.select import normalise_translation
+from workbench.text.compare import normalise_translation
 
 NO_LABEL = "O"
 

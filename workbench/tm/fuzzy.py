@@ -163,7 +163,7 @@ def substitute_numbers(
             written = f"{int(new):,}"
         en = en[: hit.start()] + written + en[hit.end() :]
         done.append((old, new))
-    from workbench.qa.numbers import missing_numbers
+    from workbench.text.numbers import missing_numbers
 
     if len(missing_numbers(query, en)) > len(missing_numbers(match_zh, match_en)):
         return match_en, []

@@ -20,6 +20,7 @@ into the TM (origin ``annotated``), so the next push or ML-backend call suggests
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass, field
 from typing import Any
@@ -217,8 +218,6 @@ def with_suggestions(
     payloads: list[Any], suggester: TaskSuggester, model_version: str
 ) -> list[Any]:
     """Return the task payloads with TM suggestions added (see the module docstring)."""
-    from workbench.labelstudio.tasks import TaskPayload
-
     combined = combined_model_version(model_version, suggester.version)
     out = []
     for payload in payloads:
@@ -226,7 +225,12 @@ def with_suggestions(
         data = {**payload.data, **task_data(suggestion)}
         result = translation_result(suggestion)
         data[TM_HASH] = tm_hash(data, result, suggester.version)
-        out.append(TaskPayload(payload.sentence_id, data, payload.prediction + result, combined))
+        # ``replace`` keeps the payload's own type: the TM sits below Label Studio's layer.
+        out.append(
+            dataclasses.replace(
+                payload, data=data, prediction=payload.prediction + result, model_version=combined
+            )
+        )
     return out
 
 

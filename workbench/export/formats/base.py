@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import IO
 
 from workbench import __version__
-from workbench.export.pairs import SentencePair
+from workbench.models import SentencePair
 
 # The columns of the flat formats (CSV, TSV, Parquet), in order.
 COLUMNS = (

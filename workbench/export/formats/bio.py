@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from workbench.export.formats.base import FormatWriter, WrittenFile
-from workbench.export.pairs import Entity, SentencePair
+from workbench.models import Entity, SentencePair
 
 _SPACE = re.compile(r"\s+")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import orjson
 
 from workbench.export.formats.base import FormatWriter, WrittenFile
-from workbench.export.pairs import SentencePair
+from workbench.models import SentencePair
 
 _BATCH = 2000
 

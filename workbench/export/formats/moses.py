@@ -4,7 +4,7 @@ of the other; the input of fairseq, Marian, OpenNMT and sentencepiece training."
 from __future__ import annotations
 
 from workbench.export.formats.base import FormatWriter, WrittenFile
-from workbench.export.pairs import SentencePair
+from workbench.models import SentencePair
 
 
 class MosesWriter(FormatWriter):

@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from workbench.export.formats.base import COLUMNS, FormatWriter, WrittenFile, row
-from workbench.export.pairs import SentencePair
+from workbench.models import SentencePair
 
 
 class CsvWriter(FormatWriter):

@@ -14,8 +14,8 @@ from __future__ import annotations
 import orjson
 
 from workbench.export.formats.base import FormatWriter, WrittenFile
-from workbench.export.pairs import SentencePair
-from workbench.qa.english import Token, find_loose, find_phrase, tokenize
+from workbench.models import SentencePair
+from workbench.text.english import Token, find_loose, find_phrase, tokenize
 
 
 def translation_carries(rendering: str, tokens: list[Token]) -> bool:

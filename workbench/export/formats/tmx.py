@@ -12,7 +12,7 @@ import itertools
 from datetime import UTC, datetime
 
 from workbench.export.formats.base import FormatWriter, WrittenFile
-from workbench.export.pairs import SentencePair
+from workbench.models import SentencePair
 
 _BATCH = 500  # units per write; 2,000 made glibc's heap creep up (measured), 500 stays flat
 

@@ -1,5 +1,6 @@
 """``workbench qa`` on its own: check the chosen translations of a snapshot, write nothing
-else (``workbench export`` runs the same checks while exporting)."""
+else (``workbench export`` runs the same checks while exporting). It lives with the exporter
+because it selects pairs exactly as an export would; the checks themselves are ``workbench.qa``."""
 
 from __future__ import annotations
 

@@ -27,17 +27,14 @@ from __future__ import annotations
 import functools
 import re
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import opencc
 
 from workbench.errors import ConfigError
+from workbench.text.scripts import CJK_PUNCT, HAN
 
-# Han ideographs (BMP blocks, compatibility block, supplementary planes).
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-# Chinese punctuation and quotes that count as "Chinese context" around an ASCII mark.
-CJK_PUNCT = "\u3000-\u303f\u2014\u2026\u2018\u2019\u201c\u201d\uff01-\uff0f\uff1a-\uff1f"
 _CJK_CONTEXT = re.compile(f"[{HAN}{CJK_PUNCT}]")
 _HAN_CHAR = re.compile(f"[{HAN}]")
 
@@ -140,7 +137,7 @@ _RUNS = re.compile(f"[{HAN}]+|[^{HAN}]+")
 _ALIGN_LIMIT = 64  # longer changed runs are mapped proportionally (never seen in practice)
 
 
-def _align_run(source: str, target: str, convert) -> list[int]:
+def _align_run(source: str, target: str, convert: Callable[[str], str]) -> list[int]:
     """For each code point of ``target`` (the conversion of ``source``), its source offset.
 
     Cut the run where converting the two halves separately gives the same result as

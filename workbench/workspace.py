@@ -22,6 +22,8 @@ from label_studio_sdk import LabelStudio
 
 from workbench.config import Config
 from workbench.errors import LabelStudioError, WorkbenchError
+from workbench.glossary import tag_corpus
+from workbench.ingest import ingest_paths
 from workbench.labelstudio.auth import (
     Credentials,
     ensure_api_access,
@@ -154,7 +156,6 @@ def stop_workspace_database(config: Config) -> None:
 
 def prepare_corpus(config: Config, paths: list[Path], echo: Echo = print) -> None:
     """Ingest, segment and glossary-tag ``paths`` into the work folder's corpus."""
-    ingest_paths = _ingest_function()
     echo(f"Ingesting and segmenting {', '.join(str(p) for p in paths)} ...")
     report = ingest_paths(paths, config)
     manifest = getattr(report, "manifest", None) or {}
@@ -162,11 +163,6 @@ def prepare_corpus(config: Config, paths: list[Path], echo: Echo = print) -> Non
         echo(f"  {manifest.get('documents')} documents, {manifest.get('sentences')} sentences")
     for failure in list(getattr(report, "failed", []) or []):
         echo(f"  skipped {failure.path}: {failure.error}")
-    try:
-        from workbench.glossary import tag_corpus
-    except ImportError:
-        echo("  glossary tagging (workbench.glossary.tag_corpus) is not available yet: skipped")
-        return
     echo("Tagging glossary terms ...")
     tag_corpus(config)
     # A fresh ingest undoes merges and splits reviewers asked for: apply them again.
@@ -188,32 +184,8 @@ def apply_segmentation_flags(config: Config, snapshot: str | None = None) -> Any
         return ResegmentReport()
     report = resegment_corpus(config.work_dir, resolve_snapshot(config.work_dir, snapshot))
     if report.changed:
-        from workbench.glossary import tag_corpus
-
         tag_corpus(config)
     return report
-
-
-def _ingest_function() -> Callable:
-    """Return ``ingest_paths`` from the ingest stage (public name first)."""
-    try:
-        from workbench.ingest import ingest_paths
-    except ImportError:
-        try:
-            from workbench.ingest.pipeline import ingest_paths
-        except ImportError as exc:
-            raise WorkbenchError(
-                "the ingest stage (workbench.ingest.ingest_paths) is not available in this "
-                "checkout; cannot build the corpus"
-            ) from exc
-    return ingest_paths
-
-
-def serve_command_available() -> bool:
-    """Tell whether the glossary service's ``workbench serve`` command is registered."""
-    from workbench.cli import cli
-
-    return "serve" in cli.commands
 
 
 def start_helper(
@@ -299,15 +271,9 @@ def up(
         client = make_client(handle.url, handle.credentials.token)
         workspace.push = push_corpus(config, client)
         if with_service:
-            if serve_command_available():
-                echo(f"Starting the glossary service on http://{service_host}:{service_port} ...")
-                workspace.service_process = start_service(config, service_host, service_port)
-                workspace.service_url = f"http://{service_host}:{service_port}"
-            else:
-                workspace.notes.append(
-                    "the glossary service ('workbench serve') is not in this checkout yet: "
-                    "not started"
-                )
+            echo(f"Starting the glossary service on http://{service_host}:{service_port} ...")
+            workspace.service_process = start_service(config, service_host, service_port)
+            workspace.service_url = f"http://{service_host}:{service_port}"
         if ml_port:
             echo(f"Starting the glossary ML backend on http://{service_host}:{ml_port} ...")
             workspace.ml_process = start_ml_backend(

@@ -52,7 +52,7 @@ class EnNumber:
 @functools.cache
 def number_rules() -> dict[str, Any]:
     """Return the word lists of ``data/numbers.toml``."""
-    text = resources.files("workbench.qa").joinpath("data/numbers.toml").read_text("utf-8")
+    text = resources.files("workbench.text").joinpath("data/numbers.toml").read_text("utf-8")
     return tomllib.loads(text)
 
 

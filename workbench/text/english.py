@@ -11,7 +11,7 @@ shake, "children" → child). Two words match when their key sets meet. All thre
 ship their data inside the package; nothing is downloaded.
 
 Matching has two strengths. A *phrase* match finds the rendering's content words in order,
-with only function words (determiners, prepositions, pronouns: ``data/terminology.toml``)
+with only function words (determiners, prepositions, pronouns: ``data/english.toml``)
 between them; it is what forbidden renderings need, so leniency never hides one. A *loose*
 match accepts the content words in any order within one clause and with few other words
 among them, for the reordering translators rightly do ("find_loose" says how few).
@@ -42,7 +42,7 @@ _LEMMA_POS = ("NOUN", "VERB")
 
 @functools.cache
 def _word_lists() -> dict[str, frozenset[str]]:
-    text = resources.files("workbench.qa").joinpath("data/terminology.toml").read_text("utf-8")
+    text = resources.files("workbench.text").joinpath("data/english.toml").read_text("utf-8")
     data = tomllib.loads(text)
     return {
         "function": frozenset(data["function_words"]),
@@ -100,7 +100,7 @@ _CLAUSE_END = re.compile(r"[.;:!?。；：！？]")
 _NUMBER_WORDS = frozenset(["hundred", "thousand", "million", "billion", "trillion", "plus"])
 
 
-class TokenList(list):
+class TokenList(list[Token]):
     """The tokens of one text, with an index from comparison key to positions (built on
     first use), so a rendering is looked for only where its first word occurs."""
 
@@ -198,7 +198,11 @@ def _closed_match(token: Token, prepared: Rendering, index: int) -> bool:
 
 
 def _continue(
-    tokens: list[Token], position: int, prepared: Rendering, index: int, blocked
+    tokens: list[Token],
+    position: int,
+    prepared: Rendering,
+    index: int,
+    blocked: set[int] | frozenset[int],
 ) -> int | None:
     """Match content words ``index…`` from ``position``; return the last token used."""
     wanted = prepared.content

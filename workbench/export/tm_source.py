@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from workbench.export.pairs import SentencePair, clean_text
+from workbench.export.pairs import clean_text
+from workbench.models import SentencePair
 from workbench.tm.store import TranslationMemory, tm_path
 
 
