@@ -20,7 +20,7 @@ from workbench.labelstudio.resegment import (
     reviewed_flags,
     split_point,
 )
-from workbench.models import Document, Sentence
+from workbench.models import Document, Sentence, SnapshotTask
 from workbench.snapshot import write_snapshot
 
 
@@ -72,7 +72,7 @@ def test_only_the_latest_final_annotation_flags_a_sentence():
         snapshot_task("f", annotation("split", status="needs_review")),
     ]
 
-    flags = reviewed_flags(tasks)
+    flags = reviewed_flags(SnapshotTask.from_dict(task) for task in tasks)
 
     assert {sid: f.flag for sid, f in flags.items()} == {"a": "merge", "d": "split"}
     assert flags["d"].annotation_id == 2

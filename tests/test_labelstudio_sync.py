@@ -143,7 +143,7 @@ def test_pull_writes_snapshot_with_annotations(labelstudio_server, ls_config):
     assert manifest["tasks"] == 5
     assert manifest["annotations"] == 2
     assert manifest["glossary_version"] == "v7"
-    records = {r["sentence_id"]: r for r in read_snapshot(path)}
+    records = {r.sentence_id: r.to_dict() for r in read_snapshot(path)}
     record = records["d2-p0-s0"]
     [annotation] = record["annotations"]
     assert annotation["translation"] == "Fully advance rural revitalization."

@@ -120,8 +120,8 @@ def test_two_annotators_disagree_and_the_reviewers_decision_is_exported(
     _annotate_as(url, first.email, first.password, task_id, FIRST)
     _annotate_as(url, second.email, second.password, task_id, SECOND)
     records = list(read_snapshot(pull_snapshot(ls_config)))
-    [record] = [r for r in records if r["task_id"] == task_id]
-    assert {a["annotator"]: a["role"] for a in record["annotations"]} == {
+    [record] = [r for r in records if r.task_id == task_id]
+    assert {a.annotator: a.role for a in record.annotations} == {
         first.email: "annotator",
         second.email: "annotator",
     }
@@ -199,8 +199,8 @@ def test_reviewer_signs_in_and_settles_a_disagreement(
 
     [item] = review_queue(list(read_snapshot(pull_snapshot(ls_config))), 0.5, 0.8)
     assert item.settled and item.decision is not None
-    assert item.decision["annotator"] == reviewer.email
-    assert item.decision["translation"] == REVIEWED
+    assert item.decision.annotator == reviewer.email
+    assert item.decision.translation == REVIEWED
     result = export_dataset(ls_config, selection="reviewed", name="reviewed")
     assert result.manifest["counts"]["selected"] == 1
     text = "".join(p.read_text(encoding="utf-8") for p in result.path.glob("parallel/*.jsonl"))

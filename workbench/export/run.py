@@ -41,7 +41,7 @@ from workbench.export.tm_source import aligned_pairs
 from workbench.export.writer import SplitWriters
 from workbench.fileio import atomic_directory
 from workbench.glossary import load_glossary
-from workbench.models import SentencePair
+from workbench.models import SentencePair, SnapshotTask
 from workbench.qa import Finding, GlossaryView, PairChecker, QaReport, load_rules
 from workbench.snapshot import read_snapshot, read_snapshot_manifest, resolve_snapshot
 
@@ -145,17 +145,17 @@ def load_glossary_view(config: Config) -> tuple[GlossaryView | None, str | None,
     return GlossaryView.of(glossary), glossary.version, None
 
 
-def empty_translation_finding(task: dict[str, Any], selection: Selection) -> list[Finding]:
+def empty_translation_finding(task: SnapshotTask, selection: Selection) -> list[Finding]:
     """Report an annotation chosen for a task that has no translation (it is left out)."""
     if selection.reason != UNTRANSLATED:
         return []
     return [
         Finding(
-            str(task.get("sentence_id") or task.get("task_id")),
+            str(task.sentence_id or task.task_id),
             "empty",
             "error",
             "the chosen annotation has no translation; the sentence is left out",
-            task.get("doc_id"),
+            task.doc_id,
         )
     ]
 
@@ -203,11 +203,11 @@ def export_dataset(config: Config, **overrides: Any) -> ExportResult:
 
 
 def _current_tasks(
-    tasks: Iterator[dict[str, Any]], replaced: set[str] | frozenset[str], stats: PairStats
-) -> Iterator[dict[str, Any]]:
+    tasks: Iterator[SnapshotTask], replaced: set[str] | frozenset[str], stats: PairStats
+) -> Iterator[SnapshotTask]:
     """Pass on the tasks whose sentence is still in the corpus; count the others."""
     for task in tasks:
-        if replaced and task.get("sentence_id") in replaced:
+        if replaced and task.sentence_id in replaced:
             stats.tasks += 1
             stats.leave_out(RESEGMENTED)
             continue

@@ -35,6 +35,7 @@ from workbench.labelstudio.project import (
 from workbench.labelstudio.results import annotation_record
 from workbench.labelstudio.tasks import HASH_KEY, TaskPayload, build_tasks, model_version_for
 from workbench.labelstudio.users import team_roles
+from workbench.models import SnapshotTask
 from workbench.snapshot import write_snapshot
 from workbench.tm.suggest import (
     TM_HASH,
@@ -377,6 +378,7 @@ def pull_snapshot(config: Config, client: LabelStudio | None = None) -> Path:
         for annotation in record["annotations"]:
             annotation["role"] = roles.get(str(annotation.get("annotator") or "").lower())
     records.sort(key=lambda r: r["task_id"])
+    tasks_pulled = [SnapshotTask.from_dict(record) for record in records]  # one shape
     manifest = {
         "labelstudio_url": url,
         "project_id": project.id,
@@ -384,8 +386,8 @@ def pull_snapshot(config: Config, client: LabelStudio | None = None) -> Path:
         "glossary_version": _glossary_version(project.model_version),
         "roles": roles,
     }
-    path = write_snapshot(config.work_dir, records, manifest)
-    learn_from_snapshot(config, records, path.name)  # final translations enter the TM
+    path = write_snapshot(config.work_dir, tasks_pulled, manifest)
+    learn_from_snapshot(config, tasks_pulled, path.name)  # final translations enter the TM
     return path
 
 

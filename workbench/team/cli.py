@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from workbench.config import Config, PathsConfig, load_config
+from workbench.models import SnapshotTask
 
 
 def _config(work_dir: Path | None) -> Config:
@@ -81,7 +82,7 @@ def users_list_command(as_json: bool, work_dir: Path | None) -> None:
         click.echo(f"{row['email']:<40} {row['role']:<16} id {row['user_id']}")
 
 
-def _snapshot_records(config: Config, snapshot: str | None) -> tuple[Path, list[dict[str, Any]]]:
+def _snapshot_records(config: Config, snapshot: str | None) -> tuple[Path, list[SnapshotTask]]:
     from workbench.snapshot import read_snapshot, resolve_snapshot
 
     path = resolve_snapshot(config.work_dir, snapshot)
@@ -197,7 +198,7 @@ def review_command(
     open_items = sum(1 for i in items if not i.settled)
     click.echo(f"Snapshot {path.name}: {open_items} open, {len(items) - open_items} settled")
     for item in shown:
-        state = f"settled by {item.decision.get('annotator')}" if item.decision else "open"
+        state = f"settled by {item.decision.annotator}" if item.decision else "open"
         link = f"{url}/projects/{project}/data?task={item.task_id}" if project else ""
         click.echo(f"task {item.task_id} [{state}] {item.text[:60]}")
         click.echo(f"  {'; '.join(item.reasons)}  {link}")

@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from workbench.config import Config
+from workbench.models import SnapshotTask
 from workbench.tm.fuzzy import FuzzyMatcher, TmMatch
 from workbench.tm.store import TmPair, TranslationMemory, tm_path
 
@@ -188,14 +190,14 @@ def came_from_tm(annotation: dict[str, Any], match: dict[str, Any] | None) -> bo
     return bool(translation.strip() == str(match.get("suggestion", "")).strip())
 
 
-def learn_from_records(tm: TranslationMemory, records: list[dict[str, Any]], source: str) -> int:
+def learn_from_records(tm: TranslationMemory, records: Iterable[SnapshotTask], source: str) -> int:
     """Add every final annotation's (sentence, translation) to the TM; return how many new."""
     pairs = []
     for record in records:
-        text = record.get("text") or ""
-        for annotation in record.get("annotations") or []:
-            translation = (annotation.get("translation") or "").strip()
-            if annotation.get("was_cancelled") or annotation.get("status") != "final":
+        text = record.text or ""
+        for annotation in record.annotations:
+            translation = (annotation.translation or "").strip()
+            if annotation.was_cancelled or annotation.status != "final":
                 continue
             if not (text.strip() and translation):
                 continue
@@ -205,8 +207,8 @@ def learn_from_records(tm: TranslationMemory, records: list[dict[str, Any]], sou
                     en=translation,
                     origin="annotated",
                     status="accepted",
-                    provenance={"doc_id": record.get("doc_id"), "source_file": source},
-                    created_at=annotation.get("updated_at") or annotation.get("created_at") or "",
+                    provenance={"doc_id": record.doc_id, "source_file": source},
+                    created_at=annotation.updated_at or annotation.created_at or "",
                 )
             )
     if not pairs:
@@ -267,7 +269,7 @@ def open_suggester(config: Config) -> TaskSuggester | None:
     return TaskSuggester.from_config(config)
 
 
-def learn_from_snapshot(config: Config, records: list[dict[str, Any]], source: str) -> int:
+def learn_from_snapshot(config: Config, records: Iterable[SnapshotTask], source: str) -> int:
     """Add a pulled snapshot's final annotations to the configured TM (``[tm] learn``)."""
     if not config.tm.learn:
         return 0
