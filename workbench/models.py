@@ -117,7 +117,9 @@ class Sentence:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Sentence:
+    def from_dict(cls, data: Mapping[str, Any], what: str = "") -> Sentence:
+        """Read a corpus sentence; unknown keys are an InputError naming ``what``."""
+        check_keys(cls, data, what)
         values = dict(data)
         values["terms"] = [TermMatch.from_dict(t) for t in values.get("terms") or []]
         return cls(**values)
@@ -151,7 +153,9 @@ class Document:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Document:
+    def from_dict(cls, data: Mapping[str, Any], what: str = "") -> Document:
+        """Read a corpus document; unknown keys are an InputError naming ``what``."""
+        check_keys(cls, data, what)
         return cls(**data)
 
 
@@ -308,3 +312,85 @@ class SnapshotTask:
 
 
 _TASK_FIELDS = tuple(f.name for f in fields(SnapshotTask))
+
+
+@dataclass(frozen=True, slots=True)
+class ServerStatus:
+    """One server the workspace may run: what ``up`` recorded and whether it answers."""
+
+    recorded: bool = False
+    pid: int | None = None
+    pid_alive: bool = False
+    url: str | None = None
+    reachable: bool | None = None  # None: not probed (no address known)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``status --json`` shape: ``reachable`` only when it was probed."""
+        data: dict[str, Any] = {
+            "recorded": self.recorded,
+            "pid": self.pid,
+            "pid_alive": self.pid_alive,
+            "url": self.url,
+        }
+        if self.reachable is not None:
+            data["reachable"] = self.reachable
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectStatus:
+    """The Label Studio project's counts; ``exists`` is None when it could not be read."""
+
+    title: str
+    exists: bool | None
+    error: str | None = None
+    id: int | None = None
+    tasks: int | None = None
+    tasks_annotated: int | None = None
+    annotations: int | None = None
+    model_version: str | None = None
+
+    @property
+    def tasks_waiting(self) -> int:
+        """Tasks with no annotation yet."""
+        return (self.tasks or 0) - (self.tasks_annotated or 0)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``status --json`` shape: counts only for a project that exists."""
+        data: dict[str, Any] = {"title": self.title, "exists": self.exists}
+        if self.error is not None:
+            data["error"] = self.error
+        if self.exists:
+            data.update(
+                id=self.id,
+                tasks=self.tasks,
+                tasks_annotated=self.tasks_annotated,
+                annotations=self.annotations,
+                model_version=self.model_version,
+            )
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class WorkspaceStatus:
+    """What ``workbench status`` reports: servers, database, project and progress."""
+
+    labelstudio: ServerStatus
+    service: ServerStatus
+    ml_backend: ServerStatus
+    database: dict[str, Any] = field(default_factory=dict)
+    progress: dict[str, Any] | None = None  # per annotator and document, latest snapshot
+    project: ProjectStatus | None = None  # None when Label Studio is not reachable
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``status --json`` shape."""
+        data: dict[str, Any] = {
+            "labelstudio": self.labelstudio.to_dict(),
+            "service": self.service.to_dict(),
+            "ml_backend": self.ml_backend.to_dict(),
+            "database": self.database,
+            "progress": self.progress,
+        }
+        if self.project is not None:
+            data["project"] = self.project.to_dict()
+        return data

@@ -100,8 +100,8 @@ def lookup_command(term: str, as_json: bool, path: Path | None) -> None:
 def match_command(file, path: Path | None) -> None:
     """Print one JSON object per glossary term found in FILE (or standard input).
 
-    Keys: start, end (code-point offsets into the text as read, BOM excluded), text, id,
-    zh, en (approved rendering), category.
+    Keys: start, end (code-point offsets into the text as read, BOM excluded), text,
+    entry_id, zh, en (approved rendering), category: a TermMatch record plus the category.
     """
     glossary = load_glossary(path, None if path else load_config())
     matcher = glossary.matcher()
@@ -109,15 +109,7 @@ def match_command(file, path: Path | None) -> None:
     out = sys.stdout
     for match in matcher.find(text):
         entry = matcher.entry(match)
-        record = {
-            "start": match.start,
-            "end": match.end,
-            "text": match.text,
-            "id": match.entry_id,
-            "zh": match.zh,
-            "en": match.en,
-            "category": entry.category if entry else None,
-        }
+        record = {**match.to_dict(), "category": entry.category if entry else None}
         out.write(_dump(record) + "\n")
 
 

@@ -214,10 +214,9 @@ def _print_workspace(config: Config, workspace: Any) -> None:
         click.echo(f"  show it with    {show_password_command(path)}")
     if push is not None:
         _print_push(push)
-        project = status(config).get("project") or {}
-        if project.get("exists"):
-            waiting = (project.get("tasks") or 0) - (project.get("tasks_annotated") or 0)
-            click.echo(f"Tasks waiting     {waiting} of {project.get('tasks')}")
+        project = status(config).project
+        if project is not None and project.exists:
+            click.echo(f"Tasks waiting     {project.tasks_waiting} of {project.tasks}")
     if workspace.service_url:
         click.echo(f"Glossary service  {workspace.service_url}")
         if config.service.curator_token.strip():
@@ -291,17 +290,17 @@ def status_command(as_json: bool, overrides: dict[str, dict[str, Any]]) -> None:
 
     report = status(_load(overrides))
     if as_json:
-        click.echo(json.dumps(report, indent=2))
+        click.echo(json.dumps(report.to_dict(), indent=2))
         return
-    ls = report["labelstudio"]
+    ls = report.labelstudio
     pid = (
-        f"pid {ls['pid']} {'running' if ls['pid_alive'] else 'not running'}"
-        if ls["pid"]
+        f"pid {ls.pid} {'running' if ls.pid_alive else 'not running'}"
+        if ls.pid
         else "not started here"
     )
-    reachable = "reachable" if ls["reachable"] else "NOT reachable"
-    click.echo(f"Label Studio      {ls['url']}: {reachable} ({pid})")
-    database = report.get("database") or {}
+    reachable = "reachable" if ls.reachable else "NOT reachable"
+    click.echo(f"Label Studio      {ls.url}: {reachable} ({pid})")
+    database = report.database
     if database.get("kind") == "postgres":
         where = f"{database.get('host')}:{database.get('port')}"
         how = "workbench-managed" if database.get("managed") else "external (postgres_dsn)"
@@ -313,28 +312,28 @@ def status_command(as_json: bool, overrides: dict[str, dict[str, Any]]) -> None:
         click.echo(f"  database        PostgreSQL {where} ({how}{running})")
     elif database:
         click.echo("  database        SQLite (embedded)")
-    project = report.get("project")
-    if project and project.get("exists"):
+    project = report.project
+    if project and project.exists:
         click.echo(
-            f"  project         {project['title']} (id {project['id']}): {project['tasks']} tasks, "
-            f"{project['tasks_annotated']} annotated, {project['annotations']} annotations, "
-            f"model version {project['model_version']}"
+            f"  project         {project.title} (id {project.id}): {project.tasks} tasks, "
+            f"{project.tasks_annotated} annotated, {project.annotations} annotations, "
+            f"model version {project.model_version}"
         )
-    elif project and project.get("error"):
-        click.echo(f"  project         {project['title']}: cannot be read: {project['error']}")
+    elif project and project.error:
+        click.echo(f"  project         {project.title}: cannot be read: {project.error}")
     elif project:
-        click.echo(f"  project         {project['title']}: not created yet (run 'workbench push')")
-    service = report["service"]
-    if service["recorded"]:
-        state = "reachable" if service.get("reachable") else "NOT reachable"
-        click.echo(f"Glossary service  {service['url']}: {state} (pid {service['pid']})")
+        click.echo(f"  project         {project.title}: not created yet (run 'workbench push')")
+    service = report.service
+    if service.recorded:
+        state = "reachable" if service.reachable else "NOT reachable"
+        click.echo(f"Glossary service  {service.url}: {state} (pid {service.pid})")
     else:
         click.echo("Glossary service  not started by 'workbench up'")
-    backend = report["ml_backend"]
-    if backend["recorded"]:
-        state = "reachable" if backend.get("reachable") else "NOT reachable"
-        click.echo(f"ML backend        {backend['url']}: {state} (pid {backend['pid']})")
-    _print_progress(report.get("progress"))
+    backend = report.ml_backend
+    if backend.recorded:
+        state = "reachable" if backend.reachable else "NOT reachable"
+        click.echo(f"ML backend        {backend.url}: {state} (pid {backend.pid})")
+    _print_progress(report.progress)
 
 
 def _print_progress(progress: dict[str, Any] | None) -> None:
