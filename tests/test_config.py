@@ -111,7 +111,7 @@ def test_wrong_type_in_the_file_names_section_key_and_file(
 ) -> None:
     path = root / "config" / "workbench.toml"
     path.write_text(f"[{section}]\n{line}\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match=rf"\[{section}\] {key} = .* is not a") as error:
+    with pytest.raises(ConfigError, match=rf"\[{section}\] {key} = .* is not an? ") as error:
         load_config(root, environ={})
     assert str(path) in str(error.value)
 
@@ -209,3 +209,21 @@ def test_project_config_file_loads(project_root: Path) -> None:
     config = load_config(project_root, environ={})
     assert config.labelstudio.version
     assert config.paths.seeds_dir.is_dir()
+
+
+def test_every_setting_is_documented_with_its_default(project_root: Path) -> None:
+    doc = (project_root / "docs" / "config.md").read_text(encoding="utf-8")
+    for section in SECTIONS:
+        part = doc.split(f"### `[{section}]`")[1].split("###")[0]
+        for key, default in section_defaults(section).items():
+            [row] = [line for line in part.splitlines() if line.startswith(f"| `{key}` |")]
+            if default is None:
+                assert "not set" in row, row
+            elif isinstance(default, Path):
+                assert f'`"{default.as_posix()}"`' in row, row
+            elif isinstance(default, bool):
+                assert f"`{str(default).lower()}`" in row, row
+            elif isinstance(default, str):
+                assert f'`"{default}"`' in row, row
+            elif not isinstance(default, tuple):
+                assert f"`{default}`" in row, row

@@ -255,14 +255,22 @@ def section_defaults(section: str) -> dict[str, Any]:
     return {f.name: getattr(SECTIONS[section](), f.name) for f in fields(SECTIONS[section])}
 
 
+_TYPE_NAMES = {
+    bool: "a boolean (true or false)",
+    int: "an integer",
+    float: "a number",
+    str: "a string",
+    Path: "a path (a string)",
+}
+
+
 def _type_name(kind: Any) -> str:
+    """Say what a value of ``kind`` looks like, for error messages."""
     if _optional(kind) is not None:
         kind = _optional(kind)
-    if kind is Path:
-        return "path string"
     if typing.get_origin(kind) is tuple:
-        return "list of strings"
-    return str(getattr(kind, "__name__", kind))
+        return "a list of strings"
+    return _TYPE_NAMES.get(kind, str(kind))
 
 
 def _suggest(name: str, known: list[str]) -> str:
@@ -302,7 +310,7 @@ def _check_value(value: Any, kind: Any, where: str) -> Any:
     else:  # pragma: no cover - a schema field of a type this loader does not know
         raise TypeError(f"unsupported setting type {kind!r}")
     if not ok:
-        raise ConfigError(f"{where} = {value!r} is not a {_type_name(kind)}; fix the value")
+        raise ConfigError(f"{where} = {value!r} is not {_type_name(kind)}; fix the value")
     return value
 
 
@@ -332,9 +340,7 @@ def _coerce(raw: str, kind: Any, name: str) -> Any:
                 return tuple(str(item) for item in items)
             return tuple(part.strip() for part in raw.split(",") if part.strip())
     except ValueError as exc:
-        raise ConfigError(
-            f"{name}={raw!r} is not a valid {_type_name(kind)}; fix or unset it"
-        ) from exc
+        raise ConfigError(f"{name}={raw!r} is not {_type_name(kind)}; fix or unset it") from exc
     return raw
 
 
