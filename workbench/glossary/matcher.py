@@ -22,12 +22,12 @@ import re
 import threading
 from collections import OrderedDict
 from operator import attrgetter, itemgetter
+from typing import Protocol
 
 import ahocorasick_rs
 
 from workbench.glossary.fold import FoldedText, term_keys
 from workbench.glossary.model import Entry
-from workbench.glossary.termbase import Glossary
 from workbench.models import TermMatch
 
 _FIRST, _SECOND, _THIRD = itemgetter(0), itemgetter(1), itemgetter(2)
@@ -232,7 +232,21 @@ def _balance_spans(
     return keys, starts, ends, regions
 
 
-def matcher_for(glossary: Glossary) -> Matcher:
+class VersionedEntries(Protocol):
+    """What ``matcher_for`` needs of a glossary: its entries and their content version.
+
+    A protocol rather than ``termbase.Glossary`` so that the term base may import the
+    matcher (``Glossary.matcher()``) without the matcher importing the term base back.
+    """
+
+    @property
+    def entries(self) -> list[Entry]: ...
+
+    @property
+    def version(self) -> str: ...
+
+
+def matcher_for(glossary: VersionedEntries) -> Matcher:
     """Return the shared matcher of a glossary version, building it on first use."""
     with _cache_lock:
         matcher = _cache.get(glossary.version)

@@ -15,17 +15,14 @@ import os
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from workbench.config import Config
 from workbench.errors import GlossaryError
 from workbench.fileio import atomic_write
 from workbench.glossary.check import check_texts, display_name, glossary_files
 from workbench.glossary.fold import fold, term_keys
+from workbench.glossary.matcher import Matcher, matcher_for
 from workbench.glossary.model import Entry, columns, required_columns
-
-if TYPE_CHECKING:
-    from workbench.glossary.matcher import Matcher
 
 
 class Glossary:
@@ -83,8 +80,6 @@ class Glossary:
 
     def matcher(self) -> Matcher:
         """Return the matcher for this glossary version (built once per version, shared)."""
-        from workbench.glossary.matcher import matcher_for
-
         return matcher_for(self)
 
 

@@ -7,40 +7,24 @@ blueprints. Nothing is global: tests build as many isolated apps as they like.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask
 
 from workbench import __version__
 from workbench.config import Config
+from workbench.web.api import api
+from workbench.web.concordance import concordance
 from workbench.web.csrf import protect
 from workbench.web.curator import curator_token, session_key
 from workbench.web.errors import register_error_handlers
 from workbench.web.overview import CorpusView
+from workbench.web.pages import pages
 from workbench.web.reload import GlossaryReloader
+from workbench.web.services import Services
 from workbench.web.sessions import CuratorSessions
 from workbench.web.suggestions import SuggestionStore, store_path
-
-
-@dataclass
-class Services:
-    """Everything a request handler needs, built once per app."""
-
-    config: Config
-    glossary: GlossaryReloader
-    suggestions: SuggestionStore
-    sessions: CuratorSessions
-    corpus: CorpusView
-    curator_token: str
-    glossary_dir: Path
-    accept_file: str
-
-
-def services() -> Services:
-    """Return the services of the app handling the current request."""
-    return current_app.extensions["workbench"]
+from workbench.web.team import team
 
 
 def create_app(config: Config) -> Flask:
@@ -73,11 +57,6 @@ def create_app(config: Config) -> Flask:
         glossary_dir=glossary_dir,
         accept_file=config.service.accept_file,
     )
-
-    from workbench.web.api import api
-    from workbench.web.concordance import concordance
-    from workbench.web.pages import pages
-    from workbench.web.team import team
 
     app.register_blueprint(api)
     app.register_blueprint(pages)

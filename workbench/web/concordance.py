@@ -14,8 +14,9 @@ from flask import Blueprint, render_template, request
 
 from workbench.tm.concordance import is_chinese, search
 from workbench.tm.store import TranslationMemory, tm_path
-from workbench.web.app import services
 from workbench.web.errors import ApiError
+from workbench.web.requests import int_arg
+from workbench.web.services import services
 
 concordance = Blueprint("concordance", __name__)
 
@@ -68,8 +69,6 @@ def lookup_page(query: str, limit: int, offset: int) -> dict[str, Any]:
 @concordance.get("/api/tm")
 def api_tm():
     """Concordance: TM pairs whose Chinese or English contains ``q``, marked spans."""
-    from workbench.web.api import int_arg
-
     query = _query()
     return lookup_page(
         query, int_arg("limit", PAGE_SIZE, 1, 100), int_arg("offset", 0, 0, 1_000_000)

@@ -18,13 +18,14 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from workbench.glossary.fold import script_forms
-from workbench.web.api import CATEGORIES, create_suggestion_from, decide, unsafe_text_problems
-from workbench.web.app import services
 from workbench.web.csrf import rotate_csrf_token
 from workbench.web.curator import token_matches
 from workbench.web.errors import ApiError
 from workbench.web.openapi import describe_errors
+from workbench.web.proposals import create_suggestion_from, decide
 from workbench.web.reload import ReloadNotHeldError
+from workbench.web.requests import CATEGORIES, unsafe_text_problems
+from workbench.web.services import services
 from workbench.web.suggestions import STATUSES
 
 pages = Blueprint("pages", __name__)

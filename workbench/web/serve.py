@@ -29,9 +29,10 @@ from waitress.task import ErrorTask
 
 from workbench.config import Config
 from workbench.errors import ConfigError
-from workbench.web.app import create_app, services
+from workbench.web.app import create_app
 from workbench.web.curator import token_file
 from workbench.web.errors import error_body
+from workbench.web.services import services
 
 log = logging.getLogger(__name__)
 

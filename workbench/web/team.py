@@ -22,6 +22,7 @@ from workbench.snapshot import list_snapshots, read_snapshot, read_snapshot_mani
 from workbench.team.agreement import compute_agreement
 from workbench.team.progress import compute_progress
 from workbench.team.review import review_queue
+from workbench.web.services import services
 
 log = logging.getLogger(__name__)
 
@@ -100,8 +101,6 @@ class TeamView:
 
 
 def _view() -> TeamView:
-    from workbench.web.app import services
-
     svc = services()
     view = getattr(svc, "_team_view", None)
     if view is None:
