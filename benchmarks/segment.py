@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 from workbench.config import load_config  # noqa: E402
 from workbench.ingest.pipeline import Ingester  # noqa: E402
-from workbench.segment import load_segmenter  # noqa: E402
+from workbench.segment import Segmenter, load_rules  # noqa: E402
 from workbench.text.normalize import normalize  # noqa: E402
 
 MB = 1_000_000
@@ -117,7 +117,7 @@ def main() -> None:
     config = load_config(root=ROOT)
     opencc_config = str(config.ingest.opencc_config)
     documents = seed_documents(opencc_config)
-    segmenter = load_segmenter(config)
+    segmenter = Segmenter(load_rules(config))
     print(
         f"corpus: the 5 seeds normalised ({sum(d[1] for d in documents) / MB:.3f} MB, "
         f"{sum(len(d[2]) for d in documents)} paragraphs), streamed to {args.mb:g} MB of UTF-8"

@@ -10,9 +10,11 @@ import pytest
 from click.testing import CliRunner
 
 from workbench.cli import cli
+from workbench.config import load_config
 from workbench.glossary import Entry, load_glossary
 from workbench.glossary.check import parse_rows
 from workbench.glossary.mine import mine_terms, sentences_from_files
+from workbench.ingest.pipeline import Ingester
 
 DATA = Path(__file__).parent / "data" / "glossary"
 SEEDS = Path(__file__).parent.parent / "seeds"
@@ -20,7 +22,7 @@ SEEDS = Path(__file__).parent.parent / "seeds"
 
 @pytest.fixture(scope="module")
 def seed_sentences() -> list[str]:
-    return list(sentences_from_files([SEEDS]))
+    return list(sentences_from_files([SEEDS], Ingester(load_config())))
 
 
 @pytest.fixture(scope="module")
@@ -93,3 +95,76 @@ def test_a_candidate_becomes_a_valid_row_once_reviewed(mined):
     entry: Entry = mined[0].to_entry()
     entry.en = "a rendering"
     assert entry.id.startswith("mined-") and entry.status == "proposed"
+
+
+# -- mined files are read as ingest reads them, with the user's settings (issue 13) ---------
+
+SIMPLIFIED = "坚决打赢脱贫攻坚战；确保农村贫困人口实现脱贫。巩固拓展脱贫攻坚成果！"
+TRADITIONAL = "堅決打贏脫貧攻堅戰；確保農村貧困人口實現脫貧。鞏固拓展脫貧攻堅成果！"
+
+
+def mined_sentences(tmp_path: Path, files: dict[str, bytes], **settings: dict) -> list[str]:
+    """Write ``files`` into a folder and mine it with settings overridden by ``settings``."""
+    folder = tmp_path / "in"
+    folder.mkdir(exist_ok=True)
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    config = load_config(overrides=settings)
+    return list(sentences_from_files([folder], Ingester(config)))
+
+
+def test_a_gb18030_file_is_decoded_as_ingest_decodes_it(tmp_path):
+    sentences = mined_sentences(tmp_path, {"gb.txt": SIMPLIFIED.encode("gb18030")})
+    assert sentences == ["坚决打赢脱贫攻坚战；确保农村贫困人口实现脱贫。", "巩固拓展脱贫攻坚成果！"]
+
+
+def test_a_traditional_file_is_converted_by_the_configured_opencc(tmp_path):
+    files = {"tw.txt": TRADITIONAL.encode("utf-8")}
+    assert mined_sentences(tmp_path, files) == [
+        "坚决打赢脱贫攻坚战；确保农村贫困人口实现脱贫。",
+        "巩固拓展脱贫攻坚成果！",
+    ]
+    kept = mined_sentences(tmp_path, files, ingest={"opencc_config": "none"})
+    assert kept == ["堅決打贏脫貧攻堅戰；確保農村貧困人口實現脫貧。", "鞏固拓展脫貧攻堅成果！"]
+
+
+def test_the_semicolon_setting_splits_mined_sentences(tmp_path):
+    files = {"gb.txt": SIMPLIFIED.encode("gb18030")}
+    sentences = mined_sentences(tmp_path, files, segment={"split_at_semicolon": True})
+    assert sentences == [
+        "坚决打赢脱贫攻坚战；",
+        "确保农村贫困人口实现脱贫。",
+        "巩固拓展脱贫攻坚成果！",
+    ]
+
+
+def test_the_configured_rules_file_segments_mined_text(tmp_path, project_root):
+    rules = (project_root / "config" / "segmentation.toml").read_text(encoding="utf-8")
+    custom = tmp_path / "segmentation.toml"
+    custom.write_text(rules.replace('strong = "。！？!?"', 'strong = "。？!?"'), encoding="utf-8")
+    files = {"gb.txt": (SIMPLIFIED + "再接再厉。").encode("gb18030")}
+    sentences = mined_sentences(tmp_path, files, segment={"rules": str(custom)})
+    assert sentences == [
+        "坚决打赢脱贫攻坚战；确保农村贫困人口实现脱贫。",
+        "巩固拓展脱贫攻坚成果！再接再厉。",
+    ]
+
+
+def test_mine_command_reads_files_with_the_environment_settings(
+    tmp_path, monkeypatch, project_root
+):
+    monkeypatch.setenv("WORKBENCH_ROOT", str(project_root))
+    monkeypatch.setenv("WORKBENCH_PATHS_WORK_DIR", str(tmp_path / "work"))
+    monkeypatch.setenv("WORKBENCH_PATHS_GLOSSARY_DIR", str(DATA / "valid"))
+    monkeypatch.setenv("WORKBENCH_SEGMENT_SPLIT_AT_SEMICOLON", "true")
+    source = tmp_path / "tw.txt"
+    source.write_bytes(("堅持「兩線合一」。" + TRADITIONAL * 3).encode("big5", errors="strict"))
+    output = tmp_path / "mined.jsonl"
+    result = CliRunner().invoke(
+        cli, ["glossary", "mine", str(source), "--top", "50", "-o", str(output)]
+    )
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
+    by_zh = {r["zh"]: r for r in records}
+    assert "两线合一" in by_zh  # the Big5 file was decoded (candidates come out Simplified)
+    assert "坚决打赢脱贫攻坚战；" in by_zh["脱贫攻坚"]["examples"]  # split at the semicolon

@@ -10,7 +10,8 @@ from __future__ import annotations
 import pytest
 
 from workbench.config import load_config
-from workbench.segment import Segmenter, load_rules, segment_source, segment_text
+from workbench.ingest.pipeline import Ingester
+from workbench.segment import Segmenter, load_rules
 
 GOLDEN = [
     (
@@ -147,7 +148,7 @@ def rules():
 
 @pytest.mark.parametrize(("case", "paragraph", "expected"), GOLDEN, ids=[g[0] for g in GOLDEN])
 def test_segmenter_splits_policy_prose_as_published(case, paragraph, expected, rules):
-    segments = segment_text(paragraph, rules)
+    segments = Segmenter(rules).segment(paragraph)
     assert [s.text for s in segments] == expected
     for s in segments:
         assert paragraph[s.start : s.end] == s.text
@@ -165,13 +166,18 @@ def test_semicolon_split_is_a_setting(rules):
 
 def test_lines_are_paragraphs_and_offsets_count_the_whole_text(rules):
     text = "第一段第一句。第一段第二句。\n\n  第二段。\n"
-    segments = segment_text(text, rules)
+    segments = Segmenter(rules).segment(text)
     assert [(s.paragraph, s.position, s.text) for s in segments] == [
         (0, 0, "第一段第一句。"),
         (0, 1, "第一段第二句。"),
         (1, 0, "第二段。"),
     ]
     assert all(text[s.start : s.end] == s.text for s in segments)
+
+
+@pytest.fixture(scope="module")
+def ingester():
+    return Ingester(load_config())
 
 
 MIRRORED = [
@@ -208,7 +214,9 @@ MIRRORED = [
 
 
 @pytest.mark.parametrize(("case", "text", "expected"), MIRRORED, ids=[m[0] for m in MIRRORED])
-def test_segment_source_reports_sentences_as_they_stand_in_the_input(case, text, expected, rules):
-    segments = segment_source(text, rules)
-    assert [s.text for s in segments] == expected
-    assert all(text[s.start : s.end] == s.text for s in segments)
+def test_ingest_reports_sentences_as_they_stand_in_the_input(case, text, expected, ingester):
+    """Mirrors split like the published text (ingest normalises first) yet every sentence
+    keeps its span of the input as it stands."""
+    document, sentences = ingester.read_bytes(text.encode("utf-8"), f"{case}.txt", case)
+    assert [s.source_text for s in sentences] == expected
+    assert all(document.original[s.start : s.end] == s.source_text for s in sentences)

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workbench.config import load_config
-from workbench.segment import Segmenter, load_rules, segment_source
+from workbench.segment import Segmenter, load_rules
 from workbench.text.normalize import normalize
 
 RULES = load_rules(load_config().segment)
@@ -74,15 +74,6 @@ def test_normalized_offsets_point_into_the_input_in_order(text):
     assert len(result.offsets) == len(result.text)
     assert all(0 <= o < len(text) for o in result.offsets)
     assert list(result.offsets) == sorted(result.offsets)
-
-
-@settings(max_examples=200, deadline=None)
-@given(policy_text)
-def test_segment_source_slices_the_raw_input(text):
-    for s in segment_source(text, SEGMENTER):
-        assert s.text and s.normalized
-        assert text[s.start : s.end] == s.text
-        assert s.text == s.text.strip()
 
 
 TOKEN_LOOP = Segmenter(RULES, fast=False)

@@ -23,7 +23,7 @@ from label_studio_sdk import LabelStudio
 from workbench.config import Config
 from workbench.errors import LabelStudioError, WorkbenchError
 from workbench.glossary import tag_corpus
-from workbench.ingest import ingest_paths
+from workbench.ingest.pipeline import ingest_paths
 from workbench.labelstudio.auth import (
     Credentials,
     ensure_api_access,

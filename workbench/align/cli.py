@@ -10,8 +10,7 @@ import click
 
 from workbench.config import Config, load_config
 from workbench.errors import ConfigError, GlossaryError, InputError
-from workbench.fileio import atomic_write
-from workbench.tm.formats import FORMATS, WRITERS
+from workbench.tm.names import FORMATS
 
 _ALIGNER_OPTIONS = [
     click.option(
@@ -65,7 +64,9 @@ def align_command(files, interleaved, fmt, output, method, encoder) -> None:
     exactly one bead; sentences the other side leaves out are 1–0 / 0–1 beads with score 0.
     """
     from workbench.align.documents import align_sides, read_interleaved, read_pair
+    from workbench.fileio import atomic_write
     from workbench.ingest.pipeline import Ingester
+    from workbench.tm.formats import WRITERS
 
     if interleaved and len(files) != 1:
         raise click.UsageError("--interleaved takes exactly one FILE")

@@ -9,8 +9,7 @@ import click
 
 from workbench.config import load_config
 from workbench.errors import ExportError
-from workbench.export.formats import FORMATS
-from workbench.export.formats.variants import SCRIPT_TAGS
+from workbench.export.names import FORMAT_NAMES, SCRIPT_TAGS
 from workbench.export.select import SELECTION_MODES
 
 
@@ -34,7 +33,7 @@ from workbench.export.select import SELECTION_MODES
     "--format",
     "formats",
     multiple=True,
-    type=click.Choice(list(FORMATS)),
+    type=click.Choice(FORMAT_NAMES),
     help="Write only these formats (repeatable). [default: [export] formats]",
 )
 @click.option(

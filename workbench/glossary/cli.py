@@ -15,8 +15,6 @@ import click
 
 from workbench.config import load_config
 from workbench.errors import GlossaryError
-from workbench.glossary.check import check_glossary, glossary_files
-from workbench.glossary.termbase import glossary_path, load_glossary
 
 
 def _dump(data: object) -> str:
@@ -33,6 +31,9 @@ def glossary() -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per problem.")
 def check_command(path: Path | None, as_json: bool) -> None:
     """Validate the term files (default: every glossary/*.tsv); exit 1 on any problem."""
+    from workbench.glossary.check import check_glossary, glossary_files
+    from workbench.glossary.termbase import glossary_path, load_glossary
+
     path = glossary_path(path, None if path else load_config())
     problems = check_glossary(path)
     for problem in problems:
@@ -54,6 +55,8 @@ def check_command(path: Path | None, as_json: bool) -> None:
 @click.option("--glossary", "path", type=click.Path(path_type=Path), help="Glossary folder.")
 def lookup_command(term: str, as_json: bool, path: Path | None) -> None:
     """Print the entry for a Chinese term (any script or variant), an id or an English rendering."""
+    from workbench.glossary.termbase import load_glossary
+
     glossary = load_glossary(path, None if path else load_config())
     entry = glossary.by_zh(term) or glossary.get(term.strip()) or glossary.by_en(term)
     if entry is None:
@@ -103,6 +106,8 @@ def match_command(file, path: Path | None) -> None:
     Keys: start, end (code-point offsets into the text as read, BOM excluded), text,
     entry_id, zh, en (approved rendering), category: a TermMatch record plus the category.
     """
+    from workbench.glossary.termbase import load_glossary
+
     glossary = load_glossary(path, None if path else load_config())
     matcher = glossary.matcher()
     text = file.read()
@@ -118,6 +123,7 @@ def match_command(file, path: Path | None) -> None:
 def tag_command(path: Path | None) -> None:
     """Add glossary matches to every sentence of the segmented corpus (re-run safe)."""
     from workbench.glossary.tag import tag_corpus
+    from workbench.glossary.termbase import load_glossary
 
     config = load_config()
     summary = tag_corpus(config, load_glossary(path, config))
@@ -141,20 +147,25 @@ def tag_command(path: Path | None) -> None:
 def mine_command(
     sources: tuple[str, ...], top: int, output: Path | None, path: Path | None
 ) -> None:
-    """Propose terms the glossary lacks from SOURCES (text files, folders of *.txt, or
-    'corpus' for the segmented corpus; default: corpus), ranked, as proposed rows."""
+    """Propose terms the glossary lacks from SOURCES (text/HTML files or folders, read as
+    ingest reads them, or 'corpus' for the segmented corpus; default: corpus), ranked, as
+    proposed rows."""
     from workbench.fileio import atomic_write, write_jsonl
     from workbench.glossary.mine import mine_terms, sentences_from_corpus, sentences_from_files
-    from workbench.glossary.termbase import render_tsv
+    from workbench.glossary.termbase import load_glossary, render_tsv
+    from workbench.ingest.pipeline import Ingester
 
     config = load_config()
     sources = sources or ("corpus",)
     sentences: list[str] = []
+    ingester = None
     for source in sources:
         if source == "corpus":
             sentences.extend(sentences_from_corpus(config))
         elif Path(source).exists():
-            sentences.extend(sentences_from_files([Path(source)]))
+            # Files are read as `workbench ingest` reads them, with the same settings.
+            ingester = ingester or Ingester(config)
+            sentences.extend(sentences_from_files([Path(source)], ingester))
         else:
             raise GlossaryError(f"{source} does not exist; give text files, folders or 'corpus'")
     candidates = mine_terms(sentences, load_glossary(path, config), top=top)
@@ -179,6 +190,7 @@ def export_command(fmt: str, output: Path | None, path: Path | None) -> None:
     """Export the term base as TBX-Basic (ISO 30042:2008) or CSV for CAT tools/spreadsheets."""
     from workbench.glossary.csvfile import csv_text, write_csv
     from workbench.glossary.tbx import glossary_tbx, write_tbx
+    from workbench.glossary.termbase import load_glossary
 
     glossary = load_glossary(path, None if path else load_config())
     if output is None:
@@ -209,7 +221,7 @@ def import_command(file: Path, into: Path | None, fmt: str | None) -> None:
     """
     from workbench.glossary.csvfile import read_csv
     from workbench.glossary.tbx import read_tbx
-    from workbench.glossary.termbase import glossary_lock, write_checked
+    from workbench.glossary.termbase import glossary_lock, load_glossary, write_checked
 
     fmt = fmt or ("csv" if file.suffix.lower() == ".csv" else "tbx")
     incoming = read_csv(file) if fmt == "csv" else read_tbx(file)
@@ -284,6 +296,7 @@ def renderings_command(
     """
     from workbench.fileio import atomic_write, write_jsonl
     from workbench.glossary.renderings import propose_renderings, read_pairs
+    from workbench.glossary.termbase import load_glossary
     from workbench.web.suggestions import SuggestionStore, store_path
 
     config = load_config()

@@ -23,10 +23,10 @@ from typing import Any
 
 from workbench.config import Config
 from workbench.corpus import corpus_dir, read_sentences
-from workbench.errors import InputError
 from workbench.glossary.fold import converter, fold, term_keys
 from workbench.glossary.model import Entry
 from workbench.glossary.termbase import Glossary
+from workbench.ingest.pipeline import Ingester, discover_inputs
 
 RULES_FILE = Path(__file__).with_name("mining.toml")
 HAN = "[\u3400-\u4dbf\u4e00-\u9fff]"
@@ -253,19 +253,16 @@ def sentences_from_corpus(config: Config) -> Iterator[str]:
         yield sentence.text
 
 
-def sentences_from_files(paths: Iterable[Path]) -> Iterator[str]:
-    """Yield sentences of plain-text files (folders: every ``*.txt``), normalised and split
-    with the ingest stage's normaliser and segmenter."""
-    from workbench.segment import segment_text
-    from workbench.text.normalize import normalize
+def sentences_from_files(paths: Iterable[Path], ingester: Ingester) -> Iterator[str]:
+    """Yield the sentences of text and HTML files (folders: every file ``workbench ingest``
+    would read there), read exactly as ingest reads them.
 
-    for path in paths:
-        path = Path(path)
-        files = sorted(path.glob("*.txt")) if path.is_dir() else [path]
-        for file in files:
-            try:
-                raw = file.read_text(encoding="utf-8-sig")
-            except (OSError, UnicodeDecodeError) as exc:
-                raise InputError(f"{file}: cannot read as UTF-8 text ({exc})") from None
-            for segment in segment_text(normalize(raw).text):
-                yield segment.text
+    The ``ingester`` carries the user's settings, so mined text is decoded (GB18030, Big5,
+    UTF-16 …), cleaned, normalised (``[ingest] opencc_config``) and split (the rules file,
+    ``[segment] split_at_semicolon``) as the corpus is: a candidate is a term in the same
+    form it would have in the corpus. An unreadable file is an ``InputError`` naming it.
+    """
+    for number, file in enumerate(discover_inputs(Path(p) for p in paths)):
+        _document, sentences = ingester.read_file(file, f"mine-{number}")
+        for sentence in sentences:
+            yield sentence.text

@@ -5,17 +5,15 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from tqdm import tqdm
 
 from workbench.config import load_config
 from workbench.errors import InputError
-from workbench.ingest.clean import split_lines
-from workbench.ingest.decode import decode_bytes
-from workbench.ingest.files import input_limit, read_input_file, read_limited
-from workbench.ingest.pipeline import FileResult, Ingester, discover_inputs, ingest_paths
-from workbench.models import Document
+
+if TYPE_CHECKING:
+    from workbench.ingest.pipeline import FileResult
 
 PROGRESS_FROM = 20  # files; shorter runs print their summary lines only
 
@@ -62,6 +60,10 @@ def ingest_command(
     quiet: bool,
 ) -> None:
     """Ingest text and HTML files (default: seeds/) into the segmented corpus."""
+    from tqdm import tqdm
+
+    from workbench.ingest.pipeline import discover_inputs, ingest_paths
+
     config = load_config(overrides=_overrides(work_dir, opencc, split_at_semicolon))
     inputs = list(paths) or [config.paths.seeds_dir]
     total = len(discover_inputs(inputs))
@@ -109,6 +111,12 @@ def segment_command(
     Prints one JSON object per line: text (as in the input), start and end (code-point
     offsets into the input), paragraph, index, normalized, speaker, kind, label, id.
     """
+    from workbench.ingest.clean import split_lines
+    from workbench.ingest.decode import decode_bytes
+    from workbench.ingest.files import input_limit, read_input_file, read_limited
+    from workbench.ingest.pipeline import Ingester
+    from workbench.models import Document
+
     config = load_config(overrides=_overrides(None, opencc, split_at_semicolon))
     limit = input_limit(config.ingest.max_file_mb)
     if str(source) == "-":

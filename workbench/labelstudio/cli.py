@@ -25,13 +25,6 @@ from workbench.config import (
     ServiceConfig,
     load_config,
 )
-from workbench.labelstudio.auth import mask, secrets_file
-from workbench.labelstudio.install import (
-    ensure_installed,
-    ensure_postgres_driver,
-    installed_version,
-    venv_dir,
-)
 
 HOST_ENV = "WORKBENCH_LABELSTUDIO_HOST"
 
@@ -78,6 +71,13 @@ def labelstudio_group() -> None:
 @labelstudio_group.command("install")
 def install_command() -> None:
     """Install the pinned Label Studio into its own venv (quick when already there)."""
+    from workbench.labelstudio.install import (
+        ensure_installed,
+        ensure_postgres_driver,
+        installed_version,
+        venv_dir,
+    )
+
     config = load_config()
     wanted = config.labelstudio.version
     before = installed_version(config)
@@ -191,6 +191,7 @@ def _terminate(_signum: int, _frame: object) -> None:
 
 
 def _print_workspace(config: Config, workspace: Any) -> None:
+    from workbench.labelstudio.auth import mask, secrets_file
     from workbench.workspace import status
 
     handle = workspace.labelstudio

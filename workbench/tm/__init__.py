@@ -1,5 +1,6 @@
-"""Translation memory: every zh–en pair the workbench knows, with origin and provenance."""
+"""Translation memory: every zh–en pair the workbench knows, with origin and provenance.
 
-from workbench.tm.store import TmPair, TranslationMemory, normalise_zh, open_tm, tm_path
-
-__all__ = ["TmPair", "TranslationMemory", "normalise_zh", "open_tm", "tm_path"]
+The store is ``workbench.tm.store`` (``TmPair``, ``TranslationMemory``, ``open_tm``,
+``tm_path``); this package module imports nothing, so the command line can read the TM's
+format names without loading the store's dependencies.
+"""

@@ -8,9 +8,7 @@ from pathlib import Path
 import click
 
 from workbench.config import load_config
-from workbench.fileio import atomic_write
-from workbench.tm.formats import FORMATS, WRITERS, read_pairs
-from workbench.tm.store import ORIGINS, STATUSES, open_tm
+from workbench.tm.names import FORMATS, ORIGINS, STATUSES
 
 
 @click.group("tm")
@@ -30,6 +28,9 @@ def tm_group() -> None:
 )
 def tm_import(files, fmt, origin) -> None:
     """Add the pairs of TMX 1.4b, TSV (zh, en[, score]) or JSONL files; re-runs add nothing."""
+    from workbench.tm.formats import read_pairs
+    from workbench.tm.store import open_tm
+
     config = load_config()
     with open_tm(config) as tm:
         for path in files:
@@ -52,6 +53,10 @@ def tm_import(files, fmt, origin) -> None:
 @click.option("--status", type=click.Choice(STATUSES), help="Only pairs of this status.")
 def tm_export(fmt, output, origin, status) -> None:
     """Write the TM (default TMX 1.4b, with origin, score and provenance as props)."""
+    from workbench.fileio import atomic_write
+    from workbench.tm.formats import WRITERS
+    from workbench.tm.store import open_tm
+
     config = load_config()
     with open_tm(config) as tm:
         records = (pair.to_dict() for pair in tm.pairs(origin, status))

@@ -23,7 +23,6 @@ from workbench import __version__
 from workbench.errors import InputError
 from workbench.tm.store import PROVENANCE, TmPair
 
-FORMATS = ("tmx", "tsv", "jsonl")
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # Props carried per unit besides the provenance fields.
 _PROPS = ("origin", "status", "score", "zh_sentences", "en_sentences")

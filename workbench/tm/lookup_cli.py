@@ -7,8 +7,6 @@ import json
 import click
 
 from workbench.config import load_config
-from workbench.tm.fuzzy import lookup
-from workbench.tm.store import open_tm
 
 
 def _marked(text: str, spans: list[tuple[int, int]]) -> str:
@@ -35,6 +33,9 @@ def _marked(text: str, spans: list[tuple[int, int]]) -> str:
 @click.option("--limit", type=click.IntRange(1, 100), default=5, show_default=True)
 def lookup_command(text: str, as_json: bool, min_score: float, limit: int) -> None:
     """Show the TM pairs whose Chinese is closest to TEXT (either script), best first."""
+    from workbench.tm.fuzzy import lookup
+    from workbench.tm.store import open_tm
+
     if not text.strip():
         raise click.UsageError("TEXT is empty: give the Chinese sentence to look up")
     config = load_config()

@@ -27,14 +27,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
 
-import numpy as np
-
 from workbench.config import Config, TmConfig
 from workbench.errors import InputError
+from workbench.tm.names import ORIGINS, STATUSES
 
 SCHEMA_VERSION = 1
-ORIGINS = ("aligned", "annotated", "imported")
-STATUSES = ("accepted", "needs_review")
 PROVENANCE = ("publication", "url", "published", "aligner", "model", "doc_id", "source_file")
 
 _SCHEMA = """
@@ -308,6 +305,9 @@ class TranslationMemory:
                     self.db.execute(statement)
             counts.added = self.count() - before
             if counts.added:
+                # numpy comes with the index: importing it here keeps it out of start-up.
+                import numpy as np
+
                 from workbench.tm.index import update_index
 
                 # Into an empty table without repeats, rows get rowids 1..n in order: the

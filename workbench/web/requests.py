@@ -178,12 +178,10 @@ def json_body(
             400, "bad_json", f"the request body contains {exc}, which JSON does not allow"
         ) from None
     except (json.JSONDecodeError, RecursionError) as exc:
-        where = (
-            f" at line {exc.lineno} column {exc.colno}"
-            if isinstance(exc, json.JSONDecodeError)
-            else ""
-        )
-        message = getattr(exc, "msg", "nested too deeply")
+        if isinstance(exc, json.JSONDecodeError):
+            where, message = f" at line {exc.lineno} column {exc.colno}", exc.msg
+        else:
+            where, message = "", "nested too deeply"
         raise ApiError(
             400,
             "bad_json",

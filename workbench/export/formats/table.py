@@ -8,12 +8,14 @@ Parquet is written by pyarrow one row group at a time, so memory holds one group
 from __future__ import annotations
 
 import csv
-
-import pyarrow as pa
-import pyarrow.parquet as pq
+import functools
+from typing import TYPE_CHECKING, Any
 
 from workbench.export.formats.base import COLUMNS, FormatWriter, WrittenFile, row
 from workbench.models import SentencePair
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 class CsvWriter(FormatWriter):
@@ -57,7 +59,17 @@ class TsvWriter(FormatWriter):
         return self._written(self.path)
 
 
-SCHEMA = pa.schema([(name, pa.string()) for name in COLUMNS])
+@functools.cache
+def _pyarrow() -> tuple[Any, Any, pa.Schema]:
+    """pyarrow, its parquet module and the table schema, imported on the first Parquet file.
+
+    pyarrow takes about 0.1 s to import; loading it here rather than at module level keeps
+    every other command (and ``workbench --help``) from paying for it.
+    """
+    import pyarrow
+    import pyarrow.parquet
+
+    return pyarrow, pyarrow.parquet, pyarrow.schema([(name, pyarrow.string()) for name in COLUMNS])
 
 
 class ParquetWriter(FormatWriter):
@@ -68,7 +80,9 @@ class ParquetWriter(FormatWriter):
     def __init__(self, folder, split, options) -> None:
         super().__init__(folder, split, options)
         self.path = self._file(f"parallel/{split}.parquet")
-        self._writer = pq.ParquetWriter(self.path, SCHEMA, compression="zstd")
+        pa, pq, self._schema = _pyarrow()
+        self._pa = pa
+        self._writer = pq.ParquetWriter(self.path, self._schema, compression="zstd")
         self._rows: list[tuple[str, ...]] = []
         self._group = max(1, int(options.parquet_row_group))
 
@@ -80,8 +94,9 @@ class ParquetWriter(FormatWriter):
 
     def _flush(self) -> None:
         if self._rows:
+            pa = self._pa
             columns = [pa.array(column, pa.string()) for column in zip(*self._rows, strict=True)]
-            self._writer.write_batch(pa.record_batch(columns, schema=SCHEMA))
+            self._writer.write_batch(pa.record_batch(columns, schema=self._schema))
             self._rows = []
 
     def abort(self) -> None:

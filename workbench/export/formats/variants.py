@@ -13,9 +13,8 @@ import orjson
 from workbench.errors import ConfigError
 from workbench.export.formats.base import FormatWriter, WrittenFile
 from workbench.export.formats.jsonl import hf_record
+from workbench.export.names import SCRIPT_TAGS
 from workbench.models import SentencePair
-
-SCRIPT_TAGS = {"s2t": "zh-Hant", "s2tw": "zh-TW", "s2hk": "zh-HK", "s2twp": "zh-TW"}
 
 
 def check_scripts(scripts: list[str]) -> list[str]:
