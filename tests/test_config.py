@@ -227,3 +227,10 @@ def test_every_setting_is_documented_with_its_default(project_root: Path) -> Non
                 assert f'`"{default}"`' in row, row
             elif not isinstance(default, tuple):
                 assert f"`{default}`" in row, row
+
+
+def test_a_misspelt_environment_variable_is_an_error(root: Path) -> None:
+    with pytest.raises(ConfigError, match=r"WORKBENCH_LABELSTUDIO_PROT .*\[labelstudio\]"):
+        load_config(root, environ={"WORKBENCH_LABELSTUDIO_PROT": "1"})
+    # Variables outside the sections belong to others (tests, scripts) and are left alone.
+    load_config(root, environ={"WORKBENCH_TEST_DATABASE": "postgres"})

@@ -367,6 +367,30 @@ def _merge_file(
             values[section][key] = _check_value(value, types[key], where)
 
 
+def _check_environment_names(environ: Mapping[str, str]) -> None:
+    """Refuse ``WORKBENCH_<SECTION>_<KEY>`` variables whose section exists but whose key does
+    not (a typo would otherwise be ignored); other ``WORKBENCH_*`` variables are not ours."""
+    for name in environ:
+        if not name.startswith(ENV_PREFIX):
+            continue
+        rest = name[len(ENV_PREFIX) :]
+        for section in SECTIONS:
+            if rest.startswith(section.upper() + "_"):
+                key = rest[len(section) + 1 :].lower()
+                keys = list(section_types(section))
+                if key not in keys:
+                    close = difflib.get_close_matches(key, keys, n=1)
+                    hint = (
+                        f" (did you mean {ENV_PREFIX}{section.upper()}_{close[0].upper()}?)"
+                        if close
+                        else ""
+                    )
+                    raise ConfigError(
+                        f"environment variable {name} names no setting: [{section}] has no key "
+                        f"{key!r}{hint}; fix or unset it"
+                    )
+
+
 def load_config(
     root: Path | None = None,
     overrides: Mapping[str, Mapping[str, Any]] | None = None,
@@ -380,6 +404,7 @@ def load_config(
     values: dict[str, dict[str, Any]] = {section: {} for section in SECTIONS}
     _merge_file(values, read_toml(config_file, "config file"), config_file)
 
+    _check_environment_names(environ)
     for section in SECTIONS:
         for key, kind in section_types(section).items():
             name = f"{ENV_PREFIX}{section}_{key}".upper()
