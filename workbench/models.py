@@ -70,12 +70,7 @@ class TermMatch:
             data = {("entry_id" if k == "id" else k): v for k, v in data.items()}
         check_keys(cls, data)
         return cls(
-            int(data["start"]),
-            int(data["end"]),
-            str(data["text"]),
-            str(data["entry_id"]),
-            str(data["zh"]),
-            str(data["en"]),
+            data["start"], data["end"], data["text"], data["entry_id"], data["zh"], data["en"]
         )
 
 

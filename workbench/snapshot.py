@@ -147,4 +147,8 @@ def read_snapshot(path: Path) -> Iterator[SnapshotTask]:
                 raise InputError(f"{tasks}:{number}: not valid JSON ({exc.msg})") from None
             if not isinstance(data, dict):
                 raise InputError(f"{tasks}:{number}: not a task record (a JSON object)")
-            yield SnapshotTask.from_dict(data, f"{tasks}:{number}")
+            try:
+                task = SnapshotTask.from_dict(data)
+            except InputError as exc:  # the location is formatted only when it is needed
+                raise InputError(f"{tasks}:{number}: {exc}") from None
+            yield task
