@@ -10,7 +10,9 @@ from hypothesis import strategies as st
 from workbench.config import (
     CONFIG_FILE,
     SECTIONS,
+    Config,
     ExportConfig,
+    PathsConfig,
     SegmentConfig,
     ServiceConfig,
     find_root,
@@ -18,6 +20,7 @@ from workbench.config import (
     read_toml,
     section_defaults,
     section_types,
+    with_overrides,
 )
 from workbench.errors import ConfigError
 
@@ -234,3 +237,13 @@ def test_a_misspelt_environment_variable_is_an_error(root: Path) -> None:
         load_config(root, environ={"WORKBENCH_LABELSTUDIO_PROT": "1"})
     # Variables outside the sections belong to others (tests, scripts) and are left alone.
     load_config(root, environ={"WORKBENCH_TEST_DATABASE": "postgres"})
+
+
+def test_a_config_built_in_code_resolves_its_paths_against_the_root(tmp_path: Path) -> None:
+    config = Config(root=tmp_path)
+    assert config.work_dir == tmp_path / PathsConfig.work_dir
+    moved = with_overrides(config, paths={"exports_dir": "out"}, service={"port": 1})
+    assert (moved.paths.exports_dir, moved.service.port) == (tmp_path / "out", 1)
+    assert config.service.port == ServiceConfig.port  # the original is unchanged (frozen)
+    with pytest.raises(ConfigError, match=r"\[service\] port"):
+        with_overrides(config, service={"port": "many"})

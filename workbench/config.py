@@ -203,6 +203,19 @@ class Config:
     align: AlignConfig = field(default_factory=AlignConfig)
     tm: TmConfig = field(default_factory=TmConfig)
 
+    def __post_init__(self) -> None:
+        # Path settings are relative to the project root: resolve them once, here, so every
+        # Config (loaded, built in a test, or changed by with_overrides) holds absolute ones.
+        for section in SECTIONS:
+            settings = getattr(self, section)
+            relative = {
+                key: self.root / value
+                for key, value in ((f.name, getattr(settings, f.name)) for f in fields(settings))
+                if isinstance(value, Path) and not value.is_absolute()
+            }
+            if relative:
+                object.__setattr__(self, section, replace(settings, **relative))
+
     @property
     def work_dir(self) -> Path:
         """The folder for generated state (corpus, snapshots, servers' data, secrets)."""
@@ -421,19 +434,7 @@ def load_config(
             if value is not None:
                 values[section][key] = _check_value(value, types[key], f"[{section}] {key}")
 
-    built: dict[str, Any] = {}
-    for section, cls in SECTIONS.items():
-        types = section_types(section)
-        resolved = {
-            key: (value if value.is_absolute() else root / value) if types[key] is Path else value
-            for key, value in values[section].items()
-        }
-        defaults_resolved = {
-            key: root / getattr(cls, key)
-            for key, kind in types.items()
-            if kind is Path and key not in resolved
-        }
-        built[section] = cls(**defaults_resolved, **resolved)
+    built = {section: cls(**values[section]) for section, cls in SECTIONS.items()}
     return Config(root=root, source=config_file, **built)
 
 
@@ -450,7 +451,5 @@ def with_overrides(config: Config, **sections: Mapping[str, Any]) -> Config:
             if key not in types:
                 raise ConfigError(f"override of unknown setting [{section}] {key}")
             cast[key] = _check_value(value, types[key], f"[{section}] {key}")
-            if types[key] is Path:
-                cast[key] = config.resolve(cast[key])
         changed[section] = replace(getattr(config, section), **cast)
     return replace(config, **changed)
