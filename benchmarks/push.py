@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from workbench.config import load_config
+from workbench.config import load_config, with_overrides
 from workbench.labelstudio.client import make_client
 from workbench.labelstudio.project import ensure_project
 from workbench.labelstudio.server import free_port
@@ -83,7 +83,7 @@ def main() -> None:
 
 
 def run(config, client, args) -> None:
-    batch_size = int(config.get("labelstudio", "batch_size"))
+    batch_size = int(config.labelstudio.batch_size)
     documents = {
         f"bench{i:04d}": Document(
             id=f"bench{i:04d}",
@@ -97,7 +97,7 @@ def run(config, client, args) -> None:
     }
     payloads = list(build_tasks(iter(synthetic_sentences(args.tasks)), documents, "glossary-bench"))
 
-    config.data["labelstudio"]["project_title"] = "bench batched push"
+    config = with_overrides(config, labelstudio={"project_title": "bench batched push"})
     project = ensure_project(client, config, "glossary-bench")
     started = time.perf_counter()
     report = push_tasks(client, project, payloads, "glossary-bench", batch_size)
@@ -109,7 +109,7 @@ def run(config, client, args) -> None:
     repeat_seconds = time.perf_counter() - started
     assert again.added == 0 and again.unchanged == args.tasks, again
 
-    config.data["labelstudio"]["project_title"] = "bench one request per task"
+    config = with_overrides(config, labelstudio={"project_title": "bench one request per task"})
     single = ensure_project(client, config, "glossary-bench")
     sample = payloads[: args.sample]
     started = time.perf_counter()

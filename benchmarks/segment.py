@@ -115,7 +115,7 @@ def main() -> None:
     args = parser.parse_args()
 
     config = load_config(root=ROOT)
-    opencc_config = str(config.get("ingest", "opencc_config"))
+    opencc_config = str(config.ingest.opencc_config)
     documents = seed_documents(opencc_config)
     segmenter = Segmenter(load_rules(config))
     print(

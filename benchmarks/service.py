@@ -347,7 +347,7 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     from workbench.config import load_config
 
-    configured = int(load_config(root=ROOT).get("service", "threads"))
+    configured = int(load_config(root=ROOT).service.threads)
     settings = [int(t) for t in args.threads.split(",")] if args.threads else [configured]
     levels = [int(c) for c in args.clients.split(",")]
     results = {}

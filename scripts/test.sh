@@ -8,6 +8,7 @@ bash scripts/install-postgres.sh
 .venv/bin/workbench labelstudio install
 .venv/bin/ruff check workbench tests benchmarks
 .venv/bin/ruff format --check workbench tests benchmarks
+.venv/bin/mypy
 .venv/bin/python -m pytest "$@"
 # The Label Studio suite once more, on PostgreSQL (a cluster the workbench starts itself).
 WORKBENCH_TEST_DATABASE=postgres .venv/bin/python -m pytest -m "labelstudio and not browser" "$@"

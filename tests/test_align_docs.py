@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from workbench.align.cli import align_command, import_bilingual_command
-from workbench.config import load_config
+from workbench.config import section_defaults
 from workbench.tm.cli import tm_export, tm_import
 
 DOC = (Path(__file__).resolve().parent.parent / "docs" / "align.md").read_text("utf-8")
@@ -15,8 +15,7 @@ DOC = (Path(__file__).resolve().parent.parent / "docs" / "align.md").read_text("
 
 @pytest.mark.parametrize(
     "key",
-    sorted(load_config(environ={}).section("align"))
-    + sorted(load_config(environ={}).section("tm")),
+    sorted(section_defaults("align")) + sorted(section_defaults("tm")),
 )
 def test_every_align_and_tm_setting_is_documented(key: str) -> None:
     assert f"`{key}`" in DOC

@@ -129,7 +129,7 @@ def test_import_bilingual_command_reports_per_document(
     config: Config, publications: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("WORKBENCH_PATHS_WORK_DIR", str(config.work_dir))
-    monkeypatch.setenv("WORKBENCH_PATHS_GLOSSARY_DIR", str(config.path("paths", "glossary_dir")))
+    monkeypatch.setenv("WORKBENCH_PATHS_GLOSSARY_DIR", str(config.paths.glossary_dir))
     result = CliRunner().invoke(
         cli, ["import-bilingual", str(publications), "--publication", "Dev", "--threshold", "0.5"]
     )

@@ -32,7 +32,7 @@ def test_review_tasks_arrive_prefilled_once(labelstudio_server, ls_config) -> No
     report = push_review_tasks(ls_config, PAIRS)
     assert report.added == 2  # the 0–1 bead has nothing to translate: it stays in the TM
 
-    project = find_project(labelstudio_server.client, ls_config.get("labelstudio", "project_title"))
+    project = find_project(labelstudio_server.client, ls_config.labelstudio.project_title)
     tasks = {
         t.data["sentence_id"]: t
         for t in labelstudio_server.client.tasks.list(project=project.id, fields="all")

@@ -24,8 +24,8 @@ def env(tmp_path: Path, project_root: Path, monkeypatch: pytest.MonkeyPatch) -> 
     config = make_config(tmp_path, project_root)
     values = {
         "WORKBENCH_PATHS_WORK_DIR": str(config.work_dir),
-        "WORKBENCH_PATHS_EXPORTS_DIR": str(config.path("paths", "exports_dir")),
-        "WORKBENCH_PATHS_GLOSSARY_DIR": str(config.path("paths", "glossary_dir")),
+        "WORKBENCH_PATHS_EXPORTS_DIR": str(config.paths.exports_dir),
+        "WORKBENCH_PATHS_GLOSSARY_DIR": str(config.paths.glossary_dir),
     }
     for key, value in values.items():
         monkeypatch.setenv(key, value)
@@ -85,13 +85,13 @@ def test_a_killed_export_leaves_the_previous_export_intact(
     env = {
         **os.environ,
         "WORKBENCH_PATHS_WORK_DIR": str(config.work_dir),
-        "WORKBENCH_PATHS_EXPORTS_DIR": str(config.path("paths", "exports_dir")),
-        "WORKBENCH_PATHS_GLOSSARY_DIR": str(config.path("paths", "glossary_dir")),
+        "WORKBENCH_PATHS_EXPORTS_DIR": str(config.paths.exports_dir),
+        "WORKBENCH_PATHS_GLOSSARY_DIR": str(config.paths.glossary_dir),
         "WORKBENCH_EXPORT_NEAR_DUPLICATE_BITS": "-1",
     }
     command = [sys.executable, "-m", "workbench", "export"]
     subprocess.run(command, env=env, check=True, capture_output=True, timeout=300)
-    exports = config.path("paths", "exports_dir")
+    exports = config.paths.exports_dir
     folder = exports / "latest"
     before = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 

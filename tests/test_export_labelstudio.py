@@ -11,7 +11,7 @@ import pytest
 from labelstudio_fixtures import annotation_result
 from test_export_formats import assert_formats_agree
 
-from workbench.config import Config
+from workbench.config import Config, with_overrides
 from workbench.errors import ExportError
 from workbench.export.run import export_dataset
 from workbench.glossary import tag_corpus
@@ -55,14 +55,14 @@ def test_seeds_to_export_on_a_real_label_studio(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    ls_config.data["paths"]["exports_dir"] = str(tmp_path / "exports")
+    ls_config = with_overrides(ls_config, paths={"exports_dir": str(tmp_path / "exports")})
     report = ingest_paths(sorted((project_root / "seeds").glob("*.txt")), ls_config)
     assert not report.failed
     tag_corpus(ls_config)
     push_corpus(ls_config)
 
     client = labelstudio_server.client
-    project = find_project(client, ls_config.get("labelstudio", "project_title"))
+    project = find_project(client, ls_config.labelstudio.project_title)
     tasks = {
         t.data["text"]: t
         for t in client.tasks.list(project=project.id, fields="all", page_size=1000)

@@ -160,7 +160,7 @@ def config(tmp_path: Path, project_root: Path) -> Config:
 
 
 def export_folder(config: Config, name: str = "latest") -> Path:
-    return config.path("paths", "exports_dir") / name
+    return config.paths.exports_dir / name
 
 
 def test_export_writes_every_format_and_manifest(config: Config) -> None:
@@ -351,7 +351,7 @@ def test_unknown_selection_and_missing_snapshot_are_clear_errors(config: Config)
 
 
 def test_a_broken_glossary_is_reported_not_silently_skipped(config: Config) -> None:
-    glossary = config.path("paths", "glossary_dir") / "terms.tsv"
+    glossary = config.paths.glossary_dir / "terms.tsv"
     glossary.write_text(GLOSSARY_HEADER + "bad row without the columns\n", "utf-8")
     result = export_with(config, standard_tasks())
     assert result.qa["terminology"].startswith("not checked: glossary could not be loaded")

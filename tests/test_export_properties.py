@@ -40,7 +40,7 @@ from workbench.export.pairs import PairStats, clean_text, iter_pairs
 from workbench.export.qa_run import run_qa
 from workbench.export.run import export_dataset
 from workbench.export.select import select_annotation
-from workbench.models import SentencePair
+from workbench.models import SentencePair, SnapshotTask
 from workbench.qa import GlossaryView, PairChecker
 from workbench.snapshot import write_snapshot
 
@@ -269,11 +269,12 @@ def test_generated_snapshots_export_with_every_invariant(
         # The selected pairs, by the selection rule, each with its chosen translation.
         chosen = {}
         for t in tasks:
-            chosen_one = select_annotation(t["annotations"], options["selection"]).annotation
+            typed = SnapshotTask.from_dict(t)
+            chosen_one = select_annotation(typed.annotations, options["selection"]).annotation
             if (
                 chosen_one is not None
                 and clean_text(t["text"])
-                and clean_text(chosen_one["translation"])
+                and clean_text(chosen_one.translation)
             ):
                 chosen[t["sentence_id"]] = (t, chosen_one)
         assert counts["selected"] == len(chosen)
@@ -294,7 +295,7 @@ def test_generated_snapshots_export_with_every_invariant(
         for record in records:
             task, annotation = chosen[record["id"]]
             assert record["translation"]["zh"] == clean_text(task["text"])
-            assert record["translation"]["en"] == clean_text(annotation["translation"])
+            assert record["translation"]["en"] == clean_text(annotation.translation)
             assert record["translation"]["en"], "an empty translation was exported"
 
         # Every format holds the same pairs in the same order (and TMX is valid).
@@ -367,7 +368,7 @@ def test_pairs_are_built_for_exactly_the_selected_tasks(
 ) -> None:
     assume(tasks)
     stats = PairStats()
-    pairs = list(iter_pairs(iter(tasks), selection, stats))
+    pairs = list(iter_pairs((SnapshotTask.from_dict(t) for t in tasks), selection, stats))
     assert stats.tasks == len(tasks)
     assert stats.selected == len(pairs)
     assert stats.selected + sum(stats.left_out.values()) == len(tasks)

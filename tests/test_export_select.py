@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from test_export_pipeline import annotation
+from test_export_pipeline import annotation as annotation_record
 
 from workbench.errors import ConfigError
 from workbench.export.select import select_annotation
+from workbench.models import SnapshotAnnotation
+
+
+def annotation(*args, **kwargs) -> SnapshotAnnotation:
+    """A snapshot annotation as read back from disk (the pipeline tests build dicts)."""
+    return SnapshotAnnotation.from_dict(annotation_record(*args, **kwargs))
+
 
 OLD = annotation("Old.", status="final", annotator="a", updated="2026-01-01T00:00:00Z", id=1)
 NEW = annotation("New.", status="draft", annotator="b", updated="2026-02-01T00:00:00Z", id=2)
@@ -35,7 +42,7 @@ CASES = [
 @pytest.mark.parametrize(("mode", "annotations", "translation", "reason"), CASES)
 def test_selection_rules(mode, annotations, translation, reason) -> None:
     selection = select_annotation(annotations, mode)
-    chosen = selection.annotation["translation"] if selection.annotation else None
+    chosen = selection.annotation.translation if selection.annotation else None
     assert (chosen, selection.reason) == (translation, reason)
 
 

@@ -25,8 +25,8 @@ LS_URL = "http://127.0.0.1:8080"
 def use_config(monkeypatch, config) -> None:
     for key, value in {
         "WORKBENCH_PATHS_WORK_DIR": config.work_dir,
-        "WORKBENCH_PATHS_EXPORTS_DIR": config.path("paths", "exports_dir"),
-        "WORKBENCH_PATHS_GLOSSARY_DIR": config.path("paths", "glossary_dir"),
+        "WORKBENCH_PATHS_EXPORTS_DIR": config.paths.exports_dir,
+        "WORKBENCH_PATHS_GLOSSARY_DIR": config.paths.glossary_dir,
     }.items():
         monkeypatch.setenv(key, str(value))
 
@@ -74,7 +74,7 @@ def test_a_small_export_puts_everything_in_train_and_says_so(
     assert result.exit_code == 0, result.output
     assert "exported 7 pairs (7 train, 0 dev, 0 test)" in result.output
     assert "warning: only 7 pairs (below [export] min_split_pairs = 20)" in result.output
-    folder = config.path("paths", "exports_dir") / "latest"
+    folder = config.paths.exports_dir / "latest"
     manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
     assert manifest["counts"]["splits"] == {"train": 7, "dev": 0, "test": 0}
     assert manifest["warnings"] == [

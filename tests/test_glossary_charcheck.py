@@ -146,7 +146,7 @@ def test_accept_options_with_a_nul_are_refused_and_nothing_is_exported_broken(
     )
     assert response.status_code == 422
     assert "note contains U+0000" in response.get_json()["error"]["message"]
-    glossary = load_glossary(web_config.path("paths", "glossary_dir"))
+    glossary = load_glossary(web_config.paths.glossary_dir)
     assert glossary.by_zh("光伏扶贫") is None
     assert glossary_tbx(glossary.entries, glossary.version)  # the TBX export still works
 

@@ -40,9 +40,10 @@ def test_match_prints_one_json_object_per_term(env):
     result = run("glossary", "match", "-", input=text)
     assert result.exit_code == 0, result.output
     records = [json.loads(line) for line in result.output.splitlines()]
-    assert [r["id"] for r in records] == ["t-jzfp", "t-lbc", "t-dyxs"]
+    # One TermMatch shape everywhere (issue 13): the id is "entry_id", as in the API.
+    assert [r["entry_id"] for r in records] == ["t-jzfp", "t-lbc", "t-dyxs"]
     for record in records:
-        assert set(record) == {"start", "end", "text", "id", "zh", "en", "category"}
+        assert set(record) == {"start", "end", "text", "entry_id", "zh", "en", "category"}
         assert text[record["start"] : record["end"]] == record["text"]
     assert records[2]["text"] == "第一書記" and records[2]["zh"] == "第一书记"
     assert records[1]["category"] == "slogan"

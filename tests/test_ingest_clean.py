@@ -13,7 +13,7 @@ from workbench.ingest.metadata import normalize_date
 
 @pytest.fixture(scope="module")
 def rules():
-    return read_cleaning_rules(load_config().path("ingest", "cleaning_rules"))
+    return read_cleaning_rules(load_config().ingest.cleaning_rules)
 
 
 BODY = "为深入贯彻落实中央扶贫开发工作会议精神，现提出如下实施意见。"

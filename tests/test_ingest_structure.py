@@ -15,7 +15,7 @@ from workbench.ingest.structure import (
 
 @pytest.fixture(scope="module")
 def rules():
-    return read_structure_rules(load_config().path("ingest", "structure_rules"))
+    return read_structure_rules(load_config().ingest.structure_rules)
 
 
 def speakers_of(paragraphs, rules):

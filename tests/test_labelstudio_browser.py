@@ -92,7 +92,7 @@ def test_annotator_translates_pre_annotated_sentence_and_pull_reads_it_back(
     }
     assert {"两不愁三保障", "精准扶贫"} <= submitted_terms  # the pre-annotations were kept
 
-    records = {r["sentence_id"]: r for r in read_snapshot(pull_snapshot(ls_config))}
+    records = {r.sentence_id: r.to_dict() for r in read_snapshot(pull_snapshot(ls_config))}
     [pulled] = records["doc-a-p1-s0"]["annotations"]
     assert pulled["translation"] == TRANSLATION
     assert pulled["status"] == "final"

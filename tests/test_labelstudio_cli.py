@@ -151,7 +151,7 @@ def test_push_status_and_pull_commands_against_real_server(labelstudio_server, l
     write_test_corpus(ls_config.work_dir, {"d": ["坚持精准扶贫。", "全面推进乡村振兴。"]})
     env = {
         "WORKBENCH_LABELSTUDIO_TOKEN": labelstudio_server.token,
-        "WORKBENCH_LABELSTUDIO_PROJECT_TITLE": ls_config.get("labelstudio", "project_title"),
+        "WORKBENCH_LABELSTUDIO_PROJECT_TITLE": ls_config.labelstudio.project_title,
     }
     common = ["--work-dir", str(ls_config.work_dir), "--ls-url", labelstudio_server.url]
 
@@ -210,7 +210,7 @@ def test_up_brings_every_seed_sentence_as_task_and_stops_on_signal(
     labelstudio_server, ls_config, project_root
 ):
     work_dir = ls_config.work_dir
-    title = ls_config.get("labelstudio", "project_title")
+    title = ls_config.labelstudio.project_title
     ml_port = free_port()
     env = {
         **os.environ,
@@ -275,7 +275,7 @@ def test_labelstudio_install_is_quick_no_op_when_pinned_version_is_there(labelst
     done = run_workbench("labelstudio", "install", timeout=120)
 
     assert done.returncode == 0, done.stderr
-    version = load_config().get("labelstudio", "version")
+    version = load_config().labelstudio.version
     assert f"label-studio {version} already installed" in done.stdout
 
 

@@ -72,7 +72,7 @@ def test_managed_cluster_is_owner_only_loopback_password_protected_and_stops(clu
     config = cluster_config
     target = ensure_postgres(config, echo=lambda _msg: None)
     assert target.managed and target.host == "127.0.0.1"
-    folder = Path(str(config.get("labelstudio", "postgres_dir")))
+    folder = Path(str(config.labelstudio.postgres_dir))
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     assert stat.S_IMODE(secrets_path(config.work_dir).stat().st_mode) == 0o600
     assert target.password and target.password not in target.describe()

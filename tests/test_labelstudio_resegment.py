@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workbench.cli import cli
-from workbench.config import load_config
+from workbench.config import load_config, with_overrides
 from workbench.corpus import corpus_dir, read_manifest, read_sentences, write_corpus
 from workbench.errors import InputError
 from workbench.labelstudio.resegment import (
@@ -20,7 +20,7 @@ from workbench.labelstudio.resegment import (
     reviewed_flags,
     split_point,
 )
-from workbench.models import Document, Sentence
+from workbench.models import Document, Sentence, SnapshotTask
 from workbench.snapshot import write_snapshot
 
 
@@ -72,7 +72,7 @@ def test_only_the_latest_final_annotation_flags_a_sentence():
         snapshot_task("f", annotation("split", status="needs_review")),
     ]
 
-    flags = reviewed_flags(tasks)
+    flags = reviewed_flags(SnapshotTask.from_dict(task) for task in tasks)
 
     assert {sid: f.flag for sid, f in flags.items()} == {"a": "merge", "d": "split"}
     assert flags["d"].annotation_id == 2
@@ -315,7 +315,7 @@ def test_export_leaves_out_tasks_of_sentences_merged_or_split_away(tmp_path, mon
     from workbench.export.run import export_dataset
 
     config = corpus_config(tmp_path)
-    config.data["paths"]["exports_dir"] = str(tmp_path / "exports")
+    config = with_overrides(config, paths={"exports_dir": str(tmp_path / "exports")})
     texts = ["全省建档立卡贫困人口", "全部脱贫。", "一是加强领导；二是压实责任。"]
     document, sentences = make_document("jl", texts)
     write_corpus(corpus_dir(config.work_dir), [(document, sentences)], {"glossary_version": "g"})

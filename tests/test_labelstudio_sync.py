@@ -24,7 +24,7 @@ DOCS = {
 
 
 def project_tasks(server, config) -> dict[str, object]:
-    title = config.get("labelstudio", "project_title")
+    title = config.labelstudio.project_title
     project = find_project(server.client, title)
     assert project is not None
     return {
@@ -122,7 +122,7 @@ def test_new_glossary_version_updates_project_model_version(labelstudio_server, 
     report = push_corpus(ls_config)
 
     assert report.updated == 5
-    project = find_project(labelstudio_server.client, ls_config.get("labelstudio", "project_title"))
+    project = find_project(labelstudio_server.client, ls_config.labelstudio.project_title)
     assert project.model_version == "glossary-v2"
     tasks = project_tasks(labelstudio_server, ls_config)
     assert {p.model_version for t in tasks.values() for p in t.predictions} == {"glossary-v2"}
@@ -143,7 +143,7 @@ def test_pull_writes_snapshot_with_annotations(labelstudio_server, ls_config):
     assert manifest["tasks"] == 5
     assert manifest["annotations"] == 2
     assert manifest["glossary_version"] == "v7"
-    records = {r["sentence_id"]: r for r in read_snapshot(path)}
+    records = {r.sentence_id: r.to_dict() for r in read_snapshot(path)}
     record = records["d2-p0-s0"]
     [annotation] = record["annotations"]
     assert annotation["translation"] == "Fully advance rural revitalization."

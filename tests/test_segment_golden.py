@@ -143,7 +143,7 @@ GOLDEN = [
 
 @pytest.fixture(scope="module")
 def rules():
-    return load_rules(load_config())
+    return load_rules(load_config().segment)
 
 
 @pytest.mark.parametrize(("case", "paragraph", "expected"), GOLDEN, ids=[g[0] for g in GOLDEN])
@@ -167,7 +167,7 @@ def test_semicolon_split_is_a_setting(rules):
 def test_lines_are_paragraphs_and_offsets_count_the_whole_text(rules):
     text = "第一段第一句。第一段第二句。\n\n  第二段。\n"
     segments = Segmenter(rules).segment(text)
-    assert [(s.paragraph, s.index, s.text) for s in segments] == [
+    assert [(s.paragraph, s.position, s.text) for s in segments] == [
         (0, 0, "第一段第一句。"),
         (0, 1, "第一段第二句。"),
         (1, 0, "第二段。"),

@@ -13,7 +13,7 @@ from workbench.config import load_config
 from workbench.segment import Segmenter, load_rules
 from workbench.text.normalize import normalize
 
-RULES = load_rules(load_config())
+RULES = load_rules(load_config().segment)
 SEGMENTER = Segmenter(RULES)
 SEMICOLON_SEGMENTER = Segmenter(RULES.with_semicolon_split(True))
 
@@ -100,5 +100,5 @@ def test_whole_text_pass_agrees_with_line_by_line_split(text):
             by_line.append((offset + a, offset + b, paragraph, index))
         paragraph += bool(spans)
         offset += len(line)
-    whole = [(s.start, s.end, s.paragraph, s.index) for s in SEGMENTER.segment(text)]
+    whole = [(s.start, s.end, s.paragraph, s.position) for s in SEGMENTER.segment(text)]
     assert whole == by_line

@@ -7,7 +7,7 @@ import pytest
 
 from workbench.corpus import read_documents, read_manifest, read_sentences, write_corpus
 from workbench.errors import InputError
-from workbench.models import Document, Sentence, TermMatch
+from workbench.models import Document, Sentence, SnapshotTask, TermMatch
 from workbench.snapshot import (
     list_snapshots,
     read_snapshot,
@@ -96,7 +96,7 @@ def test_snapshots_are_kept_separately_and_latest_wins(tmp_path: Path) -> None:
     assert resolve_snapshot(tmp_path, first.name) == first
     manifest = read_snapshot_manifest(second)
     assert (manifest["tasks"], manifest["annotations"]) == (2, 2)
-    assert list(read_snapshot(first)) == [task]
+    assert list(read_snapshot(first)) == [SnapshotTask.from_dict(task)]
 
 
 def test_no_snapshot_says_to_pull(tmp_path: Path) -> None:

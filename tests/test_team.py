@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
@@ -13,6 +14,7 @@ from workbench.errors import ConfigError
 from workbench.export.select import NEEDS_REVIEW, NOT_REVIEWED, select_annotation
 from workbench.labelstudio.postgres import database_kind, parse_dsn
 from workbench.labelstudio.project import overlap_settings
+from workbench.models import SnapshotAnnotation, SnapshotTask
 from workbench.team.agreement import (
     char_labels,
     chrf,
@@ -36,33 +38,38 @@ def annotation(
     updated: str = "2026-01-01T00:00:00",
     lead_time: float | None = 10.0,
     cancelled: bool = False,
-) -> dict:
-    return {
-        "id": id_,
-        "annotator": who,
-        "role": role,
-        "updated_at": updated,
-        "created_at": updated,
-        "translation": translation,
-        "status": status,
-        "lead_time": lead_time,
-        "was_cancelled": cancelled,
-        "ground_truth": False,
-        "entities": [
-            {"start": s, "end": e, "text": TEXT[s:e], "label": label} for s, e, label in entities
-        ],
-    }
+) -> SnapshotAnnotation:
+    return SnapshotAnnotation.from_dict(
+        {
+            "id": id_,
+            "annotator": who,
+            "role": role,
+            "updated_at": updated,
+            "created_at": updated,
+            "translation": translation,
+            "status": status,
+            "lead_time": lead_time,
+            "was_cancelled": cancelled,
+            "ground_truth": False,
+            "entities": [
+                {"start": s, "end": e, "text": TEXT[s:e], "label": label}
+                for s, e, label in entities
+            ],
+        }
+    )
 
 
-def task(task_id: int, *annotations: dict, doc_id: str = "d1", text: str = TEXT) -> dict:
-    return {
-        "task_id": task_id,
-        "sentence_id": f"{doc_id}-p0-s{task_id}",
-        "doc_id": doc_id,
-        "doc_title": "标题",
-        "text": text,
-        "annotations": list(annotations),
-    }
+def task(
+    task_id: int, *annotations: SnapshotAnnotation, doc_id: str = "d1", text: str = TEXT
+) -> SnapshotTask:
+    return SnapshotTask(
+        task_id=task_id,
+        sentence_id=f"{doc_id}-p0-s{task_id}",
+        doc_id=doc_id,
+        doc_title="标题",
+        text=text,
+        annotations=list(annotations),
+    )
 
 
 TERMS = [(2, 6, "POLICY_TERM"), (9, 15, "POLICY_TERM")]
@@ -122,7 +129,7 @@ def test_only_each_annotators_latest_unskipped_annotation_counts():
 
 
 def test_krippendorff_alpha_is_one_for_identical_labels_and_lower_for_chance():
-    labels = char_labels(TEXT, AGREE["annotations"][0])
+    labels = char_labels(TEXT, AGREE.annotations[0])
     units = [{"a": x, "b": x} for x in labels]
     assert krippendorff_alpha(units, ["a", "b"]) == pytest.approx(1.0)
     noisy = [{"a": "X" if i % 2 else "O", "b": "X" if i % 3 else "O"} for i in range(60)]
@@ -148,7 +155,7 @@ def test_review_queue_takes_disagreements_and_needs_review_and_sees_a_decision()
         role="reviewer",
         updated="2026-02-01",
     )
-    settled = {**DISAGREE, "annotations": [*DISAGREE["annotations"], decision]}
+    settled = replace(DISAGREE, annotations=[*DISAGREE.annotations, decision])
     [item] = review_queue([settled], chrf_below=0.5, entity_f1_below=0.8)
     assert item.settled and item.row()["settled_by"] == "rev@x.org"
     # the reviewer's own annotation is not one side of the disagreement
@@ -156,17 +163,17 @@ def test_review_queue_takes_disagreements_and_needs_review_and_sees_a_decision()
 
 
 def test_reviewed_selection_takes_the_reviewers_decision_only():
-    annotations = DISAGREE["annotations"]
+    annotations = DISAGREE.annotations
     assert select_annotation(annotations, "reviewed").reason == NOT_REVIEWED
     pending = annotation(9, "rev@x.org", "Hmm.", role="reviewer", status="needs_review")
     assert select_annotation([*annotations, pending], "reviewed").reason == NEEDS_REVIEW
     decision = annotation(10, "rev@x.org", "Reviewed text.", role="reviewer", updated="2026-03-01")
     later = annotation(11, "a@x.org", "Annotator after review.", updated="2026-04-01")
     chosen = select_annotation([*annotations, decision, later], "reviewed").annotation
-    assert chosen is not None and chosen["translation"] == "Reviewed text."
-    ground_truth = {**annotation(12, "admin@x.org", "Ground truth."), "ground_truth": True}
+    assert chosen is not None and chosen.translation == "Reviewed text."
+    ground_truth = replace(annotation(12, "admin@x.org", "Ground truth."), ground_truth=True)
     chosen = select_annotation([*annotations, ground_truth], "reviewed").annotation
-    assert chosen is not None and chosen["translation"] == "Ground truth."
+    assert chosen is not None and chosen.translation == "Ground truth."
 
 
 def test_progress_per_annotator_and_document():

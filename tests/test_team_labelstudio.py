@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from labelstudio_fixtures import annotation_result, write_test_corpus
 
 from workbench.cli import cli
-from workbench.config import Config
+from workbench.config import Config, with_overrides
 from workbench.errors import InputError
 from workbench.export.run import export_dataset
 from workbench.labelstudio.client import make_client
@@ -48,9 +48,16 @@ def _email(role: str) -> str:
     return f"{role}-{uuid.uuid4().hex[:8]}@team.test"
 
 
+def _team_config(ls_config: Config, tmp_path: Path) -> Config:
+    """The session's settings with overlap 2 and exports under ``tmp_path``."""
+    return with_overrides(
+        ls_config, paths={"exports_dir": str(tmp_path / "exports")}, team={"overlap": 2}
+    )
+
+
 def _team_task(ls_config: Config, labelstudio_server) -> tuple[int, int]:
     """Push the two-sentence corpus with overlap 2; return (project id, task id)."""
-    ls_config.data["team"]["overlap"] = 2
+    assert ls_config.team.overlap == 2  # see _team_config
     write_test_corpus(ls_config.work_dir, DOCS, glossary_version="team1")
     report = push_corpus(ls_config)
     client = labelstudio_server.client
@@ -80,7 +87,7 @@ def test_member_checks_reject_bad_emails_and_roles():
 def test_two_annotators_disagree_and_the_reviewers_decision_is_exported(
     labelstudio_server, ls_config: Config, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    ls_config.data["paths"]["exports_dir"] = str(tmp_path / "exports")
+    ls_config = _team_config(ls_config, tmp_path)
     _project_id, task_id = _team_task(ls_config, labelstudio_server)
     url = labelstudio_server.url
     database = describe_database(labelstudio_server.config)  # what `workbench status` shows
@@ -113,8 +120,8 @@ def test_two_annotators_disagree_and_the_reviewers_decision_is_exported(
     _annotate_as(url, first.email, first.password, task_id, FIRST)
     _annotate_as(url, second.email, second.password, task_id, SECOND)
     records = list(read_snapshot(pull_snapshot(ls_config)))
-    [record] = [r for r in records if r["task_id"] == task_id]
-    assert {a["annotator"]: a["role"] for a in record["annotations"]} == {
+    [record] = [r for r in records if r.task_id == task_id]
+    assert {a.annotator: a.role for a in record.annotations} == {
         first.email: "annotator",
         second.email: "annotator",
     }
@@ -151,7 +158,7 @@ def test_two_annotators_disagree_and_the_reviewers_decision_is_exported(
 def test_reviewer_signs_in_and_settles_a_disagreement(
     labelstudio_server, ls_config: Config, page, artifacts_dir, tmp_path: Path
 ):
-    ls_config.data["paths"]["exports_dir"] = str(tmp_path / "exports")
+    ls_config = _team_config(ls_config, tmp_path)
     project_id, task_id = _team_task(ls_config, labelstudio_server)
     url = labelstudio_server.url
     first, _ = add_user(ls_config, _email("ann"), "annotator")
@@ -192,8 +199,8 @@ def test_reviewer_signs_in_and_settles_a_disagreement(
 
     [item] = review_queue(list(read_snapshot(pull_snapshot(ls_config))), 0.5, 0.8)
     assert item.settled and item.decision is not None
-    assert item.decision["annotator"] == reviewer.email
-    assert item.decision["translation"] == REVIEWED
+    assert item.decision.annotator == reviewer.email
+    assert item.decision.translation == REVIEWED
     result = export_dataset(ls_config, selection="reviewed", name="reviewed")
     assert result.manifest["counts"]["selected"] == 1
     text = "".join(p.read_text(encoding="utf-8") for p in result.path.glob("parallel/*.jsonl"))

@@ -53,7 +53,7 @@ def test_fuzzy_match_prefills_the_translation_and_an_unchanged_submit_is_recorde
         page.locator('[data-testid="bottombar-submit-button"]').click()
     assert posted.value.status == 201
 
-    [record] = read_snapshot(pull_snapshot(ls_config))
+    [record] = [task.to_dict() for task in read_snapshot(pull_snapshot(ls_config))]
     [annotation] = record["annotations"]
     assert annotation["translation"] == STORED_EN
     assert annotation["translation_from_tm"] is True

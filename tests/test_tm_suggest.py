@@ -11,6 +11,7 @@ from workbench.config import load_config
 from workbench.labelstudio.ml_backend import create_ml_app
 from workbench.labelstudio.project import find_project
 from workbench.labelstudio.sync import pull_snapshot, push_corpus
+from workbench.models import SnapshotTask
 from workbench.tm.store import TmPair, TranslationMemory, tm_path
 from workbench.tm.suggest import TaskSuggester, came_from_tm, learn_from_records
 
@@ -67,6 +68,7 @@ def test_learning_takes_final_annotations_only(tmp_path: Path) -> None:
         {"text": "各地要压实责任。", "annotations": [annotation("Cancelled.", "final", True)]},
         {"text": "全面推进乡村振兴。", "annotations": [annotation("", "final")]},
     ]
+    records = [SnapshotTask.from_dict(record) for record in records]
     with TranslationMemory(tmp_path / "tm.sqlite3") as tm:
         assert learn_from_records(tm, records, "snap-1") == 1
         assert learn_from_records(tm, records, "snap-2") == 0  # re-pulling adds nothing
@@ -123,7 +125,7 @@ def test_a_final_annotation_pulled_is_suggested_on_a_similar_task_after_push(
 
     assert second.model_version.startswith(first.model_version + "+tm-")
     assert second.conflicts == []  # the annotated task's own TM change is no conflict
-    project = find_project(client, ls_config.get("labelstudio", "project_title"))
+    project = find_project(client, ls_config.labelstudio.project_title)
     assert project is not None and project.model_version == second.model_version
     tasks = {
         t.data["sentence_id"]: t for t in client.tasks.list(project=first.project_id, fields="all")

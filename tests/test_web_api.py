@@ -335,7 +335,7 @@ def test_concurrent_proposals_are_all_stored(web_app):
 
 
 def test_accepting_a_term_writes_a_valid_glossary_row_and_serves_it(web_client, web_config):
-    glossary_dir = web_config.path("paths", "glossary_dir")
+    glossary_dir = web_config.paths.glossary_dir
     suggestion = web_client.post("/api/suggestions", json=TERM).get_json()
     response = web_client.post(f"/api/suggestions/{suggestion['id']}/accept", headers=auth())
     assert response.status_code == 200, response.get_data(as_text=True)
@@ -359,14 +359,14 @@ def test_accepting_into_an_existing_file_continues_its_id_sequence(web_client, w
         f"/api/suggestions/{suggestion['id']}/accept", headers=auth(), json={"file": "terms.tsv"}
     )
     assert response.get_json()["entry"]["id"] == "pov-015"
-    text = (web_config.path("paths", "glossary_dir") / "terms.tsv").read_text(encoding="utf-8")
+    text = (web_config.paths.glossary_dir / "terms.tsv").read_text(encoding="utf-8")
     assert text.splitlines()[-1].startswith("pov-015\t产业扶贫\t")
 
 
 def test_a_conflicting_proposal_is_refused_with_the_problems_and_nothing_written(
     web_client, web_config
 ):
-    glossary_dir = web_config.path("paths", "glossary_dir")
+    glossary_dir = web_config.paths.glossary_dir
     before = {p.name: p.read_bytes() for p in glossary_dir.iterdir()}
     duplicate = {"kind": "term", "zh": "精準扶貧", "en": "precision aid", "source": "x"}
     suggestion = web_client.post("/api/suggestions", json=duplicate).get_json()
@@ -408,14 +408,14 @@ def test_accepting_a_rendering_updates_the_entry(
     )
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.get_json()["action"] == as_
-    entry = load_glossary(web_config.path("paths", "glossary_dir")).get("pov-011")
+    entry = load_glossary(web_config.paths.glossary_dir).get("pov-011")
     assert entry.en == expected_en
     assert entry.en_alternatives == expected_alternatives
     assert web_client.get("/api/terms/pov-011").get_json()["en"] == expected_en
 
 
 def test_rejecting_keeps_the_glossary_and_records_the_reason(web_client, web_config):
-    glossary_dir = web_config.path("paths", "glossary_dir")
+    glossary_dir = web_config.paths.glossary_dir
     before = (glossary_dir / "terms.tsv").read_bytes()
     suggestion = web_client.post("/api/suggestions", json=TERM).get_json()
     response = web_client.post(

@@ -30,7 +30,7 @@ def _missing_term_finding(config, en: str) -> dict:
     from workbench.models import SentencePair
     from workbench.qa import GlossaryView, PairChecker
 
-    glossary = load_glossary(config.path("paths", "glossary_dir"))
+    glossary = load_glossary(config.paths.glossary_dir)
     pair = SentencePair(id="doc-a-p0-s1", doc_id="doc-a", zh="实现两不愁三保障。", en=en)
     findings = PairChecker(GlossaryView.of(glossary)).check(pair)
     # the dictionary shows the slogan in other words: a non-standard rendering

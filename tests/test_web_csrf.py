@@ -205,7 +205,7 @@ def test_a_page_on_another_port_cannot_act_for_a_signed_in_curator(tmp_path, pag
             state = requests.get(f"{base}/api/suggestions/{suggestion_id}", timeout=10).json()
             assert state["status"] == "pending", state
         assert requests.get(f"{base}/api/suggestions", timeout=10).json()["total"] == 2
-        assert load_glossary(config.path("paths", "glossary_dir")).get("pwn-001") is None
+        assert load_glossary(config.paths.glossary_dir).get("pwn-001") is None
 
         # the same browser, on the service's own page, still can: the session was live
         page.goto(f"{base}/suggestions")

@@ -57,9 +57,9 @@ def server_env(config: Config) -> dict[str, str]:
         {
             "WORKBENCH_ROOT": str(PROJECT_ROOT),
             "WORKBENCH_PATHS_WORK_DIR": str(config.work_dir),
-            "WORKBENCH_PATHS_GLOSSARY_DIR": str(config.path("paths", "glossary_dir")),
-            "WORKBENCH_PATHS_EXPORTS_DIR": str(config.path("paths", "exports_dir")),
-            "WORKBENCH_SERVICE_CURATOR_TOKEN": str(config.get("service", "curator_token")),
+            "WORKBENCH_PATHS_GLOSSARY_DIR": str(config.paths.glossary_dir),
+            "WORKBENCH_PATHS_EXPORTS_DIR": str(config.paths.exports_dir),
+            "WORKBENCH_SERVICE_CURATOR_TOKEN": str(config.service.curator_token),
             "WORKBENCH_SERVICE_RELOAD_INTERVAL": "0.2",
             "PYTHONUNBUFFERED": "1",
         }
@@ -199,7 +199,7 @@ def sample_snapshot(config: Config) -> Path:
 
 def sample_qa(config: Config, findings: list[dict]) -> Path:
     """Write a QA report where the export stage will write it."""
-    path = config.path("paths", "exports_dir") / str(config.get("export", "name")) / "qa.json"
+    path = config.paths.exports_dir / str(config.export.name) / "qa.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"findings": findings}, ensure_ascii=False), encoding="utf-8")
     return path

@@ -40,7 +40,7 @@ def test_search_page_without_results_offers_a_proposal(web_client):
 
 
 def test_search_page_pages_through_long_lists(web_config):
-    glossary_dir = web_config.path("paths", "glossary_dir")
+    glossary_dir = web_config.paths.glossary_dir
     header = (glossary_dir / "terms.tsv").read_text(encoding="utf-8").splitlines()[0]
     rows = [f"gen-{n:03d}\t扶贫术语{n}\t\tterm {n}\t\t\tconcept\t\t\t\tproposed" for n in range(30)]
     (glossary_dir / "generated.tsv").write_text("\n".join([header, *rows]) + "\n", "utf-8")
@@ -87,7 +87,7 @@ def test_term_page_shows_example_sentences_with_the_term_highlighted(web_config)
 
 
 def test_term_page_uses_stored_tags_when_the_corpus_was_tagged_with_this_glossary(web_config):
-    version = load_glossary(web_config.path("paths", "glossary_dir")).version
+    version = load_glossary(web_config.paths.glossary_dir).version
     text = "这句话由标注工具标记。"
     sentence = Sentence(
         id="t-s0",
@@ -121,7 +121,7 @@ def _corpus_of(web_config, texts: list[str], matcher=None, **manifest) -> None:
 
 @pytest.mark.parametrize("tagged", [False, True], ids=["live-matched", "stored-tags"])
 def test_term_page_lists_sentences_where_a_longer_entry_covers_the_term(web_config, tagged):
-    glossary_dir = web_config.path("paths", "glossary_dir")
+    glossary_dir = web_config.paths.glossary_dir
     header = (glossary_dir / "terms.tsv").read_text(encoding="utf-8").splitlines()[0]
     longer = "pol-900\t精准扶贫精准脱贫基本方略\t\tbasic strategy\t\t\tconcept\t\t\t\tproposed"
     (glossary_dir / "longer.tsv").write_text(f"{header}\n{longer}\n", "utf-8")
@@ -276,7 +276,7 @@ def test_the_curator_signs_in_and_accepts_from_the_queue(web_client, web_config)
         web_client, "/suggestions/1/accept", data={"id": "ind-001"}, follow_redirects=True
     )
     assert "Proposal 1 accepted as ind-001 in accepted.tsv" in done.get_data(as_text=True)
-    entry = load_glossary(web_config.path("paths", "glossary_dir")).get("ind-001")
+    entry = load_glossary(web_config.paths.glossary_dir).get("ind-001")
     assert entry is not None and entry.zh == "产业扶贫"
 
 
@@ -353,7 +353,7 @@ def _missing_term_finding(web_config, en: str, check: str = "terminology.nonstan
     from workbench.models import SentencePair
     from workbench.qa import GlossaryView, PairChecker
 
-    glossary = load_glossary(web_config.path("paths", "glossary_dir"))
+    glossary = load_glossary(web_config.paths.glossary_dir)
     pair = SentencePair(id="s-1", doc_id="d", zh="实现两不愁三保障。", en=en)
     findings = PairChecker(GlossaryView.of(glossary)).check(pair)
     return next(f.to_dict() for f in findings if f.check == check)
@@ -407,7 +407,7 @@ def test_a_curator_turns_the_translators_rendering_into_an_alternative_in_one_st
         follow_redirects=True,
     )
     assert "is now an accepted alternative of pov-003" in html(response)
-    entry = load_glossary(web_config.path("paths", "glossary_dir")).get("pov-003")
+    entry = load_glossary(web_config.paths.glossary_dir).get("pov-003")
     assert "two no-worries and three safeguards" in entry.en_alternatives
     [item] = web_client.get("/api/suggestions?status=accepted").get_json()["items"]
     assert item["proposal"]["sentence_id"] == "s-1"

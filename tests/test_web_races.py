@@ -36,7 +36,7 @@ def served(base: str, zh: str) -> bool:
 
 def test_racing_accepts_and_rejects_never_serve_a_rejected_term(tmp_path):
     config = make_config(tmp_path)
-    glossary_dir = config.path("paths", "glossary_dir")
+    glossary_dir = config.paths.glossary_dir
     with (
         serve_process(config, tmp_path / "a.log") as first,
         serve_process(config, tmp_path / "b.log") as second,
@@ -95,7 +95,7 @@ def test_racing_accepts_and_rejects_never_serve_a_rejected_term(tmp_path):
 def test_the_service_waits_for_the_lock_glossary_import_holds(tmp_path):
     """``glossary import`` and the service take the same folder lock (across processes)."""
     config = make_config(tmp_path)
-    glossary_dir = config.path("paths", "glossary_dir")
+    glossary_dir = config.paths.glossary_dir
     with serve_process(config, tmp_path / "serve.log") as url:
         body = {"kind": "term", "zh": "锁定术语", "en": "locked term", "source": "t"}
         suggestion_id = requests.post(f"{url}/api/suggestions", json=body, timeout=10).json()["id"]
@@ -126,7 +126,7 @@ def test_the_service_waits_for_the_lock_glossary_import_holds(tmp_path):
 
 def test_a_failure_to_record_the_acceptance_puts_the_files_back(tmp_path, monkeypatch):
     config = make_config(tmp_path)
-    glossary_dir = config.path("paths", "glossary_dir")
+    glossary_dir = config.paths.glossary_dir
     store = SuggestionStore(store_path(config.work_dir))
     term = store.add("term", {"kind": "term", "zh": "回滚术语", "en": "rolled back", "source": "t"})
     rendering = store.add("rendering", {"kind": "rendering", "entry_id": "pov-011", "en": "x y"})

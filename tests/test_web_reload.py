@@ -21,7 +21,7 @@ BROKEN_ROW = "pov-021\t扶贫小额信贷\t\tmicrocredit\t\t\tnot-a-category\t\t
 
 
 def glossary_file(config):
-    return config.path("paths", "glossary_dir") / "terms.tsv"
+    return config.paths.glossary_dir / "terms.tsv"
 
 
 def append(path, row: str) -> None:
@@ -64,7 +64,7 @@ def test_a_broken_edit_keeps_the_last_good_glossary_and_reports_the_problem(web_
 
 
 def test_a_removed_file_is_noticed(web_config, web_client):
-    config_dir = web_config.path("paths", "glossary_dir")
+    config_dir = web_config.paths.glossary_dir
     extra = config_dir / "extra.tsv"
     header = glossary_file(web_config).read_text(encoding="utf-8").splitlines()[0]
     extra.write_text(header + "\n" + NEW_ROW, encoding="utf-8")
@@ -83,9 +83,7 @@ def test_unchanged_files_are_not_reloaded(web_config):
 
 def test_files_are_checked_at_most_once_per_interval(web_config):
     now = [0.0]
-    reloader = GlossaryReloader(
-        web_config.path("paths", "glossary_dir"), interval=5.0, clock=lambda: now[0]
-    )
+    reloader = GlossaryReloader(web_config.paths.glossary_dir, interval=5.0, clock=lambda: now[0])
     first = reloader.current()
     append(glossary_file(web_config), NEW_ROW)
     now[0] = 4.9
@@ -159,7 +157,7 @@ EXTRA_ROWS = [
 def with_extra_file(config):
     """Add a second file of 30 entries (39 in all) and return its path."""
     header = glossary_file(config).read_text(encoding="utf-8").splitlines()[0]
-    extra = config.path("paths", "glossary_dir") / "extra.tsv"
+    extra = config.paths.glossary_dir / "extra.tsv"
     extra.write_text(header + "\n" + "".join(EXTRA_ROWS), encoding="utf-8")
     return extra
 

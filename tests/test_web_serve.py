@@ -102,7 +102,7 @@ def test_concurrent_posts_to_the_server_all_land(server):
 
 def test_the_running_server_serves_a_glossary_edit_without_failing_requests(server):
     url, config = server
-    path = config.path("paths", "glossary_dir") / "terms.tsv"
+    path = config.paths.glossary_dir / "terms.tsv"
     failures: list[int] = []
     stop = threading.Event()
 
@@ -148,7 +148,7 @@ def test_an_oversize_body_gets_413_in_the_error_shape(server):
 
 def test_serve_refuses_to_start_on_a_broken_glossary_naming_the_problem(tmp_path):
     config = make_config(tmp_path)
-    path = config.path("paths", "glossary_dir") / "terms.tsv"
+    path = config.paths.glossary_dir / "terms.tsv"
     with open(path, "a", encoding="utf-8") as handle:
         handle.write("bad-1\t扶贫\t\tx\t\t\tnonsense\t\t\t\tproposed\n")
     result = subprocess.run(

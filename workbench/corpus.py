@@ -86,12 +86,14 @@ def read_manifest(path: Path) -> dict[str, Any]:
 def read_documents(path: Path) -> Iterator[Document]:
     """Stream the documents of a corpus folder."""
     read_manifest(path)
-    for record in read_jsonl(Path(path) / "documents.jsonl"):
-        yield Document.from_dict(record)
+    file = Path(path) / "documents.jsonl"
+    for record in read_jsonl(file):
+        yield Document.from_dict(record, str(file))
 
 
 def read_sentences(path: Path) -> Iterator[Sentence]:
     """Stream the sentences of a corpus folder in reading order."""
     read_manifest(path)
-    for record in read_jsonl(Path(path) / "sentences.jsonl"):
-        yield Sentence.from_dict(record)
+    file = Path(path) / "sentences.jsonl"
+    for record in read_jsonl(file):
+        yield Sentence.from_dict(record, str(file))

@@ -2,13 +2,35 @@
 
 Data flows one way: ingest makes ``Document``s and ``Sentence``s, the glossary matcher adds
 ``TermMatch``es, Label Studio tasks carry sentences out and snapshots bring annotations
-back. Each record knows how to turn itself into the plain dict stored in JSON Lines.
+back. Each record knows how to turn itself into the plain dict stored in JSON Lines, and
+has exactly one JSON shape: ``from_dict`` refuses keys it does not know (the files are ours,
+so an unknown key means a newer writer or a bug), and fills keys that older versions did not
+write with their defaults.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
+
+from workbench.errors import InputError
+
+_FIELD_NAMES: dict[type, frozenset[str]] = {}
+
+
+def check_keys(cls: type, data: Mapping[str, Any], what: str = "") -> None:
+    """Raise InputError when ``data`` has a key that is not a field of ``cls``."""
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = frozenset(f.name for f in fields(cls))
+    unknown = data.keys() - names
+    if unknown:
+        where = f"{what}: " if what else ""
+        raise InputError(
+            f"{where}unknown key(s) {', '.join(sorted(unknown))} in a {cls.__name__} record; "
+            "it was written by a newer workbench or edited by hand"
+        )
 
 
 @dataclass(slots=True, unsafe_hash=True)
@@ -30,11 +52,26 @@ class TermMatch:
     en: str  # the entry's approved English rendering
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The one JSON shape of a match: start, end, text, entry_id, zh, en."""
+        return {
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "entry_id": self.entry_id,
+            "zh": self.zh,
+            "en": self.en,
+        }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> TermMatch:
-        return cls(**{k: data[k] for k in ("start", "end", "text", "entry_id", "zh", "en")})
+    def from_dict(cls, data: Mapping[str, Any]) -> TermMatch:
+        """Read a match; ``id`` for ``entry_id`` is the shape ``glossary match`` printed
+        before version 0.2, still accepted so saved outputs stay readable."""
+        if "id" in data and "entry_id" not in data:
+            data = {("entry_id" if k == "id" else k): v for k, v in data.items()}
+        check_keys(cls, data)
+        return cls(
+            data["start"], data["end"], data["text"], data["entry_id"], data["zh"], data["en"]
+        )
 
 
 @dataclass(slots=True)
@@ -75,7 +112,9 @@ class Sentence:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Sentence:
+    def from_dict(cls, data: Mapping[str, Any], what: str = "") -> Sentence:
+        """Read a corpus sentence; unknown keys are an InputError naming ``what``."""
+        check_keys(cls, data, what)
         values = dict(data)
         values["terms"] = [TermMatch.from_dict(t) for t in values.get("terms") or []]
         return cls(**values)
@@ -109,7 +148,9 @@ class Document:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Document:
+    def from_dict(cls, data: Mapping[str, Any], what: str = "") -> Document:
+        """Read a corpus document; unknown keys are an InputError naming ``what``."""
+        check_keys(cls, data, what)
         return cls(**data)
 
 
@@ -143,7 +184,7 @@ class SentencePair:
     task_id: int | None = None
     updated_at: str | None = None
     entities: list[Entity] = field(default_factory=list)
-    terms: list[dict[str, Any]] = field(default_factory=list)  # glossary pre-annotations
+    terms: list[TermMatch] = field(default_factory=list)  # glossary pre-annotations
     split: str | None = None
     source: str | None = None  # the document's publisher (来源), see export.sources
     source_url: str | None = None
@@ -164,10 +205,187 @@ class SentencePair:
             }
             for e in self.entities
         ]
+        data["terms"] = [t.to_dict() for t in self.terms]
         return data
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> SentencePair:
+    def from_dict(cls, data: Mapping[str, Any]) -> SentencePair:
+        """Read a pair (an export's spool or held-back line); unknown keys are an error."""
+        check_keys(cls, data)
         values = dict(data)
         values["entities"] = [Entity(**e) for e in values.get("entities") or []]
+        values["terms"] = [TermMatch.from_dict(t) for t in values.get("terms") or []]
         return cls(**values)
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotAnnotation:
+    """One Label Studio annotation as a pulled snapshot keeps it (see workbench.snapshot).
+
+    ``translation``, ``status``, ``segmentation`` and ``entities`` are parsed from
+    ``result`` (Label Studio's raw items, kept as they came); ``role`` is the annotator's
+    team role at pull time (None outside team mode).
+    """
+
+    id: int | None = None
+    annotator: str | None = None
+    role: str | None = None  # annotator | reviewer | None
+    created_at: str | None = None
+    updated_at: str | None = None
+    lead_time: float | None = None
+    was_cancelled: bool = False
+    ground_truth: bool = False
+    translation: str | None = None
+    status: str | None = None  # draft | final | needs_review | None
+    segmentation: str | None = None  # ok | merge | split | None
+    entities: list[dict[str, Any]] = field(default_factory=list)
+    result: list[dict[str, Any]] = field(default_factory=list)
+    translation_from_tm: bool | None = None  # the TM suggestion kept as it was
+
+    @property
+    def is_reviewer_decision(self) -> bool:
+        """A reviewer's annotation, or one marked ground truth in Label Studio."""
+        return self.role == "reviewer" or self.ground_truth
+
+    def to_dict(self) -> dict[str, Any]:
+        """The snapshot JSON shape (every field, in declaration order)."""
+        return {name: getattr(self, name) for name in _ANNOTATION_FIELDS}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], what: str = "") -> SnapshotAnnotation:
+        """Read one annotation record; unknown keys are an InputError naming ``what``."""
+        check_keys(cls, data, what)
+        values = dict(data)
+        values["was_cancelled"] = bool(values.get("was_cancelled"))
+        values["ground_truth"] = bool(values.get("ground_truth"))
+        values["entities"] = list(values.get("entities") or [])
+        values["result"] = list(values.get("result") or [])
+        return cls(**values)
+
+
+_ANNOTATION_FIELDS = tuple(f.name for f in fields(SnapshotAnnotation))
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotTask:
+    """One Label Studio task with its annotations, a line of a snapshot's ``tasks.jsonl``.
+
+    The sentence fields are what the task carried when pushed (``text`` is the zh sentence
+    as annotators saw it, ``terms`` the glossary pre-annotations); ``tm_match`` is the
+    translation-memory suggestion the task offered, if any.
+    """
+
+    task_id: int | None = None
+    sentence_id: str | None = None
+    doc_id: str | None = None
+    doc_title: str | None = None
+    speaker: str | None = None
+    text: str | None = None
+    terms: list[TermMatch] = field(default_factory=list)
+    annotations: list[SnapshotAnnotation] = field(default_factory=list)
+    tm_match: dict[str, Any] | None = None
+    tm_propagated: bool | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The snapshot JSON shape (see workbench.snapshot)."""
+        data = {name: getattr(self, name) for name in _TASK_FIELDS}
+        data["terms"] = [term.to_dict() for term in self.terms]
+        data["annotations"] = [annotation.to_dict() for annotation in self.annotations]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], what: str = "") -> SnapshotTask:
+        """Read one task record; unknown keys (here or in an annotation) are an InputError
+        naming ``what`` (the file and line, say)."""
+        check_keys(cls, data, what)
+        values = dict(data)
+        values["terms"] = [TermMatch.from_dict(t) for t in values.get("terms") or []]
+        values["annotations"] = [
+            SnapshotAnnotation.from_dict(a, what) for a in values.get("annotations") or []
+        ]
+        return cls(**values)
+
+
+_TASK_FIELDS = tuple(f.name for f in fields(SnapshotTask))
+
+
+@dataclass(frozen=True, slots=True)
+class ServerStatus:
+    """One server the workspace may run: what ``up`` recorded and whether it answers."""
+
+    recorded: bool = False
+    pid: int | None = None
+    pid_alive: bool = False
+    url: str | None = None
+    reachable: bool | None = None  # None: not probed (no address known)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``status --json`` shape: ``reachable`` only when it was probed."""
+        data: dict[str, Any] = {
+            "recorded": self.recorded,
+            "pid": self.pid,
+            "pid_alive": self.pid_alive,
+            "url": self.url,
+        }
+        if self.reachable is not None:
+            data["reachable"] = self.reachable
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectStatus:
+    """The Label Studio project's counts; ``exists`` is None when it could not be read."""
+
+    title: str
+    exists: bool | None
+    error: str | None = None
+    id: int | None = None
+    tasks: int | None = None
+    tasks_annotated: int | None = None
+    annotations: int | None = None
+    model_version: str | None = None
+
+    @property
+    def tasks_waiting(self) -> int:
+        """Tasks with no annotation yet."""
+        return (self.tasks or 0) - (self.tasks_annotated or 0)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``status --json`` shape: counts only for a project that exists."""
+        data: dict[str, Any] = {"title": self.title, "exists": self.exists}
+        if self.error is not None:
+            data["error"] = self.error
+        if self.exists:
+            data.update(
+                id=self.id,
+                tasks=self.tasks,
+                tasks_annotated=self.tasks_annotated,
+                annotations=self.annotations,
+                model_version=self.model_version,
+            )
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class WorkspaceStatus:
+    """What ``workbench status`` reports: servers, database, project and progress."""
+
+    labelstudio: ServerStatus
+    service: ServerStatus
+    ml_backend: ServerStatus
+    database: dict[str, Any] = field(default_factory=dict)
+    progress: dict[str, Any] | None = None  # per annotator and document, latest snapshot
+    project: ProjectStatus | None = None  # None when Label Studio is not reachable
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``status --json`` shape."""
+        data: dict[str, Any] = {
+            "labelstudio": self.labelstudio.to_dict(),
+            "service": self.service.to_dict(),
+            "ml_backend": self.ml_backend.to_dict(),
+            "database": self.database,
+            "progress": self.progress,
+        }
+        if self.project is not None:
+            data["project"] = self.project.to_dict()
+        return data

@@ -7,7 +7,7 @@ Label Studio outage loses nothing already pulled. Layout of
     manifest.json   {"format", "version", "created", "labelstudio_url", "project_id",
                      "project_title", "tasks", "annotations", "glossary_version",
                      "roles": {e-mail: role of each team member (workbench users)}}
-    tasks.jsonl     one TaskRecord per line (see below)
+    tasks.jsonl     one task record per line (``workbench.models.SnapshotTask``)
 
 A task record::
 
@@ -22,7 +22,12 @@ A task record::
          "segmentation": "ok" | "merge" | "split" | null,
          "entities": [{"start": 0, "end": 5, "text": "...", "label": "POLICY_TERM",
                        "rendering": "..." | null}],
-         "result": [<Label Studio's raw result items>]}]}
+         "result": [<Label Studio's raw result items>],
+         "translation_from_tm": true | false | null}],
+     "tm_match": {...} | null, "tm_propagated": true | null}
+
+Readers get ``SnapshotTask`` records (one typed shape; an unknown key is an error naming
+the file and line); keys that older snapshots lack take their defaults.
 """
 
 from __future__ import annotations
@@ -34,7 +39,8 @@ from pathlib import Path
 from typing import Any
 
 from workbench.errors import InputError
-from workbench.fileio import atomic_directory, read_jsonl, write_jsonl
+from workbench.fileio import atomic_directory, write_jsonl
+from workbench.models import SnapshotTask
 
 SNAPSHOT_FORMAT = "workbench-snapshot"
 SNAPSHOT_VERSION = 1
@@ -54,7 +60,7 @@ def new_snapshot_name(now: datetime | None = None) -> str:
 
 def write_snapshot(
     work_dir: Path,
-    tasks: Iterable[dict[str, Any]],
+    tasks: Iterable[SnapshotTask | dict[str, Any]],
     manifest: dict[str, Any],
     name: str | None = None,
 ) -> Path:
@@ -70,9 +76,11 @@ def write_snapshot(
         n_tasks = n_annotations = 0
         with open(staging / "tasks.jsonl", "w", encoding="utf-8") as handle:
             for task in tasks:
-                write_jsonl(handle, [task])
+                # Dicts (as pull builds them) go through the record type: one shape on disk.
+                record = task if isinstance(task, SnapshotTask) else SnapshotTask.from_dict(task)
+                write_jsonl(handle, [record.to_dict()])
                 n_tasks += 1
-                n_annotations += len(task.get("annotations") or [])
+                n_annotations += len(record.annotations)
         full = {
             "format": SNAPSHOT_FORMAT,
             "version": SNAPSHOT_VERSION,
@@ -125,7 +133,22 @@ def read_snapshot_manifest(path: Path) -> dict[str, Any]:
     return manifest
 
 
-def read_snapshot(path: Path) -> Iterator[dict[str, Any]]:
-    """Stream the task records of a snapshot folder."""
+def read_snapshot(path: Path) -> Iterator[SnapshotTask]:
+    """Stream the task records of a snapshot folder; a bad line names file and line."""
     read_snapshot_manifest(path)
-    yield from read_jsonl(Path(path) / "tasks.jsonl")
+    tasks = Path(path) / "tasks.jsonl"
+    with open(tasks, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{tasks}:{number}: not valid JSON ({exc.msg})") from None
+            if not isinstance(data, dict):
+                raise InputError(f"{tasks}:{number}: not a task record (a JSON object)")
+            try:
+                task = SnapshotTask.from_dict(data)
+            except InputError as exc:  # the location is formatted only when it is needed
+                raise InputError(f"{tasks}:{number}: {exc}") from None
+            yield task

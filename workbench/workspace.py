@@ -57,6 +57,7 @@ from workbench.labelstudio.server import (
     write_run_state,
 )
 from workbench.labelstudio.sync import PushReport, push_corpus
+from workbench.models import ProjectStatus, ServerStatus, WorkspaceStatus
 
 Echo = Callable[[str], None]
 LABELSTUDIO = "labelstudio"
@@ -92,7 +93,7 @@ class Workspace:
 
 def start_labelstudio(config: Config, echo: Echo = print) -> LabelStudioHandle:
     """Return a reachable Label Studio with a working API token, starting one if needed."""
-    configured = str(config.get("labelstudio", "url") or "").rstrip("/")
+    configured = config.labelstudio.url.rstrip("/")
     work_dir = config.work_dir
     if configured:
         if not is_healthy(configured):
@@ -114,8 +115,8 @@ def start_labelstudio(config: Config, echo: Echo = print) -> LabelStudioHandle:
 
     executable = ensure_installed(config, echo)
     credentials = load_credentials(config)
-    host = str(config.get("labelstudio", "host"))
-    port = int(config.get("labelstudio", "port"))
+    host = config.labelstudio.host
+    port = config.labelstudio.port
     data_dir = work_dir / "labelstudio"
     if database_kind(config) == POSTGRES:
         ensure_postgres_driver(config, echo)
@@ -126,12 +127,10 @@ def start_labelstudio(config: Config, echo: Echo = print) -> LabelStudioHandle:
         credentials.username,
         credentials.password,
         credentials.token,
-        allow_loopback=bool(config.get("labelstudio", "ml_port")),
+        allow_loopback=bool(config.labelstudio.ml_port),
     )
     env.update(database_env)
-    started = start_server(
-        executable, data_dir, host, port, env, float(config.get("labelstudio", "start_timeout"))
-    )
+    started = start_server(executable, data_dir, host, port, env, config.labelstudio.start_timeout)
     write_run_state(
         work_dir,
         RunState(LABELSTUDIO, started.process.pid, started.url, str(started.log), now_iso()),
@@ -387,48 +386,57 @@ def _started_by_up(command: str) -> bool:
     return any(mark in command for mark in ("label-studio", "workbench"))
 
 
-def status(config: Config) -> dict[str, Any]:
-    """Report the recorded servers and the project's task counts."""
-    report: dict[str, Any] = {}
-    for name in (LABELSTUDIO, SERVICE, ML_BACKEND):
-        state = read_run_state(config.work_dir, name)
-        report[name] = {
-            "recorded": state is not None,
-            "pid": state.pid if state else None,
-            "pid_alive": pid_alive(state.pid) if state else False,
-            "url": state.url if state else None,
-        }
+def _server_status(work_dir: Path, name: str, url: str | None = None) -> ServerStatus:
+    """What ``up`` recorded for one server; ``url`` (Label Studio's) overrides the record."""
+    state = read_run_state(work_dir, name)
+    url = url if url is not None else (state.url if state else None)
+    if name == LABELSTUDIO:
+        reachable: bool | None = is_healthy(url) if url else False
+    else:
+        reachable = _service_reachable(url) if url else None
+    return ServerStatus(
+        recorded=state is not None,
+        pid=state.pid if state else None,
+        pid_alive=pid_alive(state.pid) if state else False,
+        url=url,
+        reachable=reachable,
+    )
+
+
+def _project_status(config: Config, url: str) -> ProjectStatus:
+    title = config.labelstudio.project_title
+    try:
+        connection = connect(config)
+    except LabelStudioError as exc:
+        return ProjectStatus(title, exists=None, error=str(exc))
+    project = find_project(connection.client, title, url)
+    if project is None:
+        return ProjectStatus(title, exists=False)
+    with api_errors(url, "read project counts"):
+        project = connection.client.projects.get(id=project.id)
+    return ProjectStatus(
+        title,
+        exists=True,
+        id=project.id,
+        tasks=project.task_number,
+        tasks_annotated=project.num_tasks_with_annotations,
+        annotations=project.total_annotations_number,
+        model_version=project.model_version,
+    )
+
+
+def status(config: Config) -> WorkspaceStatus:
+    """Report the recorded servers, the database, the project's counts and the progress."""
     url = configured_url(config)
-    report[LABELSTUDIO]["url"] = url
-    report["database"] = describe_database(config)
-    report["progress"] = snapshot_progress(config.work_dir)
-    report[LABELSTUDIO]["reachable"] = is_healthy(url)
-    for name in (SERVICE, ML_BACKEND):
-        if report[name]["url"]:
-            report[name]["reachable"] = _service_reachable(report[name]["url"])
-    if report[LABELSTUDIO]["reachable"]:
-        title = str(config.get("labelstudio", "project_title"))
-        try:
-            connection = connect(config)
-        except LabelStudioError as exc:
-            report["project"] = {"title": title, "exists": None, "error": str(exc)}
-            return report
-        project = find_project(connection.client, title, url)
-        if project is None:
-            report["project"] = {"title": title, "exists": False}
-        else:
-            with api_errors(url, "read project counts"):
-                project = connection.client.projects.get(id=project.id)
-            report["project"] = {
-                "title": title,
-                "exists": True,
-                "id": project.id,
-                "tasks": project.task_number,
-                "tasks_annotated": project.num_tasks_with_annotations,
-                "annotations": project.total_annotations_number,
-                "model_version": project.model_version,
-            }
-    return report
+    labelstudio = _server_status(config.work_dir, LABELSTUDIO, url)
+    return WorkspaceStatus(
+        labelstudio=labelstudio,
+        service=_server_status(config.work_dir, SERVICE),
+        ml_backend=_server_status(config.work_dir, ML_BACKEND),
+        database=describe_database(config),
+        progress=snapshot_progress(config.work_dir),
+        project=_project_status(config, url) if labelstudio.reachable else None,
+    )
 
 
 def snapshot_progress(work_dir: Path) -> dict[str, Any] | None:

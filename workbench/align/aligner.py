@@ -17,6 +17,7 @@ from workbench.align.dp import align_path
 from workbench.align.encoders import ENCODERS, SentenceEncoder
 from workbench.align.galechurch import GaleChurchScorer
 from workbench.align.scoring import DEFAULT_WEIGHTS, EmbeddingScorer, side_features
+from workbench.config import AlignConfig, Config
 from workbench.errors import ConfigError
 
 METHODS = ("embedding", "gale-church")
@@ -47,23 +48,31 @@ class Bead:
 class AlignerSettings:
     """How to align: method, encoder, band and cost weights (``[align]`` settings)."""
 
-    method: str = "embedding"
-    encoder: str = "use"
-    max_full: int = 250
-    buffer: int = 8
-    use_glossary: bool = True
+    method: str = AlignConfig.method
+    encoder: str = AlignConfig.encoder
+    max_full: int = AlignConfig.max_full
+    buffer: int = AlignConfig.buffer
+    use_glossary: bool = AlignConfig.use_glossary
     weights: dict[str, float] = field(default_factory=dict)
 
     @classmethod
-    def from_config(cls, config: Any, **overrides: Any) -> AlignerSettings:
-        """Read ``[align]`` settings (unknown keys ignored), then non-None overrides."""
-        section = config.section("align") if config is not None else {}
-        values = {
-            k: section[k] for k in ("method", "encoder", "max_full", "buffer") if k in section
-        }
-        if "use_glossary" in section:
-            values["use_glossary"] = bool(section["use_glossary"])
-        weights = {k: float(section[k]) for k in DEFAULT_WEIGHTS if k in section}
+    def from_config(cls, config: Config | None, **overrides: Any) -> AlignerSettings:
+        """Read ``[align]`` settings, then non-None overrides (CLI flags)."""
+        values: dict[str, Any] = {}
+        weights: dict[str, float] = {}
+        if config is not None:
+            section = config.align
+            values = {
+                "method": section.method,
+                "encoder": section.encoder,
+                "max_full": section.max_full,
+                "buffer": section.buffer,
+                "use_glossary": section.use_glossary,
+            }
+            for name in DEFAULT_WEIGHTS:
+                weight = getattr(section, name)
+                if weight is not None:
+                    weights[name] = float(weight)
         values.update({k: v for k, v in overrides.items() if v is not None})
         settings = cls(**values, weights=weights)
         settings.check()

@@ -111,8 +111,8 @@ def band_from_coarse(
     """Turn a block-level path into per-row en ranges ``[lo[i], hi[i]]`` for rows 0..n."""
     zh_bounds = np.append(zh_starts, n)
     en_bounds = np.append(en_starts, m)
-    lo = np.full(n + 1, m, dtype=np.int64)
-    hi = np.zeros(n + 1, dtype=np.int64)
+    lo: np.ndarray = np.full(n + 1, m, dtype=np.int64)
+    hi: np.ndarray = np.zeros(n + 1, dtype=np.int64)
     for bead in coarse:
         rows = slice(int(zh_bounds[bead.zh_start]), int(zh_bounds[bead.zh_end]) + 1)
         first = int(en_bounds[bead.en_start])

@@ -40,7 +40,9 @@ def _norm_sf(x: np.ndarray) -> np.ndarray:
 class GaleChurchScorer:
     """Bead costs from character lengths only."""
 
-    def __init__(self, zh_lengths: Sequence[float], en_lengths: Sequence[float]) -> None:
+    def __init__(
+        self, zh_lengths: Sequence[float] | np.ndarray, en_lengths: Sequence[float] | np.ndarray
+    ) -> None:
         self.zh = np.asarray(zh_lengths, dtype=np.float64)
         self.en = np.asarray(en_lengths, dtype=np.float64)
         self.n, self.m = len(self.zh), len(self.en)

@@ -10,7 +10,7 @@ is lost and nothing doubtful is exported unreviewed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,8 +52,7 @@ class ImportReport:
 
 def review_threshold(config: Config, given: float | None = None) -> float:
     """The score below which a bead needs review (``[align] review_threshold``)."""
-    value = given if given is not None else config.section("align").get("review_threshold", 0.5)
-    value = float(value)
+    value = float(given if given is not None else config.align.review_threshold)
     if not 0.0 <= value <= 1.0:
         raise ConfigError(f"[align] review_threshold = {value} must be between 0 and 1")
     return value
@@ -113,6 +112,7 @@ def import_bilingual(
     aligner = aligner or Aligner(settings, glossary)
     limit = review_threshold(config, threshold)
     ingester = Ingester(config)
+    jobs: Sequence[tuple[str, Path, Path | None]]
     if interleaved:
         jobs = [(Path(p).stem, Path(p), None) for p in paths]
     else:

@@ -115,7 +115,7 @@ class SideFeatures:
             else:
                 vec = sum(self.vectors[s : s + count] for s in range(k))
                 vec = vec / np.maximum(np.linalg.norm(vec, axis=1, keepdims=True), 1e-9)
-                lengths = sum(self.lengths[s : s + count] for s in range(k))
+                lengths = np.asarray(sum(self.lengths[s : s + count] for s in range(k)))
                 numbers = np.bitwise_or.reduce(
                     [self.numbers[s : s + count] for s in range(k)], axis=0
                 )

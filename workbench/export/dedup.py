@@ -32,7 +32,7 @@ def simhash(text: str, n: int = 3) -> int:
     points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     if len(points) < n:
         points = np.concatenate([points, np.zeros(n - len(points), dtype=np.uint64)])
-    grams = np.zeros(len(points) - n + 1, dtype=np.uint64)
+    grams: np.ndarray = np.zeros(len(points) - n + 1, dtype=np.uint64)
     for i in range(n):
         grams = _mix(grams ^ points[i : len(points) - n + 1 + i])
     grams = np.unique(grams)

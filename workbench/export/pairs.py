@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ from workbench.export.select import (
     select_annotation,
 )
 from workbench.fileio import recover_directory
-from workbench.models import Entity, SentencePair
+from workbench.models import Entity, SentencePair, SnapshotAnnotation, SnapshotTask, TermMatch
 from workbench.text.compare import normalise_translation
 
 # C0/C1 controls, line and paragraph separators, lone surrogates (left by a bad JSON
@@ -85,14 +85,14 @@ _RENDERING = "rendering"  # the per-region TextArea of config/labeling.xml
 
 
 def prefilled_renderings(
-    terms: list[dict[str, Any]], result: list[dict[str, Any]] | None
+    terms: list[TermMatch], result: list[dict[str, Any]] | None
 ) -> tuple[dict[str, set[str]], set[tuple[int, int]]]:
     """Return what a task came pre-filled with: renderings by zh span text, and the spans
     whose rendering box Label Studio still marks as an untouched prediction."""
     by_text: dict[str, set[str]] = {}
     for term in terms or []:
-        if term.get("text") and term.get("en"):
-            by_text.setdefault(term["text"], set()).add(normalise_translation(term["en"]))
+        if term.text and term.en:
+            by_text.setdefault(term.text, set()).add(normalise_translation(term.en))
     untouched: set[tuple[int, int]] = set()
     for item in result or []:
         if item.get("from_name") == _RENDERING and item.get("origin") == "prediction":
@@ -156,35 +156,35 @@ def _entities(
 
 
 def pair_from_task(
-    task: dict[str, Any], selection: Selection, titles: dict[str, str | None] | None = None
+    task: SnapshotTask, selection: Selection, titles: dict[str, str | None] | None = None
 ) -> SentencePair:
     """Build the pair of a task from its chosen annotation."""
-    annotation = selection.annotation or {}
-    zh = task.get("text") or ""
-    doc_id = str(task.get("doc_id") or "")
-    title = (titles or {}).get(doc_id) or task.get("doc_title")
+    annotation = selection.annotation or SnapshotAnnotation()
+    zh = task.text or ""
+    doc_id = str(task.doc_id or "")
+    title = (titles or {}).get(doc_id) or task.doc_title
     return SentencePair(
-        id=str(task.get("sentence_id") or task.get("task_id")),
+        id=str(task.sentence_id or task.task_id),
         doc_id=doc_id,
         zh=clean_text(zh),
-        en=clean_text(annotation.get("translation")),
+        en=clean_text(annotation.translation),
         doc_title=title,
-        annotator=annotation.get("annotator"),
-        status=annotation.get("status"),
-        annotation_id=annotation.get("id"),
-        task_id=task.get("task_id"),
-        updated_at=annotation.get("updated_at") or annotation.get("created_at"),
-        terms=list(task.get("terms") or []),
+        annotator=annotation.annotator,
+        status=annotation.status,
+        annotation_id=annotation.id,
+        task_id=task.task_id,
+        updated_at=annotation.updated_at or annotation.created_at,
+        terms=list(task.terms),
     )
 
 
 def iter_pairs(
-    tasks: Iterator[dict[str, Any]],
+    tasks: Iterable[SnapshotTask],
     mode: str,
     stats: PairStats,
     agreement_min: int = 2,
     titles: dict[str, str | None] | None = None,
-    on_left_out=None,
+    on_left_out: Callable[[SnapshotTask, Selection], object] | None = None,
 ) -> Iterator[SentencePair]:
     """Yield a pair for every task whose chosen annotation counts, counting the rest.
 
@@ -193,7 +193,7 @@ def iter_pairs(
     """
     for task in tasks:
         stats.tasks += 1
-        selection = select_annotation(task.get("annotations"), mode, agreement_min)
+        selection = select_annotation(task.annotations, mode, agreement_min)
         if selection.annotation is None:
             stats.leave_out(selection.reason or "unknown")
             if on_left_out is not None:
@@ -210,11 +210,7 @@ def iter_pairs(
             continue
         # Entities are offsets into the text annotators saw, before cleaning; cleaning only
         # trims or folds whitespace, so re-anchor against the cleaned text by content.
-        prefilled = prefilled_renderings(
-            task.get("terms") or [], selection.annotation.get("result")
-        )
-        pair.entities = _entities(
-            pair.zh, selection.annotation.get("entities") or [], stats, prefilled
-        )
+        prefilled = prefilled_renderings(task.terms, selection.annotation.result)
+        pair.entities = _entities(pair.zh, selection.annotation.entities, stats, prefilled)
         stats.selected += 1
         yield pair

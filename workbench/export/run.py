@@ -21,7 +21,7 @@ from typing import Any
 import orjson
 
 from workbench import __version__
-from workbench.config import Config
+from workbench.config import Config, ExportConfig
 from workbench.corpus import corpus_dir
 from workbench.errors import ConfigError, ExportError, GlossaryError, InputError
 from workbench.export.card import render_card
@@ -41,7 +41,7 @@ from workbench.export.tm_source import aligned_pairs
 from workbench.export.writer import SplitWriters
 from workbench.fileio import atomic_directory
 from workbench.glossary import load_glossary
-from workbench.models import SentencePair
+from workbench.models import SentencePair, SnapshotTask
 from workbench.qa import Finding, GlossaryView, PairChecker, QaReport, load_rules
 from workbench.snapshot import read_snapshot, read_snapshot_manifest, resolve_snapshot
 
@@ -58,28 +58,41 @@ HOLD_BACK_LEVELS = {"never": (), "error": ("error",), "warning": ("error", "warn
 class ExportSettings:
     """Everything that decides an export's content (recorded in its manifest)."""
 
-    name: str = "latest"
+    name: str = ExportConfig.name
     snapshot: str | None = None
-    selection: str = "latest"
-    agreement_min: int = 2
-    seed: int = 13
-    dev_fraction: float = 0.1
-    test_fraction: float = 0.1
+    selection: str = ExportConfig.selection
+    agreement_min: int = ExportConfig.agreement_min
+    seed: int = ExportConfig.split_seed
+    dev_fraction: float = ExportConfig.dev_fraction
+    test_fraction: float = ExportConfig.test_fraction
     scripts: list[str] = field(default_factory=list)
     formats: list[str] = field(default_factory=lambda: list(FORMATS))
-    near_duplicate_bits: int = 3
-    licence: str = "CC-BY-4.0"
-    parquet_row_group: int = 20_000
-    hold_back: str = "never"  # never | error | warning
-    min_split_pairs: int = 20  # below this many pairs everything is train (with a warning)
+    near_duplicate_bits: int = ExportConfig.near_duplicate_bits
+    licence: str = ExportConfig.licence
+    parquet_row_group: int = ExportConfig.parquet_row_group
+    hold_back: str = ExportConfig.hold_back  # never | error | warning
+    # below this many pairs everything is train (with a warning)
+    min_split_pairs: int = ExportConfig.min_split_pairs
 
     @classmethod
     def from_config(cls, config: Config, **overrides: Any) -> ExportSettings:
         """Read ``[export]`` settings, then apply non-None overrides (CLI flags)."""
-        section = config.section("export")
-        values = {k: section[k] for k in cls.__dataclass_fields__ if k in section}
-        if "split_seed" in section:
-            values["seed"] = section["split_seed"]
+        section = config.export
+        values: dict[str, Any] = {
+            "name": section.name,
+            "selection": section.selection,
+            "agreement_min": section.agreement_min,
+            "seed": section.split_seed,
+            "dev_fraction": section.dev_fraction,
+            "test_fraction": section.test_fraction,
+            "scripts": list(section.scripts),
+            "formats": list(section.formats),
+            "near_duplicate_bits": section.near_duplicate_bits,
+            "licence": section.licence,
+            "parquet_row_group": section.parquet_row_group,
+            "hold_back": section.hold_back,
+            "min_split_pairs": section.min_split_pairs,
+        }
         values.update({k: v for k, v in overrides.items() if v is not None})
         settings = cls(**values)
         check_mode(settings.selection)
@@ -132,17 +145,17 @@ def load_glossary_view(config: Config) -> tuple[GlossaryView | None, str | None,
     return GlossaryView.of(glossary), glossary.version, None
 
 
-def empty_translation_finding(task: dict[str, Any], selection: Selection) -> list[Finding]:
+def empty_translation_finding(task: SnapshotTask, selection: Selection) -> list[Finding]:
     """Report an annotation chosen for a task that has no translation (it is left out)."""
     if selection.reason != UNTRANSLATED:
         return []
     return [
         Finding(
-            str(task.get("sentence_id") or task.get("task_id")),
+            str(task.sentence_id or task.task_id),
             "empty",
             "error",
             "the chosen annotation has no translation; the sentence is left out",
-            task.get("doc_id"),
+            task.doc_id,
         )
     ]
 
@@ -161,11 +174,9 @@ def export_dataset(config: Config, **overrides: Any) -> ExportResult:
     replaced = load_replaced_sentences(corpus_dir(config.work_dir))
     sources = load_document_sources(corpus_dir(config.work_dir))
     glossary, glossary_version, glossary_problem = load_glossary_view(config)
-    rules = load_rules(
-        config.path("export", "qa_rules") if "qa_rules" in config.section("export") else None
-    )
+    rules = load_rules(config.export.qa_rules)
     created = datetime.now(UTC)
-    target = config.path("paths", "exports_dir") / settings.name
+    target = config.paths.exports_dir / settings.name
 
     try:
         with atomic_directory(target) as staging:
@@ -192,11 +203,11 @@ def export_dataset(config: Config, **overrides: Any) -> ExportResult:
 
 
 def _current_tasks(
-    tasks: Iterator[dict[str, Any]], replaced: set[str] | frozenset[str], stats: PairStats
-) -> Iterator[dict[str, Any]]:
+    tasks: Iterator[SnapshotTask], replaced: set[str] | frozenset[str], stats: PairStats
+) -> Iterator[SnapshotTask]:
     """Pass on the tasks whose sentence is still in the corpus; count the others."""
     for task in tasks:
-        if replaced and task.get("sentence_id") in replaced:
+        if replaced and task.sentence_id in replaced:
             stats.tasks += 1
             stats.leave_out(RESEGMENTED)
             continue

@@ -8,9 +8,9 @@ every task it leaves out by reason, so the dataset card can say what was dropped
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from workbench.errors import ConfigError
+from workbench.models import SnapshotAnnotation
 from workbench.text.compare import normalise_translation
 
 SELECTION_MODES = ("latest", "final", "agreement", "reviewed")
@@ -31,7 +31,7 @@ RESEGMENTED = "resegmented"  # the sentence was merged or split away (workbench 
 class Selection:
     """The outcome for one task: the annotation that counts, or the reason there is none."""
 
-    annotation: dict[str, Any] | None
+    annotation: SnapshotAnnotation | None
     reason: str | None = None
 
 
@@ -44,16 +44,16 @@ def check_mode(mode: str) -> str:
     return mode
 
 
-def _recency(annotation: dict[str, Any]) -> tuple[str, str, int]:
+def _recency(annotation: SnapshotAnnotation) -> tuple[str, str, int]:
     return (
-        str(annotation.get("updated_at") or ""),
-        str(annotation.get("created_at") or ""),
-        int(annotation.get("id") or 0),
+        str(annotation.updated_at or ""),
+        str(annotation.created_at or ""),
+        int(annotation.id or 0),
     )
 
 
 def select_annotation(
-    annotations: list[dict[str, Any]] | None, mode: str = "latest", agreement_min: int = 2
+    annotations: list[SnapshotAnnotation] | None, mode: str = "latest", agreement_min: int = 2
 ) -> Selection:
     """Pick the annotation that counts for a task under ``mode``.
 
@@ -70,38 +70,38 @@ def select_annotation(
     annotations = list(annotations or [])
     if not annotations:
         return Selection(None, NO_ANNOTATION)
-    live = sorted((a for a in annotations if not a.get("was_cancelled")), key=_recency)
+    live = sorted((a for a in annotations if not a.was_cancelled), key=_recency)
     if not live:
         return Selection(None, SKIPPED)
 
     if mode == "latest":
         chosen = live[-1]
     elif mode == "reviewed":
-        decisions = [a for a in live if a.get("role") == "reviewer" or bool(a.get("ground_truth"))]
-        decided = [a for a in decisions if a.get("status") != "needs_review"]
+        decisions = [a for a in live if a.is_reviewer_decision]
+        decided = [a for a in decisions if a.status != "needs_review"]
         if not decided:
             return Selection(None, NEEDS_REVIEW if decisions else NOT_REVIEWED)
         chosen = decided[-1]
     elif mode == "final":
-        finals = [a for a in live if a.get("status") == "final"]
+        finals = [a for a in live if a.status == "final"]
         if not finals:
-            reviewing = live[-1].get("status") == "needs_review"
+            reviewing = live[-1].status == "needs_review"
             return Selection(None, NEEDS_REVIEW if reviewing else NOT_FINAL)
         chosen = finals[-1]
     else:
-        groups: dict[str, list[dict[str, Any]]] = {}
+        groups: dict[str, list[SnapshotAnnotation]] = {}
         for annotation in live:
-            key = normalise_translation(annotation.get("translation"))
-            if key and annotation.get("status") != "needs_review":
+            key = normalise_translation(annotation.translation)
+            if key and annotation.status != "needs_review":
                 groups.setdefault(key, []).append(annotation)
         agreeing = [g for g in groups.values() if len(g) >= agreement_min]
         if not agreeing:
-            reviewing = live[-1].get("status") == "needs_review"
+            reviewing = live[-1].status == "needs_review"
             return Selection(None, NEEDS_REVIEW if reviewing else NO_AGREEMENT)
         chosen = max((g[-1] for g in agreeing), key=_recency)
 
-    if chosen.get("status") == "needs_review":
+    if chosen.status == "needs_review":
         return Selection(None, NEEDS_REVIEW)
-    if not normalise_translation(chosen.get("translation")):
+    if not normalise_translation(chosen.translation):
         return Selection(None, UNTRANSLATED)
     return Selection(chosen)

@@ -103,8 +103,8 @@ def lookup_command(term: str, as_json: bool, path: Path | None) -> None:
 def match_command(file, path: Path | None) -> None:
     """Print one JSON object per glossary term found in FILE (or standard input).
 
-    Keys: start, end (code-point offsets into the text as read, BOM excluded), text, id,
-    zh, en (approved rendering), category.
+    Keys: start, end (code-point offsets into the text as read, BOM excluded), text,
+    entry_id, zh, en (approved rendering), category: a TermMatch record plus the category.
     """
     from workbench.glossary.termbase import load_glossary
 
@@ -114,15 +114,7 @@ def match_command(file, path: Path | None) -> None:
     out = sys.stdout
     for match in matcher.find(text):
         entry = matcher.entry(match)
-        record = {
-            "start": match.start,
-            "end": match.end,
-            "text": match.text,
-            "id": match.entry_id,
-            "zh": match.zh,
-            "en": match.en,
-            "category": entry.category if entry else None,
-        }
+        record = {**match.to_dict(), "category": entry.category if entry else None}
         out.write(_dump(record) + "\n")
 
 
@@ -234,7 +226,7 @@ def import_command(file: Path, into: Path | None, fmt: str | None) -> None:
     fmt = fmt or ("csv" if file.suffix.lower() == ".csv" else "tbx")
     incoming = read_csv(file) if fmt == "csv" else read_tbx(file)
     if into is None:
-        into = load_config().path("paths", "glossary_dir") / "imported.tsv"
+        into = load_config().paths.glossary_dir / "imported.tsv"
     if into.suffix != ".tsv":
         raise GlossaryError(f"--into {into} must be a .tsv file (the loader reads *.tsv)")
     with glossary_lock(into.parent):

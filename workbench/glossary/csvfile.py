@@ -8,6 +8,7 @@ import csv
 import io
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from workbench.errors import InputError
 from workbench.fileio import atomic_write
@@ -47,7 +48,7 @@ def read_csv(path: Path) -> list[Entry]:
             names = [name for name in columns() if name in present]
             entries = []
             for row in reader:
-                values = {k: (row[k] or "").strip() for k in names}
+                values: dict[str, Any] = {k: (row[k] or "").strip() for k in names}
                 for key in multi:
                     values[key] = [v for v in split_multi(values[key]) if v]
                 entries.append(Entry(**values, file=str(path), line=reader.line_num))

@@ -113,7 +113,7 @@ class FoldedText:
     folded: str
     # For the k-th dropped character: its position in the folded text (``d_k - k``),
     # ascending; a list or a NumPy array.
-    drops: Sequence[int]
+    drops: Sequence[int] | np.ndarray
 
     @classmethod
     def of(cls, text: str) -> FoldedText:

@@ -262,7 +262,7 @@ def propose_renderings(
     pairs = list(pairs)
     entry_pairs: dict[str, list[int]] = defaultdict(list)
     gram_count: Counter[str] = Counter()
-    pair_grams: list[dict[str, str]] = []
+    pair_grams: list[dict[str, tuple[str, tuple[str, ...]]]] = []
     for index, pair in enumerate(pairs):
         found = list(dict.fromkeys(m.entry_id for m in matcher.find(pair.zh)))
         entries = [e for e in map(glossary.get, found) if e is not None]

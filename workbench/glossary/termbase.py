@@ -16,7 +16,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from workbench.config import Config, load_config
+from workbench.config import Config
 from workbench.errors import GlossaryError
 from workbench.fileio import atomic_write
 from workbench.glossary.check import check_texts, display_name, glossary_files
@@ -92,9 +92,13 @@ def content_version(texts: dict[str, bytes]) -> str:
 
 
 def glossary_path(path: Path | None, config: Config | None) -> Path:
+    """Return ``path``, else the configured ``[paths] glossary_dir`` (one must be given:
+    library code does not load settings itself)."""
     if path is not None:
         return Path(path)
-    return (config or load_config()).path("paths", "glossary_dir")
+    if config is None:
+        raise TypeError("give the glossary path or the loaded Config")
+    return config.paths.glossary_dir
 
 
 def load_glossary(path: Path | None = None, config: Config | None = None) -> Glossary:

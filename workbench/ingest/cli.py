@@ -65,7 +65,7 @@ def ingest_command(
     from workbench.ingest.pipeline import discover_inputs, ingest_paths
 
     config = load_config(overrides=_overrides(work_dir, opencc, split_at_semicolon))
-    inputs = list(paths) or [config.path("paths", "seeds_dir")]
+    inputs = list(paths) or [config.paths.seeds_dir]
     total = len(discover_inputs(inputs))
     with tqdm(
         total=total, unit="file", disable=total < PROGRESS_FROM, file=sys.stderr, leave=False
@@ -118,7 +118,7 @@ def segment_command(
     from workbench.models import Document
 
     config = load_config(overrides=_overrides(None, opencc, split_at_semicolon))
-    limit = input_limit(float(config.get("ingest", "max_file_mb")))
+    limit = input_limit(config.ingest.max_file_mb)
     if str(source) == "-":
         data = read_limited(sys.stdin.buffer, "<stdin>", limit)
         name, doc_id = "<stdin>", "stdin"
@@ -130,7 +130,7 @@ def segment_command(
     document = Document(id=doc_id, source_path=name, sha256="", encoding="", original=text)
     lines = split_lines(text)
     sentences = ingester.sentences_of(document, lines, structure=structure)
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     for s in sentences:
         record = {
             "text": s.source_text,

@@ -121,9 +121,10 @@ def _iso(parts: dict[str, str | None]) -> str | None:
     if not (1900 <= y <= 2200 and 1 <= mo <= 12 and 1 <= d <= 31):
         return None
     date = f"{y:04d}-{mo:02d}-{d:02d}"
-    if parts.get("H") is None or parts.get("M") is None:
+    hour, minute, second = parts.get("H"), parts.get("M"), parts.get("S")
+    if hour is None or minute is None:
         return date
-    stamp = f"{date}T{int(parts['H']):02d}:{int(parts['M']):02d}"
-    if parts.get("S"):
-        stamp += f":{int(parts['S']):02d}"
+    stamp = f"{date}T{int(hour):02d}:{int(minute):02d}"
+    if second:
+        stamp += f":{int(second):02d}"
     return stamp

@@ -89,13 +89,11 @@ class Ingester:
     def __init__(self, config: Config) -> None:
         self.config = config
         self.root = config.root
-        self.opencc_config = str(config.get("ingest", "opencc_config"))
-        self.cleaning: CleaningRules = read_cleaning_rules(config.path("ingest", "cleaning_rules"))
-        self.structure: StructureRules = read_structure_rules(
-            config.path("ingest", "structure_rules")
-        )
-        self.segmenter = Segmenter(load_rules(config))
-        self.max_bytes = input_limit(float(config.get("ingest", "max_file_mb")))
+        self.opencc_config = config.ingest.opencc_config
+        self.cleaning: CleaningRules = read_cleaning_rules(config.ingest.cleaning_rules)
+        self.structure: StructureRules = read_structure_rules(config.ingest.structure_rules)
+        self.segmenter = Segmenter(load_rules(config.segment))
+        self.max_bytes = input_limit(config.ingest.max_file_mb)
 
     def settings(self) -> dict[str, Any]:
         """The settings that shaped the corpus, recorded in its manifest."""

@@ -105,7 +105,7 @@ def push_review_tasks(config: Config, pairs: list[TmPair], client: Any = None) -
         project,
         payloads,
         model_version,
-        int(config.get("labelstudio", "batch_size")),
+        config.labelstudio.batch_size,
         url,
     )
     if not current:

@@ -74,9 +74,9 @@ def load_credentials(config: Config, create: bool = True) -> Credentials:
             raise LabelStudioError(
                 f"{path} is unreadable ({exc}); fix it or delete it to generate new credentials"
             ) from None
-    username = str(config.get("labelstudio", "username"))
-    password = str(config.get("labelstudio", "password") or stored.get("password") or "")
-    token = str(config.get("labelstudio", "token") or stored.get("token") or "")
+    username = config.labelstudio.username
+    password = str(config.labelstudio.password or stored.get("password") or "")
+    token = str(config.labelstudio.token or stored.get("token") or "")
     generated = False
     if not password:
         password = secrets.token_urlsafe(18)
@@ -145,7 +145,7 @@ def login_session(url: str, username: str, password: str) -> requests.Session:
             f"Label Studio at {url} refused the login of {username}; set "
             "WORKBENCH_LABELSTUDIO_PASSWORD to that account's password or use a fresh work folder"
         )
-    session.headers["X-CSRFToken"] = session.cookies.get("csrftoken", "")
+    session.headers["X-CSRFToken"] = session.cookies.get("csrftoken") or ""
     session.headers["Referer"] = url + "/"
     return session
 

@@ -18,7 +18,13 @@ from typing import Any
 
 import click
 
-from workbench.config import Config, load_config
+from workbench.config import (
+    Config,
+    LabelStudioConfig,
+    PathsConfig,
+    ServiceConfig,
+    load_config,
+)
 
 HOST_ENV = "WORKBENCH_LABELSTUDIO_HOST"
 
@@ -31,7 +37,8 @@ def _config_options(func: Callable) -> Callable:
         type=click.Path(file_okay=False, path_type=Path),
         envvar="WORKBENCH_PATHS_WORK_DIR",
         show_envvar=True,
-        help="Work folder (corpus, Label Studio data, secrets, snapshots). [default: work]",
+        help="Work folder (corpus, Label Studio data, secrets, snapshots). "
+        f"[default: {PathsConfig.work_dir}]",
     )
     @click.option(
         "--ls-url",
@@ -72,7 +79,7 @@ def install_command() -> None:
     )
 
     config = load_config()
-    wanted = config.get("labelstudio", "version")
+    wanted = config.labelstudio.version
     before = installed_version(config)
     executable = ensure_installed(config, echo=click.echo)
     ensure_postgres_driver(config, echo=click.echo)  # team mode runs it on PostgreSQL
@@ -86,7 +93,8 @@ def install_command() -> None:
     "--host",
     envvar=HOST_ENV,
     show_envvar=True,
-    help="Address Label Studio and the glossary service bind to. [default: 127.0.0.1]",
+    help="Address Label Studio and the glossary service bind to. "
+    f"[default: {LabelStudioConfig.host}]",
 )
 @click.option(
     "--ls-port",
@@ -95,14 +103,14 @@ def install_command() -> None:
     type=int,
     envvar="WORKBENCH_LABELSTUDIO_PORT",
     show_envvar=True,
-    help="Label Studio port. [default: 8080]",
+    help=f"Label Studio port. [default: {LabelStudioConfig.port}]",
 )
 @click.option(
     "--service-port",
     type=int,
     envvar="WORKBENCH_SERVICE_PORT",
     show_envvar=True,
-    help="Glossary lookup service port. [default: 5005]",
+    help=f"Glossary lookup service port. [default: {ServiceConfig.port}]",
 )
 @click.option("--no-service", is_flag=True, help="Do not start the glossary lookup service.")
 @click.option(
@@ -110,7 +118,8 @@ def install_command() -> None:
     type=int,
     envvar="WORKBENCH_LABELSTUDIO_ML_PORT",
     show_envvar=True,
-    help="Port of the glossary ML backend (pre-annotates tasks added in the UI). [default: 9090]",
+    help="Port of the glossary ML backend (pre-annotates tasks added in the UI). "
+    f"[default: {LabelStudioConfig.ml_port}]",
 )
 @click.option("--no-ml-backend", is_flag=True, help="Do not start the glossary ML backend.")
 @click.option(
@@ -120,7 +129,8 @@ def install_command() -> None:
     envvar="WORKBENCH_LABELSTUDIO_DATABASE",
     show_envvar=True,
     help="Label Studio's database: embedded SQLite, or PostgreSQL for a team "
-    "([labelstudio] postgres_dsn, else a cluster run in the work folder). [default: sqlite]",
+    "([labelstudio] postgres_dsn, else a cluster run in the work folder). "
+    f"[default: {LabelStudioConfig.database}]",
 )
 @_config_options
 def up_command(
@@ -149,7 +159,7 @@ def up_command(
         labelstudio={"host": host, "port": ls_port, "ml_port": ml_port, "database": database},
         service={"host": host, "port": service_port},
     )
-    inputs = list(paths) or [config.path("paths", "seeds_dir")]
+    inputs = list(paths) or [config.paths.seeds_dir]
     # SIGINT explicitly too: a shell that starts us in the background ignores it otherwise
     stops = (signal.SIGTERM, signal.SIGINT)
     previous = {sig: signal.signal(sig, _terminate) for sig in stops}
@@ -157,11 +167,11 @@ def up_command(
         workspace = up(
             config,
             inputs,
-            service_host=str(config.get("service", "host")),
-            service_port=int(config.get("service", "port")),
+            service_host=config.service.host,
+            service_port=config.service.port,
             with_service=not no_service,
             echo=click.echo,
-            ml_port=None if no_ml_backend else int(config.get("labelstudio", "ml_port")) or None,
+            ml_port=None if no_ml_backend else config.labelstudio.ml_port or None,
         )
         try:
             _print_workspace(config, workspace)
@@ -197,7 +207,7 @@ def _print_workspace(config: Config, workspace: Any) -> None:
             f"  project         {push.project_title}: {handle.url}/projects/{push.project_id}/"
         )
     click.echo(f"  login           {handle.credentials.username}")
-    if config.get("labelstudio", "password"):
+    if config.labelstudio.password:
         click.echo("  password        as set in WORKBENCH_LABELSTUDIO_PASSWORD / config")
     else:
         path = secrets_file(config.work_dir)
@@ -205,13 +215,12 @@ def _print_workspace(config: Config, workspace: Any) -> None:
         click.echo(f"  show it with    {show_password_command(path)}")
     if push is not None:
         _print_push(push)
-        project = status(config).get("project") or {}
-        if project.get("exists"):
-            waiting = (project.get("tasks") or 0) - (project.get("tasks_annotated") or 0)
-            click.echo(f"Tasks waiting     {waiting} of {project.get('tasks')}")
+        project = status(config).project
+        if project is not None and project.exists:
+            click.echo(f"Tasks waiting     {project.tasks_waiting} of {project.tasks}")
     if workspace.service_url:
         click.echo(f"Glossary service  {workspace.service_url}")
-        if str(config.section("service").get("curator_token") or "").strip():
+        if config.service.curator_token.strip():
             click.echo("  curator token   as set in WORKBENCH_SERVICE_CURATOR_TOKEN / config")
         else:
             from workbench.web.curator import token_file
@@ -282,17 +291,17 @@ def status_command(as_json: bool, overrides: dict[str, dict[str, Any]]) -> None:
 
     report = status(_load(overrides))
     if as_json:
-        click.echo(json.dumps(report, indent=2))
+        click.echo(json.dumps(report.to_dict(), indent=2))
         return
-    ls = report["labelstudio"]
+    ls = report.labelstudio
     pid = (
-        f"pid {ls['pid']} {'running' if ls['pid_alive'] else 'not running'}"
-        if ls["pid"]
+        f"pid {ls.pid} {'running' if ls.pid_alive else 'not running'}"
+        if ls.pid
         else "not started here"
     )
-    reachable = "reachable" if ls["reachable"] else "NOT reachable"
-    click.echo(f"Label Studio      {ls['url']}: {reachable} ({pid})")
-    database = report.get("database") or {}
+    reachable = "reachable" if ls.reachable else "NOT reachable"
+    click.echo(f"Label Studio      {ls.url}: {reachable} ({pid})")
+    database = report.database
     if database.get("kind") == "postgres":
         where = f"{database.get('host')}:{database.get('port')}"
         how = "workbench-managed" if database.get("managed") else "external (postgres_dsn)"
@@ -304,28 +313,28 @@ def status_command(as_json: bool, overrides: dict[str, dict[str, Any]]) -> None:
         click.echo(f"  database        PostgreSQL {where} ({how}{running})")
     elif database:
         click.echo("  database        SQLite (embedded)")
-    project = report.get("project")
-    if project and project.get("exists"):
+    project = report.project
+    if project and project.exists:
         click.echo(
-            f"  project         {project['title']} (id {project['id']}): {project['tasks']} tasks, "
-            f"{project['tasks_annotated']} annotated, {project['annotations']} annotations, "
-            f"model version {project['model_version']}"
+            f"  project         {project.title} (id {project.id}): {project.tasks} tasks, "
+            f"{project.tasks_annotated} annotated, {project.annotations} annotations, "
+            f"model version {project.model_version}"
         )
-    elif project and project.get("error"):
-        click.echo(f"  project         {project['title']}: cannot be read: {project['error']}")
+    elif project and project.error:
+        click.echo(f"  project         {project.title}: cannot be read: {project.error}")
     elif project:
-        click.echo(f"  project         {project['title']}: not created yet (run 'workbench push')")
-    service = report["service"]
-    if service["recorded"]:
-        state = "reachable" if service.get("reachable") else "NOT reachable"
-        click.echo(f"Glossary service  {service['url']}: {state} (pid {service['pid']})")
+        click.echo(f"  project         {project.title}: not created yet (run 'workbench push')")
+    service = report.service
+    if service.recorded:
+        state = "reachable" if service.reachable else "NOT reachable"
+        click.echo(f"Glossary service  {service.url}: {state} (pid {service.pid})")
     else:
         click.echo("Glossary service  not started by 'workbench up'")
-    backend = report["ml_backend"]
-    if backend["recorded"]:
-        state = "reachable" if backend.get("reachable") else "NOT reachable"
-        click.echo(f"ML backend        {backend['url']}: {state} (pid {backend['pid']})")
-    _print_progress(report.get("progress"))
+    backend = report.ml_backend
+    if backend.recorded:
+        state = "reachable" if backend.reachable else "NOT reachable"
+        click.echo(f"ML backend        {backend.url}: {state} (pid {backend.pid})")
+    _print_progress(report.progress)
 
 
 def _print_progress(progress: dict[str, Any] | None) -> None:

@@ -42,13 +42,13 @@ class Connection:
 def configured_url(config: Config) -> str:
     """Return the Label Studio URL: ``[labelstudio] url``, else the one ``up`` recorded,
     else the configured host and port."""
-    url = str(config.get("labelstudio", "url") or "").rstrip("/")
+    url = config.labelstudio.url.rstrip("/")
     if url:
         return url
     state = read_run_state(config.work_dir, "labelstudio")
     if state is not None:
         return state.url
-    return f"http://{config.get('labelstudio', 'host')}:{config.get('labelstudio', 'port')}"
+    return f"http://{config.labelstudio.host}:{config.labelstudio.port}"
 
 
 def make_client(url: str, token: str) -> LabelStudio:
@@ -68,7 +68,7 @@ def connect(config: Config, repair: bool = False) -> Connection:
             f"Label Studio at {url} is not reachable; start it with 'workbench up' "
             "or set WORKBENCH_LABELSTUDIO_URL to a running server"
         )
-    if not config.get("labelstudio", "token") and not secrets_file(config.work_dir).is_file():
+    if not config.labelstudio.token and not secrets_file(config.work_dir).is_file():
         raise LabelStudioError(
             f"no API token for Label Studio at {url}: set WORKBENCH_LABELSTUDIO_TOKEN, or run "
             f"'workbench up' with this work folder ({config.work_dir}) to create one"

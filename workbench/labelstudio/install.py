@@ -18,7 +18,7 @@ from workbench.errors import LabelStudioError
 
 def venv_dir(config: Config) -> Path:
     """Return the folder of Label Studio's own virtual environment."""
-    return config.path("labelstudio", "venv")
+    return config.labelstudio.venv
 
 
 def label_studio_executable(config: Config) -> Path:
@@ -45,7 +45,7 @@ def ensure_installed(config: Config, echo=None) -> Path:
 
     Quick when the right version is already installed (one subprocess to read it).
     """
-    wanted = str(config.get("labelstudio", "version"))
+    wanted = config.labelstudio.version
     have = installed_version(config)
     executable = label_studio_executable(config)
     if have == wanted and executable.exists():

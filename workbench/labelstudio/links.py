@@ -52,15 +52,15 @@ def task_links(
     base, project = manifest.get("labelstudio_url"), manifest.get("project_id")
     links: dict[str, TaskLink] = {}
     for task in read_snapshot(snapshot):
-        sentence_id = str(task.get("sentence_id") or task.get("task_id"))
+        sentence_id = str(task.sentence_id or task.task_id)
         if wanted is not None and sentence_id not in wanted:
             continue
-        chosen = select_annotation(task.get("annotations"), selection, agreement_min).annotation
+        chosen = select_annotation(task.annotations, selection, agreement_min).annotation
         links[sentence_id] = TaskLink(
             sentence_id=sentence_id,
-            task_id=task.get("task_id"),
-            url=task_url(base, project, task.get("task_id")),
-            zh=str(task.get("text") or ""),
-            en=(chosen or {}).get("translation"),
+            task_id=task.task_id,
+            url=task_url(base, project, task.task_id),
+            zh=str(task.text or ""),
+            en=chosen.translation if chosen is not None else None,
         )
     return links

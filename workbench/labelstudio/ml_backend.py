@@ -36,7 +36,7 @@ class _TmSuggestions:
     def __init__(self, config: Config | None) -> None:
         self.config = config
         self.suggester: Any = None
-        self.stamp: tuple[float, int] | None = None
+        self.stamp: tuple[tuple[int, int], ...] | None = None
 
     def current(self) -> Any:
         if self.config is None:
@@ -58,11 +58,13 @@ class _TmSuggestions:
 
 
 def create_ml_app(config: Config | None = None, glossary: Any = None) -> Flask:
-    """Build the ML backend app around the glossary (loaded once, from ``config``)."""
+    """Build the ML backend app around the glossary (loaded once, from ``config``);
+    ``config`` may be None only when ``glossary`` is given (no TM suggestions then)."""
     if glossary is None:
         from workbench.glossary import load_glossary
 
-        config = config or load_config()
+        if config is None:
+            raise TypeError("create_ml_app needs the loaded Config or a glossary")
         glossary = load_glossary(config=config)
     from workbench.tm.suggest import combined_model_version, translation_result
 
@@ -120,7 +122,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args(argv)
-    serve(create_ml_app(), host=args.host, port=args.port, threads=2)
+    serve(create_ml_app(load_config()), host=args.host, port=args.port, threads=2)
 
 
 if __name__ == "__main__":

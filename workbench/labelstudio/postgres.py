@@ -69,7 +69,7 @@ class PostgresTarget:
 
 def database_kind(config: Config) -> str:
     """Return the configured database kind, checked."""
-    kind = str(config.get("labelstudio", "database") or SQLITE).strip().lower()
+    kind = str(config.labelstudio.database or SQLITE).strip().lower()
     if kind in {"postgresql", "pg"}:
         kind = POSTGRES
     if kind not in DATABASES:
@@ -109,7 +109,7 @@ def cluster_dir(config: Config) -> Path:
     a home folder); the cluster then lives in that account's home, in a folder named after
     the work folder, so each workspace still has its own.
     """
-    configured = str(config.get("labelstudio", "postgres_dir") or "")
+    configured = config.labelstudio.postgres_dir
     if configured:
         path = Path(configured)
         return path if path.is_absolute() else config.root / path
@@ -235,7 +235,7 @@ def _load_secret(config: Config) -> dict[str, object]:
             return json.loads(path.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as exc:
             raise LabelStudioError(f"{path} is unreadable ({exc}); fix or delete it") from None
-    secret = {
+    secret: dict[str, object] = {
         "user": DATABASE_USER,
         "password": secrets.token_urlsafe(24),
         "dbname": DATABASE_NAME,
@@ -293,13 +293,13 @@ def postmaster_pid(data: Path) -> int | None:
 
 def ensure_postgres(config: Config, echo=print) -> PostgresTarget:
     """Return the database Label Studio should use, starting the managed cluster if needed."""
-    dsn = str(config.get("labelstudio", "postgres_dsn") or "")
+    dsn = config.labelstudio.postgres_dsn
     if dsn:
         return parse_dsn(dsn)
     secret = _load_secret(config)
     folder = cluster_dir(config)
     data = folder / "data"
-    port = int(config.get("labelstudio", "postgres_port"))
+    port = config.labelstudio.postgres_port
     target = PostgresTarget(
         host="127.0.0.1",
         port=port,
@@ -369,7 +369,7 @@ def record_path(work_dir: Path) -> Path:
 
 def record_database(config: Config, kind: str) -> None:
     """Remember the database of the Label Studio just started (for status and down)."""
-    record = {"kind": kind}
+    record: dict[str, object] = {"kind": kind}
     if kind == POSTGRES:
         record.update(describe_database(config))
     path = record_path(config.work_dir)
@@ -435,7 +435,7 @@ def describe_database(config: Config) -> dict[str, object]:
     kind = database_kind(config)
     if kind == SQLITE:
         return {"kind": SQLITE}
-    dsn = str(config.get("labelstudio", "postgres_dsn") or "")
+    dsn = config.labelstudio.postgres_dsn
     if dsn:
         target = parse_dsn(dsn)
         return {"kind": POSTGRES, "managed": False, **_public(target)}
@@ -444,7 +444,7 @@ def describe_database(config: Config) -> dict[str, object]:
         "kind": POSTGRES,
         "managed": True,
         "host": "127.0.0.1",
-        "port": int(config.get("labelstudio", "postgres_port")),
+        "port": config.labelstudio.postgres_port,
         "data_dir": str(data),
         "running": postmaster_pid(data) is not None,
     }

@@ -15,7 +15,7 @@ from label_studio_sdk import LabelStudio
 from label_studio_sdk.core.api_error import ApiError
 
 from workbench.config import Config
-from workbench.errors import ConfigError
+from workbench.errors import ConfigError, LabelStudioError
 from workbench.labelstudio.client import api_errors
 
 SENTENCE_VIEW = "Sentences"
@@ -68,7 +68,7 @@ class ProjectInfo:
 
 def read_label_config(config: Config) -> str:
     """Return the labeling interface XML, checking it exists and is not empty."""
-    path = config.path("labelstudio", "label_config")
+    path = config.labelstudio.label_config
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -84,6 +84,7 @@ def read_label_config(config: Config) -> str:
 def find_project(client: LabelStudio, title: str, url: str = "") -> Any | None:
     """Return the first project whose title is exactly ``title``, or None."""
     with api_errors(url, "list projects"):
+        project: Any
         for project in client.projects.list(title=title):
             if project.title == title:
                 return project
@@ -94,7 +95,7 @@ def ensure_project(
     client: LabelStudio, config: Config, model_version: str, url: str = ""
 ) -> ProjectInfo:
     """Create the project, or bring an existing one's settings in line with ``config/``."""
-    title = str(config.get("labelstudio", "project_title"))
+    title = config.labelstudio.project_title
     label_config = read_label_config(config)
     project = find_project(client, title, url)
     # model_version is set by set_model_version once predictions of it exist: Label
@@ -112,6 +113,8 @@ def ensure_project(
                 model_version=model_version,
                 **wanted,
             )
+        if created.id is None:
+            raise LabelStudioError(f"Label Studio at {url} created project {title!r} without an id")
         return ProjectInfo(id=created.id, title=title, created=True, updated=[])
     changed = {
         key: value
@@ -131,8 +134,8 @@ def overlap_settings(config: Config) -> dict[str, Any]:
     tasks; the rest get one annotator. Label Studio's community edition implements both
     (``maximum_annotations``, ``overlap_cohort_percentage``) in its task queue.
     """
-    overlap = int(config.get("team", "overlap"))
-    share = float(config.get("team", "overlap_share"))
+    overlap = config.team.overlap
+    share = config.team.overlap_share
     if overlap < 1:
         raise ConfigError(f"[team] overlap = {overlap} must be 1 or more (annotators per task)")
     if not 0.0 <= share <= 1.0:

@@ -27,7 +27,7 @@ from typing import Any
 
 from workbench.corpus import corpus_dir, read_documents, read_manifest, read_sentences, write_corpus
 from workbench.ingest.pipeline import sentence_id
-from workbench.models import Document, Sentence
+from workbench.models import Document, Sentence, SnapshotTask
 from workbench.snapshot import read_snapshot
 
 MERGE = "merge"
@@ -62,23 +62,23 @@ class ResegmentReport:
         return bool(self.edits)
 
 
-def reviewed_flags(tasks: Iterable[dict[str, Any]]) -> dict[str, SegmentationFlag]:
+def reviewed_flags(tasks: Iterable[SnapshotTask]) -> dict[str, SegmentationFlag]:
     """Return sentence id → reviewed ``merge``/``split`` flag from snapshot task records."""
     flags: dict[str, SegmentationFlag] = {}
     for task in tasks:
-        annotations = [a for a in task.get("annotations") or [] if not a.get("was_cancelled")]
-        if not annotations or not task.get("sentence_id"):
+        annotations = [a for a in task.annotations if not a.was_cancelled]
+        if not annotations or not task.sentence_id:
             continue
         latest = max(
             annotations,
-            key=lambda a: (str(a.get("updated_at") or a.get("created_at") or ""), a.get("id") or 0),
+            key=lambda a: (str(a.updated_at or a.created_at or ""), a.id or 0),
         )
-        if latest.get("status") == "final" and latest.get("segmentation") in (MERGE, SPLIT):
-            flags[str(task["sentence_id"])] = SegmentationFlag(
-                str(task["sentence_id"]),
-                latest["segmentation"],
-                task.get("task_id"),
-                latest.get("id"),
+        if latest.status == "final" and latest.segmentation in (MERGE, SPLIT):
+            flags[str(task.sentence_id)] = SegmentationFlag(
+                str(task.sentence_id),
+                latest.segmentation,
+                task.task_id,
+                latest.id,
             )
     return flags
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from label_studio_sdk import LabelStudio
 
@@ -35,6 +35,7 @@ from workbench.labelstudio.project import (
 from workbench.labelstudio.results import annotation_record
 from workbench.labelstudio.tasks import HASH_KEY, TaskPayload, build_tasks, model_version_for
 from workbench.labelstudio.users import team_roles
+from workbench.models import SnapshotTask
 from workbench.snapshot import write_snapshot
 from workbench.tm.suggest import (
     TM_HASH,
@@ -130,16 +131,16 @@ def proposal_service_url(config: Config) -> str:
     ``[labelstudio] service_url`` wins; empty means the service ``workbench up`` starts,
     at ``[service] host``/``port`` (a wildcard bind address is reached via loopback).
     """
-    explicit = str(config.section("labelstudio").get("service_url") or "").strip()
+    explicit = config.labelstudio.service_url.strip()
     if explicit:
         return explicit.rstrip("/")
-    service = config.section("service")
-    if not service.get("port"):
+    service = config.service
+    if not service.port:
         return ""
-    host = str(service.get("host") or "127.0.0.1")
+    host = service.host or "127.0.0.1"
     if host in ("0.0.0.0", "::", ""):
         host = "127.0.0.1"
-    return f"http://{host}:{int(service['port'])}"
+    return f"http://{host}:{service.port}"
 
 
 def mined_candidates(config: Config) -> list[str]:
@@ -235,7 +236,8 @@ def push_tasks(
     size = max(1, int(batch_size))
     for batch in _batches(new, size):
         with api_errors(url, f"import {len(batch)} tasks"):
-            client.projects.import_tasks(id=project.id, request=[import_record(p) for p in batch])
+            records: Any = [import_record(p) for p in batch]  # the SDK accepts plain dicts
+            client.projects.import_tasks(id=project.id, request=records)
         report.requests += 1
         report.added += len(batch)
 
@@ -269,7 +271,7 @@ def push_tasks(
         ]
         if predictions:
             with api_errors(url, f"import predictions for {len(predictions)} tasks"):
-                client.projects.import_predictions(id=project.id, request=predictions)
+                client.projects.import_predictions(id=project.id, request=cast(Any, predictions))
             report.requests += 1
         report.requests += 1
         report.updated += len(batch)
@@ -291,7 +293,7 @@ def push_corpus(config: Config, client: LabelStudio | None = None) -> PushReport
         project,
         payloads,
         model_version,
-        int(config.get("labelstudio", "batch_size")),
+        config.labelstudio.batch_size,
         url,
     )
     set_model_version(client, project.id, model_version, url)
@@ -343,6 +345,7 @@ def annotations_by_task(
     filter missed (only cancelled annotations, say) is fetched on its own.
     """
     found: dict[int, list[Any]] = {}
+    task: Any
     with api_errors(url, f"list the annotated tasks of project {project_id}"):
         for task in client.tasks.list(
             project=project_id, fields="all", only_annotated=True, page_size=LIST_PAGE_SIZE
@@ -360,7 +363,7 @@ def annotations_by_task(
 def pull_snapshot(config: Config, client: LabelStudio | None = None) -> Path:
     """Fetch every task of the project with its annotations into a new dated snapshot."""
     client, url = _resolve_client(config, client)
-    title = str(config.get("labelstudio", "project_title"))
+    title = config.labelstudio.project_title
     project = find_project(client, title, url)
     if project is None:
         raise LabelStudioError(
@@ -375,6 +378,7 @@ def pull_snapshot(config: Config, client: LabelStudio | None = None) -> Path:
         for annotation in record["annotations"]:
             annotation["role"] = roles.get(str(annotation.get("annotator") or "").lower())
     records.sort(key=lambda r: r["task_id"])
+    tasks_pulled = [SnapshotTask.from_dict(record) for record in records]  # one shape
     manifest = {
         "labelstudio_url": url,
         "project_id": project.id,
@@ -382,8 +386,8 @@ def pull_snapshot(config: Config, client: LabelStudio | None = None) -> Path:
         "glossary_version": _glossary_version(project.model_version),
         "roles": roles,
     }
-    path = write_snapshot(config.work_dir, records, manifest)
-    learn_from_snapshot(config, records, path.name)  # final translations enter the TM
+    path = write_snapshot(config.work_dir, tasks_pulled, manifest)
+    learn_from_snapshot(config, tasks_pulled, path.name)  # final translations enter the TM
     return path
 
 

@@ -4,7 +4,7 @@
 one paragraph (what ingest uses, line by line after structure detection);
 ``Segmenter(rules).segment(text)`` splits a whole text whose lines are paragraphs into
 ``Segment``s in one pass. Rules live in ``config/segmentation.toml`` and are read by
-``load_rules(config)`` / ``read_rules(path)``. Normalise first
+``load_rules(config.segment)`` / ``read_rules(path)``. Normalise first
 (``workbench.text.normalize``): the rules expect the published, full-width punctuation.
 """
 

@@ -11,10 +11,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from workbench.config import Config, load_config, read_toml
+from workbench.config import SegmentConfig, read_toml
 from workbench.errors import ConfigError
 
-DEFAULT_RULES_FILE = Path("config") / "segmentation.toml"
+# The default rules of the checkout this package runs from (used when no settings are given).
+SHIPPED_RULES_FILE = Path(__file__).resolve().parents[2] / SegmentConfig.rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,14 +102,14 @@ def read_rules(path: Path) -> SegmentationRules:
     return parse_rules(data, Path(path))
 
 
-def load_rules(config: Config | None = None) -> SegmentationRules:
-    """Load the rules named by ``[segment] rules`` with ``split_at_semicolon`` applied."""
-    config = config or load_config()
-    section = config.section("segment")
-    path = (
-        config.path("segment", "rules")
-        if "rules" in section
-        else (config.root / DEFAULT_RULES_FILE)
-    )
-    rules = read_rules(path)
-    return rules.with_semicolon_split(bool(section.get("split_at_semicolon", False)))
+def load_rules(settings: SegmentConfig | None = None) -> SegmentationRules:
+    """Load the rules named by ``[segment] rules`` with ``split_at_semicolon`` applied.
+
+    Without settings, the rules shipped with the source checkout (its
+    ``config/segmentation.toml``) with the default options: library callers that want the
+    project's own settings pass ``config.segment`` (loaded once at the CLI edge).
+    """
+    if settings is None:
+        settings = SegmentConfig(rules=SHIPPED_RULES_FILE)
+    rules = read_rules(settings.rules)
+    return rules.with_semicolon_split(settings.split_at_semicolon)

@@ -35,7 +35,7 @@ class Segment(NamedTuple):
     end: int
     text: str
     paragraph: int
-    index: int = 0  # position of the sentence in its paragraph, from 0
+    position: int = 0  # of the sentence in its paragraph, from 0 (not `index`: tuple.index)
 
 
 # Characters that end a line, as str.splitlines() sees them.
@@ -211,6 +211,7 @@ class Segmenter:
         start = paragraph = index = 0
         while start < n and text[start].isspace() and text[start] not in LINE_BREAKS:
             start += 1
+        assert self._fast is not None  # callers check _takes_fast_path first
         for m in self._fast.finditer(text):
             kind = m.lastgroup
             if not kind:
@@ -248,6 +249,7 @@ class Segmenter:
         n = len(text)
         cuts: list[int] = []
         if self._takes_fast_path(text):
+            assert self._fast is not None  # _takes_fast_path says so
             for m in self._fast.finditer(text):
                 kind = m.lastgroup
                 if kind:

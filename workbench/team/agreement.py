@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
+from workbench.models import SnapshotAnnotation, SnapshotTask
 from workbench.text.compare import normalise_translation
 
 NO_LABEL = "O"
@@ -110,15 +111,17 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
-def latest_per_annotator(annotations: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+def latest_per_annotator(
+    annotations: Iterable[SnapshotAnnotation],
+) -> dict[str, SnapshotAnnotation]:
     """Return each annotator's most recent non-skipped annotation of a task."""
-    chosen: dict[str, dict[str, Any]] = {}
+    chosen: dict[str, SnapshotAnnotation] = {}
     ordered = sorted(
-        (a for a in annotations if not a.get("was_cancelled") and a.get("annotator")),
-        key=lambda a: (str(a.get("updated_at") or ""), int(a.get("id") or 0)),
+        (a for a in annotations if not a.was_cancelled and a.annotator),
+        key=lambda a: (str(a.updated_at or ""), int(a.id or 0)),
     )
     for annotation in ordered:
-        chosen[str(annotation["annotator"])] = annotation
+        chosen[str(annotation.annotator)] = annotation
     return chosen
 
 
@@ -141,10 +144,10 @@ def _chrf_metric(cls: Any) -> Any:
     return _METRIC[0]
 
 
-def _spans(annotation: dict[str, Any]) -> set[tuple[int, int, str]]:
+def _spans(annotation: SnapshotAnnotation) -> set[tuple[int, int, str]]:
     return {
         (int(e["start"]), int(e["end"]), str(e.get("label") or ""))
-        for e in annotation.get("entities") or []
+        for e in annotation.entities
         if e.get("start") is not None and e.get("end") is not None
     }
 
@@ -157,9 +160,11 @@ def span_f1(first: set[tuple[int, int, str]], second: set[tuple[int, int, str]])
     return 2 * common / (len(first) + len(second))
 
 
-def compare_pair(task_id: int, a: str, b: str, first: dict, second: dict) -> PairAgreement:
+def compare_pair(
+    task_id: int, a: str, b: str, first: SnapshotAnnotation, second: SnapshotAnnotation
+) -> PairAgreement:
     """Compare two annotators' annotations of one task."""
-    left, right = first.get("translation"), second.get("translation")
+    left, right = first.translation, second.translation
     if normalise_translation(left) and normalise_translation(right):
         score = chrf(str(left), str(right))
         exact = normalise_translation(left) == normalise_translation(right)
@@ -168,7 +173,7 @@ def compare_pair(task_id: int, a: str, b: str, first: dict, second: dict) -> Pai
     return PairAgreement(task_id, a, b, score, exact, span_f1(_spans(first), _spans(second)))
 
 
-def char_labels(text: str, annotation: dict[str, Any]) -> list[str]:
+def char_labels(text: str, annotation: SnapshotAnnotation) -> list[str]:
     """Return one label per character of ``text`` (``O`` outside every entity)."""
     labels = [NO_LABEL] * len(text)
     for start, end, label in sorted(_spans(annotation)):
@@ -197,25 +202,25 @@ def krippendorff_alpha(units: list[dict[str, str]], annotators: list[str]) -> fl
     return None if math.isnan(value) else value
 
 
-def compute_agreement(records: Iterable[dict[str, Any]]) -> AgreementReport:
+def compute_agreement(records: Iterable[SnapshotTask]) -> AgreementReport:
     """Compute agreement over snapshot task records."""
     tasks: list[TaskAgreement] = []
     units: list[dict[str, str]] = []
     everyone: set[str] = set()
     for record in records:
-        latest = latest_per_annotator(record.get("annotations") or [])
+        latest = latest_per_annotator(record.annotations)
         if len(latest) < 2:
             continue
         names = sorted(latest)
         everyone.update(names)
-        text = str(record.get("text") or "")
+        text = str(record.text or "")
         task = TaskAgreement(
-            task_id=int(record.get("task_id") or 0),
-            sentence_id=record.get("sentence_id"),
-            doc_id=record.get("doc_id"),
+            task_id=int(record.task_id or 0),
+            sentence_id=record.sentence_id,
+            doc_id=record.doc_id,
             text=text,
             annotators=names,
-            translations={n: latest[n].get("translation") for n in names},
+            translations={n: latest[n].translation for n in names},
         )
         for a, b in combinations(names, 2):
             task.pairs.append(compare_pair(task.task_id, a, b, latest[a], latest[b]))

@@ -14,7 +14,8 @@ from typing import Any
 
 import click
 
-from workbench.config import Config, load_config
+from workbench.config import Config, PathsConfig, load_config
+from workbench.models import SnapshotTask
 
 
 def _config(work_dir: Path | None) -> Config:
@@ -26,7 +27,7 @@ _work_dir_option = click.option(
     type=click.Path(file_okay=False, path_type=Path),
     envvar="WORKBENCH_PATHS_WORK_DIR",
     show_envvar=True,
-    help="Work folder (secrets, snapshots). [default: work]",
+    help=f"Work folder (secrets, snapshots). [default: {PathsConfig.work_dir}]",
 )
 
 
@@ -81,7 +82,7 @@ def users_list_command(as_json: bool, work_dir: Path | None) -> None:
         click.echo(f"{row['email']:<40} {row['role']:<16} id {row['user_id']}")
 
 
-def _snapshot_records(config: Config, snapshot: str | None) -> tuple[Path, list[dict[str, Any]]]:
+def _snapshot_records(config: Config, snapshot: str | None) -> tuple[Path, list[SnapshotTask]]:
     from workbench.snapshot import read_snapshot, resolve_snapshot
 
     path = resolve_snapshot(config.work_dir, snapshot)
@@ -185,8 +186,8 @@ def review_command(
     path, records = _snapshot_records(config, snapshot)
     items = review_queue(
         records,
-        float(config.get("team", "review_chrf_below")),
-        float(config.get("team", "review_entity_f1_below")),
+        config.team.review_chrf_below,
+        config.team.review_entity_f1_below,
     )
     shown = [i for i in items if show_all or not i.settled]
     if as_json:
@@ -197,7 +198,7 @@ def review_command(
     open_items = sum(1 for i in items if not i.settled)
     click.echo(f"Snapshot {path.name}: {open_items} open, {len(items) - open_items} settled")
     for item in shown:
-        state = f"settled by {item.decision.get('annotator')}" if item.decision else "open"
+        state = f"settled by {item.decision.annotator}" if item.decision else "open"
         link = f"{url}/projects/{project}/data?task={item.task_id}" if project else ""
         click.echo(f"task {item.task_id} [{state}] {item.text[:60]}")
         click.echo(f"  {'; '.join(item.reasons)}  {link}")

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from workbench.models import SnapshotTask
 from workbench.team.agreement import latest_per_annotator
 
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’-][A-Za-z0-9]+)*")
@@ -23,7 +24,7 @@ def count_words(text: str | None) -> int:
     return len(_WORD.findall(text or ""))
 
 
-def compute_progress(records: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+def compute_progress(records: Iterable[SnapshotTask]) -> dict[str, list[dict[str, Any]]]:
     """Return ``{"annotators": [...], "documents": [...]}`` rows, sorted by name/id."""
     tasks: dict[str, set[int]] = defaultdict(set)
     words: dict[str, int] = defaultdict(int)
@@ -31,25 +32,25 @@ def compute_progress(records: Iterable[dict[str, Any]]) -> dict[str, list[dict[s
     roles: dict[str, str] = {}
     documents: dict[str, dict[str, Any]] = {}
     for record in records:
-        doc_id = str(record.get("doc_id") or "")
+        doc_id = str(record.doc_id or "")
         doc = documents.setdefault(
             doc_id,
-            {"doc_id": doc_id, "title": record.get("doc_title"), "tasks": 0, "done": 0, "words": 0},
+            {"doc_id": doc_id, "title": record.doc_title, "tasks": 0, "done": 0, "words": 0},
         )
         doc["tasks"] += 1
-        latest = latest_per_annotator(record.get("annotations") or [])
+        latest = latest_per_annotator(record.annotations)
         if latest:
             doc["done"] += 1
-        task_id = int(record.get("task_id") or 0)
+        task_id = int(record.task_id or 0)
         best_words = 0
         for name, annotation in latest.items():
             tasks[name].add(task_id)
-            n = count_words(annotation.get("translation"))
+            n = count_words(annotation.translation)
             words[name] += n
             best_words = max(best_words, n)
-            if annotation.get("role"):
-                roles[name] = str(annotation["role"])
-            lead = annotation.get("lead_time")
+            if annotation.role:
+                roles[name] = str(annotation.role)
+            lead = annotation.lead_time
             if isinstance(lead, int | float) and lead >= 0:
                 times[name].append(float(lead))
         doc["words"] += best_words

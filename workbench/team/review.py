@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from workbench.models import SnapshotAnnotation, SnapshotTask
 from workbench.team.agreement import compare_pair, latest_per_annotator
 
 REVIEWER = "reviewer"
@@ -28,7 +29,7 @@ class ReviewItem:
     text: str
     reasons: list[str]
     translations: dict[str, str | None]
-    decision: dict[str, Any] | None = None  # the reviewer's annotation, once settled
+    decision: SnapshotAnnotation | None = None  # the reviewer's annotation, once settled
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -44,42 +45,42 @@ class ReviewItem:
             "reasons": self.reasons,
             "translations": self.translations,
             "settled": self.settled,
-            "settled_by": (self.decision or {}).get("annotator"),
-            "decision": (self.decision or {}).get("translation"),
+            "settled_by": self.decision.annotator if self.decision else None,
+            "decision": self.decision.translation if self.decision else None,
         }
 
 
-def is_review_decision(annotation: dict[str, Any]) -> bool:
+def is_review_decision(annotation: SnapshotAnnotation) -> bool:
     """Tell whether an annotation is a reviewer's decision (role or ground truth)."""
-    if annotation.get("was_cancelled") or annotation.get("status") == "needs_review":
+    if annotation.was_cancelled or annotation.status == "needs_review":
         return False
-    return annotation.get("role") == REVIEWER or bool(annotation.get("ground_truth"))
+    return annotation.role == REVIEWER or annotation.ground_truth
 
 
-def review_decision(annotations: Iterable[dict[str, Any]]) -> dict[str, Any] | None:
+def review_decision(annotations: Iterable[SnapshotAnnotation]) -> SnapshotAnnotation | None:
     """Return the most recent reviewer decision among a task's annotations, if any."""
     decisions = [a for a in annotations if is_review_decision(a)]
     if not decisions:
         return None
-    return max(decisions, key=lambda a: (str(a.get("updated_at") or ""), int(a.get("id") or 0)))
+    return max(decisions, key=lambda a: (str(a.updated_at or ""), int(a.id or 0)))
 
 
 def review_queue(
-    records: Iterable[dict[str, Any]], chrf_below: float, entity_f1_below: float
+    records: Iterable[SnapshotTask], chrf_below: float, entity_f1_below: float
 ) -> list[ReviewItem]:
     """Return every task that needs or had a review, in task order."""
     items: list[ReviewItem] = []
     for record in records:
-        annotations = list(record.get("annotations") or [])
+        annotations = record.annotations
         work = [a for a in annotations if not is_review_decision(a)]
-        latest = latest_per_annotator(a for a in work if a.get("role") != REVIEWER)
+        latest = latest_per_annotator(a for a in work if a.role != REVIEWER)
         reasons = [
             f"marked needs_review by {name}"
             for name, a in sorted(latest.items())
-            if a.get("status") == "needs_review"
+            if a.status == "needs_review"
         ]
         names = sorted(latest)
-        task_id = int(record.get("task_id") or 0)
+        task_id = int(record.task_id or 0)
         lowest_chrf: float | None = None
         lowest_f1 = 1.0
         for i, a in enumerate(names):
@@ -98,11 +99,11 @@ def review_queue(
         items.append(
             ReviewItem(
                 task_id=task_id,
-                sentence_id=record.get("sentence_id"),
-                doc_id=record.get("doc_id"),
-                text=str(record.get("text") or ""),
+                sentence_id=record.sentence_id,
+                doc_id=record.doc_id,
+                text=str(record.text or ""),
                 reasons=reasons or ["reviewed without a flag"],
-                translations={n: latest[n].get("translation") for n in names},
+                translations={n: latest[n].translation for n in names},
                 decision=decision,
             )
         )

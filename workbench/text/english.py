@@ -176,7 +176,7 @@ _CLAUSE_END = re.compile(r"[.;:!?。；：！？]")
 _NUMBER_WORDS = frozenset(["hundred", "thousand", "million", "billion", "trillion", "plus"])
 
 
-class TokenList(list):
+class TokenList(list[Token]):
     """The tokens of one text, with an index from comparison key to positions (built on
     first use), so a rendering is looked for only where its first word occurs."""
 
@@ -274,7 +274,11 @@ def _closed_match(token: Token, prepared: Rendering, index: int) -> bool:
 
 
 def _continue(
-    tokens: list[Token], position: int, prepared: Rendering, index: int, blocked
+    tokens: list[Token],
+    position: int,
+    prepared: Rendering,
+    index: int,
+    blocked: set[int] | frozenset[int],
 ) -> int | None:
     """Match content words ``index…`` from ``position``; return the last token used."""
     wanted = prepared.content

@@ -27,7 +27,7 @@ from __future__ import annotations
 import functools
 import re
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import opencc
@@ -137,7 +137,7 @@ _RUNS = re.compile(f"[{HAN}]+|[^{HAN}]+")
 _ALIGN_LIMIT = 64  # longer changed runs are mapped proportionally (never seen in practice)
 
 
-def _align_run(source: str, target: str, convert) -> list[int]:
+def _align_run(source: str, target: str, convert: Callable[[str], str]) -> list[int]:
     """For each code point of ``target`` (the conversion of ``source``), its source offset.
 
     Cut the run where converting the two halves separately gives the same result as

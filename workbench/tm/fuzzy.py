@@ -206,7 +206,8 @@ class FuzzyMatcher:
         sizes = tm_index.posting_sizes(self.db, grams)
         if not sizes:
             return np.zeros(0, dtype=np.int64)
-        chosen, budget = [], POSTINGS_BUDGET
+        chosen: list[int] = []
+        budget = POSTINGS_BUDGET
         for gram in sorted(sizes, key=sizes.__getitem__):
             if chosen and sizes[gram] > budget:
                 break

@@ -25,8 +25,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+from workbench.config import Config, TmConfig
 from workbench.errors import InputError
 from workbench.tm.names import ORIGINS, STATUSES
 
@@ -203,10 +204,9 @@ class ImportCounts:
     refused: list[str] = field(default_factory=list)
 
 
-def tm_path(config: Any) -> Path:
+def tm_path(config: Config) -> Path:
     """The store's file: ``[tm] path`` (relative to the work folder), default tm.sqlite3."""
-    name = str(config.section("tm").get("path") or "tm.sqlite3")
-    path = Path(name)
+    path = Path(config.tm.path or TmConfig.path)
     return path if path.is_absolute() else config.work_dir / path
 
 
@@ -314,7 +314,10 @@ class TranslationMemory:
                 # index is built from the keys in hand instead of reading them back.
                 known = None
                 if before == 0 and counts.added == len(rows):
-                    known = (np.arange(1, len(rows) + 1, dtype=np.int64), [r[3] for r in rows])
+                    known = (
+                        np.arange(1, len(rows) + 1, dtype=np.int64),
+                        cast(list[str], [r[3] for r in rows]),  # the zh_norm column
+                    )
                 update_index(self.db, known)  # the fuzzy-lookup index, committed with the pairs
         counts.present = len(rows) - counts.added
         return counts

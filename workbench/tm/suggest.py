@@ -22,9 +22,12 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from workbench.config import Config
+from workbench.models import SnapshotTask
 from workbench.tm.fuzzy import FuzzyMatcher, TmMatch
 from workbench.tm.store import TmPair, TranslationMemory, tm_path
 
@@ -82,10 +85,10 @@ class TaskSuggester:
         self.version = tm_version(tm)
 
     @classmethod
-    def from_config(cls, config: Any) -> TaskSuggester | None:
+    def from_config(cls, config: Config) -> TaskSuggester | None:
         """Open the configured TM; None when suggestions are off or there is no TM yet."""
-        section = config.section("tm")
-        if not section.get("suggest", True):
+        section = config.tm
+        if not section.suggest:
             return None
         path = tm_path(config)
         if not path.exists():
@@ -96,9 +99,9 @@ class TaskSuggester:
             return None
         return cls(
             tm,
-            float(section.get("suggest_min_score", 0.75)),
-            int(section.get("hint_matches", 3)),
-            bool(section.get("propagate_exact", False)),
+            section.suggest_min_score,
+            section.hint_matches,
+            section.propagate_exact,
         )
 
     def close(self) -> None:
@@ -182,17 +185,19 @@ def came_from_tm(annotation: dict[str, Any], match: dict[str, Any] | None) -> bo
     if not match:
         return None
     translation = annotation.get("translation")
-    return bool(translation) and translation.strip() == str(match.get("suggestion", "")).strip()
+    if not translation:
+        return False
+    return bool(translation.strip() == str(match.get("suggestion", "")).strip())
 
 
-def learn_from_records(tm: TranslationMemory, records: list[dict[str, Any]], source: str) -> int:
+def learn_from_records(tm: TranslationMemory, records: Iterable[SnapshotTask], source: str) -> int:
     """Add every final annotation's (sentence, translation) to the TM; return how many new."""
     pairs = []
     for record in records:
-        text = record.get("text") or ""
-        for annotation in record.get("annotations") or []:
-            translation = (annotation.get("translation") or "").strip()
-            if annotation.get("was_cancelled") or annotation.get("status") != "final":
+        text = record.text or ""
+        for annotation in record.annotations:
+            translation = (annotation.translation or "").strip()
+            if annotation.was_cancelled or annotation.status != "final":
                 continue
             if not (text.strip() and translation):
                 continue
@@ -202,8 +207,8 @@ def learn_from_records(tm: TranslationMemory, records: list[dict[str, Any]], sou
                     en=translation,
                     origin="annotated",
                     status="accepted",
-                    provenance={"doc_id": record.get("doc_id"), "source_file": source},
-                    created_at=annotation.get("updated_at") or annotation.get("created_at") or "",
+                    provenance={"doc_id": record.doc_id, "source_file": source},
+                    created_at=annotation.updated_at or annotation.created_at or "",
                 )
             )
     if not pairs:
@@ -259,14 +264,14 @@ def import_record(payload: Any) -> dict[str, Any]:
     return task
 
 
-def open_suggester(config: Any) -> TaskSuggester | None:
+def open_suggester(config: Config) -> TaskSuggester | None:
     """``TaskSuggester.from_config`` (kept short for callers)."""
     return TaskSuggester.from_config(config)
 
 
-def learn_from_snapshot(config: Any, records: list[dict[str, Any]], source: str) -> int:
+def learn_from_snapshot(config: Config, records: Iterable[SnapshotTask], source: str) -> int:
     """Add a pulled snapshot's final annotations to the configured TM (``[tm] learn``)."""
-    if not config.section("tm").get("learn", True):
+    if not config.tm.learn:
         return 0
     with TranslationMemory(tm_path(config)) as tm:
         return learn_from_records(tm, records, source)

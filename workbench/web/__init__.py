@@ -1,6 +1,6 @@
 """The glossary lookup service: JSON API, pages, proposal queue (``workbench serve``).
 
-Public API: ``create_app(config=None) -> Flask`` (also ``workbench.web.app.create_app``).
+Public API: ``create_app(config) -> Flask`` (also ``workbench.web.app.create_app``).
 Imported lazily so that every other ``workbench`` command starts without loading Flask.
 """
 

@@ -12,7 +12,7 @@ from datetime import timedelta
 from flask import Flask
 
 from workbench import __version__
-from workbench.config import Config, load_config
+from workbench.config import Config
 from workbench.web.api import api
 from workbench.web.concordance import concordance
 from workbench.web.csrf import protect
@@ -27,12 +27,11 @@ from workbench.web.suggestions import SuggestionStore, store_path
 from workbench.web.team import team
 
 
-def create_app(config: Config | None = None) -> Flask:
+def create_app(config: Config) -> Flask:
     """Build the lookup service: JSON API under ``/api``, pages at ``/``."""
-    config = config or load_config()
     app = Flask(__name__)
     app.config.update(
-        MAX_CONTENT_LENGTH=int(config.get("service", "max_body_bytes")),
+        MAX_CONTENT_LENGTH=config.service.max_body_bytes,
         JSON_SORT_KEYS=False,
         # Signs the session cookie (flash messages, the form token); kept under secrets/.
         SECRET_KEY=session_key(config),
@@ -40,24 +39,23 @@ def create_app(config: Config | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Strict",
         SESSION_COOKIE_HTTPONLY=True,
     )
-    app.json.ensure_ascii = False  # Chinese stays readable in responses
-    app.json.sort_keys = False
-    glossary_dir = config.path("paths", "glossary_dir")
+    # Flask's default provider has these attributes (the abstract JSONProvider does not).
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Chinese stays readable
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    glossary_dir = config.paths.glossary_dir
     app.extensions["workbench"] = Services(
         config=config,
         glossary=GlossaryReloader(
             glossary_dir,
-            float(config.get("service", "reload_interval")),
-            max_drop_share=float(config.get("service", "reload_max_drop")),
+            config.service.reload_interval,
+            max_drop_share=config.service.reload_max_drop,
         ),
         suggestions=(store := SuggestionStore(store_path(config.work_dir))),
-        sessions=CuratorSessions(
-            store.path, timedelta(hours=float(config.get("service", "curator_session_hours")))
-        ),
+        sessions=CuratorSessions(store.path, timedelta(hours=config.service.curator_session_hours)),
         corpus=CorpusView(config),
         curator_token=curator_token(config),
         glossary_dir=glossary_dir,
-        accept_file=str(config.get("service", "accept_file")),
+        accept_file=config.service.accept_file,
     )
 
     app.register_blueprint(api)
@@ -65,7 +63,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(team)
     app.register_blueprint(concordance)  # the translation memory (issue #11)
     register_error_handlers(app)
-    protect(app, list(config.get("service", "trusted_origins")))
+    protect(app, list(config.service.trusted_origins))
 
     @app.context_processor
     def inject_version() -> dict:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
-from workbench.config import load_config
+from workbench.config import ServiceConfig, load_config
 
 
 @click.command("serve")
-@click.option("--host", default=None, help="Address to bind (default [service] host, 127.0.0.1).")
+@click.option(
+    "--host", default=None, help=f"Address to bind (default [service] host, {ServiceConfig.host})."
+)
 @click.option(
     "--port", default=None, type=click.IntRange(0, 65535), help="Port (default [service] port)."
 )
@@ -32,7 +35,7 @@ def serve_command(
     """
     from workbench.web.serve import serve
 
-    overrides = {
+    overrides: dict[str, dict[str, Any]] = {
         "service": {"host": host, "port": port, "threads": threads},
         "paths": {"work_dir": str(work_dir) if work_dir else None},
     }

@@ -23,7 +23,7 @@ def token_file(config: Config) -> Path:
 
 def curator_token(config: Config) -> str:
     """Return the configured curator token, generating and storing one if none is set."""
-    configured = str(config.get("service", "curator_token") or "").strip()
+    configured = config.service.curator_token.strip()
     if configured:
         return configured
     return stored_secret(token_file(config))

@@ -106,8 +106,9 @@ def register_error_handlers(app: Flask) -> None:
         status = exc.code or 500
         message = _http_message(exc)
         headers = {}
-        if status == 405 and getattr(exc, "valid_methods", None):
-            headers["Allow"] = ", ".join(sorted(exc.valid_methods))
+        allowed = getattr(exc, "valid_methods", None)  # set on MethodNotAllowed only
+        if status == 405 and allowed:
+            headers["Allow"] = ", ".join(sorted(allowed))
         if wants_json(request):
             code = _HTTP_CODES.get(status, "http_error")
             return _json_response(status, code, message, headers=headers)

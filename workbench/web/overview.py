@@ -322,23 +322,23 @@ class CorpusView:
         by_doc: dict[str, dict[str, Any]] = {}
         for task in read_snapshot(path):
             doc = by_doc.setdefault(
-                str(task.get("doc_id")),
-                {"tasks": 0, "annotated": 0, "statuses": Counter(), "title": task.get("doc_title")},
+                str(task.doc_id),
+                {"tasks": 0, "annotated": 0, "statuses": Counter(), "title": task.doc_title},
             )
             doc["tasks"] += 1
-            annotations = [a for a in task.get("annotations") or [] if not a.get("was_cancelled")]
+            annotations = [a for a in task.annotations if not a.was_cancelled]
             if annotations:
                 doc["annotated"] += 1
-                latest = max(annotations, key=lambda a: str(a.get("updated_at") or ""))
-                doc["statuses"][latest.get("status") or "unset"] += 1
+                latest = max(annotations, key=lambda a: str(a.updated_at or ""))
+                doc["statuses"][latest.status or "unset"] += 1
         return Progress(path.name, manifest, by_doc)
 
     # -- QA findings --------------------------------------------------------------------
 
     def qa_findings(self) -> tuple[Path, list[dict[str, Any]]] | None:
         """Return the QA findings of the configured export, or None when there are none yet."""
-        exports = self.config.path("paths", "exports_dir")
-        path = exports / str(self.config.get("export", "name")) / "qa.json"
+        exports = self.config.paths.exports_dir
+        path = exports / self.config.export.name / "qa.json"
         stamp = _stamp(path)
         if stamp is None:
             return None

@@ -20,6 +20,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 from waitress import create_server
 from waitress.channel import HTTPChannel
@@ -39,8 +40,8 @@ log = logging.getLogger(__name__)
 def build_server(config: Config, host: str | None = None, port: int | None = None):
     """Create (but do not start) the waitress server for the configured app."""
     app = create_app(config)
-    host = host or str(config.get("service", "host"))
-    port = int(port if port is not None else config.get("service", "port"))
+    host = host or config.service.host
+    port = int(port if port is not None else config.service.port)
     try:
         server = _create_server(app, config, host, port)
     except OSError as exc:
@@ -102,6 +103,7 @@ class IdleEvictingServerMixin:
     """
 
     EVICT_AFTER = 1.0
+    active_channels: dict[int, Any]  # waitress's server keeps its channels here
 
     def readable(self):
         limit = self.adj.connection_limit
@@ -146,7 +148,7 @@ def _evict_idle_connections(server) -> None:
 
 def _connection_limit(config: Config) -> int:
     """The configured limit, raising the open-files limit to hold it where we may."""
-    wanted = int(config.get("service", "connection_limit"))
+    wanted = config.service.connection_limit
     spare = 64  # glossary files, the database, log files, the listening socket
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft != resource.RLIM_INFINITY and soft < wanted + spare:
@@ -169,18 +171,18 @@ def _connection_limit(config: Config) -> int:
 
 
 def _create_server(app, config: Config, host: str, port: int):
-    idle = int(config.get("service", "idle_timeout"))
+    idle = config.service.idle_timeout
     server = create_server(
         app,
         host=host,
         port=port,
-        threads=int(config.get("service", "threads")),
+        threads=config.service.threads,
         ident="workbench",
         clear_untrusted_proxy_headers=True,
         # The app answers oversize bodies with a JSON 413; waitress buffers a body before the
         # app sees it, so it only cuts off uploads far beyond the limit.
-        max_request_body_size=max(2**20, 16 * int(config.get("service", "max_body_bytes"))),
-        max_request_header_size=int(config.get("service", "max_header_bytes")),
+        max_request_body_size=max(2**20, 16 * config.service.max_body_bytes),
+        max_request_header_size=config.service.max_header_bytes,
         connection_limit=_connection_limit(config),
         # A connection silent for idle_timeout seconds (idle keep-alive, or a client that
         # sends its request a byte at a time) is closed at the next sweep.
@@ -207,7 +209,7 @@ def serve(
     with app.app_context():
         svc = services()
         status = svc.glossary.status()
-        configured = bool(str(config.get("service", "curator_token") or "").strip())
+        configured = bool(config.service.curator_token.strip())
     url = f"http://{server.effective_host}:{server.effective_port}"
     announce(f"Glossary service on {url}/ (API: {url}/api/openapi.json)")
     announce(f"Glossary version {status['version']}: {status['entries']} entries")

@@ -151,7 +151,8 @@ class SuggestionStore:
                 (kind, PENDING, created, text),
             )
             new_id = cursor.lastrowid
-        return Suggestion(int(new_id), kind, PENDING, created, json.loads(text))
+        assert new_id is not None  # an INSERT always sets it
+        return Suggestion(new_id, kind, PENDING, created, json.loads(text))
 
     def get(self, suggestion_id: int) -> Suggestion | None:
         """Return one proposal, or None."""

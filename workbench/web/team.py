@@ -84,8 +84,8 @@ class TeamView:
         report = compute_agreement(records)
         queue = review_queue(
             records,
-            float(self.config.get("team", "review_chrf_below")),
-            float(self.config.get("team", "review_entity_f1_below")),
+            self.config.team.review_chrf_below,
+            self.config.team.review_entity_f1_below,
         )
         url = str(manifest.get("labelstudio_url") or "").rstrip("/")
         project = manifest.get("project_id")

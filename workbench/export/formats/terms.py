@@ -38,18 +38,18 @@ class TermsWriter(FormatWriter):
     def write(self, pair: SentencePair) -> None:
         if not pair.entities:
             return
-        by_span = {(t.get("start"), t.get("end")): t for t in pair.terms}
-        by_text = {t.get("text"): t for t in pair.terms}
+        by_span = {(t.start, t.end): t for t in pair.terms}
+        by_text = {t.text: t for t in pair.terms}
         tokens: list[Token] | None = None  # of the translation, computed once if needed
         for entity in pair.entities:
-            term = by_span.get((entity.start, entity.end)) or by_text.get(entity.text) or {}
+            term = by_span.get((entity.start, entity.end)) or by_text.get(entity.text)
             rendering, source = entity.rendering, "region"
             candidates = []
             if rendering and entity.prefilled:
                 candidates.append(rendering)
                 rendering = None
-            elif not rendering and term.get("en"):
-                candidates.append(term["en"])
+            elif not rendering and term is not None and term.en:
+                candidates.append(term.en)
             for candidate in candidates:
                 if tokens is None:
                     tokens = tokenize(pair.en)
@@ -67,8 +67,8 @@ class TermsWriter(FormatWriter):
                 "label": entity.label,
                 "sentence_id": pair.id,
                 "doc_id": pair.doc_id,
-                "entry_id": term.get("entry_id"),
-                "glossary_en": term.get("en"),
+                "entry_id": term.entry_id if term is not None else None,
+                "glossary_en": term.en if term is not None else None,
             }
             self._handle.write(orjson.dumps(record) + b"\n")
             self.records += 1
