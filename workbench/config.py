@@ -159,6 +159,8 @@ class AlignConfig:
     terms: float | None = None
     extra_sentence: float | None = None
     skip: float | None = None
+    member: float | None = None
+    member_margin: float | None = None
 
 
 @dataclass(frozen=True)
