@@ -144,3 +144,21 @@ def test_empty_batches_and_empty_glossaries_give_no_rows():
     assert len(QUOTES.find_bulk(["", "no terms here"])) == 0
     assert len(Matcher([]).find_bulk(["精准扶贫"])) == 0
     assert BulkMatches.empty().counts(3).tolist() == [0, 0, 0]
+
+
+def test_tagging_the_seed_corpus_in_batches_gives_finds_terms(tmp_path, monkeypatch):
+    from workbench.config import load_config
+    from workbench.corpus import corpus_dir, read_sentences
+    from workbench.glossary import tag
+    from workbench.ingest import ingest_paths
+
+    config = load_config(ROOT, overrides={"paths": {"work_dir": str(tmp_path)}}, environ={})
+    ingest_paths([ROOT / "seeds"], config)
+    monkeypatch.setattr(tag, "_BATCH", 97)  # many batches, some documents split across two
+    glossary = load_glossary(ROOT / "glossary")
+    summary = tag.tag_corpus(config, glossary)
+    sentences = list(read_sentences(corpus_dir(tmp_path)))
+    assert summary["sentences"] == len(sentences) > 97 * 3
+    matcher = glossary.matcher()
+    assert [s.terms for s in sentences] == [matcher.find(s.text) for s in sentences]
+    assert summary["matches"] == sum(len(s.terms) for s in sentences) > 100
