@@ -220,43 +220,63 @@ class Ingester:
                     body_start += numbering.body_start
             spans = self.segmenter.split(text[body_start:])
             for index, (a, b) in enumerate(spans):
-                sentence = self._sentence(document, line, norm, body_start + a, body_start + b)
-                sentence.paragraph, sentence.index = paragraph, index
+                sentence = self._sentence(
+                    document, line, norm, body_start + a, body_start + b, seen, paragraph, index
+                )
                 sentence.speaker, sentence.kind = speaker, kind
-                sentence.label = label if index == 0 else None
-                occurrence = seen[sentence.text]
-                seen[sentence.text] += 1
-                sentence.id = sentence_id(document.id, sentence.text, occurrence)
+                if index == 0:
+                    sentence.label = label
                 sentences.append(sentence)
             if spans:
                 paragraph += 1
         return sentences
 
     @staticmethod
-    def _sentence(document: Document, line: Line, norm: Normalized, a: int, b: int) -> Sentence:
+    def _sentence(
+        document: Document,
+        line: Line,
+        norm: Normalized,
+        a: int,
+        b: int,
+        seen: Counter[str],
+        paragraph: int,
+        index: int,
+    ) -> Sentence:
         """Build the sentence ``norm.text[a:b]`` of a line, with its span in the original.
 
-        The caller fills in id, paragraph, index, speaker, kind and label.
+        Its id counts the earlier sentences of the same text (``seen``, updated here); the
+        caller fills in speaker, kind and label.
         """
         text = norm.text[a:b]
         original = document.original
-        start = line.start + norm.offsets[a]
-        end = line.start + (norm.offsets[b] if b < len(norm.offsets) else line.end - line.start)
+        line_start = line.start
+        source_offsets = norm.offsets
+        start = line_start + source_offsets[a]
+        end = line_start + (source_offsets[b] if b < len(source_offsets) else line.end - line_start)
         while end > start and original[end - 1].isspace():
             end -= 1
         source_text = original[start:end]
-        offsets = [line.start + o - start for o in norm.offsets[a:b]]
-        aligned = len(text) == len(source_text) and offsets == list(range(len(text)))
+        offsets: list[int] | None
+        if type(source_offsets) is range:
+            # Nothing in the line changed length (normalize's map is 0, 1, 2, …), so the
+            # sentence maps one to one unless trailing whitespace was cut from its source.
+            offsets = None if len(source_text) == len(text) else list(range(len(text)))
+        else:
+            offsets = [line_start + o - start for o in source_offsets[a:b]]
+            if len(text) == len(source_text) and offsets == list(range(len(text))):
+                offsets = None
+        occurrence = seen[text]
+        seen[text] = occurrence + 1
         return Sentence(
-            id="",
-            doc_id=document.id,
-            paragraph=0,
-            index=0,
-            text=text,
-            source_text=source_text,
-            start=start,
-            end=end,
-            offsets=None if aligned else offsets,
+            sentence_id(document.id, text, occurrence),
+            document.id,
+            paragraph,
+            index,
+            text,
+            source_text,
+            start,
+            end,
+            offsets=offsets,
         )
 
     def _display_path(self, path: Path) -> str:
