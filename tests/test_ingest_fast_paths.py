@@ -72,3 +72,34 @@ def test_sentences_map_back_to_the_original_whatever_the_spacing(ingester, lines
             # An offset map is stored only when the sentence does not align one to one.
             aligned = sentence.offsets == list(range(len(sentence.text)))
             assert not aligned or len(sentence.source_text) != len(sentence.text)
+
+
+# Traditional and Simplified characters, phrases OpenCC converts whole (with length
+# changes under tw2sp: 記憶體 → 内存), and characters that are not Han.
+SCRIPT_PIECES = [
+    *"乾燥隆後后發发們们著着體体電电腦脑 ，a1",
+    "記憶體",
+    "軟體",
+    "乾隆",
+    "滑鼠",
+    "\u3000",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    lines=st.lists(st.lists(st.sampled_from(SCRIPT_PIECES), max_size=12).map("".join), max_size=8),
+    opencc=st.sampled_from(["t2s", "tw2sp", "hk2s", "none"]),
+)
+def test_converting_a_documents_lines_at_once_equals_line_by_line(lines, opencc):
+    from workbench.ingest.normalize import _converter, convert_lines
+
+    together = convert_lines(lines, opencc)
+    converter = _converter(opencc)
+    if converter is None:
+        assert together is None
+        return
+    assert together == [converter.convert(line) for line in lines]
+    for line, converted in zip(lines, together, strict=True):
+        fast, general = normalize(line, opencc, converted), normalize(line, opencc)
+        assert (fast.text, list(fast.offsets)) == (general.text, list(general.offsets))

@@ -50,12 +50,14 @@ TO_FULL_WIDTH = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "("
 _PAREN_PAIR = re.compile(r"\(([^()\n]*)\)")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Normalized:
     """Normalised text plus, for each of its code points, the offset in the input.
 
     ``source`` is the input itself; ``source_span`` uses it to map a span back whole when
-    several input characters became fewer (``......`` → ``……``, 記憶體 → 内存).
+    several input characters became fewer (``......`` → ``……``, 記憶體 → 内存). Not frozen
+    (ingest makes one per line, and a frozen dataclass's ``__init__`` costs about twice
+    as much); treat instances as read-only.
     """
 
     text: str
@@ -115,12 +117,34 @@ def _converter(opencc_config: str) -> opencc.OpenCC | None:
         ) from None
 
 
-def convert_script(text: str, opencc_config: str = "t2s") -> tuple[str, Sequence[int] | None]:
-    """Convert script with OpenCC; return the text and an offset map (None if 1:1)."""
+def convert_lines(lines: list[str], opencc_config: str = "t2s") -> list[str] | None:
+    """Convert many lines with one OpenCC call; None when conversion is switched off.
+
+    The same as converting each line alone: OpenCC's dictionaries are line-based files, so
+    no phrase holds a line break, and conversion never crosses or makes one. One call per
+    document instead of one per line saves a third of OpenCC's cost.
+    """
+    converter = _converter(opencc_config)
+    if converter is None or any("\n" in line for line in lines):
+        return None
+    if not lines:
+        return []
+    parts = converter.convert("\n".join(lines)).split("\n")
+    return parts if len(parts) == len(lines) else None
+
+
+def convert_script(
+    text: str, opencc_config: str = "t2s", converted: str | None = None
+) -> tuple[str, Sequence[int] | None]:
+    """Convert script with OpenCC; return the text and an offset map (None if 1:1).
+
+    ``converted`` is OpenCC's output for ``text`` when the caller already has it.
+    """
     converter = _converter(opencc_config)
     if converter is None:
         return text, None
-    converted = converter.convert(text)
+    if converted is None:
+        converted = converter.convert(text)
     if len(converted) == len(text):
         return converted, None
     # A phrase conversion changed the length somewhere (記憶體 → 内存). Phrases never span
@@ -233,6 +257,13 @@ def _rewrite_parentheses(text: str, context: str) -> str:
     ``context`` is the text as published (same length): decisions read it, not ``text``.
     """
     decisions = _paren_decisions(context)
+    if (
+        decisions
+        and all(decisions.values())
+        and len(decisions) == context.count("(") + context.count(")")
+    ):
+        # Every parenthesis is in a pair that stands for （）: replace them all in C.
+        return text.replace("(", "（").replace(")", "）")
     changes: dict[int, str] = {}
     for m in _PARENTHESIS.finditer(context):
         i = m.start()
@@ -288,9 +319,12 @@ def _rewrite_quotes(text: str, context: str) -> str:
     return _replace_at(text, changes)
 
 
-def normalize(text: str, opencc_config: str = "t2s") -> Normalized:
-    """Normalise script, width, punctuation and whitespace; keep offsets into ``text``."""
-    converted, script_map = convert_script(text, opencc_config)
+def normalize(text: str, opencc_config: str = "t2s", converted: str | None = None) -> Normalized:
+    """Normalise script, width, punctuation and whitespace; keep offsets into ``text``.
+
+    ``converted`` is OpenCC's output for ``text`` when the caller has it (``convert_lines``).
+    """
+    converted, script_map = convert_script(text, opencc_config, converted)
     # 1:1 rewrites first (punctuation reads its neighbours as published), then widths.
     rewritten = _PUNCT.sub(_full_width_mark, converted)
     if "(" in converted or ")" in converted:

@@ -188,7 +188,7 @@ class Ingester:
             self.structure,
         )
         sentences: list[Sentence] = []
-        seen: Counter[str] = Counter()
+        seen: dict[str, int] = {}
         speaker: str | None = None
         paragraph = 0
         for line, norm, candidate in zip(lines, normalized, labels, strict=True):
@@ -238,7 +238,7 @@ class Ingester:
         norm: Normalized,
         a: int,
         b: int,
-        seen: Counter[str],
+        seen: dict[str, int],
         paragraph: int,
         index: int,
     ) -> Sentence:
@@ -265,7 +265,7 @@ class Ingester:
             offsets = [line_start + o - start for o in source_offsets[a:b]]
             if len(text) == len(source_text) and offsets == list(range(len(text))):
                 offsets = None
-        occurrence = seen[text]
+        occurrence = seen.get(text, 0)
         seen[text] = occurrence + 1
         return Sentence(
             sentence_id(document.id, text, occurrence),

@@ -94,6 +94,12 @@ class Segmenter:
         # contain a trigger (://, www., @) pay for looking for them.
         self._triggers = rules.protected_triggers
         self._slow_marks = (*rules.protected_triggers, *rules.parity_quotes)
+        # One search for all of them: a generator over the marks costs more per paragraph.
+        self._slow_mark = (
+            re.compile("|".join(re.escape(mark) for mark in self._slow_marks))
+            if self._slow_marks
+            else None
+        )
         self._always_protected = bool(rules.protected) and not rules.protected_triggers
         self._protected_tokens = (
             re.compile("(?P<protected>" + "|".join(rules.protected) + ")|" + plain)
@@ -241,7 +247,7 @@ class Segmenter:
         """True unless ``text`` holds an ASCII quote or a protected-pattern trigger."""
         if self._fast is None or self._always_protected:
             return False
-        return all(mark not in text for mark in self._slow_marks)
+        return self._slow_mark is None or self._slow_mark.search(text) is None
 
     def _cuts(self, text: str, breaks: list[int]) -> list[int]:
         """Return the offsets where sentences end; append line-break ends to ``breaks``."""
