@@ -30,7 +30,7 @@ from workbench.ingest.clean import CleaningRules, Line, clean_text, read_cleanin
 from workbench.ingest.decode import decode_bytes
 from workbench.ingest.files import input_limit, read_input_file
 from workbench.ingest.html_text import html_to_text, looks_like_html
-from workbench.ingest.normalize import Normalized, normalize
+from workbench.ingest.normalize import normalize
 from workbench.ingest.structure import (
     StructureRules,
     decide_speakers,
@@ -219,65 +219,53 @@ class Ingester:
                     kind, label = numbering.kind, numbering.label
                     body_start += numbering.body_start
             spans = self.segmenter.split(text[body_start:])
-            for index, (a, b) in enumerate(spans):
-                sentence = self._sentence(
-                    document, line, norm, body_start + a, body_start + b, seen, paragraph, index
-                )
-                sentence.speaker, sentence.kind = speaker, kind
-                if index == 0:
-                    sentence.label = label
-                sentences.append(sentence)
-            if spans:
-                paragraph += 1
-        return sentences
-
-    @staticmethod
-    def _sentence(
-        document: Document,
-        line: Line,
-        norm: Normalized,
-        a: int,
-        b: int,
-        seen: dict[str, int],
-        paragraph: int,
-        index: int,
-    ) -> Sentence:
-        """Build the sentence ``norm.text[a:b]`` of a line, with its span in the original.
-
-        Its id counts the earlier sentences of the same text (``seen``, updated here); the
-        caller fills in speaker, kind and label.
-        """
-        text = norm.text[a:b]
-        original = document.original
-        line_start = line.start
-        source_offsets = norm.offsets
-        start = line_start + source_offsets[a]
-        end = line_start + (source_offsets[b] if b < len(source_offsets) else line.end - line_start)
-        while end > start and original[end - 1].isspace():
-            end -= 1
-        source_text = original[start:end]
-        offsets: list[int] | None
-        if type(source_offsets) is range:
-            # Nothing in the line changed length (normalize's map is 0, 1, 2, …), so the
+            if not spans:
+                continue
+            # Each sentence: its span in the original, its offset map (None when it
+            # aligns one to one) and its id. Inline, as this runs once per sentence.
+            line_start = line.start
+            line_length = line.end - line_start
+            source_offsets = norm.offsets
+            # Nothing in the line changed length (normalize's map is 0, 1, 2, …): the
             # sentence maps one to one unless trailing whitespace was cut from its source.
-            offsets = None if len(source_text) == len(text) else list(range(len(text)))
-        else:
-            offsets = [line_start + o - start for o in source_offsets[a:b]]
-            if len(text) == len(source_text) and offsets == list(range(len(text))):
-                offsets = None
-        occurrence = seen.get(text, 0)
-        seen[text] = occurrence + 1
-        return Sentence(
-            sentence_id(document.id, text, occurrence),
-            document.id,
-            paragraph,
-            index,
-            text,
-            source_text,
-            start,
-            end,
-            offsets=offsets,
-        )
+            one_to_one = type(source_offsets) is range
+            length = len(text)
+            doc_id = document.id
+            for index, (a, b) in enumerate(spans):
+                a += body_start
+                b += body_start
+                sentence_text = text[a:b]
+                start = line_start + source_offsets[a]
+                end = line_start + (source_offsets[b] if b < length else line_length)
+                while end > start and original[end - 1].isspace():
+                    end -= 1
+                offsets: list[int] | None
+                if one_to_one:
+                    offsets = None if end - start == b - a else list(range(b - a))
+                else:
+                    offsets = [line_start + o - start for o in source_offsets[a:b]]
+                    if end - start == b - a and offsets == list(range(b - a)):
+                        offsets = None
+                occurrence = seen.get(sentence_text, 0)
+                seen[sentence_text] = occurrence + 1
+                sentences.append(
+                    Sentence(
+                        sentence_id(doc_id, sentence_text, occurrence),
+                        doc_id,
+                        paragraph,
+                        index,
+                        sentence_text,
+                        original[start:end],
+                        start,
+                        end,
+                        speaker,
+                        kind,
+                        label if index == 0 else None,
+                        offsets,
+                    )
+                )
+            paragraph += 1
+        return sentences
 
     def _display_path(self, path: Path) -> str:
         """The path as recorded: relative to the project root when inside it."""
