@@ -16,7 +16,9 @@ when two inputs share a stem the later one keeps its extension (``report.html``)
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -182,11 +184,13 @@ class Ingester:
             None if ln.title or not structure else find_label(n.text, self.structure)
             for ln, n in zip(lines, normalized, strict=True)
         ]
-        speakers = decide_speakers(
-            (c for c in labels if c is not None),
-            "\n".join(n.text for n in normalized),
-            self.structure,
+        candidates = [c for c in labels if c is not None]
+        speakers = (
+            decide_speakers(candidates, "\n".join(n.text for n in normalized), self.structure)
+            if candidates
+            else set()
         )
+        numbers = _numbering_start(self.structure.numbering)
         sentences: list[Sentence] = []
         seen: dict[str, int] = {}
         speaker: str | None = None
@@ -213,7 +217,7 @@ class Ingester:
             kind, label = "body", None
             if line.title:
                 kind = "heading"
-            elif structure:
+            elif structure and (numbers is None or numbers.match(text[body_start:])):
                 numbering = find_numbering(text[body_start:], self.structure)
                 if numbering is not None:
                     kind, label = numbering.kind, numbering.label
@@ -277,6 +281,25 @@ class Ingester:
             return resolved.relative_to(self.root.resolve()).as_posix()
         except ValueError:
             return str(path)
+
+
+@functools.lru_cache(maxsize=8)
+def _numbering_start(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str] | None:
+    """One regex matching where any numbering pattern matches, to skip most paragraphs.
+
+    Only a filter: a paragraph it matches still goes through ``find_numbering``. None
+    (no filter) when the patterns cannot be joined faithfully: flags, back-references or
+    group names that would clash or renumber.
+    """
+    if not patterns or any(p.flags != re.UNICODE for p in patterns):
+        return None
+    sources = [p.pattern for p in patterns]
+    if any(re.search(r"\\[1-9]|\(\?P=|\(\?[aiLmsux]", source) for source in sources):
+        return None
+    try:
+        return re.compile("|".join(f"(?:{source})" for source in sources))
+    except re.error:
+        return None
 
 
 def sentence_id(doc_id: str, text: str, occurrence: int) -> str:
