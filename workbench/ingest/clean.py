@@ -22,7 +22,7 @@ from workbench.ingest.metadata import (
     parse_dateline,
     parse_metadata_line,
 )
-from workbench.ingest.normalize import Normalized, convert_lines, normalize
+from workbench.ingest.normalize import Normalized, normalize_lines
 
 ZONES = ("any", "header", "footer")
 _SENTENCE_END = tuple("。！？!?；;：:，,")
@@ -138,14 +138,14 @@ def clean_text(text: str, rules: CleaningRules, opencc_config: str = "t2s") -> C
     """
     spans = _line_spans(text)
     count = len(spans)
-    converted = convert_lines([stripped for _start, _end, stripped in spans], opencc_config)
+    views = normalize_lines([stripped for _start, _end, stripped in spans], opencc_config)
     result = Cleaned(lines=[])
     meta_zones = set(rules.metadata.zones)
     # The rules that may apply in a line's zones, in order, and the longest line any of
     # them may remove: a longer line (most body prose) skips the rules altogether.
     by_zones: dict[frozenset[str], tuple[list[LineRule], int]] = {}
     for number, (start, end, stripped) in enumerate(spans):
-        view = normalize(stripped, opencc_config, converted[number] if converted else None)
+        view = views[number]
         line = Line(start, end, stripped, normalized=view)
         seen = view.text
         header = number < rules.header_lines

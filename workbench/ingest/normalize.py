@@ -25,6 +25,7 @@ Steps, in order:
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from array import array
 from collections.abc import Sequence
@@ -117,34 +118,12 @@ def _converter(opencc_config: str) -> opencc.OpenCC | None:
         ) from None
 
 
-def convert_lines(lines: list[str], opencc_config: str = "t2s") -> list[str] | None:
-    """Convert many lines with one OpenCC call; None when conversion is switched off.
-
-    The same as converting each line alone: OpenCC's dictionaries are line-based files, so
-    no phrase holds a line break, and conversion never crosses or makes one. One call per
-    document instead of one per line saves a third of OpenCC's cost.
-    """
-    converter = _converter(opencc_config)
-    if converter is None or any("\n" in line for line in lines):
-        return None
-    if not lines:
-        return []
-    parts = converter.convert("\n".join(lines)).split("\n")
-    return parts if len(parts) == len(lines) else None
-
-
-def convert_script(
-    text: str, opencc_config: str = "t2s", converted: str | None = None
-) -> tuple[str, Sequence[int] | None]:
-    """Convert script with OpenCC; return the text and an offset map (None if 1:1).
-
-    ``converted`` is OpenCC's output for ``text`` when the caller already has it.
-    """
+def convert_script(text: str, opencc_config: str = "t2s") -> tuple[str, Sequence[int] | None]:
+    """Convert script with OpenCC; return the text and an offset map (None if 1:1)."""
     converter = _converter(opencc_config)
     if converter is None:
         return text, None
-    if converted is None:
-        converted = converter.convert(text)
+    converted = converter.convert(text)
     if len(converted) == len(text):
         return converted, None
     # A phrase conversion changed the length somewhere (記憶體 → 内存). Phrases never span
@@ -319,13 +298,39 @@ def _rewrite_quotes(text: str, context: str) -> str:
     return _replace_at(text, changes)
 
 
-def normalize(text: str, opencc_config: str = "t2s", converted: str | None = None) -> Normalized:
-    """Normalise script, width, punctuation and whitespace; keep offsets into ``text``.
+def normalize(text: str, opencc_config: str = "t2s") -> Normalized:
+    """Normalise script, width, punctuation and whitespace; keep offsets into ``text``."""
+    converted, script_map = convert_script(text, opencc_config)
+    return _change_lengths(text, _rewrite_one_to_one(converted), script_map)
 
-    ``converted`` is OpenCC's output for ``text`` when the caller has it (``convert_lines``).
+
+def normalize_lines(lines: list[str], opencc_config: str = "t2s") -> list[Normalized]:
+    """Return ``[normalize(line) for line in lines]``, for the lines of one document.
+
+    The one-to-one passes (OpenCC, punctuation, parentheses, quotes, widths) run once over
+    the lines joined by line breaks: none of them reads or converts across one (OpenCC's
+    dictionaries are line-based files, so no phrase holds a line break; the other passes
+    treat a line break as they treat the end of a text). Only the length pass, which most
+    lines skip, runs line by line. Per-call costs were most of normalising a short line.
+    A line holding a line break, or whose script conversion changes its length, makes
+    every line go through ``normalize`` alone.
     """
-    converted, script_map = convert_script(text, opencc_config, converted)
-    # 1:1 rewrites first (punctuation reads its neighbours as published), then widths.
+    joined = "\n".join(lines)
+    if not lines or joined.count("\n") != len(lines) - 1:
+        return [normalize(line, opencc_config) for line in lines]
+    converter = _converter(opencc_config)
+    converted = joined if converter is None else converter.convert(joined)
+    if len(converted) != len(joined) or any(
+        map(operator.ne, map(len, converted.split("\n")), map(len, lines))
+    ):
+        return [normalize(line, opencc_config) for line in lines]
+    rewritten = _rewrite_one_to_one(converted).split("\n")
+    return [_change_lengths(line, new, None) for line, new in zip(lines, rewritten, strict=True)]
+
+
+def _rewrite_one_to_one(converted: str) -> str:
+    """The rewrites that keep every character in place: punctuation, widths."""
+    # Punctuation reads its neighbours as published, so it goes first.
     rewritten = _PUNCT.sub(_full_width_mark, converted)
     if "(" in converted or ")" in converted:
         rewritten = _rewrite_parentheses(rewritten, converted)
@@ -333,7 +338,11 @@ def normalize(text: str, opencc_config: str = "t2s", converted: str | None = Non
         rewritten = _rewrite_quotes(rewritten, converted)
     if _WIDE.search(rewritten):
         rewritten = rewritten.translate(_WIDE_TO_NARROW)
+    return rewritten
 
+
+def _change_lengths(text: str, rewritten: str, script_map: Sequence[int] | None) -> Normalized:
+    """Collapse and drop whitespace, drop zero-width characters, turn ... into …."""
     if _keeps_length(rewritten):
         return Normalized(
             rewritten, range(len(rewritten)) if script_map is None else script_map, text
