@@ -32,7 +32,7 @@ from workbench.ingest.clean import CleaningRules, Line, clean_text, read_cleanin
 from workbench.ingest.decode import decode_bytes
 from workbench.ingest.files import input_limit, read_input_file
 from workbench.ingest.html_text import html_to_text, looks_like_html
-from workbench.ingest.normalize import normalize
+from workbench.ingest.normalize import Normalized, normalize
 from workbench.ingest.structure import (
     StructureRules,
     decide_speakers,
@@ -195,6 +195,9 @@ class Ingester:
         seen: dict[str, int] = {}
         speaker: str | None = None
         paragraph = 0
+        # First what each paragraph is (speaker, heading, item) and where its body starts,
+        # then all bodies split in one pass, then the sentences.
+        bodies: list[tuple[Line, Normalized, int, str, str | None, str | None]] = []
         for line, norm, candidate in zip(lines, normalized, labels, strict=True):
             text = norm.text
             body_start = 0
@@ -222,9 +225,14 @@ class Ingester:
                 if numbering is not None:
                     kind, label = numbering.kind, numbering.label
                     body_start += numbering.body_start
-            spans = self.segmenter.split(text[body_start:])
+            bodies.append((line, norm, body_start, kind, label, speaker))
+        split = self.segmenter.split_lines([b[1].text[b[2] :] for b in bodies])
+        for (line, norm, body_start, kind, label, speaker), spans in zip(
+            bodies, split, strict=True
+        ):
             if not spans:
                 continue
+            text = norm.text
             # Each sentence: its span in the original, its offset map (None when it
             # aligns one to one) and its id. Inline, as this runs once per sentence.
             line_start = line.start
