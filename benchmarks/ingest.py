@@ -39,8 +39,10 @@ from workbench.ingest.decode import decode_bytes  # noqa: E402
 from workbench.ingest.pipeline import Ingester  # noqa: E402
 
 try:
-    from workbench.glossary.tag import tag_sentences
-except ImportError:  # an older checkout: tag one sentence at a time
+    from workbench.glossary import tag as _tag_module
+
+    tag_sentences: Callable[..., None] | None = _tag_module.tag_sentences
+except AttributeError:  # an older checkout: tag one sentence at a time
     tag_sentences = None
 
 MB = 1_000_000
@@ -113,7 +115,7 @@ def main() -> None:
     print(
         f"input: the {len(seeds)} seeds round-robin, {size:.2f} MB; "
         f"glossary {len(matcher.entries):,} concepts; "
-        f"bulk tagging: {'yes' if tag_sentences else 'no (find per sentence)'}"
+        f"bulk tagging: {'no (find per sentence)' if tag_sentences is None else 'yes'}"
     )
     print(f"{'stage':<30}{'MB/s per core':>15}{'CPU s':>9}")
     for name, _ in methods:
