@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -162,3 +163,13 @@ def test_tagging_the_seed_corpus_in_batches_gives_finds_terms(tmp_path, monkeypa
     matcher = glossary.matcher()
     assert [s.terms for s in sentences] == [matcher.find(s.text) for s in sentences]
     assert summary["matches"] == sum(len(s.terms) for s in sentences) > 100
+
+
+@settings(max_examples=100, deadline=None)
+@given(texts=texts_of_pieces, group=st.integers(1, 5))
+def test_scanning_in_groups_gives_the_same_rows(texts, group):
+    from workbench.glossary import matcher as matcher_module
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(matcher_module, "_BULK_GROUP", group)
+        assert bulk_rows(QUOTES, texts) == rows_per_text(QUOTES, texts)

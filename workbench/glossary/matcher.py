@@ -134,6 +134,8 @@ class BulkMatches:
         return np.bincount(self.text, minlength=texts)[:texts]
 
 
+# Texts per bulk scan (see find_bulk).
+_BULK_GROUP = 2048
 # Row order key of a bulk match: text number * _POSITION_LIMIT + start.
 _POSITION_LIMIT = 1 << 32
 
@@ -212,6 +214,20 @@ class Matcher:
         if not self.size or not texts:
             return BulkMatches.empty()
         if self._separator is None:  # every candidate separator is in some key
+            return self._find_each(texts)
+        if len(texts) <= _BULK_GROUP:
+            return self._find_group(texts)
+        # In groups: each group's hit tuples are freed before the next group's are made,
+        # so they reuse the same (cache-warm) memory instead of growing the heap.
+        parts = []
+        for first in range(0, len(texts), _BULK_GROUP):
+            part = self._find_group(texts[first : first + _BULK_GROUP])
+            parts.append((part.text + first, part.start, part.end, part.entry))
+        return BulkMatches(*(np.concatenate(column) for column in zip(*parts, strict=True)))
+
+    def _find_group(self, texts: Sequence[str]) -> BulkMatches:
+        """``find_bulk`` for one group of texts."""
+        if not texts or self._separator is None:
             return self._find_each(texts)
         joined = self._separator.join(texts)
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
@@ -293,7 +309,7 @@ class Matcher:
         if not dropped:
             return result
         # Pieces hold no quotation mark, so this scan balances nothing: one level deep.
-        found = self.find_bulk(pieces)
+        found = self._find_group(pieces)
         owners_of = np.asarray(piece_owners, dtype=np.int64)[found.text]
         shift = np.asarray(piece_starts, dtype=np.int64)[found.text]
         keep = np.ones(len(starts), dtype=bool)
