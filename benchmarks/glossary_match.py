@@ -15,7 +15,20 @@ seed texts repeated to at least 10 MB of UTF-8. Compared, on the same text and t
 * flashtext (``KeywordProcessor.extract_keywords(span_info=True)``): matches that differ
   from the exact leftmost-longest result are counted, not hidden.
 
-Run: ``.venv/bin/python benchmarks/glossary_match.py [--mb 10] [--terms 10000]``
+Bulk tagging (issue 15): the same text cut into sentences by the workbench segmenter, as
+``glossary tag`` sees a corpus, and matched
+
+* with ``Matcher.find_bulk`` — one scan for all sentences, NumPy columns (sentence, start,
+  end, entry), checked equal to ``find`` per sentence;
+* against the floor: the bare ahocorasick-rs scan of those sentences, already folded and
+  joined (the least any bulk caller of the automaton pays), in one call and also in the
+  groups ``find_bulk`` scans them in (its hit tuples then reuse warm memory);
+* and, for information, ``Matcher.find`` called once per sentence (the object API).
+
+Times are CPU seconds of this process (best of ``--rounds`` interleaved rounds): the
+machine is shared, and wall time would measure the neighbours' load as much as the code.
+
+Run: ``.venv/bin/python benchmarks/glossary_match.py [--mb 10] [--terms 10000] [--bulk-only]``
 """
 
 from __future__ import annotations
@@ -35,8 +48,11 @@ sys.path.insert(0, str(ROOT))
 import ahocorasick  # noqa: E402
 from flashtext import KeywordProcessor  # noqa: E402
 
+from workbench.config import load_config  # noqa: E402
 from workbench.glossary import Entry, Matcher, load_glossary  # noqa: E402
+from workbench.glossary import matcher as matcher_module  # noqa: E402
 from workbench.glossary.fold import FoldedText, fold  # noqa: E402
+from workbench.segment import load_segmenter  # noqa: E402
 
 HAN_RUN = re.compile("[\u4e00-\u9fff]+")
 
@@ -58,20 +74,91 @@ def build_entries(seed_text: str, size: int, rng: random.Random) -> list[Entry]:
 
 
 def timed(fn, collect: bool = False):
-    """Run ``fn`` once; return its result and wall time. Like ``timeit``, the cyclic
+    """Run ``fn`` once; return its result and CPU time. Like ``timeit``, the cyclic
     garbage collector is paused while timing (for every method alike) unless ``collect``."""
     gc.collect()
     if not collect:
         gc.disable()
     try:
-        start = time.perf_counter()
+        start = time.process_time()
         result = fn()
-        return result, time.perf_counter() - start
+        return result, time.process_time() - start
     finally:
         gc.enable()
 
 
-def run(entries: list[Entry], text: str, re_budget: float, label: str, rounds: int) -> None:
+def run_bulk(matcher: Matcher, sentences: list[str], rounds: int) -> None:
+    """Time the bulk API against the bare scan of the same sentences; print the ratio."""
+    megabytes = sum(len(s.encode("utf-8")) for s in sentences) / 1e6
+    folded = FoldedText.of("\n".join(sentences)).folded
+    group = matcher_module._BULK_GROUP
+    groups = [
+        FoldedText.of("\n".join(sentences[i : i + group])).folded
+        for i in range(0, len(sentences), group)
+    ]
+
+    def floor_in_groups() -> int:
+        # The bare scan as find_bulk runs it: group by group, each group's hits dropped
+        # before the next group's are made.
+        found = 0
+        for text in groups:
+            found += len(matcher.automaton.find_matches_as_indexes(text))
+        return found
+
+    methods = {
+        "workbench Matcher.find_bulk": (lambda: matcher.find_bulk(sentences), False),
+        "workbench find_bulk, gc on": (lambda: matcher.find_bulk(sentences), True),
+        "floor: ahocorasick-rs bare": (
+            lambda: matcher.automaton.find_matches_as_indexes(folded),
+            False,
+        ),
+        f"floor, in groups of {group:,}": (floor_in_groups, False),
+        "Matcher.find per sentence": (lambda: [matcher.find(s) for s in sentences], False),
+    }
+    # Checked once, outside the timing; no result is kept across the timed runs, so each
+    # method starts from the same heap.
+    bulk = matcher.find_bulk(sentences)
+    same = matcher.term_matches(sentences, bulk) == [matcher.find(s) for s in sentences]
+    del bulk
+    best: dict[str, float] = dict.fromkeys(methods, float("inf"))
+    counts: dict[str, int] = {}
+    for _ in range(rounds):
+        for name, (fn, collect) in methods.items():
+            output, seconds = timed(fn, collect=collect)
+            best[name] = min(best[name], seconds)
+            if isinstance(output, int):
+                counts[name] = output
+            elif name == "Matcher.find per sentence":
+                counts[name] = sum(map(len, output))
+            else:
+                counts[name] = len(output)
+            del output
+    print(
+        f"-- bulk tagging: {len(sentences):,} sentences, {megabytes:.1f} MB; "
+        f"rows equal to find per sentence: {same}"
+    )
+    ours = best["workbench Matcher.find_bulk"]
+    print(f"{'method':<34}{'MB/s':>8}{'matches':>11}{'time ÷ ours':>12}")
+    for name, seconds in best.items():
+        print(f"{name:<34}{megabytes / seconds:>8.2f}{counts[name]:>11,}{seconds / ours:>12.2f}")
+    floor = best["floor: ahocorasick-rs bare"]
+    grouped = best[f"floor, in groups of {group:,}"]
+    print(
+        f"bulk: {floor / ours:.2f}× the speed of bare ahocorasick-rs (target ≥ 0.5×), "
+        f"{grouped / ours:.2f}× the bare scan run in the same groups; "
+        f"{best['Matcher.find per sentence'] / ours:.1f}× find per sentence"
+    )
+
+
+def run(
+    entries: list[Entry],
+    text: str,
+    re_budget: float,
+    label: str,
+    rounds: int,
+    sentences: list[str],
+    bulk_only: bool = False,
+) -> None:
     """Time every method on one glossary and text and print the table."""
     megabytes = len(text.encode("utf-8")) / 1e6
     matcher, build = timed(lambda: Matcher(entries))
@@ -80,6 +167,9 @@ def run(entries: list[Entry], text: str, re_budget: float, label: str, rounds: i
         f"Traditional forms, built in {build:.2f} s); text {megabytes:.1f} MB, "
         f"{len(text):,} chars"
     )
+    if bulk_only:
+        run_bulk(matcher, sentences, rounds)
+        return
     keys = matcher.keys
     results: dict[str, tuple[float, int, str]] = {}
 
@@ -183,6 +273,7 @@ def run(entries: list[Entry], text: str, re_budget: float, label: str, rounds: i
         f"{rs_floor / ours:.2f}× the speed of bare ahocorasick-rs and "
         f"{py_floor / ours:.2f}× bare pyahocorasick iter (target ≥ 0.5×)"
     )
+    run_bulk(matcher, sentences, rounds)
 
 
 def main() -> None:
@@ -191,15 +282,22 @@ def main() -> None:
     parser.add_argument("--terms", type=int, default=10_000, help="Glossary size.")
     parser.add_argument("--re-seconds", type=float, default=20.0, help="Time budget for re.")
     parser.add_argument("--rounds", type=int, default=5, help="Timing rounds (best kept).")
+    parser.add_argument(
+        "--bulk-only", action="store_true", help="Only the bulk tagging comparison."
+    )
     args = parser.parse_args()
     seeds = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
     seed_text = "\n".join(seeds)
     unit = seed_text + "\n"
     text = unit * (int(args.mb * 1e6 / len(unit.encode("utf-8"))) + 1)
+    segmenter = load_segmenter(load_config(root=ROOT))
+    sentences = [segment.text for segment in segmenter.segment(text)]
     entries = build_entries(seed_text, args.terms, random.Random(13))
-    run(entries, text, args.re_seconds, "dense: real terms + seed n-grams", args.rounds)
+    dense = "dense: real terms + seed n-grams"
+    run(entries, text, args.re_seconds, dense, args.rounds, sentences, args.bulk_only)
     real = list(load_glossary(ROOT / "glossary").entries)
-    run(real, text, args.re_seconds, "real term base only (typical density)", args.rounds)
+    typical = "real term base only (typical density)"
+    run(real, text, args.re_seconds, typical, args.rounds, sentences, args.bulk_only)
 
 
 if __name__ == "__main__":

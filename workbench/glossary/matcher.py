@@ -21,12 +21,15 @@ import operator
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
 from operator import attrgetter, itemgetter
 from typing import Protocol
 
 import ahocorasick_rs
+import numpy as np
 
-from workbench.glossary.fold import FoldedText, term_keys
+from workbench.glossary.fold import FoldedText, fold, term_keys
 from workbench.glossary.model import Entry
 from workbench.models import TermMatch
 
@@ -98,6 +101,44 @@ def make_term_matches(*columns: list) -> list[TermMatch]:
             gc.enable()
 
 
+# Characters that may separate the texts of a bulk scan; the first one that folds to
+# itself and occurs in no key is used, so no match can cross from one text into the next.
+_SEPARATORS = ("\n", "\x00", "\x1f", "\uffff")
+
+
+@dataclass(frozen=True, slots=True)
+class BulkMatches:
+    """The terms found in a batch of texts, as equal-length NumPy ``int64`` columns.
+
+    Row ``k`` is a match in ``texts[text[k]]`` over ``[start[k], end[k])`` (offsets into
+    that text as given) of ``Matcher.entries[entry[k]]``. Rows are ordered by text, then
+    by start, and are exactly what ``Matcher.find`` returns for each text.
+    """
+
+    text: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    entry: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    @classmethod
+    def empty(cls) -> BulkMatches:
+        """Return a result with no rows."""
+        none = np.zeros(0, dtype=np.int64)
+        return cls(none, none, none, none)
+
+    def counts(self, texts: int) -> np.ndarray:
+        """Return how many matches each of the first ``texts`` texts has."""
+        return np.bincount(self.text, minlength=texts)[:texts]
+
+
+# Texts per bulk scan (see find_bulk).
+_BULK_GROUP = 2048
+# Row order key of a bulk match: text number * _POSITION_LIMIT + start.
+_POSITION_LIMIT = 1 << 32
+
 _CACHE_SIZE = 4
 _cache: OrderedDict[str, Matcher] = OrderedDict()
 _cache_lock = threading.Lock()
@@ -109,6 +150,7 @@ class Matcher:
     def __init__(self, entries: list[Entry]) -> None:
         self.entries = entries
         self._by_id = {entry.id: entry for entry in entries}
+        self._entry_numbers = {entry.id: i for i, entry in reversed(list(enumerate(entries)))}
         keys: dict[str, int] = {}
         for index, entry in enumerate(entries):
             for key in sorted(term_keys(entry.zh_forms)):
@@ -120,6 +162,12 @@ class Matcher:
         self._zhs = [e.zh for e in key_entries]
         self._ens = [e.en for e in key_entries]
         self.size = len(self.keys)
+        # Pattern number -> index into ``entries``, for the bulk scan's columns.
+        self._key_entries = np.fromiter(keys.values(), dtype=np.int64, count=len(keys))
+        self._separator = next(
+            (c for c in _SEPARATORS if fold(c) == c and not any(c in k for k in self.keys)),
+            None,
+        )
         self.automaton = ahocorasick_rs.AhoCorasick(
             self.keys or ["\0"], matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
         )
@@ -152,6 +200,174 @@ class Matcher:
         if regions:
             matches = sorted(matches + self._rescan(text, regions), key=_START)
         return matches
+
+    def find_bulk(self, texts: Sequence[str]) -> BulkMatches:
+        """Return the terms of many texts at once, as columns (see ``BulkMatches``).
+
+        For tagging a corpus: the texts are joined with a separator no key holds, folded
+        and scanned in one call each, and the hits mapped back with NumPy, so the cost per
+        match stays close to the bare automaton's and no object is built per match. Only
+        the few matches that hold a quotation mark take a Python step (balanced, or their
+        region searched again, as ``find`` does), so the rows are exactly ``find``'s for
+        every text (tests/test_glossary_bulk.py).
+        """
+        if not self.size or not texts:
+            return BulkMatches.empty()
+        if self._separator is None:  # every candidate separator is in some key
+            return self._find_each(texts)
+        if len(texts) <= _BULK_GROUP:
+            return self._find_group(texts)
+        # In groups: each group's hit tuples are freed before the next group's are made,
+        # so they reuse the same (cache-warm) memory instead of growing the heap.
+        parts = []
+        for first in range(0, len(texts), _BULK_GROUP):
+            part = self._find_group(texts[first : first + _BULK_GROUP])
+            parts.append((part.text + first, part.start, part.end, part.entry))
+        return BulkMatches(*(np.concatenate(column) for column in zip(*parts, strict=True)))
+
+    def _find_group(self, texts: Sequence[str]) -> BulkMatches:
+        """``find_bulk`` for one group of texts."""
+        if not texts or self._separator is None:
+            return self._find_each(texts)
+        joined = self._separator.join(texts)
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        # Offset of each text in ``joined``; searchsorted on it gives a hit's text.
+        bases = np.zeros(len(texts), dtype=np.int64)
+        np.cumsum(lengths[:-1] + 1, out=bases[1:])
+        folded = FoldedText.of(joined)
+        # The automaton returns a tuple per hit; they die as soon as they are columns, so
+        # the cyclic collector (as in make_term_matches) has nothing to find among them.
+        pause = len(joined) >= _PAUSE_GC_FROM and gc.isenabled()
+        if pause:
+            gc.disable()
+        try:
+            hits = self.automaton.find_matches_as_indexes(folded.folded)
+            columns = np.fromiter(
+                itertools.chain.from_iterable(hits), dtype=np.int64, count=3 * len(hits)
+            ).reshape(-1, 3)
+            del hits
+        finally:
+            if pause:
+                gc.enable()
+        if not len(columns):
+            return BulkMatches.empty()
+        keys, folded_starts, folded_ends = columns[:, 0], columns[:, 1], columns[:, 2]
+        if len(folded.drops):
+            # How many characters were dropped up to each folded position: a running
+            # count over the text costs a third of two binary searches per hit.
+            # (Consecutive dropped characters share a position, hence bincount.)
+            drops = np.asarray(folded.drops, dtype=np.int64)
+            dropped_before = np.bincount(drops, minlength=len(folded.folded) + 1)
+            np.cumsum(dropped_before, out=dropped_before)
+            starts = folded_starts + dropped_before[folded_starts]
+            ends = folded_ends + dropped_before[folded_ends - 1]
+        else:
+            starts, ends = folded_starts, folded_ends
+        owners = np.searchsorted(bases, starts, side="right") - 1
+        result = BulkMatches(
+            owners, starts - bases[owners], ends - bases[owners], self._key_entries[keys]
+        )
+        if not len(folded.drops):
+            return result
+        # A span longer than its hit holds a dropped character; if one is a quotation mark
+        # the span is balanced within its own text, as ``find`` balances it.
+        widened = np.flatnonzero((ends - starts) != (folded_ends - folded_starts)).tolist()
+        holding = [i for i in widened if _PAIRED.search(joined, int(starts[i]), int(ends[i]))]
+        if not holding:
+            return result
+        starts, ends = result.start, result.end  # fresh arrays: safe to update in place
+        original_starts = starts.copy()
+        last = len(starts) - 1
+        dropped: list[int] = []
+        pieces: list[str] = []
+        piece_owners: list[int] = []
+        piece_starts: list[int] = []
+        for i in holding:
+            owner = int(owners[i])
+            text = texts[owner]
+            span = balance_span(text, int(starts[i]), int(ends[i]))
+            same_before = i > 0 and owners[i - 1] == owner
+            same_after = i < last and owners[i + 1] == owner
+            if (
+                span is not None
+                and not (same_before and span[0] < ends[i - 1])
+                and not (same_after and span[1] > starts[i + 1])
+            ):
+                starts[i], ends[i] = span
+                continue
+            # Unbalanced: as ``_rescan`` does, search between the marks of the region from
+            # this match's start to the next match's, all such pieces in one more scan.
+            dropped.append(i)
+            region_end = int(original_starts[i + 1]) if same_after else len(text)
+            left = int(original_starts[i]) - 1
+            for cut in [*_cuts_at_marks(text, int(original_starts[i]), region_end), region_end]:
+                if cut > left + 1:
+                    pieces.append(text[left + 1 : cut])
+                    piece_owners.append(owner)
+                    piece_starts.append(left + 1)
+                left = cut
+        if not dropped:
+            return result
+        # Pieces hold no quotation mark, so this scan balances nothing: one level deep.
+        found = self._find_group(pieces)
+        owners_of = np.asarray(piece_owners, dtype=np.int64)[found.text]
+        shift = np.asarray(piece_starts, dtype=np.int64)[found.text]
+        keep = np.ones(len(starts), dtype=bool)
+        keep[dropped] = False
+        kept = [column[keep] for column in (result.text, starts, ends, result.entry)]
+        # The kept rows are in order and the new ones few: insert them where they belong
+        # (by text, then start) rather than sorting every row again.
+        new_starts = found.start + shift
+        new_order = np.lexsort((new_starts, owners_of))
+        at = np.searchsorted(
+            kept[0] * _POSITION_LIMIT + kept[1],
+            (owners_of * _POSITION_LIMIT + new_starts)[new_order],
+        )
+        return BulkMatches(
+            *(
+                np.insert(old, at, new[new_order])
+                for old, new in zip(
+                    kept, (owners_of, new_starts, found.end + shift, found.entry), strict=True
+                )
+            )
+        )
+
+    def _find_each(self, texts: Sequence[str]) -> BulkMatches:
+        """``find_bulk`` done text by text with ``find``."""
+        owners: list[int] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        entries: list[int] = []
+        index = self._entry_numbers
+        for number, text in enumerate(texts):
+            found = self.find(text)
+            owners.extend([number] * len(found))
+            starts.extend(m.start for m in found)
+            ends.extend(m.end for m in found)
+            entries.extend(index[m.entry_id] for m in found)
+        if not owners:
+            return BulkMatches.empty()
+        return BulkMatches(
+            *(np.asarray(c, dtype=np.int64) for c in (owners, starts, ends, entries))
+        )
+
+    def term_matches(self, texts: Sequence[str], bulk: BulkMatches) -> list[list[TermMatch]]:
+        """Turn the rows of ``find_bulk(texts)`` into one ``TermMatch`` list per text."""
+        if not len(bulk):
+            return [[] for _ in texts]
+        owners = bulk.text.tolist()
+        starts, ends = bulk.start.tolist(), bulk.end.tolist()
+        entries = [self.entries[i] for i in bulk.entry.tolist()]
+        matches = make_term_matches(
+            starts,
+            ends,
+            [texts[t][a:b] for t, a, b in zip(owners, starts, ends, strict=True)],
+            [e.id for e in entries],
+            [e.zh for e in entries],
+            [e.en for e in entries],
+        )
+        bounds = np.concatenate(([0], np.cumsum(bulk.counts(len(texts))))).tolist()
+        return [matches[a:b] for a, b in itertools.pairwise(bounds)]
 
     def _rescan(self, text: str, regions: list[tuple[int, int]]) -> list[TermMatch]:
         """Find the terms of the regions whose match could not be balanced, between their
@@ -230,6 +446,11 @@ def _balance_spans(
         starts = [starts[i] for i in kept]
         ends = [ends[i] for i in kept]
     return keys, starts, ends, regions
+
+
+def _cuts_at_marks(text: str, start: int, end: int) -> list[int]:
+    """Return the positions of the quotation marks in ``text[start:end]``."""
+    return [m.start() for m in _PAIRED.finditer(text, start, end)]
 
 
 class VersionedEntries(Protocol):

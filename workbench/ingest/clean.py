@@ -22,7 +22,7 @@ from workbench.ingest.metadata import (
     parse_dateline,
     parse_metadata_line,
 )
-from workbench.text.normalize import Normalized, normalize
+from workbench.text.normalize import Normalized, normalize_lines
 
 ZONES = ("any", "header", "footer")
 _SENTENCE_END = tuple("。！？!?；;：:，,")
@@ -50,9 +50,12 @@ class CleaningRules:
     source: str = "<defaults>"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Line:
-    """A kept line: ``start``/``end`` bound its text in the original, whitespace stripped."""
+    """A kept line: ``start``/``end`` bound its text in the original, whitespace stripped.
+
+    Not frozen, to stay cheap to build (one per line); treat instances as read-only.
+    """
 
     start: int
     end: int
@@ -104,15 +107,22 @@ def read_cleaning_rules(path: Path) -> CleaningRules:
 
 def split_lines(text: str) -> list[Line]:
     """Every non-blank line of ``text`` with the offsets of its stripped content."""
-    lines = []
+    return [Line(start, end, stripped) for start, end, stripped in _line_spans(text)]
+
+
+def _line_spans(text: str) -> list[tuple[int, int, str]]:
+    """``split_lines`` as plain tuples, cheaper to build than a dataclass per line."""
+    spans = []
     offset = 0
     for raw in text.splitlines(keepends=True):
         stripped = raw.strip()
         if stripped:
-            lead = len(raw) - len(raw.lstrip())
-            lines.append(Line(offset + lead, offset + lead + len(stripped), stripped))
+            # The first non-space character is the first occurrence of the stripped
+            # line's first character (a space cannot be it): no lstrip copy needed.
+            lead = raw.find(stripped[0])
+            spans.append((offset + lead, offset + lead + len(stripped), stripped))
         offset += len(raw)
-    return lines
+    return spans
 
 
 def _removal(line: Line, rule: str, start: int | None = None, end: int | None = None) -> dict:
@@ -128,32 +138,44 @@ def clean_text(text: str, rules: CleaningRules, opencc_config: str = "t2s") -> C
     Rules match the normalised line (Simplified, ：；（） full-width), so one rule covers
     當前位置: and 当前位置：alike; offsets and removed text are those of the original.
     """
-    lines = split_lines(text)
-    count = len(lines)
+    spans = _line_spans(text)
+    count = len(spans)
+    views = normalize_lines([stripped for _start, _end, stripped in spans], opencc_config)
     result = Cleaned(lines=[])
-    for number, raw_line in enumerate(lines):
-        view = normalize(raw_line.text, opencc_config)
-        line = Line(raw_line.start, raw_line.end, raw_line.text, normalized=view)
+    meta_zones = set(rules.metadata.zones)
+    # The rules that may apply in a line's zones, in order, and the longest line any of
+    # them may remove: a longer line (most body prose) skips the rules altogether.
+    # Keyed by (header, footer); the last item says whether metadata is looked for.
+    by_zones: dict[tuple[bool, bool], tuple[list[LineRule], int, bool]] = {}
+    for number, (start, end, stripped) in enumerate(spans):
+        view = views[number]
+        line = Line(start, end, stripped, normalized=view)
         seen = view.text
-        zones = {"any"}
-        if number < rules.header_lines:
-            zones.add("header")
-        if number >= count - rules.footer_lines:
-            zones.add("footer")
-
-        rule = next(
-            (
-                r
-                for r in rules.rules
-                if r.zone in zones and len(seen) <= r.max_chars and r.pattern.search(seen)
-            ),
-            None,
-        )
+        header = number < rules.header_lines
+        footer = number >= count - rules.footer_lines
+        applicable = by_zones.get((header, footer))
+        if applicable is None:
+            zones = frozenset(
+                ("any", *(("header",) if header else ()), *(("footer",) if footer else ()))
+            )
+            chosen = [r for r in rules.rules if r.zone in zones]
+            applicable = by_zones[header, footer] = (
+                chosen,
+                max((r.max_chars for r in chosen), default=-1),
+                bool(zones & meta_zones),
+            )
+        candidates, longest, metadata_zone = applicable
+        rule = None
+        if len(seen) <= longest:
+            rule = next(
+                (r for r in candidates if len(seen) <= r.max_chars and r.pattern.search(seen)),
+                None,
+            )
         if rule is not None:
             result.removed.append(_removal(line, rule.name))
             continue
 
-        if zones & set(rules.metadata.zones):
+        if metadata_zone:
             meta = parse_metadata_line(seen, rules.metadata)
             if meta is not None and (meta.fields or meta.body_field):
                 for name, value in meta.fields.items():
@@ -168,7 +190,7 @@ def clean_text(text: str, rules: CleaningRules, opencc_config: str = "t2s") -> C
                 else:
                     result.removed.append(_removal(line, "metadata"))
                 continue
-            if "header" in zones:
+            if header:
                 date = parse_dateline(seen, rules.metadata)
                 if date:
                     result.fields.setdefault("published", date)
@@ -178,7 +200,7 @@ def clean_text(text: str, rules: CleaningRules, opencc_config: str = "t2s") -> C
         is_title = (
             result.title is None
             and not result.lines
-            and "header" in zones
+            and header
             and len(seen) <= rules.title_max_chars
             and not seen.endswith(_SENTENCE_END)
         )

@@ -78,6 +78,8 @@ def parse_metadata_line(line: str, rules: MetadataRules) -> MetadataLine | None:
     prose that merely mentions 来源 is never taken for metadata.
     """
     inner, offset = _strip_wrapping(line, rules.bullets)
+    if not rules.key_pattern.match(inner):  # most lines: no need to find every key
+        return None
     matches = list(rules.key_pattern.finditer(inner))
     if not matches or matches[0].start() != 0:
         return None

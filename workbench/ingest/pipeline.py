@@ -16,7 +16,9 @@ when two inputs share a stem the later one keeps its extension (``report.html``)
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -180,15 +182,20 @@ class Ingester:
             None if ln.title or not structure else find_label(n.text, self.structure)
             for ln, n in zip(lines, normalized, strict=True)
         ]
-        speakers = decide_speakers(
-            (c for c in labels if c is not None),
-            "\n".join(n.text for n in normalized),
-            self.structure,
+        candidates = [c for c in labels if c is not None]
+        speakers = (
+            decide_speakers(candidates, "\n".join(n.text for n in normalized), self.structure)
+            if candidates
+            else set()
         )
+        numbers = _numbering_start(self.structure.numbering)
         sentences: list[Sentence] = []
-        seen: Counter[str] = Counter()
+        seen: dict[str, int] = {}
         speaker: str | None = None
         paragraph = 0
+        # First what each paragraph is (speaker, heading, item) and where its body starts,
+        # then all bodies split in one pass, then the sentences.
+        bodies: list[tuple[Line, Normalized, int, str, str | None, str | None]] = []
         for line, norm, candidate in zip(lines, normalized, labels, strict=True):
             text = norm.text
             body_start = 0
@@ -211,51 +218,64 @@ class Ingester:
             kind, label = "body", None
             if line.title:
                 kind = "heading"
-            elif structure:
+            elif structure and (numbers is None or numbers.match(text[body_start:])):
                 numbering = find_numbering(text[body_start:], self.structure)
                 if numbering is not None:
                     kind, label = numbering.kind, numbering.label
                     body_start += numbering.body_start
-            spans = self.segmenter.split(text[body_start:])
+            bodies.append((line, norm, body_start, kind, label, speaker))
+        split = self.segmenter.split_lines([b[1].text[b[2] :] for b in bodies])
+        for (line, norm, body_start, kind, label, speaker), spans in zip(
+            bodies, split, strict=True
+        ):
+            if not spans:
+                continue
+            text = norm.text
+            # Each sentence: its span in the original, its offset map (None when it
+            # aligns one to one) and its id. Inline, as this runs once per sentence.
+            line_start = line.start
+            line_length = line.end - line_start
+            source_offsets = norm.offsets
+            # Nothing in the line changed length (normalize's map is 0, 1, 2, …): the
+            # sentence maps one to one unless trailing whitespace was cut from its source.
+            one_to_one = type(source_offsets) is range
+            length = len(text)
+            doc_id = document.id
             for index, (a, b) in enumerate(spans):
-                sentence = self._sentence(document, line, norm, body_start + a, body_start + b)
-                sentence.paragraph, sentence.index = paragraph, index
-                sentence.speaker, sentence.kind = speaker, kind
-                sentence.label = label if index == 0 else None
-                occurrence = seen[sentence.text]
-                seen[sentence.text] += 1
-                sentence.id = sentence_id(document.id, sentence.text, occurrence)
-                sentences.append(sentence)
-            if spans:
-                paragraph += 1
+                a += body_start
+                b += body_start
+                sentence_text = text[a:b]
+                start = line_start + source_offsets[a]
+                end = line_start + (source_offsets[b] if b < length else line_length)
+                while end > start and original[end - 1].isspace():
+                    end -= 1
+                offsets: list[int] | None
+                if one_to_one:
+                    offsets = None if end - start == b - a else list(range(b - a))
+                else:
+                    offsets = [line_start + o - start for o in source_offsets[a:b]]
+                    if end - start == b - a and offsets == list(range(b - a)):
+                        offsets = None
+                occurrence = seen.get(sentence_text, 0)
+                seen[sentence_text] = occurrence + 1
+                sentences.append(
+                    Sentence(
+                        sentence_id(doc_id, sentence_text, occurrence),
+                        doc_id,
+                        paragraph,
+                        index,
+                        sentence_text,
+                        original[start:end],
+                        start,
+                        end,
+                        speaker,
+                        kind,
+                        label if index == 0 else None,
+                        offsets,
+                    )
+                )
+            paragraph += 1
         return sentences
-
-    @staticmethod
-    def _sentence(document: Document, line: Line, norm: Normalized, a: int, b: int) -> Sentence:
-        """Build the sentence ``norm.text[a:b]`` of a line, with its span in the original.
-
-        The caller fills in id, paragraph, index, speaker, kind and label.
-        """
-        text = norm.text[a:b]
-        original = document.original
-        start = line.start + norm.offsets[a]
-        end = line.start + (norm.offsets[b] if b < len(norm.offsets) else line.end - line.start)
-        while end > start and original[end - 1].isspace():
-            end -= 1
-        source_text = original[start:end]
-        offsets = [line.start + o - start for o in norm.offsets[a:b]]
-        aligned = len(text) == len(source_text) and offsets == list(range(len(text)))
-        return Sentence(
-            id="",
-            doc_id=document.id,
-            paragraph=0,
-            index=0,
-            text=text,
-            source_text=source_text,
-            start=start,
-            end=end,
-            offsets=None if aligned else offsets,
-        )
 
     def _display_path(self, path: Path) -> str:
         """The path as recorded: relative to the project root when inside it."""
@@ -267,6 +287,25 @@ class Ingester:
             return resolved.relative_to(self.root.resolve()).as_posix()
         except ValueError:
             return str(path)
+
+
+@functools.lru_cache(maxsize=8)
+def _numbering_start(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str] | None:
+    """One regex matching where any numbering pattern matches, to skip most paragraphs.
+
+    Only a filter: a paragraph it matches still goes through ``find_numbering``. None
+    (no filter) when the patterns cannot be joined faithfully: flags, back-references or
+    group names that would clash or renumber.
+    """
+    if not patterns or any(p.flags != re.UNICODE for p in patterns):
+        return None
+    sources = [p.pattern for p in patterns]
+    if any(re.search(r"\\[1-9]|\(\?P=|\(\?[aiLmsux]", source) for source in sources):
+        return None
+    try:
+        return re.compile("|".join(f"(?:{source})" for source in sources))
+    except re.error:
+        return None
 
 
 def sentence_id(doc_id: str, text: str, occurrence: int) -> str:

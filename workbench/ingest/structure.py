@@ -83,6 +83,8 @@ class LabelCandidate:
 
 def find_label(text: str, rules: StructureRules) -> LabelCandidate | None:
     """Return the ``label:`` opening ``text`` if it is short and free of prose marks."""
+    if "：" not in text and ":" not in text:  # _LABEL needs one; most paragraphs have none
+        return None
     m = _LABEL.match(text)
     if not m:
         return None

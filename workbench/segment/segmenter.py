@@ -40,6 +40,7 @@ class Segment(NamedTuple):
 
 # Characters that end a line, as str.splitlines() sees them.
 LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_OTHER_BREAKS = re.compile("[" + re.escape(LINE_BREAKS[1:]) + "]")
 
 
 def _cls(chars: str) -> str:
@@ -173,6 +174,31 @@ class Segmenter:
         """
         return _spans(paragraph, self._cuts(paragraph, []))
 
+    def split_lines(self, paragraphs: list[str]) -> list[list[tuple[int, int]]]:
+        """Return ``[self.split(p) for p in paragraphs]``, in one pass over them all.
+
+        The paragraphs are joined by line breaks, which end sentences as paragraph ends
+        do, and scanned once: per-call costs were most of splitting a short paragraph.
+        Paragraphs that hold a line break, or a mark that needs the token loop (an ASCII
+        quote, a URL), are split one by one instead, so only they pay for it.
+        """
+        joined = "\n".join(paragraphs)
+        if (
+            not paragraphs
+            or joined.count("\n") != len(paragraphs) - 1
+            or _OTHER_BREAKS.search(joined)
+            or not self._takes_fast_path(joined)
+        ):
+            return [self.split(paragraph) for paragraph in paragraphs]
+        result: list[list[tuple[int, int]]] = [[] for _ in paragraphs]
+        number, base, next_base = 0, 0, len(paragraphs[0]) + 1
+        for a, b in _spans(joined, self._cuts(joined, [])):
+            while a >= next_base:
+                number += 1
+                base, next_base = next_base, next_base + len(paragraphs[number]) + 1
+            result[number].append((a - base, b - base))
+        return result
+
     def segment(self, text: str) -> list[Segment]:
         """Split a text whose lines are paragraphs; offsets index ``text``.
 
@@ -242,7 +268,8 @@ class Segmenter:
         """True unless ``text`` holds an ASCII quote or a protected-pattern trigger."""
         if self._fast is None or self._always_protected:
             return False
-        return all(mark not in text for mark in self._slow_marks)
+        # map/any over the bound method stay in C: no Python frame per mark and paragraph.
+        return not any(map(text.__contains__, self._slow_marks))
 
     def _cuts(self, text: str, breaks: list[int]) -> list[int]:
         """Return the offsets where sentences end; append line-break ends to ``breaks``."""

@@ -25,6 +25,7 @@ Steps, in order:
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from array import array
 from collections.abc import Callable, Sequence
@@ -47,16 +48,20 @@ TO_FULL_WIDTH = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "("
 _PAREN_PAIR = re.compile(r"\(([^()\n]*)\)")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Normalized:
     """Normalised text plus, for each of its code points, the offset in the input.
 
     ``source`` is the input itself; ``source_span`` uses it to map a span back whole when
-    several input characters became fewer (``......`` → ``……``, 記憶體 → 内存).
+    several input characters became fewer (``......`` → ``……``, 記憶體 → 内存). Not frozen
+    (ingest makes one per line, and a frozen dataclass's ``__init__`` costs about twice
+    as much); treat instances as read-only.
     """
 
     text: str
-    offsets: Sequence[int]  # an ``array('q')``: 8 bytes a code point, not a list's ~36
+    # An ``array('q')`` (8 bytes a code point, not a list's ~36), or ``range(len(text))``
+    # when nothing changed length: no map to build at all.
+    offsets: Sequence[int]
     source: str = ""
 
     def source_span(self, start: int, end: int) -> tuple[int, int]:
@@ -228,6 +233,13 @@ def _rewrite_parentheses(text: str, context: str) -> str:
     ``context`` is the text as published (same length): decisions read it, not ``text``.
     """
     decisions = _paren_decisions(context)
+    if (
+        decisions
+        and all(decisions.values())
+        and len(decisions) == context.count("(") + context.count(")")
+    ):
+        # Every parenthesis is in a pair that stands for （）: replace them all in C.
+        return text.replace("(", "（").replace(")", "）")
     changes: dict[int, str] = {}
     for m in _PARENTHESIS.finditer(context):
         i = m.start()
@@ -286,7 +298,36 @@ def _rewrite_quotes(text: str, context: str) -> str:
 def normalize(text: str, opencc_config: str = "t2s") -> Normalized:
     """Normalise script, width, punctuation and whitespace; keep offsets into ``text``."""
     converted, script_map = convert_script(text, opencc_config)
-    # 1:1 rewrites first (punctuation reads its neighbours as published), then widths.
+    return _change_lengths(text, _rewrite_one_to_one(converted), script_map)
+
+
+def normalize_lines(lines: list[str], opencc_config: str = "t2s") -> list[Normalized]:
+    """Return ``[normalize(line) for line in lines]``, for the lines of one document.
+
+    The one-to-one passes (OpenCC, punctuation, parentheses, quotes, widths) run once over
+    the lines joined by line breaks: none of them reads or converts across one (OpenCC's
+    dictionaries are line-based files, so no phrase holds a line break; the other passes
+    treat a line break as they treat the end of a text). Only the length pass, which most
+    lines skip, runs line by line. Per-call costs were most of normalising a short line.
+    A line holding a line break, or whose script conversion changes its length, makes
+    every line go through ``normalize`` alone.
+    """
+    joined = "\n".join(lines)
+    if not lines or joined.count("\n") != len(lines) - 1:
+        return [normalize(line, opencc_config) for line in lines]
+    converter = _converter(opencc_config)
+    converted = joined if converter is None else converter.convert(joined)
+    if len(converted) != len(joined) or any(
+        map(operator.ne, map(len, converted.split("\n")), map(len, lines))
+    ):
+        return [normalize(line, opencc_config) for line in lines]
+    rewritten = _rewrite_one_to_one(converted).split("\n")
+    return [_change_lengths(line, new, None) for line, new in zip(lines, rewritten, strict=True)]
+
+
+def _rewrite_one_to_one(converted: str) -> str:
+    """The rewrites that keep every character in place: punctuation, widths."""
+    # Punctuation reads its neighbours as published, so it goes first.
     rewritten = _PUNCT.sub(_full_width_mark, converted)
     if "(" in converted or ")" in converted:
         rewritten = _rewrite_parentheses(rewritten, converted)
@@ -294,9 +335,19 @@ def normalize(text: str, opencc_config: str = "t2s") -> Normalized:
         rewritten = _rewrite_quotes(rewritten, converted)
     if _WIDE.search(rewritten):
         rewritten = rewritten.translate(_WIDE_TO_NARROW)
+    return rewritten
 
-    # Then the length changes, copying the unchanged stretches in slices.
-    source = range(len(text)) if script_map is None else script_map
+
+def _change_lengths(text: str, rewritten: str, script_map: Sequence[int] | None) -> Normalized:
+    """Collapse and drop whitespace, drop zero-width characters, turn ... into …."""
+    if _keeps_length(rewritten):
+        return Normalized(
+            rewritten, range(len(rewritten)) if script_map is None else script_map, text
+        )
+
+    # Then the length changes, copying the unchanged stretches in slices: offset slices of
+    # an array are memory copies, where extending from a range makes an int per character.
+    source = _counting(len(text)) if script_map is None else script_map
     pieces: list[str] = []
     offsets = array(OFFSET_TYPECODE)
     n = len(rewritten)
@@ -328,6 +379,43 @@ def normalize(text: str, opencc_config: str = "t2s") -> Normalized:
         pieces.append(rewritten[last:start])
         offsets.extend(source[last:start])
         last = end
+    if not last and script_map is None:
+        # Nothing changed length (most lines): each character is where it was.
+        return Normalized(rewritten, range(n), text)
     pieces.append(rewritten[last:])
-    offsets.extend(source[last:])
+    offsets.extend(source[last:n])
     return Normalized("".join(pieces), offsets, text)
+
+
+def _keeps_length(text: str) -> bool:
+    """True when ``_LENGTH_EVENTS`` would change nothing in ``text``, told at C speed.
+
+    Scanning for the events costs ~70 ns a character (the pattern has no literal prefix
+    for the regex engine to skip by); these checks cost a few. A printable text holds no
+    whitespace but the ASCII space and no zero-width character (both are unprintable), so
+    only a run of spaces, a space at a line's edge or a run of dots could change it.
+    """
+    return (
+        text.isprintable()
+        and "  " not in text
+        and "..." not in text
+        and not text.startswith(" ")
+        and not text.endswith(" ")
+    )
+
+
+_COUNTING: list[array[int]] = [array(OFFSET_TYPECODE, range(1 << 12))]
+
+
+_COUNTING_KEPT = 1 << 20  # longer texts (a one-line 50 MB file) get their own, not kept
+
+
+def _counting(n: int) -> Sequence[int]:
+    """Return offsets ``0, 1, 2, …`` of at least ``n`` entries (shared, read-only)."""
+    if n > _COUNTING_KEPT:
+        return range(n)
+    if len(_COUNTING[0]) < n:
+        _COUNTING[0] = array(
+            OFFSET_TYPECODE, range(min(max(n, 2 * len(_COUNTING[0])), _COUNTING_KEPT))
+        )
+    return _COUNTING[0]

@@ -1,0 +1,129 @@
+"""Benchmark: ingest end to end, per core, on the seeds' mix (issue 15: ≥ 15 MB/s).
+
+Run from the repository root:  .venv/bin/python benchmarks/ingest.py [--mb 4] [--rounds 3]
+
+The five seeds, as raw bytes, are streamed round-robin until ``--mb`` megabytes have gone
+through, one document at a time, in one process. Measured, each in CPU seconds of this
+process (best of ``--rounds`` interleaved rounds: the machine is shared, and wall time
+would measure the neighbours as much as the code):
+
+- floor: decoding the bytes (what any ingester pays before doing anything);
+- ingest: ``Ingester.read_bytes`` — decode, clean, normalise (OpenCC, punctuation,
+  widths, whitespace), structure, segment, sentence ids. This is the 15 MB/s target;
+- + tag: the glossary's matches for the document's sentences (``tag_sentences``, one
+  bulk scan; ``Matcher.find`` per sentence on a checkout that predates it);
+- + JSON: the document and its sentences serialised as ``write_corpus`` writes them
+  (to memory: the disk is not what is measured).
+
+Rates are MB of input (UTF-8 bytes) per CPU second. The script runs unchanged in an
+older checkout (copy it into that checkout's ``benchmarks/``), which is how the
+"before" numbers in docs/ingest.md were taken.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from workbench.config import load_config  # noqa: E402
+from workbench.fileio import write_jsonl  # noqa: E402
+from workbench.glossary import load_glossary  # noqa: E402
+from workbench.ingest.decode import decode_bytes  # noqa: E402
+from workbench.ingest.pipeline import Ingester  # noqa: E402
+
+try:
+    from workbench.glossary import tag as _tag_module
+
+    tag_sentences: Callable[..., None] | None = _tag_module.tag_sentences
+except AttributeError:  # an older checkout: tag one sentence at a time
+    tag_sentences = None
+
+MB = 1_000_000
+
+
+def stream(seeds: list[bytes], megabytes: float) -> Iterator[bytes]:
+    """Yield the seeds round-robin until ``megabytes`` of input have gone out."""
+    sent = 0
+    while sent < megabytes * MB:
+        for data in seeds:
+            yield data
+            sent += len(data)
+            if sent >= megabytes * MB:
+                return
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mb", type=float, default=4.0, help="input to stream (default 4)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds; the best counts")
+    args = parser.parse_args()
+
+    config = load_config(root=ROOT)
+    ingester = Ingester(config)
+    matcher = load_glossary(config=config).matcher()
+    seeds = [p.read_bytes() for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    size = sum(len(data) for data in stream(seeds, args.mb)) / MB
+
+    def decode(data: bytes) -> None:
+        decode_bytes(data, "seed.txt")
+
+    def ingest(data: bytes) -> None:
+        ingester.read_bytes(data, "seed.txt", "seed")
+
+    def ingest_tag(data: bytes) -> None:
+        _document, sentences = ingester.read_bytes(data, "seed.txt", "seed")
+        if tag_sentences is not None:
+            tag_sentences(matcher, sentences)
+        else:
+            for sentence in sentences:
+                sentence.terms = matcher.find(sentence.text)
+
+    def ingest_tag_json(data: bytes) -> None:
+        document, sentences = ingester.read_bytes(data, "seed.txt", "seed")
+        if tag_sentences is not None:
+            tag_sentences(matcher, sentences)
+        else:
+            for sentence in sentences:
+                sentence.terms = matcher.find(sentence.text)
+        out = io.StringIO()
+        write_jsonl(out, (s.to_dict() for s in sentences))
+        write_jsonl(out, [document.to_dict()])
+
+    methods: list[tuple[str, Callable[[bytes], None]]] = [
+        ("floor: decode the bytes", decode),
+        ("ingest (read_bytes)", ingest),
+        ("ingest + tag", ingest_tag),
+        ("ingest + tag + JSON lines", ingest_tag_json),
+    ]
+    for _name, run in methods:  # warm up: converters, rules and the automaton are built
+        run(seeds[0])
+    best = dict.fromkeys((name for name, _ in methods), float("inf"))
+    for _ in range(args.rounds):
+        for name, run in methods:
+            start = time.process_time()
+            for data in stream(seeds, args.mb):
+                run(data)
+            best[name] = min(best[name], time.process_time() - start)
+
+    print(
+        f"input: the {len(seeds)} seeds round-robin, {size:.2f} MB; "
+        f"glossary {len(matcher.entries):,} concepts; "
+        f"bulk tagging: {'no (find per sentence)' if tag_sentences is None else 'yes'}"
+    )
+    print(f"{'stage':<30}{'MB/s per core':>15}{'CPU s':>9}")
+    for name, _ in methods:
+        print(f"{name:<30}{size / best[name]:>15.2f}{best[name]:>9.2f}")
+    rate = size / best["ingest (read_bytes)"]
+    verdict = "meets" if rate >= 15 else "MISSES"
+    print(f"ingest: {rate:.2f} MB/s per core ({verdict} the 15 MB/s target)")
+
+
+if __name__ == "__main__":
+    main()

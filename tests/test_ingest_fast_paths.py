@@ -1,0 +1,105 @@
+"""The per-document fast paths of ingest give exactly what the general paths give."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from workbench.config import load_config
+from workbench.ingest.pipeline import Ingester
+from workbench.text import normalize as normalize_module
+from workbench.text.normalize import normalize
+
+ROOT = Path(__file__).parent.parent
+# Han (Simplified and Traditional), ASCII and full-width marks, every kind of space the
+# normaliser collapses or drops, zero-width characters, dots and line breaks.
+PIECES = [
+    *'扶贫記憶體們。，.,:;!?()"“”（）ＡＢ１２ab1',
+    " ",
+    "  ",
+    "\u3000",
+    "\u00a0",
+    "\t",
+    "\u200b",
+    "\ufeff",
+    "...",
+    "......",
+    "\n",
+    "\r\n",
+    "\u2028",
+]
+texts = st.lists(st.sampled_from(PIECES), max_size=40).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=texts, opencc=st.sampled_from(["t2s", "none", "tw2sp"]))
+def test_the_unchanged_length_shortcut_gives_the_general_result(text, opencc):
+    fast = normalize(text, opencc)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(normalize_module, "_keeps_length", lambda _text: False)
+        general = normalize(text, opencc)
+    assert fast.text == general.text
+    assert list(fast.offsets) == list(general.offsets)
+    assert len(fast.offsets) == len(fast.text)
+
+
+@pytest.fixture(scope="module")
+def ingester() -> Ingester:
+    return Ingester(load_config(ROOT, environ={}))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    lines=st.lists(texts.filter(lambda t: t.strip()), min_size=1, max_size=6),
+)
+def test_sentences_map_back_to_the_original_whatever_the_spacing(ingester, lines):
+    data = "\n".join(lines).encode("utf-8")
+    try:
+        _document, sentences = ingester.read_bytes(data, "x.txt", "x")
+    except Exception as exc:  # only "nothing to ingest" is allowed
+        assert "nothing to ingest" in str(exc) or "no text left" in str(exc)
+        return
+    original = _document.original
+    for sentence in sentences:
+        assert original[sentence.start : sentence.end] == sentence.source_text
+        if sentence.offsets is None:
+            assert len(sentence.source_text) == len(sentence.text)
+        else:
+            assert len(sentence.offsets) == len(sentence.text)
+            # An offset map is stored only when the sentence does not align one to one.
+            aligned = sentence.offsets == list(range(len(sentence.text)))
+            assert not aligned or len(sentence.source_text) != len(sentence.text)
+
+
+# Traditional and Simplified characters, phrases OpenCC converts whole (with length
+# changes under tw2sp: 記憶體 → 内存), punctuation read across its neighbours, spaces and
+# dots at line edges, and characters that are not Han.
+SCRIPT_PIECES = [
+    *'乾燥隆後后發发們们著着體体電电腦脑 ，a1.,:;!?()"“”（）ＡＢ',
+    "記憶體",
+    "軟體",
+    "乾隆",
+    "滑鼠",
+    "\u3000",
+    "...",
+    "  ",
+    "\u200b",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    lines=st.lists(st.lists(st.sampled_from(SCRIPT_PIECES), max_size=12).map("".join), max_size=8),
+    opencc=st.sampled_from(["t2s", "tw2sp", "hk2s", "none"]),
+)
+def test_normalising_a_documents_lines_together_equals_one_by_one(lines, opencc):
+    from workbench.text.normalize import normalize_lines
+
+    together = normalize_lines(lines, opencc)
+    alone = [normalize(line, opencc) for line in lines]
+    assert [(n.text, list(n.offsets), n.source) for n in together] == [
+        (n.text, list(n.offsets), n.source) for n in alone
+    ]
