@@ -52,7 +52,7 @@ from workbench.config import load_config  # noqa: E402
 from workbench.glossary import Entry, Matcher, load_glossary  # noqa: E402
 from workbench.glossary import matcher as matcher_module  # noqa: E402
 from workbench.glossary.fold import FoldedText, fold  # noqa: E402
-from workbench.segment import load_segmenter  # noqa: E402
+from workbench.segment import Segmenter, load_rules  # noqa: E402
 
 HAN_RUN = re.compile("[\u4e00-\u9fff]+")
 
@@ -290,7 +290,7 @@ def main() -> None:
     seed_text = "\n".join(seeds)
     unit = seed_text + "\n"
     text = unit * (int(args.mb * 1e6 / len(unit.encode("utf-8"))) + 1)
-    segmenter = load_segmenter(load_config(root=ROOT))
+    segmenter = Segmenter(load_rules(load_config(root=ROOT).segment))
     sentences = [segment.text for segment in segmenter.segment(text)]
     entries = build_entries(seed_text, args.terms, random.Random(13))
     dense = "dense: real terms + seed n-grams"

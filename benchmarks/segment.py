@@ -117,7 +117,7 @@ def main() -> None:
     config = load_config(root=ROOT)
     opencc_config = str(config.ingest.opencc_config)
     documents = seed_documents(opencc_config)
-    segmenter = Segmenter(load_rules(config))
+    segmenter = Segmenter(load_rules(config.segment))
     print(
         f"corpus: the 5 seeds normalised ({sum(d[1] for d in documents) / MB:.3f} MB, "
         f"{sum(len(d[2]) for d in documents)} paragraphs), streamed to {args.mb:g} MB of UTF-8"

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from workbench.config import load_config
 from workbench.segment import Segmenter, load_rules
 
-RULES = load_rules(load_config())
+RULES = load_rules(load_config().segment)
 SEGMENTERS = [Segmenter(RULES), Segmenter(RULES.with_semicolon_split(True))]
 
 # The characters the rules look at, line-edge whitespace, marks that need the token loop
