@@ -151,7 +151,7 @@ def test_tagging_the_seed_corpus_in_batches_gives_finds_terms(tmp_path, monkeypa
     from workbench.config import load_config
     from workbench.corpus import corpus_dir, read_sentences
     from workbench.glossary import tag
-    from workbench.ingest import ingest_paths
+    from workbench.ingest.pipeline import ingest_paths
 
     config = load_config(ROOT, overrides={"paths": {"work_dir": str(tmp_path)}}, environ={})
     ingest_paths([ROOT / "seeds"], config)
