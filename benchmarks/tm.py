@@ -36,7 +36,9 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from rapidfuzz import process
@@ -62,7 +64,8 @@ def seed_material() -> tuple[list[str], np.ndarray, list[str]]:
     counts = Counter(c for c in text if "\u4e00" <= c <= "\u9fff")
     chars = sorted(counts)
     weights = np.array([counts[c] for c in chars], dtype=np.float64)
-    clauses, current = [], []
+    clauses: list[str] = []
+    current: list[str] = []
     for char in text:
         if char in _CLAUSE_BREAKS:
             if len(current) >= 6:
@@ -143,7 +146,11 @@ def import_objects(path: Path, sentences: list[str]) -> int:
         return tm.add_pairs(TmPair(zh, en) for zh, en in zip(sentences, english, strict=True)).added
 
 
-def _timed_child(job, path: Path, sentences: list[str], results) -> None:
+ImportJob = Callable[[Path, list[str]], int]
+Outcome = tuple[int, float, float, float, float]
+
+
+def _timed_child(job: ImportJob, path: Path, sentences: list[str], results: Any) -> None:
     rss_before = peak_rss_mb()
     wall, cpu = time.perf_counter(), time.process_time()
     added = job(path, sentences)
@@ -151,7 +158,7 @@ def _timed_child(job, path: Path, sentences: list[str], results) -> None:
     results.put((added, wall, cpu, rss_before, peak_rss_mb()))
 
 
-def timed_import(job, path: Path, sentences: list[str]) -> tuple[int, float, float, float, float]:
+def timed_import(job: ImportJob, path: Path, sentences: list[str]) -> Outcome:
     """Run an import in a forked child (its own peak RSS); return added, wall s, CPU s,
     peak RSS before and after in MB. The child inherits the sentences already made."""
     context = multiprocessing.get_context("fork")
@@ -163,7 +170,7 @@ def timed_import(job, path: Path, sentences: list[str]) -> tuple[int, float, flo
     return outcome
 
 
-def report_import(name: str, outcome: tuple[int, float, float, float, float], path: Path) -> float:
+def report_import(name: str, outcome: Outcome, path: Path) -> float:
     added, wall, cpu, before, peak = outcome
     print(
         f"import ({name}): {added:,} pairs in {wall:.1f} s = {added / wall:,.0f} segments/s "

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import itertools
 import sqlite3
+import sys
 from collections.abc import Iterable
 
 import numpy as np
@@ -95,36 +96,62 @@ def postings_of_rows(
         raise ValueError("rowids above 2**32 cannot be indexed")
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     # One NUL after every text keeps bigrams from spanning two texts.
-    joined = "\x00".join(texts) + "\x00"
-    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    codes = np.frombuffer(
+        ("\x00".join(texts) + "\x00").encode("utf-32-le", "surrogatepass"), dtype=np.uint32
+    )
     # Characters get dense numbers in code point order (0 is the NUL) of ``bits`` bits,
     # so a bigram is ``dense_a << bits | dense_b`` below 2**32, in the order of the
     # code points, and (bigram, rowid) packs into one uint64: one sort of those groups
     # the rowids by bigram, ascending within each, and drops repeats within a text.
-    present = np.bincount(codes) > 0
+    # Arrays are the size of all the text (27M code units for 1M pairs): each step
+    # works in place where it can and temporaries are dropped as soon as they are used.
+    present = np.zeros(max(int(codes.max()) + 1, 1), dtype=bool)
+    present[codes] = True  # several times faster than a bincount, which casts to intp
     present[0] = True
     chars = np.flatnonzero(present)
     bits = max(1, (len(chars) - 1).bit_length())
     if bits > 16:  # over 65,535 distinct characters: cannot happen with real text
         raise ValueError("more than 65,535 distinct characters in one index build")
     dense = (np.cumsum(present, dtype=np.uint32) - np.uint32(1))[codes]
+    del codes
     separator = dense == 0
-    bigram = (dense[:-1] << np.uint32(bits)) | dense[1:]
-    keep = ~(separator[:-1] | separator[1:])
+    bigram = dense[:-1] << np.uint32(bits)
+    bigram |= dense[1:]
+    del dense
+    keep = separator[:-1] | separator[1:]
+    np.logical_not(keep, out=keep)
+    del separator
     # A one-character text is indexed under its character alone (second part 0).
     single = np.flatnonzero(lengths == 1)
     if len(single):
         keep[np.cumsum(lengths + 1)[single] - 2] = True
-    owner = np.repeat(rowids.astype(np.uint64), lengths + 1)[:-1]
-    packed = (bigram.astype(np.uint64) << np.uint64(32)) | owner
-    keys = np.sort(packed[keep])
-    if len(keys) > 1:
-        keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]  # repeats in a text
-    high = (keys >> np.uint64(32)).astype(np.uint32)
-    starts = np.flatnonzero(np.concatenate(([True], high[1:] != high[:-1])))
-    distinct = high[starts].astype(np.int64)
-    grams = (chars[distinct >> bits] << _SHIFT) | chars[distinct & ((1 << bits) - 1)]
-    return grams.astype(np.int64), starts, keys.astype(np.uint32)
+    # (bigram, rowid) as one uint64: written as two uint32 halves, no 64-bit temporaries.
+    packed = np.empty(len(bigram), dtype=np.uint64)
+    halves = packed.view(np.uint32).reshape(-1, 2)
+    low, high = (0, 1) if sys.byteorder == "little" else (1, 0)
+    halves[:, high] = bigram
+    del bigram
+    halves[:, low] = np.repeat(rowids.astype(np.uint32), lengths + 1)[:-1]
+    keys = packed[keep]
+    del packed, halves, keep
+    keys.sort()
+    halves = keys.view(np.uint32).reshape(-1, 2)
+    if len(keys) > 1:  # drop repeats within a text
+        distinct = np.empty(len(keys), dtype=bool)
+        distinct[0] = True
+        np.not_equal(keys[1:], keys[:-1], out=distinct[1:])
+        high_half, ids = halves[distinct, high], halves[distinct, low]
+        del distinct
+    else:
+        high_half, ids = halves[:, high].copy(), halves[:, low].copy()
+    del keys, halves
+    if not len(ids):  # no text has a character
+        return empty, empty, ids
+    starts = np.flatnonzero(np.concatenate(([True], high_half[1:] != high_half[:-1])))
+    first = high_half[starts].astype(np.int64)
+    del high_half
+    grams = (chars[first >> bits] << _SHIFT) | chars[first & ((1 << bits) - 1)]
+    return grams.astype(np.int64), starts, ids
 
 
 def _write_postings(
