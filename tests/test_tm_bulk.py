@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from workbench.tm import index as tm_index
 from workbench.tm import store
+from workbench.tm.formats import WRITERS, read_columns, read_pairs
 from workbench.tm.store import PairColumns, TmPair, TranslationMemory
 
 zh_texts = st.text(
@@ -276,3 +277,32 @@ def test_a_tm_from_before_the_bulk_path_keeps_its_ids_unique(
     # An empty old table is made again with today's schema by a bulk load only.
     assert unique == ({"pairs_id"} if bulk_rows == 1 else {"sqlite_autoindex_pairs_1"})
     assert "pairs_id" not in {row[1] for row in _state(filled)[3]}
+
+
+@pytest.mark.parametrize("fmt", ["tmx", "tsv", "jsonl"])
+def test_a_file_read_as_columns_stores_what_its_pairs_store(tmp_path: Path, fmt: str) -> None:
+    records = [
+        {**pair.to_dict(), "position": None}
+        for pair in _as_pairs(RECORDS, "aligned")
+        if pair.zh.strip() and (pair.en.strip() or pair.status == "needs_review")
+    ]
+    records[0]["zh_sentences"], records[1]["score"] = [3, 4], None
+    path = tmp_path / f"pairs.{fmt}"
+    with open(path, "w", encoding="utf-8") as handle:
+        WRITERS[fmt](handle, records)
+    states = []
+    for name in ("pairs", "columns"):
+        with TranslationMemory(tmp_path / f"{name}.sqlite3") as tm:
+            if name == "pairs":
+                counts = tm.add_pairs(read_pairs(path))
+            else:
+                counts = tm.add_columns(read_columns(path))
+        states.append(((counts.added, counts.present), _state(tmp_path / f"{name}.sqlite3")))
+    assert states[0] == states[1]
+    assert states[1][0] == (22, 40)
+    empty = tmp_path / f"empty.{fmt}"
+    with open(empty, "w", encoding="utf-8") as handle:
+        WRITERS[fmt](handle, [])
+    with TranslationMemory(tmp_path / "columns.sqlite3") as tm:
+        assert tm.add_columns(read_columns(empty)).added == 0
+        assert tm.count() == 22

@@ -9,7 +9,7 @@ import click
 
 from workbench.config import load_config
 from workbench.fileio import atomic_write
-from workbench.tm.formats import FORMATS, WRITERS, read_pairs
+from workbench.tm.formats import FORMATS, WRITERS, read_columns
 from workbench.tm.store import ORIGINS, STATUSES, open_tm
 
 
@@ -34,8 +34,7 @@ def tm_import(files, fmt, origin) -> None:
     with open_tm(config) as tm:
         for path in files:
             # Read the whole file first: a bad record stops it before anything is stored.
-            pairs = list(read_pairs(path, fmt, origin))
-            counts = tm.add_pairs(pairs)
+            counts = tm.add_columns(read_columns(path, fmt, origin))
             click.echo(
                 f"{path}: {counts.added} pairs added, {counts.present} already in the TM"
                 + (f", {len(counts.refused)} refused" if counts.refused else "")
