@@ -72,7 +72,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 )
 
-_BULK_ROWS = 10_000  # an import this large rebuilds the secondary indexes afterwards
+_BULK_ROWS = 10_000  # an import this large builds indexes after the insert (see add_columns)
 _BUSY_TIMEOUT_MS = 30_000  # how long a writer waits for another one
 _SECONDARY_INDEXES = {
     "pairs_zh_norm": "CREATE INDEX IF NOT EXISTS pairs_zh_norm ON pairs (zh_norm)",
