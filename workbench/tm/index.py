@@ -194,16 +194,24 @@ def _rows_after(db: sqlite3.Connection, rowid: int) -> tuple[np.ndarray, list[st
     return rowids, [r[1] for r in rows]
 
 
-def rebuild_index(db: sqlite3.Connection, rows: tuple[np.ndarray, list[str]] | None = None) -> int:
+Postings = tuple[np.ndarray, np.ndarray, np.ndarray]  # what postings_of_rows returns
+
+
+def rebuild_index(
+    db: sqlite3.Connection,
+    rows: tuple[np.ndarray, list[str]] | None = None,
+    postings: Postings | None = None,
+) -> int:
     """Index every pair from scratch (inside the caller's transaction); return the count.
 
-    ``rows`` are all (rowids, zh_norm) when the caller has just read them.
+    ``rows`` are all (rowids, zh_norm) when the caller has just read them, ``postings``
+    their ``postings_of_rows`` when the caller has already computed them.
     """
     ensure_schema(db)
     db.execute("DELETE FROM tm_grams")
     db.execute("DELETE FROM tm_lengths")
     rowids, texts = rows if rows is not None else _rows_after(db, 0)
-    _write_postings(db, postings_of_rows(rowids, texts))
+    _write_postings(db, postings if postings is not None else postings_of_rows(rowids, texts))
     _write_lengths(db, rowids, texts)
     _set_meta(db, "index_format", INDEX_FORMAT)
     _set_meta(db, "index_rowid", int(rowids[-1]) if len(rowids) else 0)
@@ -212,13 +220,17 @@ def rebuild_index(db: sqlite3.Connection, rows: tuple[np.ndarray, list[str]] | N
     return len(rowids)
 
 
-def update_index(db: sqlite3.Connection, known: tuple[np.ndarray, list[str]] | None = None) -> int:
+def update_index(
+    db: sqlite3.Connection,
+    known: tuple[np.ndarray, list[str]] | None = None,
+    postings: Postings | None = None,
+) -> int:
     """Bring the index up to date with the pairs table; return how many pairs it added.
 
     Runs inside the caller's transaction, so an import and its index entries are
     committed together. ``known`` are (rowids, zh_norm) of every pair in the table, when
     the caller has them in hand (an import into an empty table): used instead of reading
-    them back when nothing is indexed yet.
+    them back when nothing is indexed yet; ``postings`` are theirs if already computed.
     """
     ensure_schema(db)
     done = indexed_rowid(db)
@@ -229,7 +241,7 @@ def update_index(db: sqlite3.Connection, known: tuple[np.ndarray, list[str]] | N
     chunks = int(_meta(db, "index_chunks", "0"))
     rowids, texts = known if known is not None and not done else _rows_after(db, done)
     if not done or len(rowids) > _REBUILD_SHARE * indexed or chunks >= _MAX_CHUNKS:
-        rebuild_index(db, None if done else (rowids, texts))
+        rebuild_index(db, *((None, None) if done else ((rowids, texts), postings)))
         return len(rowids)
     _write_postings(db, postings_of_rows(rowids, texts))
     _write_lengths(db, rowids, texts)

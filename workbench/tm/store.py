@@ -21,8 +21,9 @@ import math
 import re
 import sqlite3
 import sys
+import threading
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -328,6 +329,28 @@ class PairColumns:
         return table
 
 
+class _Background:
+    """Run one function in a thread of its own; ``result`` waits and returns or raises."""
+
+    def __init__(self, function: Callable[..., Any], *args: Any) -> None:
+        self._outcome: list[Any] = []
+        self._thread = threading.Thread(target=self._run, args=(function, args), daemon=True)
+        self._thread.start()
+
+    def _run(self, function: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        try:
+            self._outcome.append((True, function(*args)))
+        except BaseException as exc:  # handed to the caller by result()
+            self._outcome.append((False, exc))
+
+    def result(self) -> Any:
+        self._thread.join()
+        done, value = self._outcome[0]
+        if not done:
+            raise value
+        return value
+
+
 def tm_path(config: Any) -> Path:
     """The store's file: ``[tm] path`` (relative to the work folder), default tm.sqlite3."""
     name = str(config.section("tm").get("path") or "tm.sqlite3")
@@ -445,6 +468,8 @@ class TranslationMemory:
         ``TmPair`` per pair: the texts are normalised and hashed in bulk and the rows go
         to SQLite as tuples zipped from the columns, one value for all rows inlined.
         """
+        from workbench.tm.index import postings_of_rows, update_index
+
         counts = ImportCounts()
         table = columns.to_table()
         keep = _refusals(table, counts.refused)
@@ -507,27 +532,32 @@ class TranslationMemory:
                     # the rows: they are dropped and built again by one sort each.
                     for name in _SECONDARY_INDEXES:
                         self.db.execute(f"DROP INDEX IF EXISTS {name}")
-                conflict = "" if fresh else " ON CONFLICT (id) DO NOTHING"
-                self.db.executemany(
-                    f"INSERT INTO pairs ({', '.join(names)}) VALUES ({', '.join(marks)})"
-                    + conflict,
-                    zip(*per_row, strict=False),  # the repeats end with the lists
-                )
-                if fresh:
-                    self.db.execute(_PAIRS_ID)  # one sort of the ids, not a B-tree insert each
-                if bulk:
-                    for statement in _SECONDARY_INDEXES.values():
-                        self.db.execute(statement)
+                # Into an empty table, rows get rowids 1..n in order: the bigram index is
+                # built from the keys in hand, not read back; for a bulk load, in a
+                # second thread while SQLite inserts (NumPy and SQLite release the GIL).
+                rowids = np.arange(1, len(kept) + 1, dtype=np.int64)
+                postings = _Background(postings_of_rows, rowids, kept) if fresh else None
+                try:
+                    conflict = "" if fresh else " ON CONFLICT (id) DO NOTHING"
+                    self.db.executemany(
+                        f"INSERT INTO pairs ({', '.join(names)}) VALUES ({', '.join(marks)})"
+                        + conflict,
+                        zip(*per_row, strict=False),  # the repeats end with the lists
+                    )
+                    if fresh:
+                        self.db.execute(_PAIRS_ID)  # one sort of the ids, not an insert each
+                    if bulk:
+                        for statement in _SECONDARY_INDEXES.values():
+                            self.db.execute(statement)
+                finally:
+                    computed = postings.result() if postings else None
                 counts.added = self.count() - before
                 if counts.added:
-                    from workbench.tm.index import update_index
-
-                    # Into an empty table without repeats, rows get rowids 1..n in
-                    # order: the index is built from the keys in hand, not read back.
                     known = None
                     if before == 0 and counts.added == len(kept):
-                        known = (np.arange(1, len(kept) + 1, dtype=np.int64), kept)
-                    update_index(self.db, known)  # the lookup index, committed with the pairs
+                        known = (rowids, kept)
+                    # The lookup index, committed with the pairs.
+                    update_index(self.db, known, computed if known else None)
         finally:
             if journal is not None:
                 self.db.execute(f"PRAGMA journal_mode={journal}")
