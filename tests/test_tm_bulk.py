@@ -211,17 +211,19 @@ def _fail_indexing(*args: object, **kwargs: object) -> None:
     raise RuntimeError("index build failed")
 
 
+@pytest.mark.parametrize("failing", ["update_index", "postings_of_rows"])
 @pytest.mark.parametrize("first", [0, 20], ids=["into-an-empty-tm", "into-a-smaller-tm"])
 def test_a_failing_bulk_import_leaves_the_store_as_it_was(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, first: int
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, first: int, failing: str
 ) -> None:
+    """A failure after the insert (the index, or its postings built in a second thread)."""
     monkeypatch.setattr(store, "_BULK_ROWS", 1)
     path = tmp_path / "tm.sqlite3"
     with TranslationMemory(path) as tm:
         if first:
             tm.add_columns(_as_columns(RECORDS[:first], "imported"))
     before = _state(path)
-    monkeypatch.setattr(tm_index, "update_index", _fail_indexing)
+    monkeypatch.setattr(tm_index, failing, _fail_indexing)
     with TranslationMemory(path) as tm:
         with pytest.raises(RuntimeError, match="index build failed"):
             tm.add_columns(_as_columns(RECORDS, "aligned"))
