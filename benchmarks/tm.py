@@ -10,8 +10,13 @@ is for), and some carry numbers. Every sentence gets a fake English side.
 
 Steps, all in one run on the same data:
 
-1. Import into a fresh TM (``TranslationMemory.add_pairs``: hashing, normalising, SQLite
-   insert and the bigram index): segments per second, peak resident memory, file size.
+1. Import into a fresh TM, two ways on the same sentences, each in a child process of
+   its own so each reports its own peak memory: the bulk path (``add_columns``: columns in,
+   no object per pair) and the object path (``add_pairs`` of one ``TmPair`` each, which
+   also hashes and normalises per pair on creation). Both include normalising, hashing,
+   the SQLite insert and the bigram index. Printed: segments per second (wall clock, and
+   per CPU second of the process: the machine is shared), the ratio of the two, peak
+   resident memory, file size.
 2. Lookup of ``--queries`` new sentences (half are edits of stored ones — characters
    changed, a word swapped, a number changed —, a quarter formulaic variants, a quarter
    fresh): p50/p99/mean latency of ``FuzzyMatcher.lookup`` (limit 5, ``--min-score``).
@@ -24,13 +29,16 @@ Steps, all in one run on the same data:
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import resource
 import statistics
 import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from rapidfuzz import process
@@ -40,7 +48,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from workbench.tm.fuzzy import FuzzyMatcher  # noqa: E402
-from workbench.tm.store import TmPair, TranslationMemory, normalise_zh  # noqa: E402
+from workbench.tm.store import (  # noqa: E402
+    PairColumns,
+    TmPair,
+    TranslationMemory,
+    normalise_zh,
+)
 
 _CLAUSE_BREAKS = "，。；：！？、,.;:!?\n "
 
@@ -51,7 +64,8 @@ def seed_material() -> tuple[list[str], np.ndarray, list[str]]:
     counts = Counter(c for c in text if "\u4e00" <= c <= "\u9fff")
     chars = sorted(counts)
     weights = np.array([counts[c] for c in chars], dtype=np.float64)
-    clauses, current = [], []
+    clauses: list[str] = []
+    current: list[str] = []
     for char in text:
         if char in _CLAUSE_BREAKS:
             if len(current) >= 6:
@@ -115,12 +129,71 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def english_of(count: int) -> list[str]:
+    return [f"English sentence {i}." for i in range(count)]
+
+
+def import_bulk(path: Path, sentences: list[str]) -> int:
+    """The bulk path: the pairs as two columns."""
+    with TranslationMemory(path) as tm:
+        return tm.add_columns(PairColumns(sentences, english_of(len(sentences)))).added
+
+
+def import_objects(path: Path, sentences: list[str]) -> int:
+    """The object path: one ``TmPair`` per pair."""
+    with TranslationMemory(path) as tm:
+        english = english_of(len(sentences))
+        return tm.add_pairs(TmPair(zh, en) for zh, en in zip(sentences, english, strict=True)).added
+
+
+ImportJob = Callable[[Path, list[str]], int]
+Outcome = tuple[int, float, float, float, float]
+
+
+def _timed_child(job: ImportJob, path: Path, sentences: list[str], results: Any) -> None:
+    rss_before = peak_rss_mb()
+    wall, cpu = time.perf_counter(), time.process_time()
+    added = job(path, sentences)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    results.put((added, wall, cpu, rss_before, peak_rss_mb()))
+
+
+def timed_import(job: ImportJob, path: Path, sentences: list[str]) -> Outcome:
+    """Run an import in a forked child (its own peak RSS); return added, wall s, CPU s,
+    peak RSS before and after in MB. The child inherits the sentences already made."""
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    child = context.Process(target=_timed_child, args=(job, path, sentences, results))
+    child.start()
+    outcome = results.get()
+    child.join()
+    return outcome
+
+
+def report_import(name: str, outcome: Outcome, path: Path) -> float:
+    added, wall, cpu, before, peak = outcome
+    print(
+        f"import ({name}): {added:,} pairs in {wall:.1f} s = {added / wall:,.0f} segments/s "
+        f"(goal >= 50,000); {added / cpu:,.0f} per CPU second ({cpu:.1f} s); peak RSS "
+        f"{peak:,.0f} MB (at the start {before:,.0f} MB); "
+        f"file {path.stat().st_size / 2**20:,.0f} MB"
+    )
+    return added / wall
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--segments", type=int, default=1_000_000)
     parser.add_argument("--queries", type=int, default=1000)
     parser.add_argument("--brute", type=int, default=200, help="queries also run brute force")
     parser.add_argument("--min-score", type=float, default=0.7)
+    parser.add_argument(
+        "--no-compare",
+        dest="compare",
+        action="store_false",
+        help="skip the object-path import (its time and memory)",
+    )
+    parser.add_argument("--import-only", action="store_true", help="stop after the imports")
     args = parser.parse_args()
 
     gen = Generator()
@@ -132,19 +205,19 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "tm.sqlite3"
-        rss_before = peak_rss_mb()
-        with TranslationMemory(path) as tm:
-            started = time.perf_counter()
-            counts = tm.add_pairs(
-                TmPair(zh, f"English sentence {i}.") for i, zh in enumerate(sentences)
+        objects_path = Path(folder) / "objects.sqlite3"
+        bulk = timed_import(import_bulk, path, sentences)
+        bulk_rate = report_import("bulk path, add_columns", bulk, path)
+        if args.compare:
+            objects = timed_import(import_objects, objects_path, sentences)
+            objects_rate = report_import("object path, add_pairs", objects, objects_path)
+            objects_path.unlink()
+            print(
+                f"bulk path vs object path: {bulk_rate / objects_rate:.2f}x wall, "
+                f"{objects[2] / bulk[2]:.2f}x CPU"
             )
-            took = time.perf_counter() - started
-        size = path.stat().st_size / 2**20
-        print(
-            f"import: {counts.added:,} pairs in {took:.1f} s = {counts.added / took:,.0f} "
-            f"segments/s (goal >= 50,000); peak RSS {peak_rss_mb():,.0f} MB "
-            f"(before import {rss_before:,.0f} MB); file {size:,.0f} MB"
-        )
+        if args.import_only:
+            return
 
         queries = []
         for k in range(args.queries):

@@ -28,15 +28,14 @@ def tm_group() -> None:
 )
 def tm_import(files, fmt, origin) -> None:
     """Add the pairs of TMX 1.4b, TSV (zh, en[, score]) or JSONL files; re-runs add nothing."""
-    from workbench.tm.formats import read_pairs
+    from workbench.tm.formats import read_columns
     from workbench.tm.store import open_tm
 
     config = load_config()
     with open_tm(config) as tm:
         for path in files:
             # Read the whole file first: a bad record stops it before anything is stored.
-            pairs = list(read_pairs(path, fmt, origin))
-            counts = tm.add_pairs(pairs)
+            counts = tm.add_columns(read_columns(path, fmt, origin))
             click.echo(
                 f"{path}: {counts.added} pairs added, {counts.present} already in the TM"
                 + (f", {len(counts.refused)} refused" if counts.refused else "")

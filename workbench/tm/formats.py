@@ -21,7 +21,7 @@ from lxml import etree
 
 from workbench import __version__
 from workbench.errors import InputError
-from workbench.tm.store import PROVENANCE, TmPair
+from workbench.tm.store import PROVENANCE, PairColumns, TmPair
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # Props carried per unit besides the provenance fields.
@@ -41,6 +41,36 @@ def format_of(path: Path, given: str | None = None) -> str:
 
 def read_pairs(path: Path, fmt: str | None = None, origin: str = "imported") -> Iterator[TmPair]:
     """Stream the pairs of a TMX, TSV or JSONL file (``origin`` when a record has none)."""
+    for fields in _read_fields(path, fmt, origin):
+        yield TmPair(*fields)
+
+
+def read_columns(path: Path, fmt: str | None = None, origin: str = "imported") -> PairColumns:
+    """Read a whole TMX, TSV or JSONL file as columns for ``TranslationMemory.add_columns``.
+
+    The same records as ``read_pairs``, without a ``TmPair`` per record (which would
+    normalise and hash each one on creation): the bulk import hashes them all at once.
+    """
+    rows = list(_read_fields(path, fmt, origin))
+    if not rows:
+        return PairColumns([], [])
+    zh, en, origins, statuses, scores, provenances, zh_sentences, en_sentences = map(
+        list, zip(*rows, strict=True)
+    )
+    named = {key for given in provenances if given for key in given}
+    return PairColumns(
+        zh=zh,
+        en=en,
+        origin=origins,
+        status=statuses,
+        score=scores,
+        provenance={key: [given.get(key) for given in provenances] for key in named},
+        zh_sentences=zh_sentences,
+        en_sentences=en_sentences,
+    )
+
+
+def _read_fields(path: Path, fmt: str | None, origin: str) -> Iterator[_Fields]:
     fmt = format_of(path, fmt)
     if not Path(path).is_file():
         raise InputError(f"{path}: no such file")
@@ -48,7 +78,13 @@ def read_pairs(path: Path, fmt: str | None = None, origin: str = "imported") -> 
     yield from reader(Path(path), origin)
 
 
-def _pair_from(record: dict[str, Any], origin: str, where: str) -> TmPair:
+# zh, en, origin, status, score, provenance, zh_sentences, en_sentences: TmPair's order
+_Fields = tuple[
+    str, str, str, str, float | None, dict[str, Any], list[int] | None, list[int] | None
+]
+
+
+def _fields_from(record: dict[str, Any], origin: str, where: str) -> _Fields:
     zh, en = record.get("zh"), record.get("en")
     if not isinstance(zh, str) or not isinstance(en, str):
         raise InputError(f"{where}: needs string fields zh and en")
@@ -58,15 +94,15 @@ def _pair_from(record: dict[str, Any], origin: str, where: str) -> TmPair:
     except (TypeError, ValueError):
         raise InputError(f"{where}: score {score!r} is not a number") from None
     status = record.get("status") or ("accepted" if zh.strip() and en.strip() else "needs_review")
-    return TmPair(
-        zh=zh.strip(),
-        en=en.strip(),
-        origin=record.get("origin") or origin,
-        status=status,
-        score=score,
-        provenance={k: str(record[k]) for k in PROVENANCE if record.get(k) not in (None, "")},
-        zh_sentences=_index_list(record.get("zh_sentences")),
-        en_sentences=_index_list(record.get("en_sentences")),
+    return (
+        zh.strip(),
+        en.strip(),
+        record.get("origin") or origin,
+        status,
+        score,
+        {k: str(record[k]) for k in PROVENANCE if record.get(k) not in (None, "")},
+        _index_list(record.get("zh_sentences")),
+        _index_list(record.get("en_sentences")),
     )
 
 
@@ -78,7 +114,7 @@ def _index_list(value: Any) -> list[int] | None:
     return [int(v) for v in value]
 
 
-def _read_jsonl(path: Path, origin: str) -> Iterator[TmPair]:
+def _read_jsonl(path: Path, origin: str) -> Iterator[_Fields]:
     with open(path, encoding="utf-8") as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
@@ -89,10 +125,10 @@ def _read_jsonl(path: Path, origin: str) -> Iterator[TmPair]:
                 raise InputError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
             if not isinstance(record, dict):
                 raise InputError(f"{path}:{number}: each line must be a JSON object")
-            yield _pair_from(record, origin, f"{path}:{number}")
+            yield _fields_from(record, origin, f"{path}:{number}")
 
 
-def _read_tsv(path: Path, origin: str) -> Iterator[TmPair]:
+def _read_tsv(path: Path, origin: str) -> Iterator[_Fields]:
     """Columns zh, en[, score]; a first row naming ``zh`` and ``en`` is a header."""
     with open(path, encoding="utf-8", newline="") as handle:
         rows = csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
@@ -107,10 +143,10 @@ def _read_tsv(path: Path, origin: str) -> Iterator[TmPair]:
             if len(row) < 2:
                 raise InputError(f"{path}:{number}: needs at least two tab-separated columns")
             record = dict(zip(names, row, strict=False))
-            yield _pair_from(record, origin, f"{path}:{number}")
+            yield _fields_from(record, origin, f"{path}:{number}")
 
 
-def _read_tmx(path: Path, origin: str) -> Iterator[TmPair]:
+def _read_tmx(path: Path, origin: str) -> Iterator[_Fields]:
     try:
         for _, unit in etree.iterparse(str(path), tag="tu", resolve_entities=False, huge_tree=True):
             record: dict[str, Any] = {}
@@ -128,7 +164,7 @@ def _read_tmx(path: Path, origin: str) -> Iterator[TmPair]:
             line = unit.sourceline
             unit.clear()
             if "zh" in record and "en" in record:
-                yield _pair_from(record, origin, f"{path}:{line}")
+                yield _fields_from(record, origin, f"{path}:{line}")
     except etree.XMLSyntaxError as exc:
         raise InputError(f"{path}: not well-formed TMX ({exc})") from None
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import itertools
 import sqlite3
+import sys
 from collections.abc import Iterable
 
 import numpy as np
@@ -79,56 +80,93 @@ def indexed_rowid(db: sqlite3.Connection) -> int:
     return int(_meta(db, "index_rowid", "0"))
 
 
-def grams_of_rows(rowids: np.ndarray, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Return (gram, rowid) for every distinct bigram of every text, sorted by gram.
+def postings_of_rows(
+    rowids: np.ndarray, texts: list[str]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return the postings of texts: (grams, starts, ids).
 
-    Rowids come in ascending order, so a stable sort on the gram leaves each gram's
-    rowids ascending; repeats of a bigram within one text are dropped.
+    ``grams`` are the distinct bigram codes, ascending; the rowids of ``grams[k]`` are
+    ``ids[starts[k]:starts[k + 1]]`` (``ids`` ends the last), ascending, each once even
+    when the bigram repeats within a text. ``rowids`` come in ascending order.
     """
+    empty = np.zeros(0, dtype=np.int64)
     if not texts:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty
-    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+        return empty, empty, np.zeros(0, dtype=np.uint32)
+    if len(rowids) and int(rowids[-1]) > 0xFFFFFFFF:
+        raise ValueError("rowids above 2**32 cannot be indexed")
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     # One NUL after every text keeps bigrams from spanning two texts.
-    joined = "\x00".join(texts) + "\x00"
-    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    # Characters get dense numbers (0 is the NUL), so a bigram is dense_a * C + dense_b
-    # below 2**32 and (bigram, rowid) packs into one uint64: sorting that is several
-    # times faster than an argsort of 42-bit grams followed by gathers.
-    present = np.bincount(codes, minlength=1) > 0
+    codes = np.frombuffer(
+        ("\x00".join(texts) + "\x00").encode("utf-32-le", "surrogatepass"), dtype=np.uint32
+    )
+    # Characters get dense numbers in code point order (0 is the NUL) of ``bits`` bits,
+    # so a bigram is ``dense_a << bits | dense_b`` below 2**32, in the order of the
+    # code points, and (bigram, rowid) packs into one uint64: one sort of those groups
+    # the rowids by bigram, ascending within each, and drops repeats within a text.
+    # Arrays are the size of all the text (27M code units for 1M pairs): each step
+    # works in place where it can and temporaries are dropped as soon as they are used.
+    present = np.zeros(max(int(codes.max()) + 1, 1), dtype=bool)
+    present[codes] = True  # several times faster than a bincount, which casts to intp
     present[0] = True
     chars = np.flatnonzero(present)
-    width = len(chars)
-    if width > 65535:  # cannot happen with real text; keep the packing exact anyway
+    bits = max(1, (len(chars) - 1).bit_length())
+    if bits > 16:  # over 65,535 distinct characters: cannot happen with real text
         raise ValueError("more than 65,535 distinct characters in one index build")
-    dense = (np.cumsum(present) - 1)[codes].astype(np.uint64)
-    owner = np.repeat(rowids.astype(np.uint64), lengths + 1)[:-1]
-    first, second = dense[:-1], dense[1:]
-    keep = (first != 0) & (second != 0)
+    dense = (np.cumsum(present, dtype=np.uint32) - np.uint32(1))[codes]
+    del codes
+    separator = dense == 0
+    bigram = dense[:-1] << np.uint32(bits)
+    bigram |= dense[1:]
+    del dense
+    keep = separator[:-1] | separator[1:]
+    np.logical_not(keep, out=keep)
+    del separator
     # A one-character text is indexed under its character alone (second part 0).
     single = np.flatnonzero(lengths == 1)
     if len(single):
-        starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))[single]
-        keep[starts] = True
-    bigram = first[keep] * np.uint64(width) + second[keep]
-    keys = np.sort((bigram << np.uint64(32)) | owner[keep])
-    keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]  # repeats within a text
-    bigram = (keys >> np.uint64(32)).astype(np.int64)
-    grams = (chars[bigram // width].astype(np.int64) << _SHIFT) | chars[bigram % width]
-    return grams, (keys & np.uint64(0xFFFFFFFF)).astype(np.int64)
+        keep[np.cumsum(lengths + 1)[single] - 2] = True
+    # (bigram, rowid) as one uint64: written as two uint32 halves, no 64-bit temporaries.
+    packed = np.empty(len(bigram), dtype=np.uint64)
+    halves = packed.view(np.uint32).reshape(-1, 2)
+    low, high = (0, 1) if sys.byteorder == "little" else (1, 0)
+    halves[:, high] = bigram
+    del bigram
+    halves[:, low] = np.repeat(rowids.astype(np.uint32), lengths + 1)[:-1]
+    keys = packed[keep]
+    del packed, halves, keep
+    keys.sort()
+    halves = keys.view(np.uint32).reshape(-1, 2)
+    if len(keys) > 1:  # drop repeats within a text
+        distinct = np.empty(len(keys), dtype=bool)
+        distinct[0] = True
+        np.not_equal(keys[1:], keys[:-1], out=distinct[1:])
+        high_half, ids = halves[distinct, high], halves[distinct, low]
+        del distinct
+    else:
+        high_half, ids = halves[:, high].copy(), halves[:, low].copy()
+    del keys, halves
+    if not len(ids):  # no text has a character
+        return empty, empty, ids
+    starts = np.flatnonzero(np.concatenate(([True], high_half[1:] != high_half[:-1])))
+    first = high_half[starts].astype(np.int64)
+    del high_half
+    grams = (chars[first >> bits] << _SHIFT) | chars[first & ((1 << bits) - 1)]
+    return grams.astype(np.int64), starts, ids
 
 
-def _write_postings(db: sqlite3.Connection, grams: np.ndarray, owner: np.ndarray) -> None:
+def _write_postings(
+    db: sqlite3.Connection, postings: tuple[np.ndarray, np.ndarray, np.ndarray]
+) -> None:
+    grams, starts, ids = postings
     if not len(grams):
         return
-    bounds = np.flatnonzero(np.diff(grams)) + 1
-    starts = np.concatenate(([0], bounds))
-    ends = np.concatenate((bounds, [len(grams)]))
-    ids = owner.astype("<u4")
-    keys = grams[starts].tolist()
+    blob = ids.astype("<u4").tobytes()
+    offsets = (starts * 4).tolist()
+    offsets.append(len(blob))
+    # Slices of one bytes object, made in C: no array slice and copy per bigram.
+    blobs = map(blob.__getitem__, map(slice, offsets[:-1], offsets[1:]))
     db.executemany(
-        "INSERT INTO tm_grams (gram, ids) VALUES (?, ?)",
-        ((key, ids[s:e].tobytes()) for key, s, e in zip(keys, starts, ends, strict=True)),
+        "INSERT INTO tm_grams (gram, ids) VALUES (?, ?)", zip(grams.tolist(), blobs, strict=True)
     )
 
 
@@ -136,7 +174,8 @@ def _write_lengths(db: sqlite3.Connection, rowids: np.ndarray, texts: list[str])
     """Store lengths of consecutive rowid runs (rowids may have gaps)."""
     if not texts:
         return
-    lengths = np.fromiter((min(len(t), 65535) for t in texts), dtype="<u2", count=len(texts))
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    lengths = np.minimum(lengths, 65535).astype("<u2")
     breaks = np.flatnonzero(np.diff(rowids) != 1) + 1
     for start, end in zip(
         np.concatenate(([0], breaks)), np.concatenate((breaks, [len(rowids)])), strict=True
@@ -155,16 +194,24 @@ def _rows_after(db: sqlite3.Connection, rowid: int) -> tuple[np.ndarray, list[st
     return rowids, [r[1] for r in rows]
 
 
-def rebuild_index(db: sqlite3.Connection, rows: tuple[np.ndarray, list[str]] | None = None) -> int:
+Postings = tuple[np.ndarray, np.ndarray, np.ndarray]  # what postings_of_rows returns
+
+
+def rebuild_index(
+    db: sqlite3.Connection,
+    rows: tuple[np.ndarray, list[str]] | None = None,
+    postings: Postings | None = None,
+) -> int:
     """Index every pair from scratch (inside the caller's transaction); return the count.
 
-    ``rows`` are all (rowids, zh_norm) when the caller has just read them.
+    ``rows`` are all (rowids, zh_norm) when the caller has just read them, ``postings``
+    their ``postings_of_rows`` when the caller has already computed them.
     """
     ensure_schema(db)
     db.execute("DELETE FROM tm_grams")
     db.execute("DELETE FROM tm_lengths")
     rowids, texts = rows if rows is not None else _rows_after(db, 0)
-    _write_postings(db, *grams_of_rows(rowids, texts))
+    _write_postings(db, postings if postings is not None else postings_of_rows(rowids, texts))
     _write_lengths(db, rowids, texts)
     _set_meta(db, "index_format", INDEX_FORMAT)
     _set_meta(db, "index_rowid", int(rowids[-1]) if len(rowids) else 0)
@@ -173,13 +220,17 @@ def rebuild_index(db: sqlite3.Connection, rows: tuple[np.ndarray, list[str]] | N
     return len(rowids)
 
 
-def update_index(db: sqlite3.Connection, known: tuple[np.ndarray, list[str]] | None = None) -> int:
+def update_index(
+    db: sqlite3.Connection,
+    known: tuple[np.ndarray, list[str]] | None = None,
+    postings: Postings | None = None,
+) -> int:
     """Bring the index up to date with the pairs table; return how many pairs it added.
 
     Runs inside the caller's transaction, so an import and its index entries are
     committed together. ``known`` are (rowids, zh_norm) of every pair in the table, when
     the caller has them in hand (an import into an empty table): used instead of reading
-    them back when nothing is indexed yet.
+    them back when nothing is indexed yet; ``postings`` are theirs if already computed.
     """
     ensure_schema(db)
     done = indexed_rowid(db)
@@ -190,9 +241,9 @@ def update_index(db: sqlite3.Connection, known: tuple[np.ndarray, list[str]] | N
     chunks = int(_meta(db, "index_chunks", "0"))
     rowids, texts = known if known is not None and not done else _rows_after(db, done)
     if not done or len(rowids) > _REBUILD_SHARE * indexed or chunks >= _MAX_CHUNKS:
-        rebuild_index(db, None if done else (rowids, texts))
+        rebuild_index(db, *((None, None) if done else ((rowids, texts), postings)))
         return len(rowids)
-    _write_postings(db, *grams_of_rows(rowids, texts))
+    _write_postings(db, postings_of_rows(rowids, texts))
     _write_lengths(db, rowids, texts)
     _set_meta(db, "index_rowid", int(rowids[-1]))
     _set_meta(db, "index_chunks", chunks + 1)
