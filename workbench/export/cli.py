@@ -43,12 +43,30 @@ from workbench.export.select import SELECTION_MODES
     help="Keep pairs with a QA finding this severe (or worse) out of every split; they go "
     "to held_back.jsonl. [default: [export] hold_back]",
 )
-def export_command(name, snapshot, selection, seed, scripts, formats, hold_back) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    help="Worker processes reading the corpus partitions (1 = in this process). "
+    "[default: [batch] workers, 0 = every core]",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Read the corpus on a running Dask scheduler. [default: [batch] scheduler]",
+)
+def export_command(
+    name, snapshot, selection, seed, scripts, formats, hold_back, workers, scheduler
+) -> None:
     """Write parallel corpora, entity data, QA report and dataset card to exports/<name>/."""
+    from workbench.batch.engine import map_in_order
+    from workbench.batch.settings import batch_settings
     from workbench.export.run import export_dataset
 
+    config = load_config()
+    engine = batch_settings(config, workers=workers, scheduler=scheduler).engine
     result = export_dataset(
-        load_config(),
+        config,
+        mapper=map_in_order(engine, description="corpus partition"),
         name=name,
         snapshot=snapshot,
         selection=selection,
