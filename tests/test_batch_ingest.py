@@ -269,3 +269,21 @@ def test_kept_partitions_are_not_reused_when_a_file_changed(crawl, tmp_path, mon
     ingest_paths([pages], config, partition_files=PARTITION_FILES)
     [document] = [d for d in read_documents(tmp_path / "work" / "corpus") if d.id == first.stem]
     assert document.original == "修改后的第一篇文章。内容不同。\n"
+
+
+def test_tagging_partitions_on_two_workers_gives_the_same_corpus(crawl, tmp_path):
+    from workbench.glossary.tag import tag_corpus
+
+    alone, engine = tmp_path / "alone", tmp_path / "engine"
+    ingest_paths([crawl], config_for(alone), partition_files=PARTITION_FILES)
+    shutil.copytree(alone / "corpus", engine / "corpus")
+    summary = tag_corpus(config_for(alone))
+    runner = PartitionRunner(EngineSettings(workers=2), progress=False)
+    assert tag_corpus(config_for(engine), runner=runner) == {
+        **summary,
+        "corpus": str(engine / "corpus"),
+    }
+    assert runner.last is not None and runner.last.where == "local cluster of 2 workers"
+    assert summary["matches"] > 100 and summary["documents"] == 20
+    assert corpus_files(engine) == corpus_files(alone)
+    assert len(corpus_partitions(engine / "corpus")) == 5

@@ -123,12 +123,31 @@ def match_command(file, path: Path | None) -> None:
 
 @glossary.command("tag")
 @click.option("--glossary", "path", type=click.Path(path_type=Path), help="Glossary folder.")
-def tag_command(path: Path | None) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    help="Worker processes tagging corpus partitions (1 = in this process). "
+    "[default: [batch] workers, 0 = every core]",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Tag on a running Dask scheduler. [default: [batch] scheduler]",
+)
+def tag_command(path: Path | None, workers: int | None, scheduler: str | None) -> None:
     """Add glossary matches to every sentence of the segmented corpus (re-run safe)."""
+    from workbench.batch.engine import PartitionRunner
+    from workbench.batch.settings import batch_settings
     from workbench.glossary.tag import tag_corpus
 
     config = load_config()
-    summary = tag_corpus(config, load_glossary(path, config))
+    engine = batch_settings(config, workers=workers, scheduler=scheduler).engine
+    summary = tag_corpus(
+        config,
+        load_glossary(path, config),
+        runner=PartitionRunner(engine, progress=False, description="tag"),
+        glossary_source=path,
+    )
     click.echo(
         f"tagged {summary['sentences']} sentences in {summary['documents']} documents: "
         f"{summary['matches']} matches of {summary['entries_matched']} entries "
