@@ -23,7 +23,13 @@ from test_web_helpers import free_port
 from workbench.batch.engine import EngineSettings, PartitionRunner
 from workbench.cli import cli
 from workbench.config import Config, load_config
-from workbench.corpus import corpus_partitions, read_documents, read_manifest, read_sentences
+from workbench.corpus import (
+    corpus_partitions,
+    read_documents,
+    read_manifest,
+    read_sentences,
+    write_corpus,
+)
 from workbench.ingest.pipeline import Ingester, IngestIncomplete, ingest_paths, run_serially
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -287,3 +293,21 @@ def test_tagging_partitions_on_two_workers_gives_the_same_corpus(crawl, tmp_path
     assert summary["matches"] > 100 and summary["documents"] == 20
     assert corpus_files(engine) == corpus_files(alone)
     assert len(corpus_partitions(engine / "corpus")) == 5
+
+
+def test_push_builds_the_same_tasks_from_any_partitioning(crawl, tmp_path):
+    from workbench.labelstudio.sync import corpus_tasks
+
+    config = config_for(tmp_path)
+    ingest_paths([crawl], config, partition_files=PARTITION_FILES)
+    corpus = tmp_path / "corpus"
+    many, version = corpus_tasks(config)
+    documents = list(read_documents(corpus))
+    sentences = list(read_sentences(corpus))
+    items = [(d, [s for s in sentences if s.doc_id == d.id]) for d in documents]
+    write_corpus(corpus, items, read_manifest(corpus), partition_documents=len(items))
+    assert len(corpus_partitions(corpus)) == 1
+    one, same_version = corpus_tasks(config)
+    assert version == same_version
+    assert [p.to_import() for p in many] == [p.to_import() for p in one]
+    assert len(many) == len(sentences)
