@@ -27,6 +27,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -88,6 +89,7 @@ class BatchResult(Generic[R]):
     where: str = IN_PROCESS  # "in process", "local cluster of 2 workers", "scheduler tcp://…"
     workers: int = 1
     peak_rss_mb: list[float] = field(default_factory=list)  # per worker, at the end of the run
+    cpu_s: float = 0.0  # CPU seconds used by the workers (in process: by this run)
 
     def in_order(self) -> list[R]:
         """Return the results of the successful partitions in input order."""
@@ -143,6 +145,7 @@ def _run_in_process(
 ) -> BatchResult[R]:
     """Run the partitions one after another here, with the same retries as a cluster."""
     outcome: BatchResult[R] = BatchResult(list(names))
+    cpu_started = time.process_time()
     with _bar(len(partitions), progress, description) as bar:
         for name, partition in zip(names, partitions, strict=True):
             for attempt in range(settings.retries + 1):
@@ -158,6 +161,7 @@ def _run_in_process(
                 break
             bar.update(1)
     outcome.peak_rss_mb = [peak_rss_mb()]
+    outcome.cpu_s = time.process_time() - cpu_started
     return outcome
 
 
@@ -195,6 +199,7 @@ def _run_on_client(
             bar.update(1)
     try:
         outcome.peak_rss_mb = sorted(client.run(peak_rss_mb).values())
+        outcome.cpu_s = sum(client.run(cpu_seconds).values())
     except Exception:  # a statistic only; a worker may have gone
         outcome.peak_rss_mb = []
     outcome.failures.sort(key=lambda f: list(names).index(f.name))
@@ -264,6 +269,11 @@ def peak_rss_mb() -> float:
     import resource
 
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def cpu_seconds() -> float:
+    """Return the CPU time (user + system) this process has used so far."""
+    return time.process_time()
 
 
 def map_in_order(
