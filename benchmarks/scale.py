@@ -46,6 +46,8 @@ ROOT = Path(__file__).resolve().parent.parent
 FILES_PER_FOLDER = 1000
 PAGE_BYTES = 10_000  # target size of one page in UTF-8
 CRAWL_SEED = 15
+# No dashboard, and the bare HTTP server on a random loopback port (not 8787).
+NO_DASHBOARD = ["--no-dashboard", "--dashboard-address", "127.0.0.1:0"]
 
 
 # -- the synthetic crawl ----------------------------------------------------------------
@@ -249,7 +251,7 @@ def start_cluster(workers: int, logs: Path) -> tuple[str, list[subprocess.Popen[
     processes = [
         subprocess.Popen(
             [sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
-             "--port", str(port), "--no-dashboard"],
+             "--port", str(port), *NO_DASHBOARD],
             stdout=subprocess.DEVNULL,
             stderr=open(logs / "scheduler.log", "wb"),  # noqa: SIM115 (kept open while it runs)
         )
@@ -258,7 +260,7 @@ def start_cluster(workers: int, logs: Path) -> tuple[str, list[subprocess.Popen[
         processes.append(
             subprocess.Popen(
                 [sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads",
-                 "1", "--host", "127.0.0.1", "--no-dashboard"],
+                 "1", "--host", "127.0.0.1", *NO_DASHBOARD],
                 stdout=subprocess.DEVNULL,
                 stderr=open(logs / f"worker{number}.log", "wb"),  # noqa: SIM115
             )

@@ -35,6 +35,8 @@ from workbench.ingest.pipeline import Ingester, IngestIncomplete, ingest_paths, 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 PARTITION_FILES = 4
+# No dashboard, and the bare HTTP server on a random loopback port (not 8787).
+NO_DASHBOARD = ["--no-dashboard", "--dashboard-address", "127.0.0.1:0"]
 
 
 def make_crawl(folder: Path) -> Path:
@@ -139,7 +141,7 @@ def dask_cluster(tmp_path: Path) -> Iterator[str]:
     logs = [open(tmp_path / name, "w") for name in names]  # noqa: SIM115 (closed below)
     scheduler_cmd = [
         sys.executable, "-m", "distributed.cli.dask_scheduler",
-        "--host", "127.0.0.1", "--port", str(port), "--no-dashboard",
+        "--host", "127.0.0.1", "--port", str(port), *NO_DASHBOARD,
     ]  # fmt: skip
     processes = [subprocess.Popen(scheduler_cmd, stdout=logs[0], stderr=logs[0], env=env)]
     try:
@@ -148,7 +150,7 @@ def dask_cluster(tmp_path: Path) -> Iterator[str]:
             worker_cmd = [
                 sys.executable, "-m", "distributed.cli.dask_worker", address,
                 "--nthreads", "1", "--nworkers", "1", "--host", "127.0.0.1",
-                "--no-dashboard", "--no-nanny",
+                *NO_DASHBOARD, "--no-nanny",
             ]  # fmt: skip
             processes.append(subprocess.Popen(worker_cmd, stdout=log, stderr=log, env=env))
         _wait_for_workers(address, 2)
@@ -311,3 +313,22 @@ def test_push_builds_the_same_tasks_from_any_partitioning(crawl, tmp_path):
     assert version == same_version
     assert [p.to_import() for p in many] == [p.to_import() for p in one]
     assert len(many) == len(sentences)
+
+
+def test_ingest_uses_every_core_by_default_and_prints_where(crawl, tmp_path, serial_corpus):
+    from workbench.batch.engine import available_cores
+
+    result = CliRunner().invoke(
+        cli,
+        ["ingest", str(crawl), "--work-dir", str(tmp_path), "-q"],
+        env={
+            "WORKBENCH_BATCH_PARTITION_FILES": str(PARTITION_FILES),
+            "WORKBENCH_BATCH_IN_PROCESS_BELOW_MB": "0",  # the crawl is small: force the engine
+            "WORKBENCH_BATCH_WORKERS": "0",
+        },
+    )
+    assert result.exit_code == 1, result.output  # the binary file
+    workers = min(available_cores(), 6)  # six partitions of four files; one left empty
+    if workers > 1:
+        assert f"5 partitions ingested on local cluster of {workers} workers" in result.output
+    assert corpus_files(tmp_path) == serial_corpus

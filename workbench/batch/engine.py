@@ -232,6 +232,10 @@ def _client(settings: EngineSettings, workers: int) -> Iterator[tuple[Any, str]]
         host="127.0.0.1",
         scheduler_port=0,
         dashboard_address=None,
+        # No dashboard; the scheduler's bare HTTP server (health checks) would otherwise
+        # try the fixed port 8787: give it a random loopback one.
+        scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
+        worker_dashboard_address="127.0.0.1:0",
         silence_logs=logging.ERROR,
     )
     client = Client(cluster)

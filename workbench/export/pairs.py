@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from workbench.corpus import read_documents
 from workbench.export.select import (
     NO_SOURCE,
     UNTRANSLATED,
@@ -22,7 +21,6 @@ from workbench.export.select import (
     normalise_translation,
     select_annotation,
 )
-from workbench.fileio import recover_directory
 
 # C0/C1 controls, line and paragraph separators, lone surrogates (left by a bad JSON
 # escape) and the two XML-illegal non-characters.
@@ -110,15 +108,6 @@ class PairStats:
 
     def leave_out(self, reason: str) -> None:
         self.left_out[reason] = self.left_out.get(reason, 0) + 1
-
-
-def load_document_titles(corpus_path: Path) -> dict[str, str | None]:
-    """Return doc id → title from the corpus (documents only; sentences are not held)."""
-    if not (Path(corpus_path) / "manifest.json").is_file():
-        recover_directory(Path(corpus_path))  # an ingest killed mid-swap
-    if not (Path(corpus_path) / "manifest.json").is_file():
-        return {}
-    return {doc.id: doc.title for doc in read_documents(corpus_path)}
 
 
 def load_replaced_sentences(corpus_path: Path) -> set[str]:
