@@ -202,12 +202,14 @@ def import_bilingual(
     """Align every document pair in ``paths`` and store the beads in the TM.
 
     ``runner`` (the batch engine's ``PartitionRunner``) aligns the pairs in parallel, one
-    aligner per worker; the beads are still stored in the TM here, in input order, so the
-    TM is the same whatever the number of workers. Without a runner every pair is aligned
-    in this process with ``aligner``. A pair that cannot be read stops the import with its
-    InputError after the pairs before it are stored (as a re-run skips stored pairs, fixing
-    it and re-running is safe); a pair whose worker failed on every attempt is named in a
-    WorkbenchError after all the others are stored.
+    aligner per worker, built from ``aligner.settings`` and, when ``aligner`` uses glossary
+    terms, the configured glossary (``[paths] glossary_dir``, as the CLI loads it); the
+    beads are still stored in the TM here, in input order, so the TM is the same whatever
+    the number of workers. Without a runner every pair is aligned in this process with
+    ``aligner``. A pair that cannot be read stops the import with its InputError after the
+    pairs before it are stored (as a re-run skips stored pairs, fixing it and re-running is
+    safe); a pair whose worker failed on every attempt is named in a WorkbenchError after
+    all the others are stored.
     """
     settings = aligner.settings if aligner else AlignerSettings.from_config(config)
     aligner = aligner or Aligner(settings, glossary)
