@@ -14,6 +14,7 @@ from workbench.batch.engine import EngineSettings, PartitionRunner, map_in_order
 from workbench.config import Config
 from workbench.corpus import corpus_dir, corpus_partitions, read_documents, read_sentences
 from workbench.corpus import write_corpus as write_corpus_folder
+from workbench.errors import WorkbenchError
 from workbench.export.run import export_dataset
 from workbench.snapshot import write_snapshot
 from workbench.tm.store import open_tm
@@ -102,3 +103,31 @@ def test_export_reading_partitions_on_the_engine_writes_the_same_files(
     for name in files:
         assert without_time(alone.path / name) == without_time(engine.path / name), name
     shutil.rmtree(alone.path)
+
+
+def test_a_pair_failing_on_every_attempt_is_named_and_the_others_stored(
+    tmp_path: Path, project_root: Path, publications: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import workbench.align.importer as importer
+
+    real_align = importer.align_sides
+    attempts: list[str] = []
+
+    def crash_on_doc1(aligner, zh, en, doc_id, files):  # a bug, not a bad file
+        if doc_id == "doc1":
+            attempts.append(doc_id)
+            raise RuntimeError("encoder crashed")
+        return real_align(aligner, zh, en, doc_id, files)
+
+    monkeypatch.setattr(importer, "align_sides", crash_on_doc1)
+    config = make_config(tmp_path, project_root)
+    seen: list[str] = []
+    runner = PartitionRunner(EngineSettings(workers=1, retries=2), progress=False)
+    with pytest.raises(WorkbenchError, match=r"aligning 00001-doc1 failed: RuntimeError"):
+        import_bilingual(
+            config, [publications], runner=runner, progress=lambda r: seen.append(r.doc_id)
+        )
+    assert attempts == ["doc1"] * 3  # the first try and two retries
+    assert seen == ["doc0", "doc2", "doc3"]  # the others stored, in order
+    origins = {pair[4] for pair in stored_pairs(config)}
+    assert "aligned-doc1" not in origins and "aligned-doc3" in origins
