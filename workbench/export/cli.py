@@ -7,11 +7,19 @@ from pathlib import Path
 
 import click
 
-from workbench.config import load_config
+from workbench.config import Config, load_config
 from workbench.errors import ExportError
 from workbench.export.formats import FORMATS
 from workbench.export.formats.variants import SCRIPT_TAGS
 from workbench.export.select import SELECTION_MODES
+
+
+def _documents_bytes(config: Config) -> int:
+    """Size of the corpus's document files (0 without a corpus)."""
+    from workbench.corpus import corpus_dir
+
+    corpus = corpus_dir(config.work_dir)
+    return sum(p.stat().st_size for p in corpus.glob("**/documents.jsonl") if p.is_file())
 
 
 @click.command("export")
@@ -63,10 +71,15 @@ def export_command(
     from workbench.export.run import export_dataset
 
     config = load_config()
-    engine = batch_settings(config, workers=workers, scheduler=scheduler).engine
+    batch = batch_settings(config, workers=workers, scheduler=scheduler)
+    # Reading a small corpus here is quicker than starting a cluster to read it.
+    small = _documents_bytes(config) < batch.in_process_below_mb * 1024 * 1024
+    mapper = None
+    if batch.engine.scheduler or not small:
+        mapper = map_in_order(batch.engine, description="corpus partition")
     result = export_dataset(
         config,
-        mapper=map_in_order(engine, description="corpus partition"),
+        mapper=mapper,
         name=name,
         snapshot=snapshot,
         selection=selection,
