@@ -141,12 +141,13 @@ def tag_command(path: Path | None, workers: int | None, scheduler: str | None) -
     from workbench.glossary.tag import tag_corpus
 
     config = load_config()
-    engine = batch_settings(config, workers=workers, scheduler=scheduler).engine
+    batch = batch_settings(config, workers=workers, scheduler=scheduler)
     summary = tag_corpus(
         config,
         load_glossary(path, config),
-        runner=PartitionRunner(engine, progress=False, description="tag"),
+        runner=PartitionRunner(batch.engine, progress=False, description="tag"),
         glossary_source=path,
+        in_process_below_bytes=int(batch.in_process_below_mb * 1024 * 1024),
     )
     click.echo(
         f"tagged {summary['sentences']} sentences in {summary['documents']} documents: "

@@ -14,6 +14,7 @@ from typing import Any
 
 from workbench.config import Config
 from workbench.corpus import (
+    SENTENCES_FILE,
     corpus_dir,
     corpus_partitions,
     partition_name,
@@ -99,13 +100,16 @@ def tag_corpus(
     glossary: Glossary | None = None,
     runner: Callable[..., tuple[dict[str, TagOutcome], dict[str, str]]] | None = None,
     glossary_source: Path | None = None,
+    in_process_below_bytes: int = 0,
 ) -> dict[str, Any]:
     """Fill ``terms`` of every corpus sentence with the glossary's matches; return a summary.
 
     Each partition is tagged into a new corpus folder swapped in at the end. ``runner``
     (the batch engine) tags the partitions in parallel, each worker loading the glossary
     from ``glossary_source`` (default ``[paths] glossary_dir``) once; without one they are
-    tagged here. A partition that fails leaves the corpus as it was.
+    tagged here, as they are when the corpus's sentence files are smaller than
+    ``in_process_below_bytes`` (not worth starting a cluster for). A partition that fails
+    leaves the corpus as it was.
     """
     glossary = glossary or load_glossary(glossary_source, config=config)
     path = corpus_dir(config.work_dir)
@@ -126,7 +130,8 @@ def tag_corpus(
                 TagJob(str(source), str(staging / name), source_of_glossary, glossary.version)
                 for name, source in zip(names, partitions, strict=True)
             ]
-            outcomes, failures = runner(tag_partition, jobs, names, False, lambda n, o: None)
+            small = _sentence_bytes(partitions) < in_process_below_bytes
+            outcomes, failures = runner(tag_partition, jobs, names, small, lambda n, o: None)
             if failures:
                 raise GlossaryError(
                     "; ".join(f"tagging {n} failed: {e}" for n, e in sorted(failures.items()))
@@ -150,6 +155,12 @@ def tag_corpus(
         "matches": sum(o.matches for o in outcomes.values()),
         "entries_matched": len(matched),
     }
+
+
+def _sentence_bytes(partitions: list[Path]) -> int:
+    return sum(
+        (p / SENTENCES_FILE).stat().st_size for p in partitions if (p / SENTENCES_FILE).is_file()
+    )
 
 
 def _by_document(
