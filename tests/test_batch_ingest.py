@@ -332,3 +332,18 @@ def test_ingest_uses_every_core_by_default_and_prints_where(crawl, tmp_path, ser
     if workers > 1:
         assert f"5 partitions ingested on local cluster of {workers} workers" in result.output
     assert corpus_files(tmp_path) == serial_corpus
+
+
+def test_python_m_workbench_can_start_a_local_cluster(crawl, tmp_path, serial_corpus):
+    env = {
+        **os.environ,
+        "WORKBENCH_BATCH_PARTITION_FILES": str(PARTITION_FILES),
+        "WORKBENCH_BATCH_IN_PROCESS_BELOW_MB": "0",
+    }
+    args = ["ingest", str(crawl), "--work-dir", str(tmp_path), "--workers", "2", "-q"]
+    result = subprocess.run(
+        [sys.executable, "-m", "workbench", *args], capture_output=True, text=True, env=env
+    )
+    assert result.returncode == 1, result.stderr  # the binary file, nothing else
+    assert "5 partitions ingested on local cluster of 2 workers" in result.stderr
+    assert corpus_files(tmp_path) == serial_corpus
