@@ -19,7 +19,11 @@ Run from the repository root:  .venv/bin/python benchmarks/scale.py  [--docs 100
 4. **Export** of the result: a snapshot with one final annotation for each of the first
    ``--export-tasks`` sentences, then ``workbench export`` (corpus partitions read on the
    engine, every format), timed.
-5. **The same ingest + tag on a separately started ``dask scheduler`` and two ``dask
+5. **The machine's ceiling**: the same per-document work (the seeds ingested in memory,
+   no engine) in one process, then in two at once: how much faster two processes do twice
+   the work. 2.0 on two idle cores; it is the most any 2-worker speed-up can reach on the
+   machine at that moment, and what the engine's speed-up is to be read against.
+6. **The same ingest + tag on a separately started ``dask scheduler`` and two ``dask
    worker`` processes** on loopback (random ports), to show the cluster path is the same
    code: documents/s, and the corpus compared with the local 2-worker run.
 
@@ -212,6 +216,41 @@ def child_export(spec: dict[str, Any]) -> dict[str, Any]:
     return {"export_s": timings, "pairs": result.manifest["counts"]["pairs"]}
 
 
+def child_ceiling(spec: dict[str, Any]) -> dict[str, Any]:
+    """A fixed amount of per-document work in one process (no engine): the seeds ingested
+    ``spec["rounds"]`` times in memory."""
+    from workbench.config import load_config
+    from workbench.ingest.pipeline import Ingester
+
+    ingester = Ingester(load_config(root=ROOT))
+    seeds = [p.read_bytes() for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    started = time.perf_counter()
+    for _ in range(spec["rounds"]):
+        for number, data in enumerate(seeds):
+            ingester.read_bytes(data, f"seed{number}.txt", f"seed{number}")
+    return {"seconds": time.perf_counter() - started}
+
+
+def machine_ceiling(rounds: int) -> float:
+    """Return how much faster two processes do twice the work than one does it once.
+
+    The same per-document work, with no engine: the most any two-worker run can gain on
+    this machine now (2.0 on two idle cores; less when the cores are shared or are
+    hyperthreads of one core).
+    """
+    command = [sys.executable, str(Path(__file__).resolve()), "--child", "ceiling"]
+    spec = json.dumps({"rounds": rounds})
+    started = time.perf_counter()
+    subprocess.run([*command, spec], cwd=ROOT, check=True, capture_output=True)
+    alone = time.perf_counter() - started
+    started = time.perf_counter()
+    pair = [subprocess.Popen([*command, spec], cwd=ROOT, stdout=subprocess.DEVNULL) for _ in "ab"]
+    for process in pair:
+        process.wait()
+    together = time.perf_counter() - started
+    return 2 * alone / together
+
+
 def run_child(kind: str, spec: dict[str, Any]) -> dict[str, Any]:
     """Run one measurement in a fresh Python; return what it printed (JSON) and its peak."""
     command = [sys.executable, str(Path(__file__).resolve()), "--child", kind, json.dumps(spec)]
@@ -228,7 +267,8 @@ def child_main(kind: str, spec_json: str) -> None:
     import resource
 
     spec = json.loads(spec_json)
-    record = child_ingest_and_tag(spec) if kind == "ingest" else child_export(spec)
+    children = {"ingest": child_ingest_and_tag, "export": child_export, "ceiling": child_ceiling}
+    record = children[kind](spec)
     record["main_peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     if kind == "ingest":  # CPU of every process: this one (client, local scheduler) + workers
         record["cpu_s"] = time.process_time() + (
@@ -314,6 +354,9 @@ def main() -> None:
         "--export-tasks", type=int, default=200_000, help="annotated sentences to export"
     )
     parser.add_argument("--no-cluster", action="store_true", help="skip the dask-scheduler run")
+    parser.add_argument(
+        "--ceiling-rounds", type=int, default=60, help="seed rounds of the machine-ceiling run"
+    )
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.child:
@@ -362,6 +405,11 @@ def main() -> None:
     same = corpus_digest(runs["1 worker"][0]) == corpus_digest(runs["2 workers"][0])
     print(f"speed-up 2 workers / 1 worker: {one / two:.2f}x (goal >= 1.8x); "
           f"corpus byte-identical: {same}")  # fmt: skip
+    log("machine ceiling …")
+    print(
+        f"machine ceiling now: two processes doing the same ingest work with no engine run "
+        f"{machine_ceiling(options.ceiling_rounds):.2f}x as fast as one (2.00 on two idle cores)"
+    )
     cpu_one, cpu_two = (r["cpu_s"] for _, r in runs.values())
     print(
         f"work per document, 2 workers / 1 worker (CPU s): {cpu_two / max(cpu_one, 1e-9):.2f}x "
