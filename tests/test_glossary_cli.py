@@ -143,7 +143,7 @@ def test_tag_fills_terms_and_is_idempotent(env):
     assert summary["sentences"] == 3 and summary["matches"] == 2
     assert summary["sentences_with_terms"] == 2 and summary["documents"] == 3
     path = corpus_dir(config.work_dir)
-    first = (path / "sentences.jsonl").read_bytes()
+    first = (path / "part-00000" / "sentences.jsonl").read_bytes()
     manifest = read_manifest(path)
     assert manifest["glossary_version"] == load_glossary(VALID).version
     assert manifest["opencc_config"] == "t2s"  # other stages' manifest keys survive
@@ -151,7 +151,7 @@ def test_tag_fills_terms_and_is_idempotent(env):
     assert terms == {"d1-0": [(2, 6, "t-jzfp")], "d1-1": [(3, 10, "t-lbc")], "d2-0": []}
     result = run("glossary", "tag")
     assert result.exit_code == 0 and "2 matches" in result.output
-    assert (path / "sentences.jsonl").read_bytes() == first
+    assert (path / "part-00000" / "sentences.jsonl").read_bytes() == first
 
 
 def test_tag_without_corpus_says_what_to_do(env):

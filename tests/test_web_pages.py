@@ -306,7 +306,7 @@ def test_the_curator_rejects_with_a_reason(web_client):
 
 def test_corpus_page_reports_a_damaged_corpus_instead_of_failing(web_config):
     sample_corpus(web_config)
-    sentences = web_config.work_dir / "corpus" / "sentences.jsonl"
+    sentences = web_config.work_dir / "corpus" / "part-00000" / "sentences.jsonl"
     sentences.write_text(sentences.read_text(encoding="utf-8") + "{broken\n", encoding="utf-8")
     web_client = create_app(web_config).test_client()
     page = html(web_client.get("/corpus"))

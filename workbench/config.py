@@ -175,6 +175,17 @@ class TmConfig:
     learn: bool = True
 
 
+@dataclass(frozen=True)
+class BatchConfig:
+    """``[batch]``: where batch stages (ingest, tag, import-bilingual, export) run."""
+
+    workers: int = 0  # 0 = one worker process per core, 1 = in this process
+    scheduler: str = ""  # a running Dask scheduler (tcp://host:port); "" = this machine
+    retries: int = 2  # re-runs of a failed partition before it is reported by name
+    partition_files: int = 250  # ingest: input files per corpus partition
+    in_process_below_mb: float = 16.0  # smaller inputs run in process (no cluster start-up)
+
+
 #: Section name in the file → its dataclass; the order is the file's.
 SECTIONS: dict[str, type[Any]] = {
     "paths": PathsConfig,
@@ -186,6 +197,7 @@ SECTIONS: dict[str, type[Any]] = {
     "team": TeamConfig,
     "align": AlignConfig,
     "tm": TmConfig,
+    "batch": BatchConfig,
 }
 
 
@@ -204,6 +216,7 @@ class Config:
     team: TeamConfig = field(default_factory=TeamConfig)
     align: AlignConfig = field(default_factory=AlignConfig)
     tm: TmConfig = field(default_factory=TmConfig)
+    batch: BatchConfig = field(default_factory=BatchConfig)
 
     def __post_init__(self) -> None:
         # Path settings are relative to the project root: resolve them once, here, so every

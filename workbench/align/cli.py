@@ -110,8 +110,30 @@ def align_command(files, interleaved, fmt, output, method, encoder) -> None:
     help="Also send beads that need review to Label Studio, English pre-filled.",
 )
 @aligner_options
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    help="Worker processes aligning pairs in parallel (1 = in this process). "
+    "[default: [batch] workers, 0 = every core]",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Align on a running Dask scheduler, e.g. tcp://10.0.0.5:8786. "
+    "[default: [batch] scheduler]",
+)
 def import_bilingual_command(
-    paths, interleaved, publication, url, published, threshold, review, method, encoder
+    paths,
+    interleaved,
+    publication,
+    url,
+    published,
+    threshold,
+    review,
+    method,
+    encoder,
+    workers,
+    scheduler,
 ) -> None:
     """Align official bilingual publications and store their pairs in the TM.
 
@@ -120,9 +142,14 @@ def import_bilingual_command(
     export with origin 'aligned' and their score; the rest are kept for review.
     """
     from workbench.align.importer import import_bilingual
+    from workbench.batch.engine import PartitionRunner
+    from workbench.batch.settings import batch_settings
 
     config = load_config()
     aligner = make_aligner(config, method, encoder)
+    runner = PartitionRunner(  # the line printed per document is the progress
+        batch_settings(config, workers=workers, scheduler=scheduler).engine, progress=False
+    )
 
     def progress(result) -> None:
         click.echo(
@@ -139,6 +166,7 @@ def import_bilingual_command(
         threshold,
         aligner=aligner,
         progress=progress,
+        runner=runner,
     )
     if review:
         from workbench.labelstudio.align_review import push_review_tasks

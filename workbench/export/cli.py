@@ -7,10 +7,18 @@ from pathlib import Path
 
 import click
 
-from workbench.config import load_config
+from workbench.config import Config, load_config
 from workbench.errors import ExportError
 from workbench.export.names import FORMAT_NAMES, SCRIPT_TAGS
 from workbench.export.select import SELECTION_MODES
+
+
+def _documents_bytes(config: Config) -> int:
+    """Size of the corpus's document files (0 without a corpus)."""
+    from workbench.corpus import corpus_dir
+
+    corpus = corpus_dir(config.work_dir)
+    return sum(p.stat().st_size for p in corpus.glob("**/documents.jsonl") if p.is_file())
 
 
 @click.command("export")
@@ -42,12 +50,35 @@ from workbench.export.select import SELECTION_MODES
     help="Keep pairs with a QA finding this severe (or worse) out of every split; they go "
     "to held_back.jsonl. [default: [export] hold_back]",
 )
-def export_command(name, snapshot, selection, seed, scripts, formats, hold_back) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    help="Worker processes reading the corpus partitions (1 = in this process). "
+    "[default: [batch] workers, 0 = every core]",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Read the corpus on a running Dask scheduler. [default: [batch] scheduler]",
+)
+def export_command(
+    name, snapshot, selection, seed, scripts, formats, hold_back, workers, scheduler
+) -> None:
     """Write parallel corpora, entity data, QA report and dataset card to exports/<name>/."""
+    from workbench.batch.engine import map_in_order
+    from workbench.batch.settings import batch_settings
     from workbench.export.run import export_dataset
 
+    config = load_config()
+    batch = batch_settings(config, workers=workers, scheduler=scheduler)
+    # Reading a small corpus here is quicker than starting a cluster to read it.
+    small = _documents_bytes(config) < batch.in_process_below_mb * 1024 * 1024
+    mapper = None
+    if batch.engine.scheduler or not small:
+        mapper = map_in_order(batch.engine, description="corpus partition")
     result = export_dataset(
-        load_config(),
+        config,
+        mapper=mapper,
         name=name,
         snapshot=snapshot,
         selection=selection,

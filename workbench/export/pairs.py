@@ -14,14 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from workbench.corpus import read_documents
 from workbench.export.select import (
     NO_SOURCE,
     UNTRANSLATED,
     Selection,
     select_annotation,
 )
-from workbench.fileio import recover_directory
 from workbench.models import Entity, SentencePair, SnapshotAnnotation, SnapshotTask, TermMatch
 from workbench.text.compare import normalise_translation
 
@@ -51,15 +49,6 @@ class PairStats:
 
     def leave_out(self, reason: str) -> None:
         self.left_out[reason] = self.left_out.get(reason, 0) + 1
-
-
-def load_document_titles(corpus_path: Path) -> dict[str, str | None]:
-    """Return doc id → title from the corpus (documents only; sentences are not held)."""
-    if not (Path(corpus_path) / "manifest.json").is_file():
-        recover_directory(Path(corpus_path))  # an ingest killed mid-swap
-    if not (Path(corpus_path) / "manifest.json").is_file():
-        return {}
-    return {doc.id: doc.title for doc in read_documents(corpus_path)}
 
 
 def load_replaced_sentences(corpus_path: Path) -> set[str]:

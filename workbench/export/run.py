@@ -22,7 +22,7 @@ import orjson
 
 from workbench import __version__
 from workbench.config import Config, ExportConfig
-from workbench.corpus import corpus_dir
+from workbench.corpus import PartitionMapper, corpus_dir
 from workbench.errors import ConfigError, ExportError, GlossaryError, InputError
 from workbench.export.card import render_card
 from workbench.export.dedup import Deduplicator
@@ -31,7 +31,6 @@ from workbench.export.formats.variants import check_scripts
 from workbench.export.pairs import (
     PairStats,
     iter_pairs,
-    load_document_titles,
     load_replaced_sentences,
 )
 from workbench.export.select import RESEGMENTED, UNTRANSLATED, Selection, check_mode
@@ -160,19 +159,23 @@ def empty_translation_finding(task: SnapshotTask, selection: Selection) -> list[
     ]
 
 
-def export_dataset(config: Config, **overrides: Any) -> ExportResult:
+def export_dataset(
+    config: Config, mapper: PartitionMapper | None = None, **overrides: Any
+) -> ExportResult:
     """Write ``exports/<name>/`` from the latest (or a named) snapshot; return its manifest.
 
     Overrides are ``ExportSettings`` fields (``name``, ``snapshot``, ``selection``, ``seed``,
-    ``scripts``, ``formats``...). Raises ExportError, leaving any previous export intact,
-    when anything fails.
+    ``scripts``, ``formats``...). ``mapper`` reads the corpus partitions in parallel (the
+    batch engine); the export is the same without it. Raises ExportError, leaving any
+    previous export intact, when anything fails.
     """
     settings = ExportSettings.from_config(config, **overrides)
     snapshot_path = resolve_snapshot(config.work_dir, settings.snapshot)
     snapshot_manifest = read_snapshot_manifest(snapshot_path)
-    titles = load_document_titles(corpus_dir(config.work_dir))
     replaced = load_replaced_sentences(corpus_dir(config.work_dir))
-    sources = load_document_sources(corpus_dir(config.work_dir))
+    # One pass over the corpus documents, partitions read in parallel, merged in order.
+    sources = load_document_sources(corpus_dir(config.work_dir), mapper)
+    titles = {doc_id: source.title for doc_id, source in sources.items()}
     glossary, glossary_version, glossary_problem = load_glossary_view(config)
     rules = load_rules(config.export.qa_rules)
     created = datetime.now(UTC)

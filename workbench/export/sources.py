@@ -12,7 +12,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from workbench.corpus import read_documents
+from workbench.corpus import PartitionMapper, map_partitions, read_partition_documents
+from workbench.fileio import recover_directory
 
 # Metadata fields that may hold a document's address, in order of preference.
 URL_FIELDS = ("url", "source_url", "link")
@@ -42,12 +43,14 @@ def document_url(metadata: dict[str, str]) -> str | None:
     return None
 
 
-def load_document_sources(corpus_path: Path) -> dict[str, DocumentSource]:
-    """Return doc id → provenance from a corpus folder (empty when there is no corpus)."""
-    if not (Path(corpus_path) / "manifest.json").is_file():
-        return {}
-    return {
-        doc.id: DocumentSource(
+def document_sources_of(partition: Path) -> list[DocumentSource]:
+    """Return the provenance of every document of one corpus partition, in order.
+
+    Module-level so the batch engine can run it in a worker: the worker parses the heavy
+    document records (original text included) and sends back only these few fields.
+    """
+    return [
+        DocumentSource(
             doc_id=doc.id,
             title=doc.title,
             publisher=(doc.source or "").strip() or None,
@@ -55,5 +58,24 @@ def load_document_sources(corpus_path: Path) -> dict[str, DocumentSource]:
             published=doc.published,
             source_path=doc.source_path,
         )
-        for doc in read_documents(corpus_path)
+        for doc in read_partition_documents(partition)
+    ]
+
+
+def load_document_sources(
+    corpus_path: Path, mapper: PartitionMapper | None = None
+) -> dict[str, DocumentSource]:
+    """Return doc id → provenance from a corpus folder (empty when there is no corpus).
+
+    ``mapper`` reads the partitions in parallel (the batch engine's ``map_in_order``);
+    results are merged in corpus order either way, so the export does not depend on it.
+    """
+    if not (Path(corpus_path) / "manifest.json").is_file():
+        recover_directory(Path(corpus_path))  # an ingest killed mid-swap
+    if not (Path(corpus_path) / "manifest.json").is_file():
+        return {}
+    return {
+        source.doc_id: source
+        for chunk in map_partitions(corpus_path, document_sources_of, mapper)
+        for source in chunk
     }

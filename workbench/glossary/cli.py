@@ -120,13 +120,33 @@ def match_command(file, path: Path | None) -> None:
 
 @glossary.command("tag")
 @click.option("--glossary", "path", type=click.Path(path_type=Path), help="Glossary folder.")
-def tag_command(path: Path | None) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    help="Worker processes tagging corpus partitions (1 = in this process). "
+    "[default: [batch] workers, 0 = every core]",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Tag on a running Dask scheduler. [default: [batch] scheduler]",
+)
+def tag_command(path: Path | None, workers: int | None, scheduler: str | None) -> None:
     """Add glossary matches to every sentence of the segmented corpus (re-run safe)."""
+    from workbench.batch.engine import PartitionRunner
+    from workbench.batch.settings import batch_settings
     from workbench.glossary.tag import tag_corpus
     from workbench.glossary.termbase import load_glossary
 
     config = load_config()
-    summary = tag_corpus(config, load_glossary(path, config))
+    batch = batch_settings(config, workers=workers, scheduler=scheduler)
+    summary = tag_corpus(
+        config,
+        load_glossary(path, config),
+        runner=PartitionRunner(batch.engine, progress=False, description="tag"),
+        glossary_source=path,
+        in_process_below_bytes=int(batch.in_process_below_mb * 1024 * 1024),
+    )
     click.echo(
         f"tagged {summary['sentences']} sentences in {summary['documents']} documents: "
         f"{summary['matches']} matches of {summary['entries_matched']} entries "

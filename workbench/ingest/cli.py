@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from workbench.batch.engine import IN_PROCESS
 from workbench.config import load_config
 from workbench.errors import InputError
 
@@ -52,21 +53,43 @@ def _summary(result: FileResult) -> str:
     help="End sentences at ；/; (default: [segment] split_at_semicolon).",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print only failures and the total.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    help="Worker processes (1 = in this process). [default: [batch] workers, 0 = every core]",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Run on a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (its workers must see "
+    "the same files). [default: [batch] scheduler]",
+)
 def ingest_command(
     paths: tuple[Path, ...],
     work_dir: Path | None,
     opencc: str | None,
     split_at_semicolon: bool | None,
     quiet: bool,
+    workers: int | None,
+    scheduler: str | None,
 ) -> None:
-    """Ingest text and HTML files (default: seeds/) into the segmented corpus."""
+    """Ingest text and HTML files (default: seeds/) into the segmented corpus.
+
+    Large inputs are cut into partitions ingested in parallel on every core (or on the
+    Dask scheduler given); the corpus is the same whatever the number of workers.
+    """
     from tqdm import tqdm
 
+    from workbench.batch.engine import PartitionRunner
+    from workbench.batch.settings import batch_settings
     from workbench.ingest.pipeline import discover_inputs, ingest_paths
 
     config = load_config(overrides=_overrides(work_dir, opencc, split_at_semicolon))
+    batch = batch_settings(config, workers=workers, scheduler=scheduler)
     inputs = list(paths) or [config.paths.seeds_dir]
     total = len(discover_inputs(inputs))
+    # The bar counts files; it moves as each partition of files finishes.
+    runner = PartitionRunner(batch.engine, progress=False, description="ingest")
     with tqdm(
         total=total, unit="file", disable=total < PROGRESS_FROM, file=sys.stderr, leave=False
     ) as bar:
@@ -76,7 +99,17 @@ def ingest_command(
                 bar.write(_summary(result), file=sys.stdout if result.ok else sys.stderr)
             bar.update(1)
 
-        report = ingest_paths(inputs, config, progress=progress)
+        report = ingest_paths(
+            inputs,
+            config,
+            progress=progress,
+            runner=runner,
+            partition_files=batch.partition_files,
+            in_process_below_bytes=int(batch.in_process_below_mb * 1024 * 1024),
+        )
+    if runner.last is not None and runner.last.where != IN_PROCESS:
+        partitions = len(report.manifest["partitions"]) if report.manifest else 0
+        click.echo(f"{partitions} partitions ingested on {runner.last.where}", err=True)
     if report.manifest is not None:
         click.echo(
             f"corpus: {report.manifest['documents']} documents, "

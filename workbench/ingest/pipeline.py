@@ -18,16 +18,20 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
+import os
 import re
+import shutil
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from workbench.config import Config
-from workbench.corpus import corpus_dir, write_corpus
+from workbench.corpus import corpus_dir, partition_name, write_manifest, write_partition
 from workbench.errors import InputError, WorkbenchError
+from workbench.fileio import atomic_directory, atomic_write
 from workbench.ingest.clean import CleaningRules, Line, clean_text, read_cleaning_rules
 from workbench.ingest.decode import decode_bytes
 from workbench.ingest.files import input_limit, read_input_file
@@ -359,21 +363,160 @@ def assign_doc_ids(paths: list[Path]) -> list[str]:
     return ids
 
 
+# Input files per partition when the caller does not say ([batch] partition_files).
+PARTITION_FILES = 250
+# Finished partitions of a run in which another partition failed, kept for the next run.
+INCOMPLETE_SUFFIX = ".incomplete"
+RESUME_FILE = "resume.json"
+
+
 class _NothingIngested(Exception):
     """Raised inside the corpus writer so a run with no good file keeps the old corpus."""
+
+
+@dataclass(frozen=True)
+class IngestJob:
+    """One partition of an ingest: its files, where to write it, the settings to use."""
+
+    name: str
+    files: tuple[tuple[str, str], ...]  # (path, document id), in corpus order
+    folder: str  # the partition folder inside the staging corpus
+    config: Config
+
+
+@dataclass
+class PartitionOutcome:
+    """What one partition produced: per-file results and the counts of what it wrote."""
+
+    results: list[FileResult]
+    documents: int
+    sentences: int
+
+
+class PartitionRunner(Protocol):
+    """Runs a module-level function over partitions (``workbench.batch`` provides one).
+
+    Returns the results of the partitions that succeeded by name and, for the others,
+    name → one-line error. ``small`` says the job is too small to start a cluster for;
+    ``on_result`` is called as each partition finishes.
+    """
+
+    def __call__(
+        self,
+        function: Callable[[IngestJob], PartitionOutcome],
+        partitions: list[IngestJob],
+        names: list[str],
+        small: bool,
+        on_result: Callable[[str, PartitionOutcome], None],
+    ) -> tuple[dict[str, PartitionOutcome], dict[str, str]]: ...
+
+
+def run_serially(
+    function: Callable[[IngestJob], PartitionOutcome],
+    partitions: list[IngestJob],
+    names: list[str],
+    small: bool,
+    on_result: Callable[[str, PartitionOutcome], None],
+) -> tuple[dict[str, PartitionOutcome], dict[str, str]]:
+    """The runner without an engine: every partition here, one after another."""
+    results: dict[str, PartitionOutcome] = {}
+    failures: dict[str, str] = {}
+    for name, job in zip(names, partitions, strict=True):
+        try:
+            results[name] = function(job)
+        except Exception as exc:  # reported by name; the others go on
+            failures[name] = f"{type(exc).__name__}: {exc}"
+            continue
+        on_result(name, results[name])
+    return results, failures
+
+
+class IngestIncomplete(WorkbenchError):
+    """Some partitions failed on every attempt; the corpus was not replaced."""
+
+
+# One Ingester per worker process and settings: rules and OpenCC are loaded once, not
+# once per partition.
+_INGESTERS: dict[str, Ingester] = {}
+
+
+def _ingester_for(config: Config) -> Ingester:
+    key = json.dumps([str(config.root), asdict(config)], sort_keys=True, default=str)
+    if key not in _INGESTERS:
+        _INGESTERS.clear()
+        _INGESTERS[key] = Ingester(config)
+    return _INGESTERS[key]
+
+
+def ingest_partition(job: IngestJob) -> PartitionOutcome:
+    """Ingest the files of one partition and write them to ``job.folder``.
+
+    Runs in a batch worker. A file that cannot be ingested (WorkbenchError) is reported in
+    its FileResult and skipped, as in a single-process run; any other exception fails the
+    partition, which the engine retries. A partition left with no document is removed.
+    """
+    ingester = _ingester_for(job.config)
+    results: list[FileResult] = []
+    items: list[tuple[Document, list[Sentence]]] = []
+    for path, doc_id in job.files:
+        result = FileResult(path=ingester._display_path(Path(path)), doc_id=doc_id)
+        try:
+            document, sentences = ingester.read_file(Path(path), doc_id)
+        except WorkbenchError as exc:
+            result.error = str(exc)
+            result.doc_id = None
+            results.append(result)
+            continue
+        _describe_result(result, document, sentences)
+        results.append(result)
+        items.append((document, sentences))
+    folder = Path(job.folder)
+    if not items:
+        shutil.rmtree(folder, ignore_errors=True)
+        return PartitionOutcome(results, 0, 0)
+    info = write_partition(folder, items)
+    return PartitionOutcome(results, info["documents"], info["sentences"])
+
+
+def _describe_result(result: FileResult, document: Document, sentences: list[Sentence]) -> None:
+    """Fill a file's result line from the document ingested."""
+    result.encoding = document.encoding
+    result.paragraphs = document.paragraphs
+    result.sentences = document.sentences
+    result.removed = Counter(r["rule"] for r in document.removed)
+    result.metadata = {
+        **{k: getattr(document, k) for k in DOCUMENT_FIELDS if getattr(document, k)},
+        **document.metadata,
+    }
+    result.speakers = sorted({s.speaker for s in sentences if s.speaker})
 
 
 def ingest_paths(
     paths: list[Path],
     config: Config,
     progress: Callable[[FileResult], None] | None = None,
+    runner: PartitionRunner | None = None,
+    partition_files: int = PARTITION_FILES,
+    in_process_below_bytes: int = 0,
 ) -> IngestReport:
     """Ingest files and folders into ``corpus_dir(config.work_dir)``, replacing it whole.
 
+    The inputs are cut into partitions of ``partition_files`` files in input order (never
+    by the number of workers, so the corpus is the same whatever runs it); ``runner``
+    runs ``ingest_partition`` over them (the batch engine: every core, or a Dask
+    scheduler) and each partition is written by whoever ingests it, into the staging
+    folder that replaces the corpus atomically at the end. Without a runner, or when the
+    inputs are smaller than ``in_process_below_bytes``, everything runs here.
+
     Files that cannot be read are reported in ``IngestReport.failed`` with the reason and
     skipped; the rest are still ingested. When no file could be ingested the previous
-    corpus is left as it was.
+    corpus is left as it was. When a partition fails on every attempt, the others still
+    finish, the corpus is not replaced, the finished partitions are kept beside it
+    (``corpus.incomplete``) and reused by the next run with the same inputs and settings,
+    and IngestIncomplete names the partition, its files and the error.
     """
+    if partition_files < 1:
+        raise InputError(f"partition_files = {partition_files} must be at least 1")
     inputs = discover_inputs(paths)
     if not inputs:
         raise InputError(
@@ -382,39 +525,149 @@ def ingest_paths(
             + "; give files or folders that hold them"
         )
     ingester = Ingester(config)
-    results: list[FileResult] = []
+    settings = ingester.settings()
+    files = list(zip((str(p) for p in inputs), assign_doc_ids(inputs), strict=True))
+    chunks = [tuple(files[i : i + partition_files]) for i in range(0, len(files), partition_files)]
+    names = [partition_name(i) for i in range(len(chunks))]
+    target = corpus_dir(config.work_dir)
+    leftover = target.with_name(target.name + INCOMPLETE_SUFFIX)
+    kept = _read_kept(leftover)
+    fingerprinted = {**settings, "max_bytes": ingester.max_bytes}
+    fingerprints = {
+        name: _fingerprint(chunk, fingerprinted) for name, chunk in zip(names, chunks, strict=True)
+    }
+    outcomes: dict[str, PartitionOutcome] = {}
 
-    def documents() -> Iterator[tuple[Document, list[Sentence]]]:
-        for path, doc_id in zip(inputs, assign_doc_ids(inputs), strict=True):
-            result = FileResult(path=ingester._display_path(path), doc_id=doc_id)
-            try:
-                document, sentences = ingester.read_file(path, doc_id)
-            except WorkbenchError as exc:
-                result.error = str(exc)
-                result.doc_id = None
-                results.append(result)
-                if progress:
-                    progress(result)
-                continue
-            result.encoding = document.encoding
-            result.paragraphs = document.paragraphs
-            result.sentences = document.sentences
-            result.removed = Counter(r["rule"] for r in document.removed)
-            result.metadata = {
-                **{k: getattr(document, k) for k in DOCUMENT_FIELDS if getattr(document, k)},
-                **document.metadata,
-            }
-            result.speakers = sorted({s.speaker for s in sentences if s.speaker})
-            results.append(result)
+    def report(name: str, outcome: PartitionOutcome) -> None:
+        outcomes[name] = outcome
+        for result in outcome.results:
             if progress:
                 progress(result)
-            yield document, sentences
-        if not any(r.ok for r in results):
-            raise _NothingIngested
 
-    target = corpus_dir(config.work_dir)
     try:
-        manifest = write_corpus(target, documents(), {"ingest": ingester.settings()})
+        with atomic_directory(target) as staging:
+            jobs: list[IngestJob] = []
+            for name, chunk in zip(names, chunks, strict=True):
+                reused = _reuse(kept, leftover, name, fingerprints[name], staging)
+                if reused is not None:
+                    report(name, reused)
+                else:
+                    jobs.append(IngestJob(name, chunk, str(staging / name), config))
+            small = _input_bytes(inputs) < in_process_below_bytes
+            results, failures = (runner or run_serially)(
+                ingest_partition, jobs, [j.name for j in jobs], small, report
+            )
+            outcomes.update(results)
+            if failures:
+                _keep_finished(staging, leftover, outcomes, fingerprints)
+                raise IngestIncomplete(
+                    _failure_message(failures, chunks, names, len(outcomes), leftover)
+                )
+            if not any(outcomes[n].documents for n in names):
+                raise _NothingIngested
+            partitions = [
+                {"name": n, "documents": outcomes[n].documents, "sentences": outcomes[n].sentences}
+                for n in names
+                if outcomes[n].documents
+            ]
+            manifest = write_manifest(staging, partitions, {"ingest": settings})
     except _NothingIngested:
-        return IngestReport(results, target, None)
-    return IngestReport(results, target, manifest)
+        return IngestReport(_in_order(outcomes, names), target, None)
+    shutil.rmtree(leftover, ignore_errors=True)
+    return IngestReport(_in_order(outcomes, names), target, manifest)
+
+
+def _in_order(outcomes: dict[str, PartitionOutcome], names: list[str]) -> list[FileResult]:
+    return [r for n in names if n in outcomes for r in outcomes[n].results]
+
+
+def _input_bytes(inputs: list[Path]) -> int:
+    total = 0
+    for path in inputs:
+        try:
+            total += path.stat().st_size
+        except OSError:
+            continue  # reported by the partition that reads it
+    return total
+
+
+def _fingerprint(chunk: tuple[tuple[str, str], ...], settings: dict[str, Any]) -> str:
+    """What a partition's output depends on: its files (path, size, mtime) and settings."""
+    parts: list[Any] = [settings]
+    for path, doc_id in chunk:
+        try:
+            stat = os.stat(path)
+            parts.append([path, doc_id, stat.st_size, stat.st_mtime_ns])
+        except OSError:
+            parts.append([path, doc_id, None, None])
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def _read_kept(leftover: Path) -> dict[str, Any]:
+    try:
+        kept: dict[str, Any] = json.loads((leftover / RESUME_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return kept
+
+
+def _reuse(
+    kept: dict[str, Any], leftover: Path, name: str, fingerprint: str, staging: Path
+) -> PartitionOutcome | None:
+    """Move a partition finished by an earlier, failed run into staging if still valid."""
+    entry = kept.get(name)
+    if not entry or entry.get("fingerprint") != fingerprint:
+        return None
+    results = [_file_result(r) for r in entry["results"]]
+    if entry["documents"]:
+        if not (leftover / name).is_dir():
+            return None
+        os.replace(leftover / name, staging / name)
+    return PartitionOutcome(results, entry["documents"], entry["sentences"])
+
+
+def _keep_finished(
+    staging: Path,
+    leftover: Path,
+    outcomes: dict[str, PartitionOutcome],
+    fingerprints: dict[str, str],
+) -> None:
+    """Move the finished partitions out of staging so the next run can reuse them."""
+    shutil.rmtree(leftover, ignore_errors=True)
+    leftover.mkdir(parents=True)
+    entries: dict[str, Any] = {}
+    for name, outcome in outcomes.items():
+        if outcome.documents:
+            os.replace(staging / name, leftover / name)
+        entries[name] = {
+            "fingerprint": fingerprints[name],
+            "documents": outcome.documents,
+            "sentences": outcome.sentences,
+            "results": [{**asdict(r), "removed": dict(r.removed)} for r in outcome.results],
+        }
+    with atomic_write(leftover / RESUME_FILE) as handle:
+        json.dump(entries, handle, ensure_ascii=False, indent=1)
+
+
+def _file_result(record: dict[str, Any]) -> FileResult:
+    return FileResult(**{**record, "removed": Counter(record.get("removed") or {})})
+
+
+def _failure_message(
+    failures: dict[str, str],
+    chunks: list[tuple[tuple[str, str], ...]],
+    names: list[str],
+    finished: int,
+    leftover: Path,
+) -> str:
+    parts = []
+    for name, error in sorted(failures.items()):
+        chunk = chunks[names.index(name)]
+        span = chunk[0][0] if len(chunk) == 1 else f"{chunk[0][0]} … {chunk[-1][0]}"
+        parts.append(f"partition {name} ({len(chunk)} files: {span}) failed: {error}")
+    return (
+        "; ".join(parts)
+        + f". The corpus was not replaced; the {finished} finished partition(s) are kept in "
+        f"{leftover}: fix the cause (or move the files named away) and run the same "
+        "command again, which reuses them instead of ingesting them again"
+    )

@@ -22,7 +22,13 @@ from typing import Any, cast
 from label_studio_sdk import LabelStudio
 
 from workbench.config import Config
-from workbench.corpus import corpus_dir, read_documents, read_manifest, read_sentences
+from workbench.corpus import (
+    corpus_dir,
+    corpus_partitions,
+    read_manifest,
+    read_partition_documents,
+    read_partition_sentences,
+)
 from workbench.errors import LabelStudioError
 from workbench.labelstudio.client import api_errors, configured_url, connect
 from workbench.labelstudio.project import (
@@ -166,17 +172,22 @@ def corpus_tasks(config: Config) -> tuple[list[TaskPayload], str]:
     corpus = corpus_dir(config.work_dir)
     manifest = read_manifest(corpus)
     model_version = model_version_for(manifest.get("glossary_version"))
-    documents = {doc.id: doc for doc in read_documents(corpus)}
     service_url = proposal_service_url(config)
-    payloads = list(
-        build_tasks(
-            read_sentences(corpus),
-            documents,
-            model_version,
-            service_url,
-            mined_candidates(config),
+    candidates = mined_candidates(config)
+    payloads: list[TaskPayload] = []
+    # Partition by partition: a document and its sentences never span two, so only one
+    # partition's documents (original texts included) are held at a time.
+    for partition in corpus_partitions(corpus):
+        documents = {doc.id: doc for doc in read_partition_documents(partition)}
+        payloads.extend(
+            build_tasks(
+                read_partition_sentences(partition),
+                documents,
+                model_version,
+                service_url,
+                candidates,
+            )
         )
-    )
     suggester = open_suggester(config)
     if suggester is None:
         payloads = without_suggestions(payloads)

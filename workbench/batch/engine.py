@@ -1,0 +1,353 @@
+"""Run one function over many partitions of work: in process, on a local Dask cluster, or
+on a running Dask scheduler.
+
+Batch stages (ingest, alignment of many document pairs, reading the corpus for export)
+split their input into partitions and hand a module-level function and the partitions to
+``run_partitions``. Where the calls run is decided here, not by the stage:
+
+- ``EngineSettings.scheduler`` set (``--scheduler tcp://…``, ``[batch] scheduler``): on
+  that running ``distributed`` scheduler and its workers. They must import this version
+  of the workbench and see the same file system (paths are sent, not file contents).
+- otherwise, when more than one worker would be used and the caller did not say the work
+  is too small to be worth it: on a ``distributed.LocalCluster`` started for the run, one
+  single-threaded worker process per core (or ``workers``), loopback only, random ports, no
+  dashboard, closed at the end.
+- otherwise in this process, calling the same function the same way: one worker or a tiny
+  input does not pay the ~2 s a cluster takes to start.
+
+A partition whose function raises is retried (``retries``, distributed's own retry of a
+task, in process a plain loop) and, if it still fails, reported by name in
+``BatchResult.failures`` while the other partitions complete and their results are kept.
+What that means for the output is the caller's decision (ingest does not swap the corpus
+in and keeps the finished partitions for the next run).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from tqdm import tqdm
+
+from workbench.errors import WorkbenchError
+
+P = TypeVar("P")
+R = TypeVar("R")
+
+IN_PROCESS = "in process"
+
+
+class BatchError(WorkbenchError):
+    """The batch engine could not run (no scheduler at the address given, …)."""
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    """Where and how partitions run (``[batch]`` settings, overridden by CLI flags)."""
+
+    workers: int = 0  # worker processes of a local cluster; 0 = one per core
+    scheduler: str | None = None  # address of a running scheduler, e.g. tcp://10.0.0.5:8786
+    retries: int = 2  # re-runs of a failed partition before it is reported
+
+    def local_workers(self) -> int:
+        """Return how many local worker processes to use (``workers`` or the core count)."""
+        if self.workers > 0:
+            return self.workers
+        return available_cores()
+
+
+def available_cores() -> int:
+    """Return the cores this process may run on (the affinity mask, not the machine)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@dataclass
+class PartitionFailure:
+    """A partition that failed on every attempt, with the last error."""
+
+    name: str
+    error: str
+
+
+@dataclass
+class BatchResult(Generic[R]):
+    """Results of the partitions that succeeded (input order) and the ones that failed."""
+
+    names: list[str]
+    results: dict[str, R] = field(default_factory=dict)
+    failures: list[PartitionFailure] = field(default_factory=list)
+    where: str = IN_PROCESS  # "in process", "local cluster of 2 workers", "scheduler tcp://…"
+    workers: int = 1
+    peak_rss_mb: list[float] = field(default_factory=list)  # per worker, at the end of the run
+    cpu_s: float = 0.0  # CPU seconds used by the workers (in process: by this run)
+
+    def in_order(self) -> list[R]:
+        """Return the results of the successful partitions in input order."""
+        return [self.results[name] for name in self.names if name in self.results]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+def run_partitions(
+    function: Callable[[P], R],
+    partitions: Sequence[P],
+    names: Sequence[str],
+    settings: EngineSettings,
+    *,
+    small: bool = False,
+    progress: bool = True,
+    description: str = "partitions",
+    on_result: Callable[[str, R], None] | None = None,
+) -> BatchResult[R]:
+    """Call ``function`` on every partition; collect results by partition name.
+
+    ``function`` must be a module-level function (it is pickled by reference to reach the
+    worker processes) and partitions must be picklable. ``small`` says the whole job is
+    too small to be worth starting a local cluster (a given scheduler is still used).
+    ``on_result`` is called in this process as each partition finishes, in completion
+    order (the results themselves are returned in input order).
+    """
+    if len(names) != len(partitions) or len(set(names)) != len(names):
+        raise ValueError("every partition needs its own name")
+    if not partitions:
+        return BatchResult([])
+    local = settings.local_workers()
+    if settings.scheduler is None and (small or local == 1 or len(partitions) <= 1):
+        return _run_in_process(
+            function, partitions, names, settings, progress, description, on_result
+        )
+    with _client(settings, min(local, len(partitions))) as (client, where):
+        return _run_on_client(
+            client, where, function, partitions, names, settings, progress, description, on_result
+        )
+
+
+def _run_in_process(
+    function: Callable[[P], R],
+    partitions: Sequence[P],
+    names: Sequence[str],
+    settings: EngineSettings,
+    progress: bool,
+    description: str,
+    on_result: Callable[[str, R], None] | None,
+) -> BatchResult[R]:
+    """Run the partitions one after another here, with the same retries as a cluster."""
+    outcome: BatchResult[R] = BatchResult(list(names))
+    cpu_started = time.process_time()
+    with _bar(len(partitions), progress, description) as bar:
+        for name, partition in zip(names, partitions, strict=True):
+            for attempt in range(settings.retries + 1):
+                try:
+                    result = function(partition)
+                except Exception as exc:  # any failure is reported, not fatal
+                    if attempt == settings.retries:
+                        outcome.failures.append(PartitionFailure(name, _describe(exc)))
+                    continue
+                outcome.results[name] = result
+                if on_result is not None:
+                    on_result(name, result)
+                break
+            bar.update(1)
+    outcome.peak_rss_mb = [peak_rss_mb()]
+    outcome.cpu_s = time.process_time() - cpu_started
+    return outcome
+
+
+def _run_on_client(
+    client: Any,
+    where: str,
+    function: Callable[[P], R],
+    partitions: Sequence[P],
+    names: Sequence[str],
+    settings: EngineSettings,
+    progress: bool,
+    description: str,
+    on_result: Callable[[str, R], None] | None,
+) -> BatchResult[R]:
+    """Submit every partition to a distributed client and gather as they complete."""
+    from distributed import as_completed
+
+    run = uuid.uuid4().hex[:8]  # keys unique on a shared scheduler: never reuse an old result
+    keys = [f"{getattr(function, '__name__', 'partition')}-{run}-{name}" for name in names]
+    futures = client.map(function, list(partitions), key=keys, retries=settings.retries, pure=False)
+    name_of = {future.key: name for future, name in zip(futures, names, strict=True)}
+    outcome: BatchResult[R] = BatchResult(list(names), where=where)
+    outcome.workers = len(client.scheduler_info().get("workers", {})) or 1
+    with _bar(len(partitions), progress, description) as bar:
+        for future in as_completed(futures):
+            name = name_of[future.key]
+            if future.status == "finished":
+                result = future.result()
+                outcome.results[name] = result
+                if on_result is not None:
+                    on_result(name, result)
+            else:
+                outcome.failures.append(PartitionFailure(name, _describe(future.exception())))
+            future.release()
+            bar.update(1)
+    try:
+        outcome.peak_rss_mb = sorted(client.run(peak_rss_mb).values())
+        outcome.cpu_s = sum(client.run(cpu_seconds).values())
+    except Exception:  # a statistic only; a worker may have gone
+        outcome.peak_rss_mb = []
+    outcome.failures.sort(key=lambda f: list(names).index(f.name))
+    return outcome
+
+
+@contextmanager
+def _client(settings: EngineSettings, workers: int) -> Iterator[tuple[Any, str]]:
+    """Yield a distributed client on the given scheduler or on a new local cluster."""
+    from distributed import Client, LocalCluster
+
+    if settings.scheduler:
+        try:
+            client = Client(settings.scheduler, timeout="10s")
+        except (OSError, TimeoutError) as exc:
+            raise BatchError(
+                f"could not reach the Dask scheduler at {settings.scheduler} ({_describe(exc)}); "
+                "start one ('dask scheduler' and 'dask worker ADDRESS'), or leave out "
+                "--scheduler / [batch] scheduler to run on this machine"
+            ) from None
+        try:
+            yield client, f"scheduler {settings.scheduler}"
+        finally:
+            client.close()
+        return
+    cluster = LocalCluster(
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        scheduler_port=0,
+        dashboard_address=None,
+        # No dashboard; the scheduler's bare HTTP server (health checks) would otherwise
+        # try the fixed port 8787: give it a random loopback one.
+        scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
+        worker_dashboard_address="127.0.0.1:0",
+        silence_logs=logging.ERROR,
+    )
+    client = Client(cluster)
+    try:
+        yield client, f"local cluster of {workers} workers"
+    finally:
+        client.close()
+        cluster.close()
+
+
+@contextmanager
+def _bar(total: int, enabled: bool, description: str) -> Iterator[Any]:
+    """A progress bar over partitions on stderr (nothing when disabled)."""
+    with tqdm(
+        total=total,
+        unit="part",
+        desc=description,
+        disable=not enabled,
+        file=sys.stderr,
+        leave=False,
+    ) as bar:
+        yield bar
+
+
+def _describe(exc: BaseException | None) -> str:
+    """One line for an exception: its type and message."""
+    if exc is None:
+        return "unknown error"
+    message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+
+
+def peak_rss_mb() -> float:
+    """Return this process's peak resident memory in MB (Linux ``ru_maxrss`` is in KB)."""
+    import resource
+
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def cpu_seconds() -> float:
+    """Return the CPU time (user + system) this process has used so far."""
+    return time.process_time()
+
+
+def map_in_order(
+    settings: EngineSettings,
+    *,
+    min_parallel: int = 4,
+    progress: bool = False,
+    description: str = "",
+) -> Callable[[Callable[[P], R], list[P]], list[R]]:
+    """Return a ``mapper(function, items)`` that runs on the engine and keeps input order.
+
+    For library code that takes a plain mapper (``workbench.corpus.map_partitions``); a
+    failed item raises BatchError naming it, since a reader cannot go on with a gap. Fewer
+    than ``min_parallel`` items run in process (unless a scheduler is given).
+    """
+
+    def mapper(function: Callable[[P], R], items: list[P]) -> list[R]:
+        names = [f"{index:05d}" for index in range(len(items))]
+        outcome = run_partitions(
+            function,
+            items,
+            names,
+            settings,
+            small=len(items) < min_parallel,
+            progress=progress,
+            description=description or "partitions",
+        )
+        if outcome.failures:
+            failed = outcome.failures[0]
+            raise BatchError(
+                f"{description or 'partition'} {items[int(failed.name)]} failed: {failed.error}"
+            )
+        return outcome.in_order()
+
+    return mapper
+
+
+class PartitionRunner:
+    """A runner for library drivers (``ingest_paths``, ``import_bilingual``).
+
+    The library side knows nothing of Dask: it calls ``runner(function, partitions, names,
+    small, on_result)`` and gets back (results by name, name → error of the failed ones).
+    ``last`` keeps the full BatchResult of the latest call (where it ran, peak memory).
+    """
+
+    def __init__(
+        self, settings: EngineSettings, *, progress: bool = True, description: str = "partitions"
+    ) -> None:
+        self.settings = settings
+        self.progress = progress
+        self.description = description
+        self.last: BatchResult[Any] | None = None
+
+    def __call__(
+        self,
+        function: Callable[[Any], Any],
+        partitions: list[Any],
+        names: list[str],
+        small: bool,
+        on_result: Callable[[str, Any], None],
+    ) -> tuple[dict[str, Any], dict[str, str]]:
+        outcome = run_partitions(
+            function,
+            partitions,
+            names,
+            self.settings,
+            small=small,
+            progress=self.progress,
+            description=self.description,
+            on_result=on_result,
+        )
+        self.last = outcome
+        return outcome.results, {f.name: f.error for f in outcome.failures}
