@@ -6,7 +6,8 @@ Run from the repository root:  .venv/bin/python benchmarks/scale.py  [--docs 100
    the sentences of the five seeds and the glossary's terms: each page is a title and
    paragraphs of seed sentences drawn at random, one in three carrying a glossary term
    spliced in, about 10 KB of UTF-8 each, in folders of 1,000. The crawl is kept under
-   ``--data`` (default ``/tmp/workbench-scale``) and reused by later runs of the same size.
+   ``--data`` (default ``work/scale-benchmark``, git-ignored) and reused by later runs of
+   the same size.
 2. **Ingest + segment + tag** of the whole crawl at 1 worker (in process: what the engine
    does with one worker) and at 2 workers (a local Dask cluster of two single-threaded
    worker processes): documents/s, MB/s, the speed-up ratio, and the corpus files of the
@@ -347,7 +348,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=100_000, help="pages in the crawl")
     parser.add_argument(
-        "--data", type=Path, default=Path("/tmp/workbench-scale"), help="crawl and work folders"
+        "--data",
+        type=Path,
+        default=ROOT / "work" / "scale-benchmark",
+        help="crawl and work folders",
     )
     parser.add_argument("--partition-files", type=int, default=250, help="files per partition")
     parser.add_argument(
