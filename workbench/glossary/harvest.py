@@ -21,22 +21,19 @@ type="x-publication">``/``x-url`` per ``<tu>``, as ``workbench tm export`` write
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
-
-from lxml import etree
 
 from workbench.errors import InputError
 from workbench.glossary.fold import converter, fold, term_keys
 from workbench.glossary.matcher import Matcher
 from workbench.glossary.mine import _HAN_RUN, _entropy, load_rules
 from workbench.glossary.model import Entry
-from workbench.glossary.renderings import XML_LANG, _usual_spelling, log_likelihood
+from workbench.glossary.renderings import _usual_spelling, log_likelihood, read_pair_records
 from workbench.glossary.termbase import Glossary
 from workbench.text.english import find_phrase, tokenize
 
@@ -149,15 +146,7 @@ def read_sourced_pairs(
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path} does not exist; give a .jsonl, .tsv or .tmx file of pairs")
-    suffix = path.suffix.lower()
-    if suffix in (".jsonl", ".json"):
-        records = _read_jsonl(path)
-    elif suffix in (".tsv", ".txt"):
-        records = _read_tsv(path)
-    elif suffix == ".tmx":
-        records = _read_tmx(path)
-    else:
-        raise InputError(f"{path}: unknown pair format {suffix!r}; use .jsonl, .tsv or .tmx")
+    records = read_pair_records(path)
     pairs = []
     for record in records:
         zh, en = str(record.get("zh") or ""), str(record.get("en") or "")
@@ -176,59 +165,6 @@ def read_sourced_pairs(
 def _clean(value: object) -> str:
     """A provenance value fit for one glossary cell (no tabs, breaks or '|')."""
     return " ".join(str(value).replace("|", "/").split())
-
-
-def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    with open(path, encoding="utf-8-sig") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(
-                    f"{path}:{number}: not JSON ({exc.msg}); one object per line"
-                ) from None
-            if not isinstance(record, dict) or not {"zh", "en"} <= record.keys():
-                raise InputError(f"{path}:{number}: needs an object with 'zh' and 'en'")
-            provenance = record.get("provenance")
-            if isinstance(provenance, dict):
-                record = {**provenance, **{k: v for k, v in record.items() if v}}
-            yield record
-
-
-def _read_tsv(path: Path) -> Iterator[dict[str, Any]]:
-    names = ["zh", "en", "publication", "url"]
-    with open(path, encoding="utf-8-sig") as handle:
-        for number, line in enumerate(handle, start=1):
-            cells = line.rstrip("\n").split("\t")
-            if number == 1 and {"zh", "en"} <= {c.strip().lower() for c in cells}:
-                names = [c.strip().lower() for c in cells]  # a header row
-                continue
-            if not line.strip():
-                continue
-            if len(cells) < 2:
-                raise InputError(f"{path}:{number}: needs two tab-separated columns, zh and en")
-            yield dict(zip(names, cells, strict=False))
-
-
-def _read_tmx(path: Path) -> Iterator[dict[str, Any]]:
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
-    try:
-        root = etree.parse(str(path), parser).getroot()
-    except (OSError, etree.XMLSyntaxError) as exc:
-        raise InputError(f"{path}: not a readable TMX file ({exc})") from None
-    for unit in root.iter("tu"):
-        record: dict[str, Any] = {}
-        for prop in unit.findall("prop"):
-            record[(prop.get("type") or "").removeprefix("x-")] = prop.text or ""
-        for variant in unit.iter("tuv"):
-            lang = (variant.get(XML_LANG) or variant.get("lang") or "").lower()[:2]
-            seg = variant.find("seg")
-            if seg is not None and lang in ("zh", "en"):
-                record[lang] = "".join(seg.itertext())
-        if "zh" in record and "en" in record:
-            yield record
 
 
 # -- zh candidates ---------------------------------------------------------------------

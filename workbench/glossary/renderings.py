@@ -87,21 +87,30 @@ class RenderingCandidate:
 def read_pairs(path: Path) -> list[AlignedPair]:
     """Read aligned pairs from a .jsonl, .tsv or .tmx file (by its suffix)."""
     path = Path(path)
-    suffix = path.suffix.lower()
     if not path.is_file():
         raise InputError(f"{path} does not exist; give a .jsonl, .tsv or .tmx file of pairs")
-    if suffix in (".jsonl", ".json"):
-        pairs = list(_read_jsonl(path))
-    elif suffix in (".tsv", ".txt"):
-        pairs = list(_read_tsv(path))
-    elif suffix == ".tmx":
-        pairs = list(_read_tmx(path))
-    else:
-        raise InputError(f"{path}: unknown pair format {suffix!r}; use .jsonl, .tsv or .tmx")
+    pairs = [
+        AlignedPair(str(record.get("zh") or ""), str(record.get("en") or ""))
+        for record in read_pair_records(path)
+    ]
     return [p for p in pairs if p.zh.strip() and p.en.strip()]  # 1–0 beads carry nothing
 
 
-def _read_jsonl(path: Path) -> Iterator[AlignedPair]:
+def read_pair_records(path: Path) -> Iterator[dict[str, Any]]:
+    """Yield each pair of a .jsonl, .tsv or .tmx file (by suffix) as a dict: ``zh``,
+    ``en`` and whatever provenance the file records (JSONL keys or its ``provenance``
+    object, TSV columns named in a header, TMX ``prop`` types without ``x-``)."""
+    suffix = path.suffix.lower()
+    if suffix in (".jsonl", ".json"):
+        return _read_jsonl(path)
+    if suffix in (".tsv", ".txt"):
+        return _read_tsv(path)
+    if suffix == ".tmx":
+        return _read_tmx(path)
+    raise InputError(f"{path}: unknown pair format {suffix!r}; use .jsonl, .tsv or .tmx")
+
+
+def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
     with open(path, encoding="utf-8-sig") as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
@@ -114,37 +123,44 @@ def _read_jsonl(path: Path) -> Iterator[AlignedPair]:
                 ) from None
             if not isinstance(record, dict) or not {"zh", "en"} <= record.keys():
                 raise InputError(f"{path}:{number}: needs an object with 'zh' and 'en'")
-            yield AlignedPair(str(record["zh"] or ""), str(record["en"] or ""))
+            provenance = record.get("provenance")
+            if isinstance(provenance, dict):
+                record = {**provenance, **{k: v for k, v in record.items() if v}}
+            yield record
 
 
-def _read_tsv(path: Path) -> Iterator[AlignedPair]:
+def _read_tsv(path: Path) -> Iterator[dict[str, Any]]:
+    names = ["zh", "en", "publication", "url"]
     with open(path, encoding="utf-8-sig") as handle:
         for number, line in enumerate(handle, start=1):
             cells = line.rstrip("\n").split("\t")
-            if number == 1 and [c.strip().lower() for c in cells[:2]] == ["zh", "en"]:
-                continue  # a header row
+            if number == 1 and {"zh", "en"} <= {c.strip().lower() for c in cells}:
+                names = [c.strip().lower() for c in cells]  # a header row
+                continue
             if not line.strip():
                 continue
             if len(cells) < 2:
                 raise InputError(f"{path}:{number}: needs two tab-separated columns, zh and en")
-            yield AlignedPair(cells[0], cells[1])
+            yield dict(zip(names, cells, strict=False))
 
 
-def _read_tmx(path: Path) -> Iterator[AlignedPair]:
+def _read_tmx(path: Path) -> Iterator[dict[str, Any]]:
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
     try:
         root = etree.parse(str(path), parser).getroot()
     except (OSError, etree.XMLSyntaxError) as exc:
         raise InputError(f"{path}: not a readable TMX file ({exc})") from None
     for unit in root.iter("tu"):
-        sides: dict[str, str] = {}
+        record: dict[str, Any] = {}
+        for prop in unit.findall("prop"):
+            record[(prop.get("type") or "").removeprefix("x-")] = prop.text or ""
         for variant in unit.iter("tuv"):
             lang = (variant.get(XML_LANG) or variant.get("lang") or "").lower()[:2]
             seg = variant.find("seg")
             if seg is not None and lang in ("zh", "en"):
-                sides[lang] = "".join(seg.itertext())
-        if "zh" in sides and "en" in sides:
-            yield AlignedPair(sides["zh"], sides["en"])
+                record[lang] = "".join(seg.itertext())
+        if "zh" in record and "en" in record:
+            yield record
 
 
 # -- association ---------------------------------------------------------------------------
