@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workbench.cli import cli
@@ -191,3 +191,20 @@ def test_english_the_terminology_check_already_accepts_is_not_proposed():
     ]
     proposed = {c.en for c in propose_renderings(other, load_glossary(VALID))}
     assert any("archived-card" in p for p in proposed)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=200), st.sampled_from([".jsonl", ".tsv", ".tmx"]))
+def test_any_bytes_in_a_pair_file_give_pairs_or_one_clear_error(tmp_path_factory, data, suffix):
+    """Hostile or mis-encoded pair files (found: Latin-1 bytes raised UnicodeDecodeError)."""
+    from workbench.errors import InputError
+    from workbench.glossary.renderings import read_pairs
+
+    path = tmp_path_factory.mktemp("pairs") / f"pairs{suffix}"
+    path.write_bytes(data)
+    try:
+        pairs = read_pairs(path)
+    except InputError as exc:
+        assert str(path) in str(exc)
+    else:
+        assert all(p.zh.strip() and p.en.strip() for p in pairs)

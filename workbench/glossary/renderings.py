@@ -101,13 +101,16 @@ def read_pair_records(path: Path) -> Iterator[dict[str, Any]]:
     ``en`` and whatever provenance the file records (JSONL keys or its ``provenance``
     object, TSV columns named in a header, TMX ``prop`` types without ``x-``)."""
     suffix = path.suffix.lower()
-    if suffix in (".jsonl", ".json"):
-        return _read_jsonl(path)
-    if suffix in (".tsv", ".txt"):
-        return _read_tsv(path)
-    if suffix == ".tmx":
-        return _read_tmx(path)
-    raise InputError(f"{path}: unknown pair format {suffix!r}; use .jsonl, .tsv or .tmx")
+    readers = {".jsonl": _read_jsonl, ".json": _read_jsonl, ".tsv": _read_tsv, ".txt": _read_tsv}
+    readers[".tmx"] = _read_tmx
+    if suffix not in readers:
+        raise InputError(f"{path}: unknown pair format {suffix!r}; use .jsonl, .tsv or .tmx")
+    try:
+        yield from readers[suffix](path)
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{path}: not UTF-8 (byte {exc.start}); save the pairs as UTF-8 and re-run"
+        ) from None
 
 
 def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
