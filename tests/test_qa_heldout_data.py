@@ -18,6 +18,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "qa"
 HELDOUT3 = DATA / "terms_heldout3.jsonl"
+HELDOUT4 = DATA / "terms_heldout4.jsonl"
+HELD_OUT = [HELDOUT3, HELDOUT4]  # marked with terms_en, never looked at while tuning
 TERM_SETS = sorted(DATA.glob("terms_heldout*.jsonl"))
 KEYS = {"id", "zh", "en", "terms", "source", "source_url", "note"}
 URL = re.compile(r"https?://[^\s\"'<>]+")
@@ -48,8 +50,9 @@ def test_every_marked_term_stands_in_its_chinese_sentence(path: Path) -> None:
             assert URL.fullmatch(url), f"{record['id']}: {url!r} is not a page address"
 
 
-def test_every_recorded_rendering_stands_in_its_english_sentence() -> None:
-    for record in read(HELDOUT3):
+@pytest.mark.parametrize("path", HELD_OUT, ids=lambda p: p.name)
+def test_every_recorded_rendering_stands_in_its_english_sentence(path: Path) -> None:
+    for record in read(path):
         renderings = record["terms_en"]
         assert len(renderings) == len(record["terms"]), record["id"]
         for term, rendering in zip(record["terms"], renderings, strict=True):
@@ -79,12 +82,22 @@ def test_heldout3_is_large_and_varied_enough_to_quote() -> None:
     assert sum(len(r["terms"]) for r in records) >= 150
 
 
-def test_heldout3_pages_and_sentences_appear_nowhere_else_in_the_repository() -> None:
+def test_heldout4_is_large_and_varied_enough_to_be_the_headline() -> None:
+    records = read(HELDOUT4)
+    assert len(records) >= 80
+    assert len({same_page(r["source_url"]) for r in records}) >= 25
+    assert sum(len(r["terms"]) for r in records) >= 150
+    traditional = sum("Traditional" in r["note"] for r in records)
+    assert 0 < traditional < len(records) / 4  # both scripts, mostly Simplified
+
+
+@pytest.mark.parametrize("held", HELD_OUT, ids=lambda p: p.name)
+def test_held_out_pages_and_sentences_appear_nowhere_else_in_the_repository(held: Path) -> None:
     """Held out means: no glossary entry cites its pages and no other file has its text."""
-    records = read(HELDOUT3)
+    records = read(held)
     own = {same_page(url) for r in records for url in page_urls(r)}
     cited: set[str] = set()
-    others = [p for p in (ROOT / "tests" / "data").rglob("*") if p.is_file() and p != HELDOUT3]
+    others = [p for p in (ROOT / "tests" / "data").rglob("*") if p.is_file() and p != held]
     texts = {p: p.read_text("utf-8", errors="replace") for p in others}
     for path in [*(ROOT / "glossary").rglob("*.tsv"), *(ROOT / "seeds").glob("*"), *texts]:
         text = texts.get(path) or path.read_text("utf-8", errors="replace")
