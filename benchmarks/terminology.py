@@ -55,6 +55,7 @@ FALSE_ALARM_SETS = [
     ("terms_heldout (tuning since issue 16)", DATA / "terms_heldout.jsonl"),
     ("heldout_pairs", DATA / "heldout_pairs.jsonl"),
     ("real_pairs (tuning)", DATA / "real_pairs.jsonl"),
+    ("terms_dev (tuning, issue 16)", DATA / "terms_dev.jsonl"),
 ]
 
 
@@ -138,7 +139,7 @@ def measure_false_alarms(glossary, every_level: bool = False) -> dict:
         )
     result = {}
     for name, path in FALSE_ALARM_SETS:
-        pairs = with_terms = flagged = findings = nonstandard = 0
+        pairs = with_terms = flagged = findings = nonstandard = warned = 0
         shown = []
         for record in read_records(path):
             pairs += 1
@@ -153,6 +154,12 @@ def measure_false_alarms(glossary, every_level: bool = False) -> dict:
             nonstandard += sum(f.check == "terminology.nonstandard" for f in pair_findings)
             findings += len(missing)
             flagged += bool(missing)
+            # what a reviewer is shown as a warning or error: missing terms, and non-standard
+            # renderings of required entries
+            warned += any(
+                f.check.startswith("terminology") and f.severity in ("warning", "error")
+                for f in pair_findings
+            )
             shown += [f"{record['id']}: {f.message}" for f in missing]
         result[name] = {
             "pairs": pairs,
@@ -160,6 +167,7 @@ def measure_false_alarms(glossary, every_level: bool = False) -> dict:
             "flagged": flagged,
             "findings": findings,
             "nonstandard": nonstandard,
+            "warned": warned,
             "shown": shown,
         }
     return result
@@ -344,6 +352,14 @@ def report(results: dict[str, dict], planted: list[dict], show: bool) -> None:
         print(f"  {name}, of all pairs".ljust(62) + "".join(c.ljust(width) for c in cells))
         cells = [str(results[n]["false_alarms"][name].get("nonstandard", "-")) for n in names]
         label = f"  {name}, 'non-standard rendering' findings (info)"
+        print(label.ljust(62) + "".join(c.ljust(width) for c in cells))
+        cells = [
+            rate(r["warned"], r["pairs"])
+            if "warned" in (r := results[n]["false_alarms"][name])
+            else "-"
+            for n in names
+        ]
+        label = f"  {name}, pairs with any terminology warning/error"
         print(label.ljust(62) + "".join(c.ljust(width) for c in cells))
         cells = []
         for n in names:
