@@ -24,7 +24,12 @@ Three measurements over ``tests/data/qa/`` (every pair names the page it was rea
 (for example ``git worktree add ../before <commit>``) in a subprocess and prints the two
 side by side, so before and after come from one run on the same pairs.
 
-Usage: ``.venv/bin/python benchmarks/terminology.py [--before PATH] [--show]``.
+``--tuning-only`` leaves the held-out headline set out (for runs while tuning);
+``--approved-only`` drops every entry's alternatives, so the tuning sets behave like pages
+nobody collected renderings from (how the check generalises, without the held-out set).
+
+Usage: ``.venv/bin/python benchmarks/terminology.py [--before PATH] [--show] [--tuning-only]
+[--approved-only]``.
 """
 
 from __future__ import annotations
@@ -275,6 +280,18 @@ def measure_dictionary() -> dict | None:
         return {"build_seconds": built - started, "load_seconds": time.perf_counter() - built}
 
 
+def approved_only(glossary):
+    """The glossary with every entry's alternatives dropped (approved English only): the
+    tuning sets then behave like text nobody has collected renderings from, which is what
+    the check meets on unseen pages (``--approved-only``)."""
+    import dataclasses
+
+    from workbench.glossary import Glossary
+
+    entries = [dataclasses.replace(e, en_alternatives=[]) for e in glossary.entries]
+    return Glossary(entries, f"{glossary.version}-approved-only")
+
+
 def measure(planted: list[dict]) -> dict:
     """Every measurement with the workbench on sys.path and its configured glossary."""
     from workbench.config import load_config
@@ -282,6 +299,8 @@ def measure(planted: list[dict]) -> dict:
 
     root = Path(os.environ.get("TERMINOLOGY_ROOT", ROOT))
     glossary = load_glossary(config=load_config(root))
+    if os.environ.get("TERMINOLOGY_APPROVED_ONLY"):
+        glossary = approved_only(glossary)
     return {
         "glossary": f"{glossary.version} ({len(glossary.entries)} entries)",
         "recall": measure_recall(glossary),
@@ -418,12 +437,19 @@ def main() -> None:
         action="store_true",
         help="leave out the held-out headline set (for runs while tuning)",
     )
+    parser.add_argument(
+        "--approved-only",
+        action="store_true",
+        help="drop every entry's alternatives (simulates renderings nobody collected yet)",
+    )
     parser.add_argument("--planted-file", type=Path, help=argparse.SUPPRESS)  # subprocess use
     args = parser.parse_args()
     if args.tuning_only or os.environ.get("TERMINOLOGY_TUNING_ONLY"):
         os.environ["TERMINOLOGY_TUNING_ONLY"] = "1"  # the --before subprocess too
         RECALL_SETS[:] = [s for s in RECALL_SETS if s[0] != HEADLINE]
         FALSE_ALARM_SETS[:] = [s for s in FALSE_ALARM_SETS if s[0] != HEADLINE]
+    if args.approved_only:
+        os.environ["TERMINOLOGY_APPROVED_ONLY"] = "1"  # the --before subprocess too
     if args.planted_file:  # the baseline's side of a --before run
         planted = json.loads(args.planted_file.read_text("utf-8"))
         print(json.dumps(measure(planted)))

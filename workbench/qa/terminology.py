@@ -40,6 +40,7 @@ from workbench.text.english import (
     rendering_variants,
     terminology_rules,
     tokenize,
+    verb_object,
 )
 
 _FOLD = re.compile(r"[\s\-‐‑‒–—_/]+")
@@ -149,7 +150,8 @@ def _partly_rendered(
 ) -> tuple[int, int] | None:
     """Return the span of the translation that keeps the core of a rendering and changes or
     loses the rest: its head phrase ("Political Bureau" of "Political Bureau of the CPC
-    Central Committee"), most of its content words with the head noun ("key counties
+    Central Committee"), the object of a verb phrase ("absolute poverty" of "eliminate
+    absolute poverty"), most of its content words with the head noun ("key counties
     receiving national assistance for rural revitalization" for "national-level key
     counties designated for rural revitalization"), or for a document a reference back to
     it ("the document"). None when the translation shows none of these. Tokens in
@@ -161,6 +163,11 @@ def _partly_rendered(
             span = find_phrase(head, tokens, blocked) if head else None
             if span is None:
                 span = find_partial(variant, tokens, blocked)
+            if span is None and (obj := verb_object(variant)) is not None:
+                span = find_phrase(obj, tokens, blocked)
+                loose = find_loose(obj, tokens) if span is None else None
+                if loose is not None and blocked.isdisjoint(range(loose[0], loose[1] + 1)):
+                    span = loose
             if span is not None:
                 return span
     if category == "document":

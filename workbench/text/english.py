@@ -500,6 +500,35 @@ def head_phrase(rendering: str, min_words: int = 2) -> str | None:
     return " ".join(words[:cut])
 
 
+_DETERMINERS = frozenset(["the", "a", "an", "our", "its", "their", "all"])
+
+
+@functools.lru_cache(maxsize=16384)
+def verb_object(rendering: str) -> str | None:
+    """Return the object of a rendering that is a verb phrase ("absolute poverty" of
+    "eliminate absolute poverty", "battle against poverty" of "win the battle against
+    poverty"), None for any other rendering. Translators fit the verb to the sentence
+    ("eradicated", "the fight … was won", "victory in the battle"); the object names the
+    term. A verb phrase starts with a base-form verb that is no noun ("eliminate",
+    "ensure") or with a verb followed by a determiner ("win the", "build a"); "key
+    counties" and "targeted poverty alleviation" are noun phrases. The object must have
+    two content words or more: one ("poverty") names nothing in particular."""
+    words = [fold_word(w) for w in _WORD.findall(rendering)]
+    if len(words) < 3 or is_function_word(words[0]) or words[1] in ("and", "or"):
+        return None
+    lemmas = getAllLemmas(words[0])
+    if words[0] not in lemmas.get("VERB", ()):
+        return None
+    if "NOUN" in lemmas and words[1] not in _DETERMINERS:
+        return None
+    rest = words[1:]
+    while rest and is_function_word(rest[0]):
+        rest = rest[1:]
+    if sum(not is_function_word(w) for w in rest) < 2 or rest[0] in _word_lists()["particles"]:
+        return None
+    return " ".join(rest)
+
+
 def _head_index(prepared: Rendering) -> int | None:
     """Index (among the content words) of the rendering's head noun: the last content word
     before its first preposition, or its last content word, passing over a participle that
@@ -528,14 +557,14 @@ def find_partial(
     """Return the token span of a clause holding most of a long rendering's content words.
 
     For renderings of four content words or more: at least ``[coverage] min_share`` of
-    them (rounded up, and at least three) in one clause, with as few other content words among
-    them as ``find_loose`` allows, and always the head noun ("key counties receiving national
-    assistance for rural revitalization" for "national-level key counties designated for
-    rural revitalization"; never "… relief outcomes" for "… relief census"). Shorter
-    renderings are left alone: two words of three are often only the generic part
-    ("poverty alleviation" of "targeted poverty alleviation"). What this finds is a rendering that kept the term's core and lost or changed
-    a modifier: evidence the term is there, not proof the approved words are. Tokens in
-    ``blocked`` (English of other terms) are never counted.
+    them (rounded up, and at least three) in one clause, with as few other content words
+    among them as ``find_loose`` allows, and always the head noun ("key counties receiving
+    national assistance for rural revitalization" for "national-level key counties
+    designated for rural revitalization"). Shorter renderings are left alone: two words of
+    three are often only the generic part ("poverty alleviation" of "targeted poverty
+    alleviation"). What this finds is a rendering that kept the term's core and lost or
+    changed a modifier: evidence the term is there, not proof the approved words are.
+    Tokens in ``blocked`` (English of other terms) are never counted.
     """
     prepared = prepare(rendering)
     wanted = prepared.content
