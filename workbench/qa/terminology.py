@@ -291,12 +291,17 @@ def check_terms(
             continue
         # English that renders another term of the sentence is explained: it is no
         # evidence that this term is there ("CPC Central Committee" is 中共中央's, not a
-        # rendering of 中共中央总书记). Looked for only now: it is costly.
-        if explained is None:
-            explained = _rendering_spans(entries, tokens)
-        others = set().union(*(s for i, s in explained.items() if i != entry.id))
+        # rendering of 中共中央总书记). Looked for only when some evidence turns up: it is
+        # costly, and most missing terms have none.
         category = getattr(entry, "category", "")
-        partial = _partly_rendered(acceptable, tokens, category, blocked | others)
+        others: set[int] = set()
+        partial = _partly_rendered(acceptable, tokens, category, blocked)
+        if partial is not None:
+            if explained is None:
+                explained = _rendering_spans(entries, tokens)
+            others = set().union(*(s for i, s in explained.items() if i != entry.id))
+            if others:
+                partial = _partly_rendered(acceptable, tokens, category, blocked | others)
         if partial is not None:
             found = describe_span(en, tokens, partial)
             problems.append(
@@ -305,8 +310,12 @@ def check_terms(
             continue
         forms = [entry.zh, *getattr(entry, "zh_variants", ()), zh_text]
         other = rendered_otherwise(forms, tokens, blocked)
-        if other is not None and others:
-            other = rendered_otherwise(forms, tokens, blocked | others)
+        if other is not None:
+            if explained is None:
+                explained = _rendering_spans(entries, tokens)
+            others = set().union(*(s for i, s in explained.items() if i != entry.id))
+            if others:
+                other = rendered_otherwise(forms, tokens, blocked | others)
         if other is not None:
             found = describe_span(en, tokens, other)
             problems.append(
