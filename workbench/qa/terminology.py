@@ -14,6 +14,12 @@ renderings are reported (QA makes the first an error, the second a warning),
 missing rendering of one is not reported either; a forbidden rendering is, whatever the
 status or level. A missing-term problem carries every acceptable rendering and the stretch
 of the translation closest to them, so a reviewer sees what the translator wrote instead.
+
+When no rendering is found whole, what translators keep of one still counts: a rendering
+without its light words ("Guizhou" for "Guizhou province") is present; a name's head, most
+of a long rendering with its head noun, a verb phrase's object or a reference back to a
+document make a "nonstandard" problem (the term is there in other words), as does the
+dictionary's judgement (``dictionary.py``). Only a term with none of these is missing.
 """
 
 from __future__ import annotations

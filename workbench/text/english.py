@@ -15,6 +15,12 @@ with only function words (determiners, prepositions, pronouns: ``data/english.to
 between them; it is what forbidden renderings need, so leniency never hides one. A *loose*
 match accepts the content words in any order within one clause and with few other words
 among them, for the reordering translators rightly do ("find_loose" says how few).
+
+For a rendering found neither way, the last part of this module says what a translation
+may keep of it: its core without light words (``core_rendering``), the head of a name
+(``head_phrase``), most of its words with the head noun (``find_partial``), the object of
+a verb phrase (``verb_object``) and a reference back to a document
+(``find_generic_reference``).
 """
 
 from __future__ import annotations
