@@ -450,3 +450,11 @@ def test_a_document_referred_back_to_by_its_kind_is_nonstandard():
     assert (problem.kind, problem.found) == ("nonstandard", "The report")
     # a speech is not the report's kind of document
     assert _kinds("His speech puts growth at about 5 percent.", report) == ["missing"]
+
+
+def test_a_rendering_without_its_scope_phrase_is_nonstandard():
+    across = Term("t-ac", "乡村全面振兴", "rural revitalization across the board")
+    [problem] = check_terms("Rural vitalization made headway.", [(across, across.zh)])
+    assert (problem.kind, problem.found) == ("nonstandard", "Rural vitalization")
+    # the scope is not the term: a rendering that is only scope-less words stays missing
+    assert _kinds("Rural roads made headway.", across) == ["missing"]

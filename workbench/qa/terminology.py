@@ -47,6 +47,7 @@ from workbench.text.english import (
     terminology_rules,
     tokenize,
     verb_object,
+    without_scope,
 )
 
 _FOLD = re.compile(r"[\s\-‐‑‒–—_/]+")
@@ -156,8 +157,9 @@ def _partly_rendered(
 ) -> tuple[int, int] | None:
     """Return the span of the translation that keeps the core of a rendering and changes or
     loses the rest: its head phrase ("Political Bureau" of "Political Bureau of the CPC
-    Central Committee"), the object of a verb phrase ("absolute poverty" of "eliminate
-    absolute poverty"), most of its content words with the head noun ("key counties
+    Central Committee"), the rendering without its scope ("rural revitalization" of "rural
+    revitalization across the board"), the object of a verb phrase ("absolute poverty" of
+    "eliminate absolute poverty"), most of its content words with the head noun ("key counties
     receiving national assistance for rural revitalization" for "national-level key
     counties designated for rural revitalization"), or for a document a reference back to
     it ("the document"). None when the translation shows none of these. Tokens in
@@ -169,6 +171,11 @@ def _partly_rendered(
             span = find_phrase(head, tokens, blocked) if head else None
             if span is None:
                 span = find_partial(variant, tokens, blocked)
+            if span is None and (rest := without_scope(variant)) is not None:
+                span = find_phrase(rest, tokens, blocked)
+                loose = find_loose(rest, tokens) if span is None else None
+                if loose is not None and blocked.isdisjoint(range(loose[0], loose[1] + 1)):
+                    span = loose
             if span is None and (obj := verb_object(variant)) is not None:
                 span = find_phrase(obj, tokens, blocked)
                 loose = find_loose(obj, tokens) if span is None else None

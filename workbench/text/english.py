@@ -487,6 +487,31 @@ def core_rendering(rendering: str) -> str | None:
     return " ".join(kept)
 
 
+@functools.cache
+def _scope_phrases() -> tuple[tuple[str, ...], ...]:
+    """The scope phrases, longest first, each as its folded words."""
+    phrases = [
+        tuple(fold_word(w) for w in _WORD.findall(p)) for p in _coverage().get("scope_phrases", ())
+    ]
+    return tuple(sorted(phrases, key=len, reverse=True))
+
+
+@functools.lru_cache(maxsize=16384)
+def without_scope(rendering: str) -> str | None:
+    """Return the rendering without the scope phrase that ends it ("rural revitalization"
+    of "rural revitalization across the board", "common prosperity" of "common prosperity
+    for everyone"), or None when it ends in none or nothing of two content words remains.
+    ``[coverage] scope_phrases`` in ``data/english.toml`` lists them."""
+    words = tuple(fold_word(w) for w in _WORD.findall(rendering))
+    for phrase in _scope_phrases():
+        if len(words) > len(phrase) and words[-len(phrase) :] == phrase:
+            rest = words[: -len(phrase)]
+            if sum(not is_function_word(w) for w in rest) >= 2:
+                return " ".join(rest)
+            return None
+    return None
+
+
 def head_phrase(rendering: str, min_words: int = 2) -> str | None:
     """Return the name before the rendering's first preposition when a modifier follows:
     "Political Bureau" of "Political Bureau of the CPC Central Committee". The head must be
