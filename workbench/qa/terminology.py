@@ -14,6 +14,12 @@ renderings are reported (QA makes the first an error, the second a warning),
 missing rendering of one is not reported either; a forbidden rendering is, whatever the
 status or level. A missing-term problem carries every acceptable rendering and the stretch
 of the translation closest to them, so a reviewer sees what the translator wrote instead.
+
+When no rendering is found whole, what translators keep of one still counts: a rendering
+without its light words ("Guizhou" for "Guizhou province") is present; a name's head, most
+of a long rendering with its head noun, a verb phrase's object or a reference back to a
+document make a "nonstandard" problem (the term is there in other words), as does the
+dictionary's judgement (``dictionary.py``). Only a term with none of these is missing.
 """
 
 from __future__ import annotations
@@ -29,12 +35,19 @@ from workbench.qa.dictionary import describe_span, rendered_otherwise
 from workbench.text.english import (
     Token,
     closest_stretch,
+    core_rendering,
+    find_generic_reference,
     find_loose,
+    find_partial,
     find_phrase,
     find_scattered,
+    head_phrase,
+    prepare,
     rendering_variants,
     terminology_rules,
     tokenize,
+    verb_object,
+    without_scope,
 )
 
 _FOLD = re.compile(r"[\s\-‐‑‒–—_/]+")
@@ -121,6 +134,61 @@ def _jointly_rendered(zh_forms: set[str], tokens: list[Token]) -> set[str]:
 def _found(renderings: list[str], tokens: list[Token]) -> bool:
     """Whether any rendering (or its abbreviated or expanded form) stands loosely."""
     return any(find_loose(v, tokens) for r in renderings for v in rendering_variants(r))
+
+
+def _core_found(renderings: list[str], tokens: list[Token]) -> bool:
+    """Whether a rendering stands without its light words ("Guizhou" for "Guizhou
+    province", "ecological compensation" for "eco-compensation mechanism")."""
+    for rendering in renderings:
+        for variant in rendering_variants(rendering):
+            core = core_rendering(variant)
+            if core is not None and find_loose(core, tokens):
+                return True
+    return False
+
+
+@functools.cache
+def _document_nouns() -> tuple[str, ...]:
+    return tuple(terminology_rules().get("document", {}).get("generic_nouns", ()))
+
+
+def _partly_rendered(
+    renderings: list[str], tokens: list[Token], category: str, blocked: set[int]
+) -> tuple[int, int] | None:
+    """Return the span of the translation that keeps the core of a rendering and changes or
+    loses the rest: its head phrase ("Political Bureau" of "Political Bureau of the CPC
+    Central Committee"), the rendering without its scope ("rural revitalization" of "rural
+    revitalization across the board"), the object of a verb phrase ("absolute poverty" of
+    "eliminate absolute poverty"), most of its content words with the head noun ("key counties
+    receiving national assistance for rural revitalization" for "national-level key
+    counties designated for rural revitalization"), or for a document a reference back to
+    it ("the document"). None when the translation shows none of these. Tokens in
+    ``blocked`` (the English of the sentence's other terms) are no evidence."""
+    min_words = 1 if category == "title" else 2
+    for rendering in renderings:
+        for variant in rendering_variants(rendering, expand=False):
+            head = head_phrase(variant, min_words)
+            span = find_phrase(head, tokens, blocked) if head else None
+            if span is None:
+                span = find_partial(variant, tokens, blocked)
+            if span is None and (rest := without_scope(variant)) is not None:
+                span = find_phrase(rest, tokens, blocked)
+                loose = find_loose(rest, tokens) if span is None else None
+                if loose is not None and blocked.isdisjoint(range(loose[0], loose[1] + 1)):
+                    span = loose
+            if span is None and (obj := verb_object(variant)) is not None:
+                span = find_phrase(obj, tokens, blocked)
+                loose = find_loose(obj, tokens) if span is None else None
+                if loose is not None and blocked.isdisjoint(range(loose[0], loose[1] + 1)):
+                    span = loose
+            if span is not None:
+                return span
+    if category == "document":
+        # "the document", or the kind of document the rendering itself names ("the report"
+        # for "Report on the Work of the Government"; not "the speech" for a plan)
+        kinds = {w for r in renderings for w in prepare(r).words if w in _document_nouns()}
+        return find_generic_reference(["document", *sorted(kinds)], tokens)
+    return None
 
 
 def _rendering_spans(
@@ -232,12 +300,30 @@ def check_terms(
             jointly = _jointly_rendered(zh_forms, tokens)
         if entry.zh in jointly:
             continue
+        if _core_found(acceptable, tokens):
+            continue
+        # English that renders another term of the sentence is explained: it is no
+        # evidence that this term is there ("CPC Central Committee" is 中共中央's, not a
+        # rendering of 中共中央总书记). Looked for only when some evidence turns up: it is
+        # costly, and most missing terms have none.
+        category = getattr(entry, "category", "")
+        others: set[int] = set()
+        partial = _partly_rendered(acceptable, tokens, category, blocked)
+        if partial is not None:
+            if explained is None:
+                explained = _rendering_spans(entries, tokens)
+            others = set().union(*(s for i, s in explained.items() if i != entry.id))
+            if others:
+                partial = _partly_rendered(acceptable, tokens, category, blocked | others)
+        if partial is not None:
+            found = describe_span(en, tokens, partial)
+            problems.append(
+                TermProblem("nonstandard", entry.id, zh_text, entry.en, found, level, acceptable)
+            )
+            continue
         forms = [entry.zh, *getattr(entry, "zh_variants", ()), zh_text]
         other = rendered_otherwise(forms, tokens, blocked)
         if other is not None:
-            # English that renders another term of the sentence is explained: it is no
-            # evidence that this term is there ("CPC Central Committee" is 中共中央's,
-            # not a rendering of 中共中央总书记). Looked for only now: it is costly.
             if explained is None:
                 explained = _rendering_spans(entries, tokens)
             others = set().union(*(s for i, s in explained.items() if i != entry.id))

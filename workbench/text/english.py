@@ -15,12 +15,19 @@ with only function words (determiners, prepositions, pronouns: ``data/english.to
 between them; it is what forbidden renderings need, so leniency never hides one. A *loose*
 match accepts the content words in any order within one clause and with few other words
 among them, for the reordering translators rightly do ("find_loose" says how few).
+
+For a rendering found neither way, the last part of this module says what a translation
+may keep of it: its core without light words (``core_rendering``), the head of a name
+(``head_phrase``), most of its words with the head noun (``find_partial``), the object of
+a verb phrase (``verb_object``) and a reference back to a document
+(``find_generic_reference``).
 """
 
 from __future__ import annotations
 
 import functools
 import itertools
+import math
 import re
 import tomllib
 import unicodedata
@@ -102,9 +109,11 @@ def _find_words(words: tuple[str, ...], phrase: tuple[str, ...]) -> int | None:
 
 
 @functools.lru_cache(maxsize=16384)
-def rendering_variants(rendering: str) -> tuple[str, ...]:
+def rendering_variants(rendering: str, expand: bool = True) -> tuple[str, ...]:
     """Return the rendering and its forms with interchangeable phrases and abbreviations
-    swapped in or out (``same_phrases`` and ``abbreviations`` in ``data/english.toml``).
+    swapped in or out (``same_phrases`` and ``abbreviations`` in ``data/english.toml``);
+    with ``expand`` false, abbreviations are only swapped in (a partial match counts
+    content words, and "Communist Party of China" for "CPC" would add three).
 
     "Central Committee of the Communist Party of China" also gives "Central Committee of
     the CPC" and the other way round, so a translation using the short form of a name
@@ -119,7 +128,7 @@ def rendering_variants(rendering: str) -> tuple[str, ...]:
             folded = " ".join(fold_word(w) for w in _WORD.findall(text))
             if f" {long} " in f" {folded} ":
                 variants.append(f" {folded} ".replace(f" {long} ", f" {short} ").strip())
-            elif f" {short} " in f" {folded} ":
+            elif expand and f" {short} " in f" {folded} ":
                 variants.append(f" {folded} ".replace(f" {short} ", f" {long} ").strip())
     return tuple(dict.fromkeys(variants))
 
@@ -431,3 +440,209 @@ def letter_likeness(first: str, second: str) -> float:
     a = {first[i : i + 2] for i in range(len(first) - 1)}
     b = {second[i : i + 2] for i in range(len(second) - 1)}
     return 2 * len(a & b) / (len(a) + len(b)) if a or b else 0.0
+
+
+# -- partial renderings: what official translators keep of a long term ---------------------
+
+
+@functools.cache
+def _coverage() -> dict[str, Any]:
+    return dict(terminology_rules().get("coverage", {}))
+
+
+@functools.cache
+def _light_words() -> tuple[frozenset[str], frozenset[str]]:
+    """The administrative units a name may lose, and the generic heads a term may lose."""
+    rules = _coverage()
+    return frozenset(rules.get("after_name", ())), frozenset(rules.get("generic_heads", ()))
+
+
+@functools.cache
+def _head_prepositions() -> frozenset[str]:
+    return frozenset(_coverage().get("head_prepositions", ()))
+
+
+@functools.lru_cache(maxsize=16384)
+def core_rendering(rendering: str) -> str | None:
+    """Return the rendering without its light words, or None when it has none to lose.
+
+    Light words (``[coverage]`` in ``data/english.toml``) are an administrative unit right
+    after a name ("Guizhou province" → "Guizhou"; not "poverty-stricken county") and a
+    generic head ending a rendering of three content words or more (制度, 机制, 工作: "system",
+    "mechanism", "work"), which English leaves implicit when the sentence already says it
+    ("the eco-compensation mechanism" becomes "ecological compensation").
+    """
+    after_name, generic_heads = _light_words()
+    words = _WORD.findall(rendering)
+    kept = [
+        w
+        for i, w in enumerate(words)
+        if not (i > 0 and words[i - 1][:1].isupper() and fold_word(w) in after_name)
+    ]
+    content = [w for w in kept if not is_function_word(fold_word(w))]
+    if len(content) >= 3 and fold_word(kept[-1]) in generic_heads:
+        kept = kept[:-1]
+    if len(kept) == len(words):
+        return None
+    return " ".join(kept)
+
+
+@functools.cache
+def _scope_phrases() -> tuple[tuple[str, ...], ...]:
+    """The scope phrases, longest first, each as its folded words."""
+    phrases = [
+        tuple(fold_word(w) for w in _WORD.findall(p)) for p in _coverage().get("scope_phrases", ())
+    ]
+    return tuple(sorted(phrases, key=len, reverse=True))
+
+
+@functools.lru_cache(maxsize=16384)
+def without_scope(rendering: str) -> str | None:
+    """Return the rendering without the scope phrase that ends it ("rural revitalization"
+    of "rural revitalization across the board", "common prosperity" of "common prosperity
+    for everyone"), or None when it ends in none or nothing of two content words remains.
+    ``[coverage] scope_phrases`` in ``data/english.toml`` lists them."""
+    words = tuple(fold_word(w) for w in _WORD.findall(rendering))
+    for phrase in _scope_phrases():
+        if len(words) > len(phrase) and words[-len(phrase) :] == phrase:
+            rest = words[: -len(phrase)]
+            if sum(not is_function_word(w) for w in rest) >= 2:
+                return " ".join(rest)
+            return None
+    return None
+
+
+def head_phrase(rendering: str, min_words: int = 2) -> str | None:
+    """Return the name before the rendering's first preposition when a modifier follows:
+    "Political Bureau" of "Political Bureau of the CPC Central Committee". The head must be
+    a name (its content words capitalised, ``min_words`` or more; one is enough for a
+    title: "Premier" of "Premier of the State Council", as in "Premier Li"): a lower-case
+    head is usually the generic part ("poverty alleviation" of "poverty alleviation in
+    healthcare"). None otherwise."""
+    words = _WORD.findall(rendering)
+    prepositions = _head_prepositions()
+    cut = next((i for i, w in enumerate(words) if i > 0 and fold_word(w) in prepositions), None)
+    if cut is None:
+        return None
+    head = [w for w in words[:cut] if not is_function_word(fold_word(w))]
+    tail = [w for w in words[cut:] if not is_function_word(fold_word(w))]
+    if len(head) < min_words or not tail or not all(w[:1].isupper() for w in head):
+        return None
+    return " ".join(words[:cut])
+
+
+_DETERMINERS = frozenset(["the", "a", "an", "our", "its", "their", "all"])
+
+
+@functools.lru_cache(maxsize=16384)
+def verb_object(rendering: str) -> str | None:
+    """Return the object of a rendering that is a verb phrase ("absolute poverty" of
+    "eliminate absolute poverty", "battle against poverty" of "win the battle against
+    poverty"), None for any other rendering. Translators fit the verb to the sentence
+    ("eradicated", "the fight … was won", "victory in the battle"); the object names the
+    term. A verb phrase starts with a base-form verb that is no noun ("eliminate",
+    "ensure") or with a verb followed by a determiner ("win the", "build a"); "key
+    counties" and "targeted poverty alleviation" are noun phrases. The object must have
+    two content words or more: one ("poverty") names nothing in particular."""
+    words = [fold_word(w) for w in _WORD.findall(rendering)]
+    if len(words) < 3 or is_function_word(words[0]) or words[1] in ("and", "or"):
+        return None
+    lemmas = getAllLemmas(words[0])
+    if words[0] not in lemmas.get("VERB", ()):
+        return None
+    if "NOUN" in lemmas and words[1] not in _DETERMINERS:
+        return None
+    rest = words[1:]
+    while rest and is_function_word(rest[0]):
+        rest = rest[1:]
+    if sum(not is_function_word(w) for w in rest) < 2 or rest[0] in _word_lists()["particles"]:
+        return None
+    return " ".join(rest)
+
+
+def _head_index(prepared: Rendering) -> int | None:
+    """Index (among the content words) of the rendering's head noun: the last content word
+    before its first preposition, or its last content word, passing over a participle that
+    follows the noun ("counties designated for …"); None for a list or clause ("keep our
+    skies blue, our waters clear …"), which has no single head."""
+    if "and" in prepared.words or "," in prepared.text:
+        return None
+    prepositions = _head_prepositions()
+    before: list[str] = []  # content words before the first preposition
+    for word in prepared.words:
+        if word in prepositions and before:
+            break
+        if not is_function_word(word):
+            before.append(word)
+    if not before:
+        return None
+    index = len(before) - 1
+    while index > 0 and before[index].endswith(("ed", "ing")):
+        index -= 1
+    return index
+
+
+def find_partial(
+    rendering: str, tokens: list[Token], blocked: set[int] | frozenset[int] = frozenset()
+) -> tuple[int, int] | None:
+    """Return the token span of a clause holding most of a long rendering's content words.
+
+    For renderings of four content words or more: at least ``[coverage] min_share`` of
+    them (rounded up, and at least three) in one clause, with as few other content words
+    among them as ``find_loose`` allows, and always the head noun ("key counties receiving
+    national assistance for rural revitalization" for "national-level key counties
+    designated for rural revitalization"). Shorter renderings are left alone: two words of
+    three are often only the generic part ("poverty alleviation" of "targeted poverty
+    alleviation"). What this finds is a rendering that kept the term's core and lost or
+    changed a modifier: evidence the term is there, not proof the approved words are.
+    Tokens in ``blocked`` (English of other terms) are never counted.
+    """
+    prepared = prepare(rendering)
+    wanted = prepared.content
+    size = len(wanted)
+    if size < 4:
+        return None
+    need = max(3, math.ceil(float(_coverage().get("min_share", 0.75)) * size - 1e-9))
+    head = _head_index(prepared)
+    allowed = max(2, size - 1)
+    if isinstance(tokens, TokenList):
+        starts: Iterable[int] = tokens.positions(frozenset().union(*wanted))
+    else:
+        starts = (i for i, t in enumerate(tokens) if any(_same(t, k) for k in wanted))
+    for first in starts:
+        if first in blocked:
+            continue
+        clause = tokens[first].clause
+        open_words = set(range(size))
+        extra = 0
+        for last in range(first, len(tokens)):
+            current = tokens[last]
+            if current.clause != clause:
+                break
+            hit = None
+            if last not in blocked:
+                hit = next((i for i in sorted(open_words) if _same(current, wanted[i])), None)
+            if hit is not None:
+                open_words.discard(hit)
+                if size - len(open_words) >= need and (head is None or head not in open_words):
+                    return first, last
+            elif not current.filler:
+                extra += 1
+                if extra > allowed:
+                    break
+    return None
+
+
+def find_generic_reference(nouns: Iterable[str], tokens: list[Token]) -> tuple[int, int] | None:
+    """Return the span of a definite generic reference ("the document", "the report") to a
+    document the sentence names: a determiner or possessive right before one of ``nouns``.
+    News translations name a document once and then refer to it so."""
+    keys = [word_keys(fold_word(n)) for n in nouns]
+    for position in range(1, len(tokens)):
+        token = tokens[position]
+        if tokens[position - 1].word in _DEFINITE and any(_same(token, k) for k in keys):
+            return position - 1, position
+    return None
+
+
+_DEFINITE = frozenset(["the", "this", "its", "his", "her", "their", "that"])
