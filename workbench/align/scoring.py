@@ -8,8 +8,10 @@ Bertalign do, we combine it with evidence that is cheap and nearly never wrong:
   unrelated sentences (Vecalign's normalisation: a sentence that is close to everything,
   such as a short heading, earns less credit for being close to this candidate);
 - *length*: the en span should be about ``ratio`` times the zh span in characters;
-- *numbers*: the significant digits of every number in the span (``9899万`` and ``98.99
-  million`` both give ``9899``) should agree;
+- *anchors*: the quantities in the span should agree however each language writes them
+  (``9899万`` and ``98.99 million`` both give ``9899``; 十九大 and "19th", 12月 and
+  "December" agree), and so should romanised names (温家宝 / "Wen Jiabao", found by
+  ``workbench.align.names``);
 - *terms*: a glossary concept found in the zh span whose English rendering occurs in the
   en span is strong evidence of a match.
 
@@ -90,7 +92,7 @@ _MONTHS = [
 ]
 _EN_MONTH = re.compile(
     r"\b(?:(" + "|".join(m.capitalize() for m in _MONTHS) + r")"
-    r"|(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)(?=\s*\d|\s*,?\s*\d{4}|\b)"
+    r"|(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)(?!\w)"
 )
 
 
