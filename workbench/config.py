@@ -161,6 +161,7 @@ class AlignConfig:
     skip: float | None = None
     member: float | None = None
     member_margin: float | None = None
+    salutation: float | None = None
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from workbench.align.dp import align_path
 from workbench.align.encoders import ENCODERS, SentenceEncoder
 from workbench.align.galechurch import GaleChurchScorer
-from workbench.align.scoring import DEFAULT_WEIGHTS, EmbeddingScorer, side_features
+from workbench.align.names import shared_names
+from workbench.align.scoring import DEFAULT_WEIGHTS, EmbeddingScorer, is_salutation, side_features
 from workbench.config import AlignConfig, Config
 from workbench.errors import ConfigError
 
@@ -189,10 +192,12 @@ class Aligner:
             zh_terms = self.terms.zh_terms(zh)
             wanted = set().union(*zh_terms) if zh_terms else set()
             en_terms = self.terms.en_terms(en, wanted)
+        zh_names, en_names = shared_names(zh, en)
         zh_vectors = self.encoder.encode(zh)
         en_vectors = self.encoder.encode(en)
         return EmbeddingScorer(
-            side_features(zh_vectors, zh, zh_terms),
-            side_features(en_vectors, en, en_terms),
+            side_features(zh_vectors, zh, zh_terms, zh_names),
+            side_features(en_vectors, en, en_terms, en_names),
             self.settings.weights,
+            en_salutations=np.array([is_salutation(s) for s in en], dtype=bool),
         )

@@ -49,6 +49,21 @@ class BeadScorer(Protocol):
         starting at sentence ``starts[k]``."""
 
 
+def skip_costs(scorer: BeadScorer) -> tuple[np.ndarray, np.ndarray]:
+    """Cost of leaving each zh and each en sentence unaligned (a 1–0 / 0–1 bead).
+
+    A scorer may price deletions per sentence (``sentence_skip_costs()``: leaving out a
+    two-word salutation is a smaller loss than leaving out a paragraph-long sentence, as
+    in Gale–Church, where a deletion's cost grows with its length); otherwise every
+    sentence costs ``skip_cost``.
+    """
+    per_sentence = getattr(scorer, "sentence_skip_costs", None)
+    if per_sentence is not None:
+        zh, en = per_sentence()
+        return np.asarray(zh, dtype=np.float64), np.asarray(en, dtype=np.float64)
+    return np.full(scorer.n, float(scorer.skip_cost)), np.full(scorer.m, float(scorer.skip_cost))
+
+
 @dataclass(frozen=True, slots=True)
 class PathBead:
     """One bead of the best path: half-open sentence ranges and the bead's cost."""
@@ -142,6 +157,7 @@ def bead_costs(scorer: BeadScorer, lo: np.ndarray, hi: np.ndarray, width: int) -
     n = len(lo) - 1
     rows_per_chunk = max(1, _CHUNK_CELLS // width)
     ks = np.arange(width)
+    zh_skip = np.concatenate([[0.0], np.cumsum(skip_costs(scorer)[0])])
     out = []
     for a, b in scorer.bead_types:
         table = np.full((n + 1, width), np.inf)
@@ -154,7 +170,7 @@ def bead_costs(scorer: BeadScorer, lo: np.ndarray, hi: np.ndarray, width: int) -
                 continue
             i_flat, j_flat = rows[r_idx], js[r_idx, k_idx]
             if b == 0:
-                values = np.full(len(i_flat), scorer.skip_cost * a)
+                values = zh_skip[i_flat] - zh_skip[i_flat - a]
             else:
                 values = scorer.costs(a, b, i_flat, j_flat)
             table[i_flat, k_idx] = values
@@ -169,13 +185,17 @@ def search_band(scorer: BeadScorer, lo: np.ndarray, hi: np.ndarray) -> list[Path
     the cell a bead comes from is a constant shift of the row before: each row is a few
     slice operations per bead type, whatever its width.
     """
-    n, skip = scorer.n, float(scorer.skip_cost)
+    n, m = scorer.n, scorer.m
     widths = (hi - lo + 1).astype(np.int64)
     width = int(widths.max())
     costs = bead_costs(scorer, lo, hi, width)
     total = np.full((n + 1, width), np.inf)
     back = np.full((n + 1, width), -1, dtype=np.int8)
-    offsets = np.arange(width) * skip
+    en_skip = skip_costs(scorer)[1]
+    # Cumulative cost of skipping en sentences 0..j-1, padded past the end of the side.
+    en_cum = np.concatenate([[0.0], np.cumsum(en_skip), np.zeros(width)])
+    en_cum[m + 1 :] = en_cum[m]
+    ks = np.arange(width)
     for i in range(n + 1):
         best = np.full(width, np.inf)
         choice = back[i]
@@ -193,20 +213,21 @@ def search_band(scorer: BeadScorer, lo: np.ndarray, hi: np.ndarray) -> list[Path
             better = candidate < segment
             segment[better] = candidate[better]
             choice[k0:k1][better] = code
-        # 0–1 beads chain along the row: D[k] = min(X[k], D[k-1] + skip) is a running
-        # minimum of X[k] - k·skip, shifted back by k·skip.
+        # 0–1 beads chain along the row: D[k] = min(X[k], D[k-1] + skip[k]) is a running
+        # minimum of X[k] - S[k], shifted back by S[k] (S: cumulative en skip costs).
+        offsets = en_cum[lo[i] + ks]
         chained = np.minimum.accumulate(best - offsets) + offsets
         chained[widths[i] :] = np.inf
         choice[chained < best - 1e-12] = _INSERT
         total[i] = chained
-    return _trace(total, back, costs, skip, lo, n, scorer.m, scorer.bead_types)
+    return _trace(total, back, costs, en_skip, lo, n, m, scorer.bead_types)
 
 
 def _trace(
     total: np.ndarray,
     back: np.ndarray,
     costs: list[np.ndarray],
-    skip: float,
+    en_skip: np.ndarray,
     lo: np.ndarray,
     n: int,
     m: int,
@@ -220,7 +241,7 @@ def _trace(
         k = j - int(lo[i])
         code = int(back[i, k])
         if code == _INSERT:
-            a, b, cost = 0, 1, skip
+            a, b, cost = 0, 1, float(en_skip[j - 1])
         else:
             a, b = types[code]
             cost = float(costs[code][i, k])

@@ -8,8 +8,10 @@ Bertalign do, we combine it with evidence that is cheap and nearly never wrong:
   unrelated sentences (Vecalign's normalisation: a sentence that is close to everything,
   such as a short heading, earns less credit for being close to this candidate);
 - *length*: the en span should be about ``ratio`` times the zh span in characters;
-- *numbers*: the significant digits of every number in the span (``9899万`` and ``98.99
-  million`` both give ``9899``) should agree;
+- *anchors*: the quantities in the span should agree however each language writes them
+  (``9899万`` and ``98.99 million`` both give ``9899``; 十九大 and "19th", 12月 and
+  "December" agree), and so should romanised names (温家宝 / "Wen Jiabao", found by
+  ``workbench.align.names``);
 - *terms*: a glossary concept found in the zh span whose English rendering occurs in the
   en span is strong evidence of a match.
 
@@ -40,7 +42,17 @@ DEFAULT_WEIGHTS = {
     "skip": 0.95,  # cost of leaving one sentence unaligned (1–0 / 0–1)
     "member": 1.0,  # per unit of the worst member's distance beyond member_margin
     "member_margin": 0.8,  # normalised distance a merged sentence may have for free
+    "salutation": 0.5,  # share of skip that leaving out an en form of address costs
 }
+
+# An en line that is only a form of address: at most five words, ending in a comma.
+_SALUTATION = re.compile(r"^\W*(?:\w[\w'’.-]*\s+){0,4}\w[\w'’.-]*\s*,$")
+
+
+def is_salutation(sentence: str) -> bool:
+    """True for a line such as "Fellow Deputies," or "Dear friends,"."""
+    return bool(_SALUTATION.match(sentence.strip()))
+
 
 # Skipping a whole block is rarer than skipping a sentence, and block beads cost more
 # (boundaries cut across sentences): at coarse levels a skip costs this many times more,
@@ -48,6 +60,74 @@ DEFAULT_WEIGHTS = {
 COARSE_SKIP = 2.0
 
 _NUMBER = re.compile(r"\d[\d,，.]*\d|\d")
+# A count written with a magnitude word: its single significant digit is a real number
+# ("3 million", "8亿"), not a list label or a bare "3".
+_MAGNITUDE = re.compile(
+    r"\s*(?:万|亿|千|百|million|billion|trillion|thousand|hundred)", re.IGNORECASE
+)
+# Identifiers whose digits are not quantities the other side repeats: COVID-19, G20, 5G.
+_CODE = re.compile(r"[A-Za-z]+-?\d+[A-Za-z]*|\d+[A-Za-z]+\b(?<!\d(?:st|nd|rd|th))(?<!\ds)")
+# Chinese numerals that official English writes in digits: ordinals and counts of tens
+# (十九大 "19th", 十三五 "13th Five-Year Plan", 七十周年 "70th", 第十届 "Tenth") and
+# years written digit by digit (二〇二〇年 "2020"). A bare 十 (十分 "very") is not a number.
+_HAN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0, "两": 2}
+_HAN_TENS = re.compile(r"([一二三四五六七八九])?十([一二三四五六七八九])?")
+_HAN_YEAR = re.compile(r"([〇○零一二三四五六七八九]{4})(?=年)")
+# Month numbers: 12月 and "December" say the same thing in different ways; as digits
+# they would disagree ("12" against nothing), so both become a month key.
+_ZH_MONTH = re.compile(r"(?<!\d)(1[0-2]|0?[1-9])\s*月")
+_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+_EN_MONTH = re.compile(
+    r"\b(?:(" + "|".join(m.capitalize() for m in _MONTHS) + r")"
+    r"|(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)(?!\w)"
+)
+
+
+# Ordinals written as words in titles ("Twelfth National People's Congress", "Eleventh
+# Five-Year Plan") where the Chinese has 十二届, 十一五: tenth to ninety-ninth.
+_UNITS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"]
+_TEENS = [
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
+    "sixteenth",
+    "seventeenth",
+    "eighteenth",
+    "nineteenth",
+]
+_TENS = ["twent", "thirt", "fort", "fift", "sixt", "sevent", "eight", "ninet"]
+_ORDINAL_WORDS: dict[str, int] = {word: 10 + i for i, word in enumerate(_TEENS)}
+for _t, _stem in enumerate(_TENS, start=2):
+    _ORDINAL_WORDS[_stem + "ieth"] = _t * 10
+    for _u, _unit in enumerate(_UNITS, start=1):
+        _ORDINAL_WORDS[f"{_stem}y-{_unit}"] = _t * 10 + _u
+# Words that may be such an ordinal (looked up in _ORDINAL_WORDS; one short pattern scans
+# much faster than an alternation of all ninety words).
+_EN_ORDINAL = re.compile(
+    r"\b(?:[Tt]en|[Ee]lev|[Tt]wel|[Tt]hirt|[Ff]ourt|[Ff]ift|[Ss]ixt|[Ss]event|[Ee]ight|[Nn]inet"
+    r"|[Tt]went|[Ff]ort)[a-z]*(?:-[a-z]+)?\b"
+)
+
+
+def _ordinal(match: re.Match[str]) -> str:
+    value = _ORDINAL_WORDS.get(match.group(0).lower())
+    return match.group(0) if value is None else f" {value} "
 
 
 def significant_digits(number: str) -> str:
@@ -55,14 +135,61 @@ def significant_digits(number: str) -> str:
     return re.sub(r"\D", "", number).strip("0")
 
 
+def _han_numerals(text: str) -> str:
+    """``text`` with Chinese tens and digit-by-digit years written in Arabic digits."""
+    if "年" in text:
+        text = _HAN_YEAR.sub(lambda m: "".join(str(_HAN_DIGITS[c]) for c in m.group(1)), text)
+    if "十" not in text:
+        return text
+
+    def tens(match: re.Match[str]) -> str:
+        if match.group(1) is None and match.group(2) is None:
+            after_di = match.start() > 0 and match.string[match.start() - 1] == "第"
+            return " 10 " if after_di else match.group(0)  # 第十届 "Tenth"; 十分 "very"
+        high = _HAN_DIGITS[match.group(1)] if match.group(1) else 1
+        low = _HAN_DIGITS[match.group(2)] if match.group(2) else 0
+        return f" {high * 10 + low} "
+
+    return _HAN_TENS.sub(tens, text)
+
+
+def number_keys(text: str) -> set[str]:
+    """Keys of the quantities in ``text``: significant digits of every number (``9899万``
+    and ``98.99 million`` both give ``9899``), months as ``month:N``."""
+    keys: set[str] = set()
+    han = text.isascii() is False and any("\u4e00" <= ch <= "\u9fff" for ch in text)
+    text = _han_numerals(text) if han else text
+    if any(ch.isdigit() for ch in text):
+        text = _CODE.sub(" ", text)
+
+    def zh_month(match: re.Match[str]) -> str:
+        keys.add(f"month:{int(match.group(1))}")
+        return " "
+
+    def en_month(match: re.Match[str]) -> str:
+        name = (match.group(1) or match.group(2) or "").lower()[:3]
+        keys.add(f"month:{[m[:3] for m in _MONTHS].index(name) + 1}")
+        return " "
+
+    if han:
+        text = _ZH_MONTH.sub(zh_month, text) if "月" in text else text
+    else:
+        text = _EN_MONTH.sub(en_month, text)
+        text = _EN_ORDINAL.sub(_ordinal, text)
+    if not any(ch.isdigit() for ch in text):
+        return keys
+    for found in _NUMBER.finditer(text):
+        digits = significant_digits(found.group(0))
+        if not digits:
+            continue
+        if len(digits) >= 2 or len(found.group(0)) >= 2 or _MAGNITUDE.match(text, found.end()):
+            keys.add(digits)
+    return keys
+
+
 def number_mask(text: str) -> int:
-    """64-bit mask of the significant digit strings of the numbers in ``text``."""
-    mask = 0
-    for found in _NUMBER.findall(text):
-        digits = significant_digits(found)
-        if len(digits) >= 2 or (digits and len(found) >= 2):
-            mask |= 1 << _bit(digits)
-    return mask
+    """64-bit mask of the quantities in ``text`` (``number_keys``)."""
+    return key_mask(number_keys(text))
 
 
 def _bit(key: str) -> int:
@@ -138,13 +265,26 @@ def side_features(
     vectors: np.ndarray,
     texts: Sequence[str],
     term_ids: Sequence[Iterable[str]] | None = None,
+    names: Sequence[Iterable[str]] | None = None,
 ) -> SideFeatures:
-    """Build the features of one side from its embeddings and texts."""
+    """Build the features of one side from its embeddings and texts.
+
+    ``names`` are anchor keys found on both sides of the document pair (romanised names,
+    ``workbench.align.names``); they join the number mask, since both are evidence of the
+    same kind: a token that must be in the other side of the bead too.
+    """
     vectors = np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     vectors = vectors / np.maximum(norms, 1e-9)
     lengths = np.array([len(t.replace(" ", "")) or 1 for t in texts], dtype=np.float64)
-    numbers = np.array([number_mask(t) for t in texts], dtype=np.uint64)
+    name_keys = names or [()] * len(texts)
+    numbers = np.array(
+        [
+            number_mask(t) | key_mask(f"name:{key}" for key in keys)
+            for t, keys in zip(texts, name_keys, strict=True)
+        ],
+        dtype=np.uint64,
+    )
     terms = np.array([key_mask(ids) for ids in (term_ids or [()] * len(texts))], dtype=np.uint64)
     return SideFeatures(vectors, lengths, numbers, terms)
 
@@ -160,8 +300,10 @@ class EmbeddingScorer:
         ratio: float | None = None,
         samples: int = 64,
         seed: int = 7,
+        en_salutations: np.ndarray | None = None,
     ) -> None:
         self.zh, self.en = zh, en
+        self.en_salutations = en_salutations  # bool per en sentence (is_salutation)
         self.n, self.m = len(zh), len(en)
         self.weights = {**DEFAULT_WEIGHTS, **(weights or {})}
         self.skip_cost = self.weights["skip"]
@@ -170,6 +312,21 @@ class EmbeddingScorer:
         self.samples, self.seed = samples, seed
         self.bead_types = BEAD_TYPES
         self._norms: dict[tuple[str, int], np.ndarray] = {}
+
+    def sentence_skip_costs(self) -> tuple[np.ndarray, np.ndarray]:
+        """Cost of a 1–0 bead per zh sentence and of a 0–1 bead per en sentence.
+
+        A line that is only a form of address ("Fellow Deputies,", "Dear friends,") has
+        no sentence of its own on the zh side: our segmenter moves 各位代表： into the
+        label of the sentence it opens, as it does 一、. Priced like a full sentence, such
+        a line is cheaper to absorb into the neighbouring bead (the 1–2 of "现在，我代表国务院…"
+        becomes a 1–3) than to leave out, so a salutation costs ``salutation`` × skip.
+        """
+        zh = np.full(self.n, self.skip_cost)
+        en = np.full(self.m, self.skip_cost)
+        if self.en_salutations is not None:  # None at coarse levels: blocks are not lines
+            en[self.en_salutations] *= self.weights["salutation"]
+        return zh, en
 
     def _hubness(self, side: str, k: int) -> np.ndarray:
         """Mean ``1 - cos`` of each k-span of ``side`` to random sentences of the other side."""

@@ -1,0 +1,123 @@
+"""Evidence the aligner reads besides embeddings (issue 10, accuracy): quantities written
+the way each language writes them, romanised names, and salutation lines that the zh
+segmenter folds into a label, priced per sentence by the search."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from workbench.align.aligner import Aligner, AlignerSettings
+from workbench.align.dp import BEAD_TYPES, align_path
+from workbench.align.evaluate import read_gold_folder
+from workbench.align.names import en_name_keys, shared_names, zh_name_keys
+from workbench.align.scoring import is_salutation, number_keys
+
+DEV = Path(__file__).parent / "data" / "align-dev"
+
+
+@pytest.mark.parametrize(
+    ("zh", "en"),
+    [
+        ("是党的十九大作出的重大决策部署。", "proposed at the 19th National Congress"),
+        ("第十二届全国人民代表大会第一次会议以来的五年", "since the first session of the 12th NPC"),
+        ("——2011年3月5日在第十一届全国人民代表大会第四次会议上", "Eleventh NPC on March 5, 2011"),
+        ("“十三五”时期经济年均增长6.5%以上", "in the 13th five year plan, 6.5 percent"),
+        ("中国国家主席习近平在二○二○年新年贺词中表示", "In his New Year's Message in 2020"),
+        ("2019年12月27日", "December 27, 2019"),
+        ("6月7日，中国政府发布白皮书", "On June 7, the Chinese Government issued"),
+        ("中国实现8亿人民脱贫", "China raised 800 million from poverty"),
+        ("300多万名第一书记", "More than 3 million first secretaries"),
+        ("这份3.7万字的白皮书", "The 37,000-word White Paper"),
+        ("抗击新冠肺炎疫情的中国行动", "Fighting Covid-19: China in Action"),
+        ("第十届全国人大", "the Tenth National People's Congress"),
+    ],
+)
+def test_quantities_agree_however_each_language_writes_them(zh: str, en: str) -> None:
+    assert number_keys(zh) == number_keys(en)
+
+
+def test_quantities_that_differ_still_differ() -> None:
+    # GWR 2014 as published: 660万 in the Chinese, 6.66 million in the English.
+    assert number_keys("新开工保障性安居工程660万套") != number_keys("6.66 million units")
+    assert number_keys("2020年6月13日") != number_keys("12 June 2020")
+    assert number_keys("这十分重要") == set()  # 十分 "very" is not ten
+    assert number_keys("5G networks and the G20") == set()
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Fellow Deputies,", True),
+        ("Esteemed Deputies,", True),
+        ("Dear friends,", True),
+        ("Hi!", False),
+        ("Wen Jiabao", False),
+        ("Comrades, friends, ladies and gentlemen, greetings to you all!", False),
+        ("In 2015, we did the following:", False),
+    ],
+)
+def test_salutation_lines(line: str, expected: bool) -> None:
+    assert is_salutation(line) is expected
+
+
+def test_names_in_pinyin_link_the_two_sides() -> None:
+    zh = ["国务院总理 温家宝", "空中俯瞰浙江省诸暨市十里坪村的村落景区。", "龙的传人"]
+    en = ["Wen Jiabao", "Premier of the State Council", "Zhejiang Province", "Long Live"]
+    zh_keys, en_keys = shared_names(zh, en)
+    assert zh_keys[0] == en_keys[0] and "wenjiabao" in zh_keys[0]
+    assert "zhejiang" in zh_keys[1] and "zhejiang" in en_keys[2]
+    assert en_keys[1] == set()
+    # "Long Live" spells pinyin, but no two consecutive characters of the zh side read so.
+    assert zh_keys[2] == set() and en_keys[3] == set()
+    assert "wenjiabao" in zh_name_keys("温家宝")
+    assert en_name_keys("the State Council") == {"state", "council", "statecouncil"}
+
+
+class _Scorer:
+    """zh 0 is rendered by en 0 alone (cost 0.3) or, worse, by en 0 + en 1 (cost 0.8)."""
+
+    n, m, skip_cost, bead_types = 1, 2, 0.95, BEAD_TYPES
+
+    def __init__(self, en_skip: list[float] | None = None) -> None:
+        self.en_skip = en_skip
+
+    def costs(self, a: int, b: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        table = {(1, 1, 1): 0.3, (1, 2, 2): 0.8}
+        return np.array([table.get((a, b, int(jj)), 9.0) for jj in j])
+
+    def coarsen(self, zh_starts: np.ndarray, en_starts: np.ndarray) -> _Scorer:
+        return self
+
+
+class _PerSentence(_Scorer):
+    def sentence_skip_costs(self) -> tuple[np.ndarray, np.ndarray]:
+        assert self.en_skip is not None
+        return np.full(self.n, self.skip_cost), np.array(self.en_skip)
+
+
+def test_the_search_prices_each_left_out_sentence_on_its_own() -> None:
+    # Flat cost: leaving en 1 out (0.3 + 0.95) is dearer than the 1–2 bead (0.8).
+    flat = align_path(_Scorer())
+    assert [(b.zh_start, b.zh_end, b.en_start, b.en_end) for b in flat] == [(0, 1, 0, 2)]
+    # en 1 cheap to leave out (a salutation): 1–1 + 0–1, and the 0–1 bead carries its cost.
+    cheap = align_path(_PerSentence([0.95, 0.3]))
+    assert [(b.zh_start, b.zh_end, b.en_start, b.en_end) for b in cheap] == [
+        (0, 1, 0, 1),
+        (1, 1, 1, 2),
+    ]
+    assert cheap[1].cost == pytest.approx(0.3)
+
+
+def test_a_report_header_keeps_the_name_and_leaves_the_salutation_alone() -> None:
+    """GWR 2011's header: 国务院总理 温家宝 is "Wen Jiabao" + "Premier of the State
+    Council" (1–2); "Fellow Deputies," has no zh line (the segmenter makes 各位代表：
+    a label) and stands as 0–1 instead of being merged into the next bead."""
+    doc = next(d for d in read_gold_folder(DEV) if d.id == "gwr2011")
+    beads = Aligner(AlignerSettings(use_glossary=False)).align(doc.zh, doc.en)
+    found = {(tuple(b.zh_sentences), tuple(b.en_sentences)) for b in beads}
+    assert ((2,), (2, 3)) in found
+    assert ((), (4,)) in found
+    assert ((3,), (5, 6)) in found
