@@ -419,9 +419,10 @@ def main() -> None:
         return work, run_child("ingest", spec)
 
     if options.memory_only:
-        print_memory(
-            options.docs, tenth_docs, ingest("w2-tenth", tenth, 2), ingest("w2", [crawl], 2)
-        )
+        small = ingest("w2-tenth", tenth, 2)
+        whole = ingest("w2", [crawl], 2)
+        print_memory(options.docs, tenth_docs, small, whole)
+        shutil.rmtree(whole[0], ignore_errors=True)
         return
     runs: dict[str, tuple[Path, dict[str, Any]]] = {}
     runs["1 worker"] = ingest("w1", [crawl], 1)

@@ -213,6 +213,13 @@ def test_ingest_on_a_running_scheduler_gives_the_same_corpus(
     assert "zz-binary.txt" in result.output and "corpus: " in result.output
     assert f"5 partitions ingested on scheduler {dask_cluster}" in result.output
     assert corpus_files(work) == serial_corpus
+    # The run stopped each worker's statistical profiler, whose kept call trees made a
+    # worker's memory grow with the length of the run (issue 15).
+    from distributed import Client
+
+    with Client(dask_cluster, timeout="30s") as client:
+        profiling = client.run(lambda dask_worker: "profile" in dask_worker.periodic_callbacks)
+    assert len(profiling) == 2 and not any(profiling.values())
 
 
 def test_an_unreachable_scheduler_is_a_one_line_error(crawl, tmp_path):

@@ -287,12 +287,11 @@ def stop_task_profiler(dask_worker: Any) -> None:
 
     A ``distributed`` worker samples the running task's stack every 10 ms and keeps one
     merged call tree per second, twice (overall and per task prefix), for the last 1,000
-    seconds (``distributed.admin.low-level-log-length``). For the workbench's partition
-    functions that is tens of kilobytes a second, so a worker's memory grew with the
-    length of the run — with the corpus — until the history was full: the largest part of
-    the 153 → 255 MB per worker between a 10k and a 100k-document run. Nothing reads the
-    profile (no dashboard), and the sampling thread also takes the GIL from the task. The
-    engine's local clusters start with profiling off; on a scheduler someone else
+    seconds (``distributed.admin.low-level-log-length``). For ingest and tag that measured
+    about 38 kB a second (4.5 MB after 117 s), so a worker's memory grew with the length of
+    the run — with the corpus — by up to about 40 MB once the history was full. Nothing
+    reads the profile (no dashboard), and the sampling thread takes the GIL from the task.
+    The engine's local clusters start with profiling off; on a scheduler someone else
     started, it is stopped on each worker this way (``client.run``) when a run begins.
     """
     for name in ("profile", "profile-cycle"):
