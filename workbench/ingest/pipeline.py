@@ -548,6 +548,8 @@ def ingest_paths(
     ingester = Ingester(config)
     settings = ingester.settings()
     files = list(zip((str(p) for p in inputs), assign_doc_ids(inputs), strict=True))
+    input_bytes = _input_bytes(inputs)
+    del inputs  # a Path per input file: the (path, id) strings above are all that is needed
     chunks = [tuple(files[i : i + partition_files]) for i in range(0, len(files), partition_files)]
     names = [partition_name(i) for i in range(len(chunks))]
     target = corpus_dir(config.work_dir)
@@ -585,7 +587,7 @@ def ingest_paths(
                     report(name, reused)
                 else:
                     jobs.append(IngestJob(name, chunk, str(staging / name), config))
-            small = _input_bytes(inputs) < in_process_below_bytes
+            small = input_bytes < in_process_below_bytes
             # Every finished partition goes through report(); the runner keeps none.
             _, failures = (runner or run_serially)(
                 ingest_partition, jobs, [j.name for j in jobs], small, report, keep_results=False
