@@ -340,6 +340,28 @@ def corpus_digest(work: Path) -> str:
     return digest.hexdigest()[:16]
 
 
+def print_memory(
+    docs: int,
+    tenth_docs: int,
+    tenth: tuple[Path, dict[str, Any]],
+    whole: tuple[Path, dict[str, Any]],
+) -> None:
+    """Print the peak memory of each worker and of the client for a tenth and for all."""
+    print()
+    print("peak memory (MB, ru_maxrss; 2 workers, a fresh local cluster per stage, ingest + tag):")
+    for (_, record), count in ((tenth, tenth_docs), (whole, docs)):
+        print(
+            f"  {count:>9,} docs: workers {record['worker_peak_mb']}  "
+            f"client {record['main_peak_mb']:.0f} (with the local scheduler)"
+        )
+    shutil.rmtree(tenth[0], ignore_errors=True)
+    grown = max(whole[1]["worker_peak_mb"] or [0]) - max(tenth[1]["worker_peak_mb"] or [0])
+    print(
+        f"  growth from a tenth to all: workers {grown:+.1f} MB, client "
+        f"{whole[1]['main_peak_mb'] - tenth[1]['main_peak_mb']:+.1f} MB (goal: flat)"
+    )
+
+
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
@@ -358,6 +380,11 @@ def main() -> None:
         "--export-tasks", type=int, default=200_000, help="annotated sentences to export"
     )
     parser.add_argument("--no-cluster", action="store_true", help="skip the dask-scheduler run")
+    parser.add_argument(
+        "--memory-only",
+        action="store_true",
+        help="only the peak-memory runs (2 workers, a tenth of the crawl and all of it)",
+    )
     parser.add_argument(
         "--ceiling-rounds", type=int, default=60, help="seed rounds of the machine-ceiling run"
     )
@@ -391,6 +418,12 @@ def main() -> None:
         }
         return work, run_child("ingest", spec)
 
+    if options.memory_only:
+        small = ingest("w2-tenth", tenth, 2)
+        whole = ingest("w2", [crawl], 2)
+        print_memory(options.docs, tenth_docs, small, whole)
+        shutil.rmtree(whole[0], ignore_errors=True)
+        return
     runs: dict[str, tuple[Path, dict[str, Any]]] = {}
     runs["1 worker"] = ingest("w1", [crawl], 1)
     runs["2 workers"] = ingest("w2", [crawl], 2)
@@ -420,17 +453,7 @@ def main() -> None:
         "(the engine's overhead; on an idle machine the speed-up is about 2 / this)"
     )
 
-    small_work, small = ingest("w2-tenth", tenth, 2)
-    shutil.rmtree(small_work, ignore_errors=True)
-    print()
-    print("peak memory per worker (MB, ru_maxrss of each worker process, ingest + tag):")
-    print(
-        f"  {tenth_docs:>9,} docs: {small['worker_peak_mb']}  (client {small['main_peak_mb']:.0f})"
-    )
-    print(
-        f"  {runs['2 workers'][1]['documents']:>9,} docs: {runs['2 workers'][1]['worker_peak_mb']}"
-        f"  (client {runs['2 workers'][1]['main_peak_mb']:.0f})"
-    )
+    print_memory(options.docs, tenth_docs, ingest("w2-tenth", tenth, 2), runs["2 workers"])
     print(
         f"  1 worker in process, {options.docs:,} docs: {runs['1 worker'][1]['main_peak_mb']:.0f}"
     )
@@ -464,7 +487,7 @@ def main() -> None:
             f"{record['documents'] / seconds:.0f} docs/s, {mb / seconds:.2f} MB/s "
             f"(local cluster: {two and runs['2 workers'][1]['documents'] / two:.0f} docs/s); "
             f"corpus identical to the local run: {same}; peak per worker "
-            f"{record['worker_peak_mb']} MB"
+            f"{record['worker_peak_mb']} MB, client {record['main_peak_mb']:.0f} MB"
         )
         shutil.rmtree(work, ignore_errors=True)
     for work, _ in runs.values():

@@ -72,6 +72,31 @@ def test_a_local_cluster_runs_the_same_function_and_reports_the_same_failure():
     assert len(outcome.peak_rss_mb) == 2 and all(m > 0 for m in outcome.peak_rss_mb)
 
 
+def profiler_of_this_worker(_: int) -> tuple[bool, int]:
+    """Inside a Dask task: is the worker's statistical profiler on, how much has it kept."""
+    from distributed import get_worker
+
+    worker = get_worker()
+    return "profile" in worker.periodic_callbacks, len(worker.profile_history)
+
+
+def test_local_cluster_workers_keep_no_profile_and_results_can_be_dropped():
+    # A profiler history grows for 1,000 s of a run: it is never started (issue 15).
+    seen: dict[str, tuple[bool, int]] = {}
+    outcome = run_partitions(
+        profiler_of_this_worker,
+        [0, 1, 2],
+        ["a", "b", "c"],
+        EngineSettings(workers=2),
+        progress=False,
+        on_result=seen.__setitem__,
+        keep_results=False,
+    )
+    assert outcome.where == "local cluster of 2 workers" and not outcome.failures
+    assert outcome.results == {}  # handed to on_result only, not held to the end
+    assert seen == {"a": (False, 0), "b": (False, 0), "c": (False, 0)}
+
+
 def test_small_jobs_and_a_single_partition_run_in_process():
     settings = EngineSettings(workers=4)
     assert run_partitions(

@@ -30,7 +30,13 @@ from workbench.corpus import (
     read_sentences,
     write_corpus,
 )
-from workbench.ingest.pipeline import Ingester, IngestIncomplete, ingest_paths, run_serially
+from workbench.ingest.pipeline import (
+    FileResult,
+    Ingester,
+    IngestIncomplete,
+    ingest_paths,
+    run_serially,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -86,13 +92,17 @@ def serial_corpus(crawl: Path, tmp_path_factory: pytest.TempPathFactory) -> dict
 
 
 def test_the_crawl_is_cut_into_partitions_read_back_in_input_order(crawl, tmp_path):
-    report = ingest_paths([crawl], config_for(tmp_path), partition_files=PARTITION_FILES)
+    seen: list[FileResult] = []
+    report = ingest_paths(
+        [crawl], config_for(tmp_path), progress=seen.append, partition_files=PARTITION_FILES
+    )
     corpus = tmp_path / "corpus"
     manifest = read_manifest(corpus)
-    good = [r.doc_id for r in report.results if r.ok]
+    good = [r.doc_id for r in seen if r.ok]
     # 21 files in partitions of 4: six, but the last holds only the binary file and is
     # left out of the corpus rather than kept empty.
-    assert len(report.results) == 21 and not report.results[-1].ok
+    assert len(seen) == report.files == 21 and not seen[-1].ok
+    assert report.failed == [seen[-1]] and report.documents == 20
     assert [p.name for p in corpus_partitions(corpus)] == [f"part-0000{i}" for i in range(5)]
     in_input_order = [p.stem for p in sorted(crawl.iterdir()) if p.stem != "zz-binary"]
     assert [d.id for d in read_documents(corpus)] == good == in_input_order
@@ -203,6 +213,13 @@ def test_ingest_on_a_running_scheduler_gives_the_same_corpus(
     assert "zz-binary.txt" in result.output and "corpus: " in result.output
     assert f"5 partitions ingested on scheduler {dask_cluster}" in result.output
     assert corpus_files(work) == serial_corpus
+    # The run stopped each worker's statistical profiler, whose kept call trees made a
+    # worker's memory grow with the length of the run (issue 15).
+    from distributed import Client
+
+    with Client(dask_cluster, timeout="30s") as client:
+        profiling = client.run(lambda dask_worker: "profile" in dask_worker.periodic_callbacks)
+    assert len(profiling) == 2 and not any(profiling.values())
 
 
 def test_an_unreachable_scheduler_is_a_one_line_error(crawl, tmp_path):
@@ -249,10 +266,15 @@ def test_a_failing_partition_is_named_the_others_kept_and_reused(
         "read_file",
         lambda self, path, doc_id: (calls.append(doc_id), read_file(self, path, doc_id))[1],
     )
-    report = ingest_paths([crawl], config, partition_files=PARTITION_FILES, runner=run_serially)
+    seen: list[FileResult] = []
+    report = ingest_paths(
+        [crawl], config, progress=seen.append, partition_files=PARTITION_FILES, runner=run_serially
+    )
     assert report.manifest is not None
     assert len(calls) == PARTITION_FILES  # only the failed partition was ingested again
-    assert len(report.results) == len(list(crawl.iterdir()))  # reused ones still reported
+    # reused ones still reported, file by file (before the partition ingested again)
+    assert len(seen) == report.files == len(list(crawl.iterdir()))
+    assert sorted(Path(r.path).name for r in seen) == sorted(p.name for p in crawl.iterdir())
     assert corpus_files(tmp_path) == serial_corpus
     assert not (tmp_path / "corpus.incomplete").exists()
 

@@ -110,6 +110,7 @@ def run_partitions(
     progress: bool = True,
     description: str = "partitions",
     on_result: Callable[[str, R], None] | None = None,
+    keep_results: bool = True,
 ) -> BatchResult[R]:
     """Call ``function`` on every partition; collect results by partition name.
 
@@ -117,7 +118,10 @@ def run_partitions(
     worker processes) and partitions must be picklable. ``small`` says the whole job is
     too small to be worth starting a local cluster (a given scheduler is still used).
     ``on_result`` is called in this process as each partition finishes, in completion
-    order (the results themselves are returned in input order).
+    order (the results themselves are returned in input order). With ``keep_results=False``
+    they are only passed to ``on_result`` and dropped: a caller that folds them into
+    counts as they arrive (ingest) then holds one partition's result at a time, not the
+    whole run's (issue 15).
     """
     if len(names) != len(partitions) or len(set(names)) != len(names):
         raise ValueError("every partition needs its own name")
@@ -126,11 +130,20 @@ def run_partitions(
     local = settings.local_workers()
     if settings.scheduler is None and (small or local == 1 or len(partitions) <= 1):
         return _run_in_process(
-            function, partitions, names, settings, progress, description, on_result
+            function, partitions, names, settings, progress, description, on_result, keep_results
         )
     with _client(settings, min(local, len(partitions))) as (client, where):
         return _run_on_client(
-            client, where, function, partitions, names, settings, progress, description, on_result
+            client,
+            where,
+            function,
+            partitions,
+            names,
+            settings,
+            progress,
+            description,
+            on_result,
+            keep_results,
         )
 
 
@@ -142,6 +155,7 @@ def _run_in_process(
     progress: bool,
     description: str,
     on_result: Callable[[str, R], None] | None,
+    keep_results: bool = True,
 ) -> BatchResult[R]:
     """Run the partitions one after another here, with the same retries as a cluster."""
     outcome: BatchResult[R] = BatchResult(list(names))
@@ -155,9 +169,11 @@ def _run_in_process(
                     if attempt == settings.retries:
                         outcome.failures.append(PartitionFailure(name, _describe(exc)))
                     continue
-                outcome.results[name] = result
+                if keep_results:
+                    outcome.results[name] = result
                 if on_result is not None:
                     on_result(name, result)
+                del result
                 break
             bar.update(1)
     outcome.peak_rss_mb = [peak_rss_mb()]
@@ -175,27 +191,37 @@ def _run_on_client(
     progress: bool,
     description: str,
     on_result: Callable[[str, R], None] | None,
+    keep_results: bool = True,
 ) -> BatchResult[R]:
-    """Submit every partition to a distributed client and gather as they complete."""
+    """Submit every partition to a distributed client and gather as they complete.
+
+    Each future is dropped as soon as its result is taken, so neither this process nor
+    the scheduler holds finished results for the rest of the run.
+    """
     from distributed import as_completed
 
     run = uuid.uuid4().hex[:8]  # keys unique on a shared scheduler: never reuse an old result
     keys = [f"{getattr(function, '__name__', 'partition')}-{run}-{name}" for name in names]
     futures = client.map(function, list(partitions), key=keys, retries=settings.retries, pure=False)
     name_of = {future.key: name for future, name in zip(futures, names, strict=True)}
+    pending = as_completed(futures)
+    del futures  # as_completed holds each future until it is yielded; nothing else does
     outcome: BatchResult[R] = BatchResult(list(names), where=where)
     outcome.workers = len(client.scheduler_info().get("workers", {})) or 1
     with _bar(len(partitions), progress, description) as bar:
-        for future in as_completed(futures):
-            name = name_of[future.key]
+        for future in pending:
+            name = name_of.pop(future.key)
             if future.status == "finished":
                 result = future.result()
-                outcome.results[name] = result
+                if keep_results:
+                    outcome.results[name] = result
                 if on_result is not None:
                     on_result(name, result)
+                del result
             else:
                 outcome.failures.append(PartitionFailure(name, _describe(future.exception())))
             future.release()
+            del future
             bar.update(1)
     try:
         outcome.peak_rss_mb = sorted(client.run(peak_rss_mb).values())
@@ -209,7 +235,8 @@ def _run_on_client(
 @contextmanager
 def _client(settings: EngineSettings, workers: int) -> Iterator[tuple[Any, str]]:
     """Yield a distributed client on the given scheduler or on a new local cluster."""
-    from distributed import Client, LocalCluster
+    import dask
+    from distributed import Client
 
     if settings.scheduler:
         try:
@@ -221,11 +248,26 @@ def _client(settings: EngineSettings, workers: int) -> Iterator[tuple[Any, str]]
                 "--scheduler / [batch] scheduler to run on this machine"
             ) from None
         try:
+            client.run(stop_task_profiler)
             yield client, f"scheduler {settings.scheduler}"
         finally:
             client.close()
         return
-    cluster = LocalCluster(
+    # Workers started here never run the statistical profiler (see stop_task_profiler).
+    with dask.config.set({"distributed.worker.profile.enabled": False}):
+        cluster = _local_cluster(workers)
+    client = Client(cluster)
+    try:
+        yield client, f"local cluster of {workers} workers"
+    finally:
+        client.close()
+        cluster.close()
+
+
+def _local_cluster(workers: int) -> Any:
+    from distributed import LocalCluster
+
+    return LocalCluster(
         n_workers=workers,
         threads_per_worker=1,
         processes=True,
@@ -238,12 +280,27 @@ def _client(settings: EngineSettings, workers: int) -> Iterator[tuple[Any, str]]
         worker_dashboard_address="127.0.0.1:0",
         silence_logs=logging.ERROR,
     )
-    client = Client(cluster)
-    try:
-        yield client, f"local cluster of {workers} workers"
-    finally:
-        client.close()
-        cluster.close()
+
+
+def stop_task_profiler(dask_worker: Any) -> None:
+    """Stop a Dask worker's statistical profiler and drop what it kept (issue 15).
+
+    A ``distributed`` worker samples the running task's stack every 10 ms and keeps one
+    merged call tree per second, twice (overall and per task prefix), for the last 1,000
+    seconds (``distributed.admin.low-level-log-length``). For ingest and tag that measured
+    about 38 kB a second (4.5 MB after 117 s), so a worker's memory grew with the length of
+    the run — with the corpus — by up to about 40 MB once the history was full. Nothing
+    reads the profile (no dashboard), and the sampling thread takes the GIL from the task.
+    The engine's local clusters start with profiling off; on a scheduler someone else
+    started, it is stopped on each worker this way (``client.run``) when a run begins.
+    """
+    for name in ("profile", "profile-cycle"):
+        callback = dask_worker.periodic_callbacks.pop(name, None)
+        if callback is not None:
+            callback.stop()
+    dask_worker.profile_history.clear()
+    dask_worker.profile_keys_history.clear()
+    dask_worker.profile_keys.clear()
 
 
 @contextmanager
@@ -338,6 +395,8 @@ class PartitionRunner:
         names: list[str],
         small: bool,
         on_result: Callable[[str, Any], None],
+        *,
+        keep_results: bool = True,
     ) -> tuple[dict[str, Any], dict[str, str]]:
         outcome = run_partitions(
             function,
@@ -348,6 +407,7 @@ class PartitionRunner:
             progress=self.progress,
             description=self.description,
             on_result=on_result,
+            keep_results=keep_results,
         )
         self.last = outcome
         return outcome.results, {f.name: f.error for f in outcome.failures}

@@ -133,11 +133,19 @@ def tag_corpus(
     extra = {k: v for k, v in manifest.items() if k not in _OWN_MANIFEST_KEYS}
     extra["glossary_version"] = glossary.version
     outcomes: dict[str, TagOutcome] = {}
+    matched: set[str] = set()
+
+    def fold(name: str, outcome: TagOutcome) -> None:
+        # One set of matched entries for the run, not one per partition kept to the end.
+        matched.update(outcome.entries_matched)
+        outcome.entries_matched = set()
+
     with atomic_directory(path) as staging:
         if runner is None:
             matcher = glossary.matcher()
             for name, source in zip(names, partitions, strict=True):
                 outcomes[name] = _tag_into(source, staging / name, matcher)
+                fold(name, outcomes[name])
         else:
             source_of_glossary = str(glossary_path(glossary_source, config))
             jobs = [
@@ -145,7 +153,7 @@ def tag_corpus(
                 for name, source in zip(names, partitions, strict=True)
             ]
             small = _sentence_bytes(partitions) < in_process_below_bytes
-            outcomes, failures = runner(tag_partition, jobs, names, small, lambda n, o: None)
+            outcomes, failures = runner(tag_partition, jobs, names, small, fold)
             if failures:
                 raise GlossaryError(
                     "; ".join(f"tagging {n} failed: {e}" for n, e in sorted(failures.items()))
@@ -159,7 +167,6 @@ def tag_corpus(
             ],
             extra,
         )
-    matched: set[str] = set().union(*(o.entries_matched for o in outcomes.values()))
     return {
         "corpus": str(path),
         "glossary_version": glossary.version,

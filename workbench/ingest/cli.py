@@ -117,7 +117,7 @@ def ingest_command(
         )
     if report.failed:
         raise InputError(
-            f"{len(report.failed)} of {len(report.results)} files could not be ingested "
+            f"{len(report.failed)} of {report.files} files could not be ingested "
             f"({', '.join(r.path for r in report.failed)}); see the reasons above"
             + ("" if report.manifest else "; the previous corpus was left as it was")
         )

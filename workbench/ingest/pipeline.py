@@ -31,7 +31,7 @@ from typing import Any, Protocol
 from workbench.config import Config
 from workbench.corpus import corpus_dir, partition_name, write_manifest, write_partition
 from workbench.errors import InputError, WorkbenchError
-from workbench.fileio import atomic_directory, atomic_write
+from workbench.fileio import atomic_directory, atomic_write, read_jsonl, write_jsonl
 from workbench.ingest.clean import CleaningRules, Line, clean_text, read_cleaning_rules
 from workbench.ingest.decode import decode_bytes
 from workbench.ingest.files import input_limit, read_input_file
@@ -73,20 +73,21 @@ class FileResult:
 
 @dataclass
 class IngestReport:
-    """Per-file results and the manifest of the corpus written (None if none was)."""
+    """The files that failed, how many were read, and the manifest written (None if none was).
 
-    results: list[FileResult]
+    Only the failures are kept, not one FileResult per file: a national crawl has millions
+    of files, and keeping every result made the client's memory grow with the corpus
+    (issue 15). Each file's result goes to ``ingest_paths``'s ``progress`` as it arrives.
+    """
+
+    failed: list[FileResult]
     corpus: Path
     manifest: dict[str, Any] | None = None
-
-    @property
-    def failed(self) -> list[FileResult]:
-        """The files that could not be ingested, each with its reason."""
-        return [r for r in self.results if not r.ok]
+    files: int = 0  # input files read, ingested or not
 
     @property
     def documents(self) -> int:
-        return sum(1 for r in self.results if r.ok)
+        return self.files - len(self.failed)
 
 
 class Ingester:
@@ -368,6 +369,9 @@ PARTITION_FILES = 250
 # Finished partitions of a run in which another partition failed, kept for the next run.
 INCOMPLETE_SUFFIX = ".incomplete"
 RESUME_FILE = "resume.json"
+# Inside the staging corpus while it is built: each finished partition's file results
+# (removed before the swap; kept beside the finished partitions when a run fails).
+RESULTS_DIR = ".results"
 
 
 class _NothingIngested(Exception):
@@ -393,12 +397,23 @@ class PartitionOutcome:
     sentences: int
 
 
+@dataclass
+class _Finished:
+    """What the client keeps of a finished partition: counts and failures, not every file."""
+
+    documents: int
+    sentences: int
+    files: int
+    failed: list[FileResult]
+
+
 class PartitionRunner(Protocol):
     """Runs a module-level function over partitions (``workbench.batch`` provides one).
 
     Returns the results of the partitions that succeeded by name and, for the others,
     name → one-line error. ``small`` says the job is too small to start a cluster for;
-    ``on_result`` is called as each partition finishes.
+    ``on_result`` is called as each partition finishes. With ``keep_results=False`` the
+    results are only passed to ``on_result`` and not returned (nor held until the end).
     """
 
     def __call__(
@@ -408,6 +423,8 @@ class PartitionRunner(Protocol):
         names: list[str],
         small: bool,
         on_result: Callable[[str, PartitionOutcome], None],
+        *,
+        keep_results: bool = True,
     ) -> tuple[dict[str, PartitionOutcome], dict[str, str]]: ...
 
 
@@ -417,17 +434,21 @@ def run_serially(
     names: list[str],
     small: bool,
     on_result: Callable[[str, PartitionOutcome], None],
+    *,
+    keep_results: bool = True,
 ) -> tuple[dict[str, PartitionOutcome], dict[str, str]]:
     """The runner without an engine: every partition here, one after another."""
     results: dict[str, PartitionOutcome] = {}
     failures: dict[str, str] = {}
     for name, job in zip(names, partitions, strict=True):
         try:
-            results[name] = function(job)
+            result = function(job)
         except Exception as exc:  # reported by name; the others go on
             failures[name] = f"{type(exc).__name__}: {exc}"
             continue
-        on_result(name, results[name])
+        if keep_results:
+            results[name] = result
+        on_result(name, result)
     return results, failures
 
 
@@ -527,6 +548,8 @@ def ingest_paths(
     ingester = Ingester(config)
     settings = ingester.settings()
     files = list(zip((str(p) for p in inputs), assign_doc_ids(inputs), strict=True))
+    input_bytes = _input_bytes(inputs)
+    del inputs  # a Path per input file: the (path, id) strings above are all that is needed
     chunks = [tuple(files[i : i + partition_files]) for i in range(0, len(files), partition_files)]
     names = [partition_name(i) for i in range(len(chunks))]
     target = corpus_dir(config.work_dir)
@@ -536,16 +559,27 @@ def ingest_paths(
     fingerprints = {
         name: _fingerprint(chunk, fingerprinted) for name, chunk in zip(names, chunks, strict=True)
     }
-    outcomes: dict[str, PartitionOutcome] = {}
-
-    def report(name: str, outcome: PartitionOutcome) -> None:
-        outcomes[name] = outcome
-        for result in outcome.results:
-            if progress:
-                progress(result)
+    finished: dict[str, _Finished] = {}
 
     try:
         with atomic_directory(target) as staging:
+            # Each partition's file results go to a file as they arrive, so that a failed
+            # run can keep them for the next one without this process holding them all.
+            results_log = staging / RESULTS_DIR
+            results_log.mkdir()
+
+            def report(name: str, outcome: PartitionOutcome) -> None:
+                _write_results(results_log / f"{name}.jsonl", outcome.results)
+                for result in outcome.results:
+                    if progress:
+                        progress(result)
+                finished[name] = _Finished(
+                    outcome.documents,
+                    outcome.sentences,
+                    len(outcome.results),
+                    [r for r in outcome.results if not r.ok],
+                )
+
             jobs: list[IngestJob] = []
             for name, chunk in zip(names, chunks, strict=True):
                 reused = _reuse(kept, leftover, name, fingerprints[name], staging)
@@ -553,32 +587,42 @@ def ingest_paths(
                     report(name, reused)
                 else:
                     jobs.append(IngestJob(name, chunk, str(staging / name), config))
-            small = _input_bytes(inputs) < in_process_below_bytes
-            results, failures = (runner or run_serially)(
-                ingest_partition, jobs, [j.name for j in jobs], small, report
+            small = input_bytes < in_process_below_bytes
+            # Every finished partition goes through report(); the runner keeps none.
+            _, failures = (runner or run_serially)(
+                ingest_partition, jobs, [j.name for j in jobs], small, report, keep_results=False
             )
-            outcomes.update(results)
             if failures:
-                _keep_finished(staging, leftover, outcomes, fingerprints)
+                _keep_finished(staging, leftover, finished, fingerprints)
                 raise IngestIncomplete(
-                    _failure_message(failures, chunks, names, len(outcomes), leftover)
+                    _failure_message(failures, chunks, names, len(finished), leftover)
                 )
-            if not any(outcomes[n].documents for n in names):
+            if not any(finished[n].documents for n in names):
                 raise _NothingIngested
             partitions = [
-                {"name": n, "documents": outcomes[n].documents, "sentences": outcomes[n].sentences}
+                {"name": n, "documents": finished[n].documents, "sentences": finished[n].sentences}
                 for n in names
-                if outcomes[n].documents
+                if finished[n].documents
             ]
+            shutil.rmtree(results_log)
             manifest = write_manifest(staging, partitions, {"ingest": settings})
     except _NothingIngested:
-        return IngestReport(_in_order(outcomes, names), target, None)
+        return _report(finished, names, target, None)
     shutil.rmtree(leftover, ignore_errors=True)
-    return IngestReport(_in_order(outcomes, names), target, manifest)
+    return _report(finished, names, target, manifest)
 
 
-def _in_order(outcomes: dict[str, PartitionOutcome], names: list[str]) -> list[FileResult]:
-    return [r for n in names if n in outcomes for r in outcomes[n].results]
+def _report(
+    finished: dict[str, _Finished], names: list[str], corpus: Path, manifest: dict[str, Any] | None
+) -> IngestReport:
+    failed = [r for n in names if n in finished for r in finished[n].failed]
+    files = sum(finished[n].files for n in names if n in finished)
+    return IngestReport(failed, corpus, manifest, files)
+
+
+def _write_results(path: Path, results: list[FileResult]) -> None:
+    with open(path, "w", encoding="utf-8") as handle:
+        write_jsonl(handle, ({**asdict(r), "removed": dict(r.removed)} for r in results))
 
 
 def _input_bytes(inputs: list[Path]) -> int:
@@ -618,7 +662,13 @@ def _reuse(
     entry = kept.get(name)
     if not entry or entry.get("fingerprint") != fingerprint:
         return None
-    results = [_file_result(r) for r in entry["results"]]
+    if "results" in entry:  # written by an older version
+        results = [_file_result(r) for r in entry["results"]]
+    else:
+        try:
+            results = [_file_result(r) for r in read_jsonl(leftover / f"{name}.results.jsonl")]
+        except (OSError, ValueError, InputError):
+            return None
     if entry["documents"]:
         if not (leftover / name).is_dir():
             return None
@@ -629,21 +679,22 @@ def _reuse(
 def _keep_finished(
     staging: Path,
     leftover: Path,
-    outcomes: dict[str, PartitionOutcome],
+    finished: dict[str, _Finished],
     fingerprints: dict[str, str],
 ) -> None:
-    """Move the finished partitions out of staging so the next run can reuse them."""
+    """Move the finished partitions (and their file results) out of staging so the next
+    run can reuse them."""
     shutil.rmtree(leftover, ignore_errors=True)
     leftover.mkdir(parents=True)
     entries: dict[str, Any] = {}
-    for name, outcome in outcomes.items():
-        if outcome.documents:
+    for name, done in finished.items():
+        if done.documents:
             os.replace(staging / name, leftover / name)
+        os.replace(staging / RESULTS_DIR / f"{name}.jsonl", leftover / f"{name}.results.jsonl")
         entries[name] = {
             "fingerprint": fingerprints[name],
-            "documents": outcome.documents,
-            "sentences": outcome.sentences,
-            "results": [{**asdict(r), "removed": dict(r.removed)} for r in outcome.results],
+            "documents": done.documents,
+            "sentences": done.sentences,
         }
     with atomic_write(leftover / RESUME_FILE) as handle:
         json.dump(entries, handle, ensure_ascii=False, indent=1)
