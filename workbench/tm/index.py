@@ -370,26 +370,38 @@ class IndexCache:
         """
         cached = self._lists
         missing = [g for g in grams if g not in cached]
-        if missing:
-            lengths = self.lengths
-            for gram, ids in postings(self.db, missing).items():
-                # A rowid the lengths table does not cover (cannot happen: both are
-                # written in one transaction) gets length 0, which no window admits.
-                inside = ids < len(lengths)
-                lens = np.zeros(len(ids), dtype=np.uint16)
-                lens[inside] = lengths[ids[inside]]
-                order = np.argsort(lens, kind="stable")  # a radix sort for 16 bits
-                keys = lens[order].astype(np.uint64)
-                keys <<= np.uint64(32)
-                keys |= ids[order]
-                cached[gram] = keys
-                self._bytes += keys.nbytes
+        for at in range(0, len(missing), 4096):  # list numbers fit in 16 bits
+            self._decode(postings(self.db, missing[at : at + 4096]))
         empty = np.zeros(0, dtype=np.uint64)
         found = [cached.get(g, empty) for g in grams]
         while self._bytes > self.max_bytes and cached:
             oldest = next(iter(cached))  # the first cached (dicts keep their order)
-            self._bytes -= cached.pop(oldest).nbytes
+            self._bytes -= cached.pop(oldest).nbytes  # a view: its share of the batch
         return found
+
+    def _decode(self, read: dict[int, np.ndarray]) -> None:
+        """Cache the lists read as length-sorted keys (see ``lists``)."""
+        if read:
+            # All lists read at once, in one sort of (list, length, rowid) keys: a
+            # lookup reads a dozen or more short lists of rare bigrams, and NumPy's cost
+            # per call would otherwise outweigh the work on each.
+            lengths = self.lengths
+            ids = np.concatenate(list(read.values()))
+            sizes = np.fromiter(map(len, read.values()), dtype=np.int64, count=len(read))
+            lens = np.zeros(len(ids), dtype=np.uint64)
+            inside = ids < len(lengths)
+            # A rowid the lengths table does not cover (cannot happen: both are written
+            # in one transaction) gets length 0, which no window admits.
+            lens[inside] = lengths[ids[inside]]
+            keys = np.repeat(np.arange(len(read), dtype=np.uint64), sizes) << np.uint64(48)
+            keys |= lens << np.uint64(32)
+            keys |= ids
+            keys.sort()
+            keys &= np.uint64(2**48 - 1)
+            ends = np.cumsum(sizes).tolist()
+            for gram, start, end in zip(read, [0, *ends], ends, strict=False):
+                self._lists[gram] = keys[start:end]
+            self._bytes += keys.nbytes
 
     def texts(self, rowids: list[int]) -> list[tuple[int, str]]:
         """Return (rowid, ``zh_norm``) of the rowids whose pair has an English side.
