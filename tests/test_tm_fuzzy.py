@@ -190,3 +190,53 @@ def test_tm_lookup_command_prints_matches_and_json(tmp_path: Path, monkeypatch) 
     assert "no TM match scoring 99% or more" in none.output
     empty = runner.invoke(cli, ["tm", "lookup", " "])
     assert empty.exit_code == 2 and "TEXT is empty" in empty.output
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(stored=st.lists(texts, min_size=1, max_size=30), query=texts,
+       min_score=st.sampled_from([0.7, 0.75, 0.8, 0.9, 1.0]),
+       limit=st.sampled_from([1, 2, 5]))  # fmt: skip
+def test_the_best_indexed_match_is_the_best_of_a_full_scan(
+    tmp_path_factory: pytest.TempPathFactory,
+    stored: list[str],
+    query: str,
+    min_score: float,
+    limit: int,
+) -> None:
+    """At 0.7 or more every pair worth finding shares a bigram, so nothing is excused."""
+    folder = tmp_path_factory.mktemp("tm")
+    with _tm(folder, [TmPair(s, f"en {i}") for i, s in enumerate(stored)]) as tm:
+        found = FuzzyMatcher(tm).lookup(query, min_score, limit=limit)
+    q = normalise_zh(query)
+    scan = sorted(
+        (Levenshtein.normalized_similarity(q, normalise_zh(s)) for s in stored), reverse=True
+    )
+    best = scan[0]
+    if best < min_score:
+        assert found == []
+        return
+    assert found and found[0].score == best
+    assert Levenshtein.normalized_similarity(q, found[0].match_norm) == best
+    # The rest are the next best of the scan (every stored pair is distinct: its English).
+    wanted = [score for score in scan if score >= min_score][:limit]
+    assert [m.score for m in found] == wanted
+
+
+def test_a_long_lived_matcher_sees_pairs_another_process_adds(tmp_path: Path) -> None:
+    """The decoded index is kept between lookups, and dropped when the TM changes."""
+    with _tm(tmp_path, [TmPair(SENTENCE, ENGLISH)]) as tm:
+        matcher = FuzzyMatcher(tm)
+        assert [m.score for m in matcher.lookup("确保到2020年城镇贫困人口实现脱贫。")] == [
+            pytest.approx(1 - 2 / len(SENTENCE))
+        ]
+        with TranslationMemory(tmp_path / "tm.sqlite3") as other:  # another connection
+            other.add_pairs([TmPair("确保到2020年城镇贫困人口实现脱贫。", "Urban.")])
+        [first, second] = matcher.lookup("确保到2020年城镇贫困人口实现脱贫。")
+        assert (first.score, first.pair.en, second.pair.en) == (1.0, "Urban.", ENGLISH)
+        tm.add_pairs([TmPair("确保到2020年城镇贫困人口实现脱贫！", "Own.")])  # this one
+        assert [m.pair.en for m in matcher.lookup("确保到2020年城镇贫困人口实现脱贫！")][:2] == [
+            "Own.",
+            "Urban.",
+        ]

@@ -26,16 +26,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from workbench.tm import index as tm_index
 from workbench.tm.store import TmPair, TranslationMemory, _from_row, normalise_zh
 
-# How many of the best-sharing candidates are scored exactly (per requested match).
-CANDIDATES_PER_MATCH = 24
-MIN_CANDIDATES = 96
-# Rowids read from the index per lookup at most (beyond the rarest bigram's).
-POSTINGS_BUDGET = 30_000
+# How many of the most promising candidates are scored at most (per requested match):
+# the score bound stops earlier when it can; the cap bounds a lookup's time when many
+# pairs share the query's common words (formulaic clauses) and none scores. On the
+# benchmark's 1M TM, top-match recall was 104/104 with caps down to 20 for 5 matches.
+CANDIDATES_PER_MATCH = 8
+MIN_CANDIDATES = 32
+# Rowids read from the index per lookup at most (beyond the rarest bigram's). On the
+# benchmark's 1M TM top-match recall was 104/104 for budgets from 7,500 to 30,000
+# (103/104 at 5,000); the lookup's time grows with it (merging is a sort).
+POSTINGS_BUDGET = 12_000
 _ORIGIN_RANK = {"annotated": 0, "imported": 1, "aligned": 2}
 
 _ZH_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -171,41 +177,47 @@ def substitute_numbers(
 
 
 class FuzzyMatcher:
-    """Looks up a TM through its bigram index; keep one for many lookups."""
+    """Looks up a TM through its bigram index; keep one for many lookups.
+
+    The decoded index lives in the TM object (``TranslationMemory.lookup_cache``), so
+    every matcher of one open TM shares it and a long-lived TM reads each posting list
+    from SQLite once.
+    """
 
     def __init__(self, tm: TranslationMemory) -> None:
         self.tm = tm
         self.db: sqlite3.Connection = tm.db
-        self._lengths: np.ndarray | None = None
-        self._lengths_at = -1
-        self._counts: np.ndarray | None = None
+        if not isinstance(tm.lookup_cache, tm_index.IndexCache):
+            tm.lookup_cache = tm_index.IndexCache(tm.db)
+        self.cache: tm_index.IndexCache = tm.lookup_cache
 
     def refresh(self) -> None:
         """Index pairs added since the index was written (another process may have)."""
         tm_index.update_index_if_stale(self.db)
 
-    def _length_table(self) -> np.ndarray:
-        at = tm_index.indexed_rowid(self.db)
-        if self._lengths is None or at != self._lengths_at:
-            self._lengths = tm_index.load_lengths(self.db)
-            self._lengths_at = at
-        return self._lengths
+    def candidates(
+        self, query_norm: str, min_score: float, wanted: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Return rowids of the pairs worth scoring and the best score each can reach.
 
-    def candidates(self, query_norm: str, min_score: float, wanted: int) -> np.ndarray:
-        """Return rowids of the pairs worth scoring for ``query_norm`` (best-sharing first).
-
-        Bigrams are read rarest first until ``POSTINGS_BUDGET`` rowids are read; the very
-        common ones left over (in tens of thousands of pairs) say little about which pair
-        is closest and would cost most of the time. A pair must still share enough of the
-        bigrams read: each edit removes at most two of the query's bigrams, a pair
-        scoring ``min_score`` is at most ``n / min_score`` long, and each bigram left
-        unread may be one it shares.
+        Most promising first (see the ranking below). Bigrams are read
+        rarest first until ``POSTINGS_BUDGET`` rowids are read; the very common ones left
+        over (in tens of thousands of pairs) say little about which pair is closest and
+        would cost most of the time. The bound (the q-gram lemma): an edit removes at
+        most two of the query's bigram positions, so a pair at edit distance ``d`` shares
+        at least ``G - 2d`` of the query's ``G`` distinct bigrams; each bigram left
+        unread may be one it shares; and ``d`` is at least the difference in length. A
+        pair whose bound is below ``min_score`` cannot reach it and is dropped; the
+        length filter (a pair scoring ``min_score`` is between ``n * min_score`` and
+        ``n / min_score`` long) is applied to each posting list before counting.
         """
+        nothing = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+        cache = self.cache
         n = len(query_norm)
         grams = tm_index.query_grams(query_norm)
-        sizes = tm_index.posting_sizes(self.db, grams)
+        sizes = cache.sizes(grams)
         if not sizes:
-            return np.zeros(0, dtype=np.int64)
+            return nothing
         chosen: list[int] = []
         budget = POSTINGS_BUDGET
         for gram in sorted(sizes, key=sizes.__getitem__):
@@ -214,68 +226,90 @@ class FuzzyMatcher:
             chosen.append(gram)
             budget -= sizes[gram]
         unread = len(sizes) - len(chosen)
-        lists = tm_index.postings(self.db, chosen)
         s = max(min_score, 0.01)
-        most_edits = math.floor((1 - s) * n / s + 1e-9)
-        need = max(1, len(grams) - 2 * most_edits - unread)
-        found, shared = self._count(list(lists.values()), need)
-        lengths = self._length_table()
-        inside = found < len(lengths)
-        found, shared = found[inside], shared[inside]
-        length = lengths[found].astype(np.int64)
-        fits = (length >= math.ceil(n * s - 1e-9)) & (length <= math.floor(n / s + 1e-9))
-        found, length, shared = found[fits], length[fits], shared[fits]
-        if len(found) > wanted:
-            # Rank by shared bigrams over the larger bigram count (a Dice-like estimate),
-            # the candidate's count scaled to the share of the query's bigrams read.
-            share = len(chosen) / len(grams)
-            expected = np.maximum(len(chosen), np.maximum(length - 1, 1) * share)
-            rank = shared / expected
-            found = found[np.argpartition(-rank, wanted)[:wanted]]
-        return found
-
-    def _count(self, lists: list[np.ndarray], need: int) -> tuple[np.ndarray, np.ndarray]:
-        """Return the rowids in at least ``need`` of ``lists`` and how many each is in.
-
-        One counter per pair is kept between lookups and only the touched entries are
-        reset, so a lookup costs the postings it reads, not the size of the TM.
-        """
-        size = max(int(ids.max()) for ids in lists) + 1
-        if self._counts is None or len(self._counts) < size:
-            self._counts = np.zeros(max(size, 1024), dtype=np.uint16)
-        counts = self._counts
-        firsts = []  # each rowid once, in the first list it occurs in (no sort needed)
-        for ids in lists:  # no rowid repeats within one list, so += counts each once
-            firsts.append(ids[counts[ids] == 0])
-            counts[ids] += 1
-        union = np.concatenate(firsts)
-        shared = counts[union].astype(np.int64)
-        counts[union] = 0
-        keep = shared >= need
-        return union[keep].astype(np.int64), shared[keep]
+        shortest = math.ceil(n * s - 1e-9)
+        longest = min(math.floor(n / s + 1e-9), 65535)
+        window = np.array((shortest, longest + 1), dtype=np.uint64) << np.uint64(32)
+        parts = []
+        for keys in cache.lists(chosen):
+            first, last = keys.searchsorted(window)
+            parts.append(keys[first:last])
+        merged = np.concatenate(parts)
+        if not len(merged):
+            return nothing
+        merged.sort()  # slices of sorted runs: each pair's occurrences end up together
+        starts = np.flatnonzero(merged[1:] != merged[:-1])
+        starts += 1
+        shared = np.diff(starts, prepend=0, append=len(merged))
+        keys = merged[np.concatenate(([0], starts))]
+        length = (keys >> np.uint64(32)).astype(np.int64)
+        # Fewest bigrams a pair of each length in the window must share to reach the
+        # score: G - unread - 2 * (most edits a pair of that length may have).
+        lengths = np.arange(shortest, longest + 1)
+        most_edits = np.floor((1 - s) * np.maximum(lengths, n) + 1e-9).astype(np.int64)
+        need = len(grams) - unread - 2 * most_edits
+        keep = shared >= need[length - shortest]
+        keys, length, shared = keys[keep], length[keep], shared[keep]
+        fewest_edits = np.maximum(np.abs(length - n), (len(grams) - unread - shared + 1) // 2)
+        bound = 1.0 - fewest_edits / np.maximum(length, n)
+        # Scored in the order of shared bigrams over the larger bigram count (a Dice-like
+        # estimate, the pair's count scaled to the share of the query's bigrams read):
+        # unlike the bound, it sees the bigrams a longer pair has and the query has not.
+        share = len(chosen) / len(grams)
+        rank = shared / np.maximum(len(chosen), np.maximum(length - 1, 1) * share)
+        if len(keys) > wanted:
+            top = np.argpartition(-rank, wanted)[:wanted]
+            keys, rank, bound = keys[top], rank[top], bound[top]
+        order = np.lexsort((-bound, -rank))
+        return (keys[order] & np.uint64(0xFFFFFFFF)).astype(np.int64), bound[order]
 
     def lookup(self, text: str, min_score: float = 0.7, limit: int = 5) -> list[TmMatch]:
-        """Return up to ``limit`` matches scoring at least ``min_score``, best first."""
+        """Return up to ``limit`` matches scoring at least ``min_score``, best first.
+
+        Candidates are scored most promising first, in growing batches, until no
+        candidate left can reach the ``limit``-th best score found: none can enter the
+        result (one whose bound equals that score may, by the tie order, so is scored).
+        """
         query_norm = normalise_zh(text)
         if not query_norm or limit <= 0:
             return []
+        self.cache.sync()
         wanted = max(MIN_CANDIDATES, CANDIDATES_PER_MATCH * limit)
-        rowids = self.candidates(query_norm, min_score, wanted)
-        if not len(rowids):
-            return []
-        marks = ",".join("?" * len(rowids))
-        rows = self.db.execute(
-            f"SELECT rowid, zh_norm, origin, updated_at FROM pairs WHERE rowid IN ({marks}) "
-            "AND en != ''",
-            rowids.tolist(),
-        ).fetchall()
-        scored = []
-        for rowid, zh_norm, origin, updated in rows:
-            score = Levenshtein.normalized_similarity(query_norm, zh_norm, score_cutoff=min_score)
-            if score >= min_score and score > 0:
-                scored.append((-score, _ORIGIN_RANK.get(origin, 3), _neg(updated), rowid))
-        scored.sort()
-        best = [item[3] for item in scored[:limit]]
+        rowids, bounds = self.candidates(query_norm, min_score, wanted)
+        # The best any candidate from here on can reach (to know when to stop).
+        bounds = np.maximum.accumulate(bounds[::-1])[::-1]
+        scored: list[tuple[float, int]] = []  # (-score, rowid), best first
+        at, batch = 0, max(32, 2 * limit)
+        while at < len(rowids):
+            if len(scored) >= limit and bounds[at] < -scored[limit - 1][0] - 1e-9:
+                break
+            chunk = rowids[at : at + batch].tolist()
+            at += batch
+            batch *= 2
+            rows = self.cache.texts(chunk)
+            for _, score, k in process.extract(
+                query_norm,
+                [text for _, text in rows],
+                scorer=Levenshtein.normalized_similarity,
+                score_cutoff=min_score,
+                limit=None,
+            ):
+                if score > 0:
+                    scored.append((-score, rows[k][0]))
+            scored.sort()
+        if len(scored) > limit:  # keep the ties of the last one kept: the tie order decides
+            scored = [item for item in scored if item[0] <= scored[limit - 1][0]]
+        if scored:
+            marks = ",".join("?" * len(scored))
+            order = {
+                rowid: (_ORIGIN_RANK.get(origin, 3), _neg(updated))
+                for rowid, origin, updated in self.db.execute(
+                    f"SELECT rowid, origin, updated_at FROM pairs WHERE rowid IN ({marks})",
+                    [item[1] for item in scored],
+                )
+            }
+            scored.sort(key=lambda item: (item[0], *order[item[1]], item[1]))
+        best = [item[1] for item in scored[:limit]]
         if not best:
             return []
         marks = ",".join("?" * len(best))

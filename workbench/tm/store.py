@@ -366,6 +366,9 @@ class TranslationMemory:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+        # The fuzzy lookup's decoded index (``workbench.tm.index.IndexCache``), made by
+        # the first lookup and kept while the TM is open (it checks for changes itself).
+        self.lookup_cache: object | None = None
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.db = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_MS / 1000)
