@@ -52,7 +52,7 @@ DATA = ROOT / "tests" / "data" / "qa"
 HEADLINE = "terms_heldout4 (headline)"
 HELDOUT3 = "terms_heldout3 (held out)"
 HELD_OUT = {  # the sets never looked at while tuning, printed first: name -> description
-    HEADLINE: "terms_heldout4 (81 published pairs, 52 new pages, marked without the glossary)",
+    HEADLINE: "terms_heldout4 (78 published pairs, 51 new pages, marked without the glossary)",
     HELDOUT3: "terms_heldout3 (67 published pairs, marked without the glossary)",
 }
 RECALL_SETS = [  # (name, files pooled): the held-out sets first
