@@ -109,7 +109,10 @@ def test_readers_always_see_one_whole_glossary_version_during_edits(tmp_path):
 
     def read() -> None:
         local = web_app.test_client()
-        while not stop.is_set():
+        # A pause between requests: four threads in a tight loop starve the editing thread
+        # of the GIL (each of its file operations waits behind them), which once made this
+        # test take many minutes; the readers still overlap every reload.
+        while not stop.wait(0.001):
             response = local.post("/api/annotate", json={"text": "建设扶贫车间，坚持精准扶贫。"})
             if response.status_code != 200:
                 failures.append(f"{response.status_code}: {response.get_data(as_text=True)}")
