@@ -334,23 +334,42 @@ def find_loose(rendering: str, tokens: list[Token]) -> tuple[int, int] | None:
     split = _phrasal_verb(rendering, tokens)
     if split is not None:
         return split
-    allowed = max(2, len(wanted) - 1)
+    return _clause_window(tokens, wanted, need=len(wanted))
+
+
+def _clause_window(
+    tokens: list[Token],
+    wanted: tuple[frozenset[str], ...],
+    need: int,
+    head: int | None = None,
+    blocked: set[int] | frozenset[int] = frozenset(),
+) -> tuple[int, int] | None:
+    """The first span of one clause holding ``need`` of the ``wanted`` words (the ``head``
+    word among them when given), with at most ``max(2, len(wanted) - 1)`` other content
+    words inside; tokens in ``blocked`` never count. Shared by ``find_loose`` (all words)
+    and ``find_partial`` (most of them)."""
+    size = len(wanted)
+    allowed = max(2, size - 1)
     if isinstance(tokens, TokenList):
         starts: Iterable[int] = tokens.positions(frozenset().union(*wanted))
     else:
         starts = (i for i, t in enumerate(tokens) if any(_same(t, k) for k in wanted))
     for first in starts:
-        token = tokens[first]
-        open_keys = list(wanted)
+        if first in blocked:
+            continue
+        clause = tokens[first].clause
+        open_words = set(range(size))
         extra = 0
         for last in range(first, len(tokens)):
             current = tokens[last]
-            if current.clause != token.clause:
+            if current.clause != clause:
                 break
-            hit = next((k for k in open_keys if _same(current, k)), None)
+            hit = None
+            if last not in blocked:
+                hit = next((i for i in sorted(open_words) if _same(current, wanted[i])), None)
             if hit is not None:
-                open_keys.remove(hit)
-                if not open_keys:
+                open_words.discard(hit)
+                if size - len(open_words) >= need and (head is None or head not in open_words):
                     return first, last
             elif not current.filler:
                 extra += 1
@@ -604,33 +623,7 @@ def find_partial(
         return None
     need = max(3, math.ceil(float(_coverage().get("min_share", 0.75)) * size - 1e-9))
     head = _head_index(prepared)
-    allowed = max(2, size - 1)
-    if isinstance(tokens, TokenList):
-        starts: Iterable[int] = tokens.positions(frozenset().union(*wanted))
-    else:
-        starts = (i for i, t in enumerate(tokens) if any(_same(t, k) for k in wanted))
-    for first in starts:
-        if first in blocked:
-            continue
-        clause = tokens[first].clause
-        open_words = set(range(size))
-        extra = 0
-        for last in range(first, len(tokens)):
-            current = tokens[last]
-            if current.clause != clause:
-                break
-            hit = None
-            if last not in blocked:
-                hit = next((i for i in sorted(open_words) if _same(current, wanted[i])), None)
-            if hit is not None:
-                open_words.discard(hit)
-                if size - len(open_words) >= need and (head is None or head not in open_words):
-                    return first, last
-            elif not current.filler:
-                extra += 1
-                if extra > allowed:
-                    break
-    return None
+    return _clause_window(tokens, wanted, need, head=head, blocked=blocked)
 
 
 def find_generic_reference(nouns: Iterable[str], tokens: list[Token]) -> tuple[int, int] | None:
