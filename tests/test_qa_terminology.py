@@ -458,3 +458,91 @@ def test_a_rendering_without_its_scope_phrase_is_nonstandard():
     assert (problem.kind, problem.found) == ("nonstandard", "Rural vitalization")
     # the scope is not the term: a rendering that is only scope-less words stays missing
     assert _kinds("Rural roads made headway.", across) == ["missing"]
+
+
+# -- the distinctive word and near head nouns (issue 16: generalising to unseen wordings) ---
+
+
+def _counts(*renderings: str, filler: int = 40) -> dict[str, int]:
+    """Word counts of a small glossary: the given renderings plus ``filler`` entries that
+    all use the domain's shared words, so those are common and the others rare."""
+    from workbench.text.english import rendering_word_counts
+
+    shared = [["poverty alleviation in rural development"]] * filler
+    return rendering_word_counts([*shared, *([r] for r in renderings)])
+
+
+def test_word_counts_count_entries_not_occurrences():
+    from workbench.text.english import rendering_word_counts, word_keys
+
+    counts = rendering_word_counts([["rural areas", "rural regions"], ["rural population"]])
+    assert counts[""] == 2  # the number of entries
+    [rural] = word_keys("rural")
+    assert counts[rural] == 2  # twice in the first entry still counts once
+
+
+def test_a_kept_distinctive_word_is_nonstandard_but_a_shared_word_is_not_evidence():
+    relocation = Term("t-rl", "易地扶贫搬迁", "poverty alleviation relocation")
+    counts = _counts(relocation.en)
+    [problem] = check_terms(
+        "Follow-up support will go to people relocated from inhospitable areas.",
+        [(relocation, relocation.zh)],
+        word_counts=counts,
+    )
+    assert (problem.kind, problem.found) == ("nonstandard", "relocated")
+    # only the words the whole domain shares: no evidence for this term
+    [problem] = check_terms(
+        "Poverty alleviation continued.", [(relocation, relocation.zh)], word_counts=counts
+    )
+    assert problem.kind == "missing"
+    # without the glossary's counts the check is as before
+    [problem] = check_terms(
+        "People were relocated from inhospitable areas.", [(relocation, relocation.zh)]
+    )
+    assert problem.kind == "missing"
+
+
+def test_a_name_is_never_the_distinctive_word():
+    members = Term("t-cm", "全国政协委员", "CPPCC members", category="title")
+    counts = _counts(members.en)
+    [problem] = check_terms(
+        "The CPPCC opened its session on Monday.", [(members, members.zh)], word_counts=counts
+    )
+    assert problem.kind == "missing"
+
+
+def test_a_long_rendering_needs_half_its_words_with_the_distinctive_one():
+    census = Term("t-ce", "脱贫攻坚普查", "national census of poverty alleviation outcomes")
+    counts = _counts(census.en)
+    en = "A national census of poverty will start in June."  # three words of five
+    assert [p.kind for p in check_terms(en, [(census, census.zh)], word_counts=counts)] == [
+        "nonstandard"
+    ]
+    en = "A census of households will start in June."  # one word of five is not half
+    assert [p.kind for p in check_terms(en, [(census, census.zh)], word_counts=counts)] == [
+        "missing"
+    ]
+
+
+def test_english_of_another_term_is_no_distinctive_evidence():
+    relocation = Term("t-rl", "易地扶贫搬迁", "poverty alleviation relocation")
+    resettle = Term("t-rs", "搬迁安置", "relocation and resettlement")
+    counts = _counts(relocation.en, resettle.en)
+    found = check_terms(
+        "Relocation and resettlement sites were completed.",
+        [(relocation, relocation.zh), (resettle, resettle.zh)],
+        word_counts=counts,
+    )
+    assert [(p.entry_id, p.kind) for p in found] == [("t-rl", "missing")]
+
+
+def test_a_head_noun_swapped_within_its_group_is_nonstandard():
+    from workbench.text.english import near_renderings
+
+    assert "rural residents" in near_renderings("rural population")
+    assert near_renderings("population") == ()  # one word: nothing else to keep
+    rural = Term("t-rp", "农村人口", "rural population")
+    [problem] = check_terms("10 million rural residents shook off poverty.", [(rural, rural.zh)])
+    assert (problem.kind, problem.found) == ("nonstandard", "rural residents")
+    # only the head noun is swapped: another modifier is another term
+    assert _kinds("10 million urban residents found jobs.", rural) == ["missing"]

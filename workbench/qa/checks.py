@@ -19,6 +19,7 @@ from workbench.models import SentencePair
 from workbench.qa.report import Finding
 from workbench.qa.terminology import TermEntry, check_terms, elided_conjuncts
 from workbench.text.compare import normalise_for_dedup
+from workbench.text.english import rendering_word_counts
 from workbench.text.numbers import missing_numbers
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
@@ -40,10 +41,32 @@ class GlossaryView:
 
     find: Any  # (text) -> list[TermMatch]
     get: Any  # (entry_id) -> TermEntry | None
+    # How many entries use each English word key (``rendering_word_counts``): what tells a
+    # rendering's distinctive word from the words the whole domain shares. None: unknown.
+    word_counts: dict[str, int] | None = None
 
     @classmethod
     def of(cls, glossary: Any) -> GlossaryView:
-        return cls(find=glossary.matcher().find, get=glossary.get)
+        return cls(
+            find=glossary.matcher().find, get=glossary.get, word_counts=_word_counts(glossary)
+        )
+
+
+_WORD_COUNTS: dict[str, dict[str, int]] = {}
+
+
+def _word_counts(glossary: Any) -> dict[str, int] | None:
+    """The glossary's ``rendering_word_counts``, computed once per glossary version (approved
+    entries' renderings and alternatives; forbidden renderings are no rendering)."""
+    entries = getattr(glossary, "entries", None)
+    if entries is None:
+        return None
+    version = f"{getattr(glossary, 'version', id(glossary))}:{len(entries)}"
+    if version not in _WORD_COUNTS:
+        _WORD_COUNTS[version] = rendering_word_counts(
+            (e.en, *e.en_alternatives) for e in entries if e.status == "approved"
+        )
+    return _WORD_COUNTS[version]
 
 
 class PairChecker:
@@ -105,7 +128,8 @@ class PairChecker:
             matches = []
         entries: list[tuple[TermEntry, str]] = [(e, m.text) for e, m in found if e is not None]
         elided = elided_conjuncts(pair.zh, matches)
-        for problem in check_terms(pair.en, entries, elided=elided):
+        counts = getattr(self.glossary, "word_counts", None)
+        for problem in check_terms(pair.en, entries, elided=elided, word_counts=counts):
             severity = None
             if problem.kind == "forbidden":
                 message = (

@@ -36,12 +36,14 @@ from workbench.text.english import (
     Token,
     closest_stretch,
     core_rendering,
+    find_distinctive,
     find_generic_reference,
     find_loose,
     find_partial,
     find_phrase,
     find_scattered,
     head_phrase,
+    near_renderings,
     prepare,
     rendering_variants,
     terminology_rules,
@@ -191,6 +193,19 @@ def _partly_rendered(
     return None
 
 
+def _distinctive_kept(
+    renderings: list[str], tokens: list[Token], counts: dict[str, int], blocked: set[int]
+) -> tuple[int, int] | None:
+    """The span of a clause that keeps a rendering's distinctive word (``find_distinctive``),
+    trying each rendering and its abbreviated form."""
+    for rendering in renderings:
+        for variant in rendering_variants(rendering, expand=False):
+            span = find_distinctive(variant, tokens, counts, blocked)
+            if span is not None:
+                return span
+    return None
+
+
 def _rendering_spans(
     entries: Iterable[tuple[TermEntry, str]], tokens: list[Token]
 ) -> dict[str, set[int]]:
@@ -243,11 +258,14 @@ def check_terms(
     entries: Iterable[tuple[TermEntry, str]],
     approved: str = "approved",
     elided: Collection[str] = (),
+    word_counts: dict[str, int] | None = None,
 ) -> list[TermProblem]:
     """Check the translation ``en`` for each (entry, zh text as found) of its source.
 
     ``elided`` names entries that end a list sharing their head (``elided_conjuncts``):
-    their rendering's words may stand anywhere in the translation.
+    their rendering's words may stand anywhere in the translation. ``word_counts``
+    (``rendering_word_counts`` of the whole glossary) lets a term whose rendering's
+    distinctive word the translation keeps count as rendered in other words.
     """
     tokens: list = []  # tokenized on first need
     # Most translations carry a rendering word for word: a substring test on the folded
@@ -335,6 +353,37 @@ def check_terms(
                 TermProblem("nonstandard", entry.id, zh_text, entry.en, found, level, acceptable)
             )
             continue
+        near = [v for r in acceptable for v in near_renderings(r)]
+        swapped = next((s for v in near if (s := find_loose(v, tokens)) is not None), None)
+        if swapped is not None and blocked.isdisjoint(range(swapped[0], swapped[1] + 1)):
+            problems.append(
+                TermProblem(
+                    "nonstandard",
+                    entry.id,
+                    zh_text,
+                    entry.en,
+                    describe_span(en, tokens, swapped),
+                    level,
+                    acceptable,
+                )
+            )
+            continue
+        if word_counts:
+            kept = _distinctive_kept(acceptable, tokens, word_counts, blocked)
+            if kept is not None:
+                if explained is None:
+                    explained = _rendering_spans(entries, tokens)
+                others = set().union(*(s for i, s in explained.items() if i != entry.id))
+                if others:
+                    kept = _distinctive_kept(acceptable, tokens, word_counts, blocked | others)
+            if kept is not None:
+                found = describe_span(en, tokens, kept)
+                problems.append(
+                    TermProblem(
+                        "nonstandard", entry.id, zh_text, entry.en, found, level, acceptable
+                    )
+                )
+                continue
         closest = closest_stretch(acceptable, en, tokens)
         problems.append(
             TermProblem("missing", entry.id, zh_text, entry.en, None, level, acceptable, closest)

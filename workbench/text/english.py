@@ -639,3 +639,108 @@ def find_generic_reference(nouns: Iterable[str], tokens: list[Token]) -> tuple[i
 
 
 _DEFINITE = frozenset(["the", "this", "its", "his", "her", "their", "that"])
+
+
+def rendering_word_counts(renderings: Iterable[Iterable[str]]) -> dict[str, int]:
+    """Return, per comparison key, how many term entries use it in one of their renderings.
+
+    ``renderings`` holds one iterable of renderings per entry. A key many entries share
+    ("poverty", "rural", "development") names the domain, not the term; a key few entries
+    use ("relocation", "census", "COVID-19") is what tells one term from another
+    (``find_distinctive``).
+    """
+    counts: dict[str, int] = {"": 0}  # "" (never a key): the number of entries
+    for entry_renderings in renderings:
+        counts[""] += 1
+        keys: set[str] = set()
+        for rendering in entry_renderings:
+            for word_key_set in prepare(rendering).content:
+                keys.update(word_key_set)
+        for key in keys:
+            counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def _commonness(keys: frozenset[str], counts: dict[str, int]) -> int:
+    return min((counts.get(k, 0) for k in keys), default=0)
+
+
+def find_distinctive(
+    rendering: str,
+    tokens: list[Token],
+    counts: dict[str, int],
+    blocked: set[int] | frozenset[int] = frozenset(),
+) -> tuple[int, int] | None:
+    """Return the span of a clause that keeps the rendering's distinctive word.
+
+    Translators who do not write a rendering whole keep the word that says which thing it
+    is and drop or change the words the whole domain shares: "relocation" for "poverty
+    alleviation relocation", "the severe epidemic" for "COVID-19 epidemic", "million urban
+    jobs" for "new urban jobs". The distinctive word is the rendering's content word that
+    the fewest glossary entries use (``counts``, from ``rendering_word_counts``), if few
+    enough do (``[coverage] distinctive_max_share`` of all entries) and it is neither a
+    name (capitalised in the rendering) nor a generic head
+    ("system", "mechanism"). A rendering of two or three content words needs that word
+    alone; a longer one needs half of its content words (rounded up) in one clause, that
+    word among them. Single-word renderings have nothing to keep. What this finds is
+    evidence the term is there in other words (a non-standard finding), not proof.
+    Tokens in ``blocked`` (English of the sentence's other terms) never count.
+    """
+    prepared = prepare(rendering)
+    wanted = prepared.content
+    size = len(wanted)
+    if size < 2:
+        return None
+    coverage = _coverage()
+    # a word only this entry uses is distinctive whatever the glossary's size
+    limit = max(1.0, float(coverage.get("distinctive_max_share", 0.0)) * counts.get("", 0))
+    generic = frozenset(word_keys(w) for w in coverage.get("generic_heads", ()))
+    # A capitalised word of the rendering names something else the sentence may well name
+    # on its own (the CPPCC of "CPPCC members", Xi Jinping of "General Secretary Xi
+    # Jinping"): it is never the distinctive word.
+    words = [w for w in _WORD.findall(rendering) if not is_function_word(fold_word(w))]
+    names = [len(words) == size and w[:1].isupper() for w in words] or [False] * size
+    common = [
+        math.inf if names[i] or keys in generic else _commonness(keys, counts)
+        for i, keys in enumerate(wanted)
+    ]
+    rarest = min(common)
+    if rarest > limit:
+        return None
+    need = 1 if size <= 3 else math.ceil(size / 2)
+    for index in range(size):
+        if common[index] != rarest:
+            continue
+        span = _clause_window(tokens, wanted, need, head=index, blocked=blocked)
+        if span is not None:
+            return span
+    return None
+
+
+@functools.cache
+def _near_words() -> dict[str, tuple[str, ...]]:
+    """Each word of a ``[coverage] near_words`` group, mapped to the other words of it."""
+    near: dict[str, tuple[str, ...]] = {}
+    for group in _coverage().get("near_words", ()):
+        for word in group:
+            near[word] = tuple(w for w in group if w != word)
+    return near
+
+
+@functools.lru_cache(maxsize=16384)
+def near_renderings(rendering: str) -> tuple[str, ...]:
+    """Return the rendering with its head noun swapped for each near word of its group
+    (``[coverage] near_words``: "rural residents" for "rural population", "plenary meeting"
+    for "plenary session"). Translators pick among such nouns to fit the sentence; a
+    rendering found so is the term in other words (a non-standard finding), never an
+    accepted one, and forbidden renderings are never varied."""
+    words = _WORD.findall(rendering)
+    content = [i for i, w in enumerate(words) if not is_function_word(fold_word(w))]
+    if len(content) < 2:
+        return ()
+    index = _head_index(prepare(rendering))
+    if index is None:
+        return ()
+    position = content[index]
+    swaps = _near_words().get(fold_word(words[position]), ())
+    return tuple(" ".join([*words[:position], s, *words[position + 1 :]]) for s in swaps)
