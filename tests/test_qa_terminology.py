@@ -463,7 +463,7 @@ def test_a_rendering_without_its_scope_phrase_is_nonstandard():
 # -- the distinctive word and near head nouns (issue 16: generalising to unseen wordings) ---
 
 
-def _counts(*renderings: str, filler: int = 40) -> dict[str, int]:
+def _counts(*renderings: str, filler: int = 250) -> dict[str, int]:
     """Word counts of a small glossary: the given renderings plus ``filler`` entries that
     all use the domain's shared words, so those are common and the others rare."""
     from workbench.text.english import rendering_word_counts
@@ -500,6 +500,19 @@ def test_a_kept_distinctive_word_is_nonstandard_but_a_shared_word_is_not_evidenc
         "People were relocated from inhospitable areas.", [(relocation, relocation.zh)]
     )
     assert problem.kind == "missing"
+
+
+def test_a_small_glossary_has_no_distinctive_words():
+    relocation = Term("t-rl", "易地扶贫搬迁", "poverty alleviation relocation")
+    en = "People were relocated from inhospitable areas."
+    counts = _counts(relocation.en, filler=20)  # too few entries to know what is shared
+    assert [p.kind for p in check_terms(en, [(relocation, relocation.zh)], word_counts=counts)] == [
+        "missing"
+    ]
+    counts = _counts(relocation.en)
+    assert [p.kind for p in check_terms(en, [(relocation, relocation.zh)], word_counts=counts)] == [
+        "nonstandard"
+    ]
 
 
 def test_a_name_is_never_the_distinctive_word():

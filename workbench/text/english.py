@@ -678,8 +678,9 @@ def find_distinctive(
     alleviation relocation", "the severe epidemic" for "COVID-19 epidemic", "million urban
     jobs" for "new urban jobs". The distinctive word is the rendering's content word that
     the fewest glossary entries use (``counts``, from ``rendering_word_counts``), if few
-    enough do (``[coverage] distinctive_max_share`` of all entries) and it is neither a
-    name (capitalised in the rendering) nor a generic head
+    enough do (``[coverage] distinctive_max_share`` of all entries, in a glossary of at
+    least ``distinctive_min_entries``) and it is neither a name (capitalised in the
+    rendering) nor a generic head
     ("system", "mechanism"). A rendering of two or three content words needs that word
     alone; a longer one needs half of its content words (rounded up) in one clause, that
     word among them. Single-word renderings have nothing to keep. What this finds is
@@ -692,8 +693,12 @@ def find_distinctive(
     if size < 2:
         return None
     coverage = _coverage()
-    # a word only this entry uses is distinctive whatever the glossary's size
-    limit = max(1.0, float(coverage.get("distinctive_max_share", 0.0)) * counts.get("", 0))
+    entries = counts.get("", 0)
+    # a small glossary cannot tell the words its domain shares from the rare ones: in a
+    # glossary of a dozen entries every word is "rare"
+    if entries < int(coverage.get("distinctive_min_entries", 0)):
+        return None
+    limit = max(1.0, float(coverage.get("distinctive_max_share", 0.0)) * entries)
     generic = frozenset(word_keys(w) for w in coverage.get("generic_heads", ()))
     # A capitalised word of the rendering names something else the sentence may well name
     # on its own (the CPPCC of "CPPCC members", Xi Jinping of "General Secretary Xi
