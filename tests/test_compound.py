@@ -19,6 +19,7 @@ from workbench.glossary.compound import (
     TERM,
     CompoundRecogniser,
     Vocabulary,
+    nominal,
     queue_compounds,
     sentence_around,
 )
@@ -76,6 +77,15 @@ def test_a_head_shared_with_a_conjunct_before_it_gives_no_half_compound(recognis
     # 产业扶贫、就业扶贫工作: 工作 belongs to both; 就业扶贫工作 alone would be half of it
     assert all(c.text != "就业扶贫工作" for c in recogniser.find("抓好产业扶贫、就业扶贫工作。"))
     assert [c.text for c in recogniser.find("抓好就业扶贫工作。")] == ["就业扶贫工作"]
+
+
+def test_renderings_that_open_with_a_verb_are_made_nominal_inside_the_phrase():
+    assert nominal("prevent people from falling back into poverty").startswith("preventing ")
+    assert nominal("be lifted out of poverty") == "being lifted out of poverty"
+    assert nominal("consolidate and expand gains") == "consolidating and expanding gains"
+    assert nominal("win the battle against poverty") == "winning the battle against poverty"
+    for unchanged in ("fight against poverty", "poverty alleviation", "State Grid"):
+        assert nominal(unchanged) == unchanged
 
 
 def test_traditional_script_gives_the_same_compound_with_a_simplified_zh(recogniser):

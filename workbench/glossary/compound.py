@@ -337,6 +337,34 @@ def _is_long(english: str) -> bool:
     return len(words) > _SHORT_WORDS or any(w.lower() in _PREPOSITIONS for w in words)
 
 
+# A verb followed by one of these is read as a verb even when it can be a noun ("win the
+# battle", not "a win").
+_OBJECT_STARTS = frozenset(["the", "a", "an", "our", "their", "its", "people", "all"])
+
+
+def nominal(english: str) -> str:
+    """A term's English made fit to stand inside a noun phrase: a rendering that opens
+    with a verb ("prevent people from falling back into poverty", "be lifted out of
+    poverty") takes its -ing form ("preventing people …", "being lifted …"), so "monitoring
+    of preventing people …" rather than "monitoring of prevent people …". Words that are
+    also nouns stay unless an object follows ("fight against poverty" stays, "win the
+    battle" becomes "winning the battle")."""
+    from lemminflect import getAllLemmas, getInflection
+
+    first, _, rest = english.partition(" ")
+    lemmas = getAllLemmas(first)
+    verb = lemmas.get("VERB", ()) or lemmas.get("AUX", ())
+    if first.lower() != first or first not in verb:  # not a verb's base form
+        return english
+    if "NOUN" in lemmas and rest.split(" ", 1)[0] not in _OBJECT_STARTS:
+        return english
+    inflected = getInflection(first, "VBG")
+    head = inflected[0] if inflected else first
+    if rest.startswith("and "):  # "consolidate and expand …": both verbs
+        return f"{head} and {nominal(rest[4:])}"
+    return " ".join(filter(None, [head, rest]))
+
+
 def compose_english(units: Iterable[_Unit]) -> str:
     """Compose the suggested English of a compound from its parts, left to right.
 
@@ -354,7 +382,7 @@ def compose_english(units: Iterable[_Unit]) -> str:
             pending.append(unit.en)
             continue
         if unit.role == TERM:
-            own = " ".join([*pending, unit.en])
+            own = " ".join([*pending, nominal(unit.en)])
             phrase = f"{own} for {phrase}" if phrase else own
         else:
             word = unit.word
