@@ -77,6 +77,13 @@ def test_a_head_shared_with_a_conjunct_before_it_gives_no_half_compound(recognis
     # 产业扶贫、就业扶贫工作: 工作 belongs to both; 就业扶贫工作 alone would be half of it
     assert all(c.text != "就业扶贫工作" for c in recogniser.find("抓好产业扶贫、就业扶贫工作。"))
     assert [c.text for c in recogniser.find("抓好就业扶贫工作。")] == ["就业扶贫工作"]
+    assert recogniser.find("产业与就业扶贫工作") == recogniser.find("產業與就業扶貧工作") == []
+
+
+def test_stacked_heads_with_the_same_english_give_it_once(recogniser):
+    [compound] = recogniser.find("建立了脱贫攻坚制度体系。")
+    assert [p.role for p in compound.parts][-2:] == [HEAD, HEAD]
+    assert compound.en.count("system") == 1
 
 
 def test_renderings_that_open_with_a_verb_are_made_nominal_inside_the_phrase():

@@ -327,9 +327,10 @@ class CompoundRecogniser:
 def _shares_head(text: str, parts: list[_Unit]) -> bool:
     """True when the compound's head also serves a conjunct before it (产业扶贫、就业扶贫工作;
     基本医疗保障与大病保险工作): the span would be half of a coordinated phrase."""
-    return (
-        parts[-1].role == HEAD and parts[0].start > 0 and text[parts[0].start - 1] in _CONJUNCTIONS
-    )
+    if parts[-1].role != HEAD or parts[0].start == 0:
+        return False
+    # in either script: 與 is 与
+    return converter("t2s").convert(text[parts[0].start - 1]) in _CONJUNCTIONS
 
 
 def _is_long(english: str) -> bool:
@@ -377,6 +378,7 @@ def compose_english(units: Iterable[_Unit]) -> str:
     """
     phrase = ""
     pending: list[str] = []
+    previous: _Unit | None = None
     for unit in units:
         if unit.role == MODIFIER:
             pending.append(unit.en)
@@ -388,13 +390,16 @@ def compose_english(units: Iterable[_Unit]) -> str:
             word = unit.word
             assert word is not None
             inner = " ".join([*pending, phrase]).strip()
-            if not inner:
+            if previous is not None and previous.role == HEAD and previous.en == word.en:
+                pass  # 制度 + 体系, both "system": one "system", not "system for system for X"
+            elif not inner:
                 phrase = word.en
             elif _is_long(inner):
                 phrase = word.post.format(x=inner)
             else:
                 phrase = word.pre.format(x=inner)
         pending = []
+        previous = unit
     return " ".join([*pending, phrase]).strip()
 
 
