@@ -82,3 +82,38 @@ def test_derived_compounds_are_stable_under_script_conversion(convert, text):
     after = RECOGNISER.find(converted)
     assert [(c.start, c.end, c.en) for c in before] == [(c.start, c.end, c.en) for c in after]
     assert [T2S.convert(c.zh) for c in before] == [T2S.convert(c.zh) for c in after]
+
+
+def _units_gap_by_gap(text: str) -> list[tuple[int, int, str]]:
+    """The units as scanning every gap between glossary matches on its own gives them."""
+    units = []
+    position = 0
+    matches = sorted(MATCHER.find(text), key=lambda m: m.start)
+    for match in [*matches, None]:
+        gap_end = len(text) if match is None else match.start
+        if gap_end > position:
+            for hit in RECOGNISER._word_matcher.find(text[position:gap_end]):
+                units.append((position + hit.start, position + hit.end, hit.zh))
+        if match is None:
+            break
+        if not SENTENCE_PUNCTUATION.intersection(match.text):
+            units.append((match.start, match.end, match.entry_id))
+        position = max(position, match.end)
+    return sorted(units)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=texts)
+def test_one_scan_for_the_words_gives_what_scanning_each_gap_gives(text):
+    units = RECOGNISER._units(text, MATCHER.find(text))
+    found = [(u.start, u.end, u.entry_id or (u.word.zh if u.word else "")) for u in units]
+    assert found == _units_gap_by_gap(text)
+
+
+@pytest.mark.parametrize("text", ["撂荒地区域", "种业振兴行动计划", "黑土地区域区域"])
+def test_a_word_crossing_into_a_term_does_not_hide_the_words_of_the_gap(text):
+    """地区 (a head) overlaps 撂荒地 + 区域 in one scan; the gap 区域 is scanned again, so the
+    modifier 区域 is still found there (these fail when the gap is not scanned again)."""
+    units = RECOGNISER._units(text, MATCHER.find(text))
+    found = [(u.start, u.end, u.entry_id or (u.word.zh if u.word else "")) for u in units]
+    assert found == _units_gap_by_gap(text)

@@ -246,25 +246,49 @@ class CompoundRecogniser:
         return compounds
 
     def _units(self, text: str, matches: Sequence[TermMatch]) -> list[_Unit]:
-        """Glossary terms plus the heads and modifiers written in the gaps between them."""
+        """Glossary terms plus the heads and modifiers written in the gaps between them.
+
+        The words are found in one scan of the whole text; a gap that a word hit crosses
+        into or out of (a word overlapping a term) is scanned again on its own, so the
+        result is what scanning each gap separately gives, at a fraction of the calls.
+        """
         units: list[_Unit] = []
-        position = 0
         ordered = sorted(matches, key=lambda m: m.start)
-        for match in [*ordered, None]:
-            gap_end = len(text) if match is None else match.start
-            if gap_end > position:
-                for hit in self._word_matcher.find(text[position:gap_end]):
-                    word = self._words[int(hit.entry_id[1:])]
-                    units.append(
-                        _Unit(
-                            position + hit.start, position + hit.end, word.role, word.en, "", word
-                        )
-                    )
-            if match is None:
-                break
+        gaps: list[tuple[int, int]] = []
+        position = 0
+        for match in ordered:
+            if match.start > position:
+                gaps.append((position, match.start))
             if not SENTENCE_PUNCTUATION.intersection(text[match.start : match.end]):
                 units.append(_Unit(match.start, match.end, TERM, match.en, match.entry_id))
             position = max(position, match.end)
+        if len(text) > position:
+            gaps.append((position, len(text)))
+        if not gaps:
+            return units
+        hits = [(h.start, h.end, h.entry_id) for h in self._word_matcher.find(text)]
+        k = 0
+        for gap_start, gap_end in gaps:
+            while k < len(hits) and hits[k][1] <= gap_start:
+                k += 1
+            inside: list[tuple[int, int, str]] = []
+            crossed = False
+            while k < len(hits) and hits[k][0] < gap_end:
+                start, end, word_id = hits[k]
+                if start < gap_start or end > gap_end:
+                    crossed = True
+                    if end > gap_end:
+                        break  # it may belong to the next gap's check too
+                else:
+                    inside.append(hits[k])
+                k += 1
+            if crossed:
+                piece = self._word_matcher.find(text[gap_start:gap_end])
+                inside = [(gap_start + h.start, gap_start + h.end, h.entry_id) for h in piece]
+            for start, end, word_id in inside:
+                word = self._words[int(word_id[1:])]
+                units.append(_Unit(start, end, word.role, word.en, "", word))
+        units.sort(key=lambda unit: unit.start)
         return units
 
     def _compounds(self, text: str, run: list[_Unit]) -> list[DerivedCompound]:
