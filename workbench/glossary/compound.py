@@ -198,6 +198,8 @@ class DerivedCompound:
 
 @dataclass(frozen=True, slots=True)
 class _Unit:
+    """A glossary term, head or modifier found in the text (a part before it is kept)."""
+
     start: int
     end: int
     role: str
