@@ -187,6 +187,15 @@ class BatchConfig:
     in_process_below_mb: float = 16.0  # smaller inputs run in process (no cluster start-up)
 
 
+@dataclass(frozen=True)
+class GlossaryConfig:
+    """``[glossary]``: how glossary matches are used beyond the term base itself."""
+
+    # Derived compounds (glossary terms + generic heads and modifiers, issue 16) shown in
+    # Label Studio tasks as suggestions with a one-click proposal; never checked by QA.
+    derived_compounds: bool = True
+
+
 #: Section name in the file → its dataclass; the order is the file's.
 SECTIONS: dict[str, type[Any]] = {
     "paths": PathsConfig,
@@ -199,6 +208,7 @@ SECTIONS: dict[str, type[Any]] = {
     "align": AlignConfig,
     "tm": TmConfig,
     "batch": BatchConfig,
+    "glossary": GlossaryConfig,
 }
 
 
@@ -218,6 +228,7 @@ class Config:
     align: AlignConfig = field(default_factory=AlignConfig)
     tm: TmConfig = field(default_factory=TmConfig)
     batch: BatchConfig = field(default_factory=BatchConfig)
+    glossary: GlossaryConfig = field(default_factory=GlossaryConfig)
 
     def __post_init__(self) -> None:
         # Path settings are relative to the project root: resolve them once, here, so every

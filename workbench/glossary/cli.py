@@ -100,22 +100,56 @@ def lookup_command(term: str, as_json: bool, path: Path | None) -> None:
 @glossary.command("match")
 @click.argument("file", default="-", type=click.File("r", encoding="utf-8-sig"))
 @click.option("--glossary", "path", type=click.Path(path_type=Path), help="Glossary folder.")
-def match_command(file, path: Path | None) -> None:
+@click.option(
+    "--derived",
+    is_flag=True,
+    help="Also print derived compounds (glossary terms + generic heads/modifiers), kind 'derived'.",
+)
+@click.option(
+    "--queue",
+    is_flag=True,
+    help="With --derived: add each derived compound, with its sentence, to the curator queue.",
+)
+def match_command(file, path: Path | None, derived: bool, queue: bool) -> None:
     """Print one JSON object per glossary term found in FILE (or standard input).
 
     Keys: start, end (code-point offsets into the text as read, BOM excluded), text,
     entry_id, zh, en (approved rendering), category: a TermMatch record plus the category.
+    With --derived, one more object per derived compound follows the matches: kind
+    "derived", start, end, text, zh, en (a SUGGESTED English composed from the parts,
+    never an approved rendering) and parts.
     """
     from workbench.glossary.termbase import load_glossary
 
-    glossary = load_glossary(path, None if path else load_config())
+    if queue and not derived:
+        raise click.UsageError(
+            "--queue sends derived compounds to the curator queue; add --derived"
+        )
+    config = load_config()
+    glossary = load_glossary(path, None if path else config)
     matcher = glossary.matcher()
     text = file.read()
     out = sys.stdout
-    for match in matcher.find(text):
+    matches = matcher.find(text)
+    for match in matches:
         entry = matcher.entry(match)
         record = {**match.to_dict(), "category": entry.category if entry else None}
         out.write(_dump(record) + "\n")
+    if not derived:
+        return
+    from workbench.glossary.compound import CompoundRecogniser, queue_compounds, sentence_around
+
+    compounds = CompoundRecogniser(matcher).find(text, matches)
+    for compound in compounds:
+        out.write(_dump(compound.to_dict()) + "\n")
+    if queue:
+        from workbench.web.suggestions import SuggestionStore, store_path
+
+        store = SuggestionStore(store_path(config.work_dir))
+        added, known = queue_compounds(
+            store, ((c, sentence_around(text, c.start, c.end), "") for c in compounds)
+        )
+        click.echo(f"{added} new proposal(s) in the curator queue, {known} already there", err=True)
 
 
 @glossary.command("tag")

@@ -39,7 +39,13 @@ from workbench.labelstudio.project import (
     set_model_version,
 )
 from workbench.labelstudio.results import annotation_record
-from workbench.labelstudio.tasks import HASH_KEY, TaskPayload, build_tasks, model_version_for
+from workbench.labelstudio.tasks import (
+    HASH_KEY,
+    DeriveFunction,
+    TaskPayload,
+    build_tasks,
+    model_version_for,
+)
 from workbench.labelstudio.users import team_roles
 from workbench.models import SnapshotTask
 from workbench.snapshot import write_snapshot
@@ -167,6 +173,17 @@ def mined_candidates(config: Config) -> list[str]:
     return [row[column].strip() for row in rows[1:] if len(row) > column and row[column].strip()]
 
 
+def derived_compounds(config: Config) -> DeriveFunction | None:
+    """The derived-compound finder tasks use, or None when ``[glossary] derived_compounds``
+    is off. It works on the glossary matches the corpus already holds (``terms``)."""
+    if not config.glossary.derived_compounds:
+        return None
+    from workbench.glossary.compound import CompoundRecogniser
+
+    recogniser = CompoundRecogniser()
+    return lambda sentence: recogniser.find(sentence.text, sentence.terms)
+
+
 def corpus_tasks(config: Config) -> tuple[list[TaskPayload], str]:
     """Build the tasks of the current corpus; return them and the glossary model version."""
     corpus = corpus_dir(config.work_dir)
@@ -174,6 +191,7 @@ def corpus_tasks(config: Config) -> tuple[list[TaskPayload], str]:
     model_version = model_version_for(manifest.get("glossary_version"))
     service_url = proposal_service_url(config)
     candidates = mined_candidates(config)
+    derive = derived_compounds(config)
     payloads: list[TaskPayload] = []
     # Partition by partition: a document and its sentences never span two, so only one
     # partition's documents (original texts included) are held at a time.
@@ -186,6 +204,7 @@ def corpus_tasks(config: Config) -> tuple[list[TaskPayload], str]:
                 model_version,
                 service_url,
                 candidates,
+                derive,
             )
         )
     suggester = open_suggester(config)

@@ -10,12 +10,19 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from workbench.models import Document, Sentence, TermMatch
+
+if TYPE_CHECKING:  # the recogniser (and its automaton) loads only where derive is used
+    from workbench.glossary.compound import DerivedCompound
+
+# Finds a sentence's derived compounds (``[glossary] derived_compounds``; see
+# ``workbench.glossary.compound``).
+DeriveFunction = Callable[[Sentence], Sequence["DerivedCompound"]]
 
 ENTITIES = "entities"  # Labels name in config/labeling.xml
 RENDERING = "rendering"  # per-region TextArea name
@@ -100,12 +107,27 @@ def candidates_in(text: str, terms: Iterable[TermMatch], candidates: Iterable[st
     return sorted(found, key=lambda c: (found[c], -len(c)))
 
 
-def propose_link(service_url: str, sentence: Sentence, candidates: Iterable[str] = ()) -> str:
+def derived_hints(derived: Iterable[DerivedCompound]) -> str:
+    """One ``compound → suggested English`` line per derived compound, marked as such so
+    nobody takes the composed English for an approved rendering."""
+    lines = dict.fromkeys(
+        f"{d.text} → {d.en} (derived suggestion, not in the glossary)" for d in derived
+    )
+    return "\n".join(lines)
+
+
+def propose_link(
+    service_url: str,
+    sentence: Sentence,
+    candidates: Iterable[str] = (),
+    derived: Iterable[DerivedCompound] = (),
+) -> str:
     """Return HTML links to the service's proposal form, with the sentence as context.
 
     Label Studio cannot put the annotator's live text selection into a link, so the main
     link carries the sentence and its id (the term is pasted into the form); each mined
-    candidate written in the sentence gets its own link with the term filled in as well.
+    candidate written in the sentence gets its own link with the term filled in as well,
+    and each derived compound one with the term and its suggested English.
     """
     if not service_url:
         return ""
@@ -120,6 +142,11 @@ def propose_link(service_url: str, sentence: Sentence, candidates: Iterable[str]
 
     main = link("Propose a term the glossary lacks ↗", "wb-propose")
     picks = [link(zh, "wb-propose-term", zh=zh) for zh in candidates]
+    shown = set(candidates)
+    for compound in derived:
+        if compound.zh not in shown:
+            shown.add(compound.zh)
+            picks.append(link(compound.zh, "wb-propose-derived", zh=compound.zh, en=compound.en))
     if not picks:
         return main
     return f'{main} <span class="wb-label">or propose</span> ' + " · ".join(picks)
@@ -182,12 +209,16 @@ def build_task(
     model_version: str,
     service_url: str = "",
     candidates: Iterable[str] = (),
+    derived: Sequence[DerivedCompound] | None = None,
 ) -> TaskPayload:
     """Build one task: the sentence, its context, its document title and glossary hints.
 
     ``prev``/``next``/``speaker`` stay as plain data (snapshots and pull read them);
     ``context_before``/``context_after`` are the same, labelled, as the annotator sees them.
+    ``derived`` (None: derived compounds are off) adds each compound's suggested English
+    to the hints, a proposal link for it and ``derived_terms`` to the data.
     """
+    candidates = list(candidates)
     before = [("Speaker", sentence.speaker), ("Previous sentence", prev.text if prev else None)]
     data: dict[str, Any] = {
         "text": sentence.text,
@@ -197,14 +228,22 @@ def build_task(
         "speaker": sentence.speaker or "",
         "prev": prev.text if prev else "",
         "next": next_.text if next_ else "",
-        "glossary_hints": glossary_hints(sentence.terms) or "(no glossary term in this sentence)",
+        "glossary_hints": "\n".join(
+            filter(None, [glossary_hints(sentence.terms), derived_hints(derived or ())])
+        )
+        or "(no glossary term in this sentence)",
         "context_before": context_html(before),
         "context_after": context_html([("Next sentence", next_.text if next_ else None)]),
         "propose_link": propose_link(
-            service_url, sentence, candidates_in(sentence.text, sentence.terms, candidates)
+            service_url,
+            sentence,
+            candidates_in(sentence.text, sentence.terms, candidates),
+            derived or (),
         ),
         "terms": [term.to_dict() for term in sentence.terms],  # read back by pull
     }
+    if derived is not None:
+        data["derived_terms"] = [compound.to_dict() for compound in derived]
     prediction = prediction_result(sentence)
     data[HASH_KEY] = content_hash(data, prediction, model_version)
     return TaskPayload(sentence.id, data, prediction, model_version)
@@ -216,11 +255,13 @@ def build_tasks(
     model_version: str,
     service_url: str = "",
     candidates: Iterable[str] = (),
+    derive: DeriveFunction | None = None,
 ) -> Iterator[TaskPayload]:
     """Stream tasks for sentences in reading order; context stays within one document.
 
     ``candidates`` are mined terms the glossary lacks; those written in a sentence get a
-    one-click proposal link in its task.
+    one-click proposal link in its task. ``derive`` finds a sentence's derived compounds
+    (``[glossary] derived_compounds``), shown as suggestions with proposal links.
     """
     candidates = [c for c in dict.fromkeys(candidates) if c] if service_url else []
     window: list[Sentence] = []
@@ -239,6 +280,7 @@ def build_tasks(
             model_version,
             service_url,
             candidates,
+            None if derive is None else derive(sentence),
         )
 
     for sentence in sentences:
