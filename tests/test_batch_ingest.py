@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 from test_web_helpers import free_port
 
-from workbench.batch.engine import EngineSettings, PartitionRunner
+from workbench.batch.engine import DASK_SETTINGS, EngineSettings, PartitionRunner
 from workbench.cli import cli
 from workbench.config import Config, load_config
 from workbench.corpus import (
@@ -214,12 +214,23 @@ def test_ingest_on_a_running_scheduler_gives_the_same_corpus(
     assert f"5 partitions ingested on scheduler {dask_cluster}" in result.output
     assert corpus_files(work) == serial_corpus
     # The run stopped each worker's statistical profiler, whose kept call trees made a
-    # worker's memory grow with the length of the run (issue 15).
+    # worker's memory grow with the length of the run, and cut its logs to the engine's
+    # short lengths (issue 15).
     from distributed import Client
 
     with Client(dask_cluster, timeout="30s") as client:
         profiling = client.run(lambda dask_worker: "profile" in dask_worker.periodic_callbacks)
+        lengths = client.run(
+            lambda dask_worker: (
+                dask_worker.state.log.maxlen,
+                dask_worker.state.stimulus_log.maxlen,
+                dask_worker.monitor.maxlen,
+            )
+        )
     assert len(profiling) == 2 and not any(profiling.values())
+    short = DASK_SETTINGS["distributed.admin.low-level-log-length"]
+    samples = DASK_SETTINGS["distributed.admin.system-monitor.log-length"]
+    assert set(lengths.values()) == {(short, short, samples)}
 
 
 def test_an_unreachable_scheduler_is_a_one_line_error(crawl, tmp_path):

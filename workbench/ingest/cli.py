@@ -82,12 +82,12 @@ def ingest_command(
 
     from workbench.batch.engine import PartitionRunner
     from workbench.batch.settings import batch_settings
-    from workbench.ingest.pipeline import discover_inputs, ingest_paths
+    from workbench.ingest.pipeline import ingest_paths, iter_inputs
 
     config = load_config(overrides=_overrides(work_dir, opencc, split_at_semicolon))
     batch = batch_settings(config, workers=workers, scheduler=scheduler)
     inputs = list(paths) or [config.paths.seeds_dir]
-    total = len(discover_inputs(inputs))
+    total = sum(1 for _ in iter_inputs(inputs))
     # The bar counts files; it moves as each partition of files finishes.
     runner = PartitionRunner(batch.engine, progress=False, description="ingest")
     with tqdm(
