@@ -1,5 +1,6 @@
-"""The embedding scorer's member term: a merge must not hide a sentence that has no
-counterpart on the other side (issue 10, accuracy)."""
+"""The embedding scorer's member, heading and rival terms: a merge must not hide a sentence
+that has no counterpart on the other side, and a pair must not stand in for two sentences
+that have none (issue 10, accuracy)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 
 from workbench.align.aligner import Aligner, AlignerSettings
 from workbench.align.evaluate import read_gold_folder
-from workbench.align.scoring import EmbeddingScorer, side_features
+from workbench.align.scoring import EmbeddingScorer, is_title_like, side_features
 
 DEV = Path(__file__).parent / "data" / "align-dev"
 
@@ -55,3 +56,100 @@ def test_untranslated_english_lines_stay_out_of_the_neighbouring_beads() -> None
     found = {(tuple(b.zh_sentences), tuple(b.en_sentences)) for b in beads}
     assert ((2,), (4, 5)) in found
     assert not any(6 in b.en_sentences and 5 in b.en_sentences for b in beads)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("目录", True),
+        ("白皮书指出：", True),
+        ("消息发布", True),
+        ("Wen Jiabao", True),
+        ("The six sections:", True),
+        ("Fellow Deputies,", True),
+        ("I. Review of the Work in 2008", True),
+        ("各位记者朋友大家下午好！", False),
+        ("“三十而立”。", False),
+        ('He said "yes."', False),
+        ("What is China doing?", False),
+    ],
+)
+def test_title_like_lines(line: str, expected: bool) -> None:
+    assert is_title_like(line) is expected
+
+
+def heading_scorer(heading: float) -> EmbeddingScorer:
+    """zh 0 is a zh-only heading ("消息发布"), zh 1 the sentence en 0 translates; zh 2 and
+    zh 3 are the two lines of one title, rendered by en 1."""
+    basis = np.eye(8, dtype=np.float32)
+    zh = np.stack([unit(basis[0], basis[5]), basis[0], basis[2], basis[3]])
+    en = np.stack([basis[0], unit(basis[2], basis[3])])
+    texts = [
+        "消息发布",
+        "各位记者朋友大家下午好！",
+        "2018年11月8日外交部发言人华春莹",
+        "主持例行记者会",
+    ]
+    return EmbeddingScorer(
+        side_features(zh, texts),
+        side_features(en, ["Good afternoon, friends from the press!", "Regular Press Conference"]),
+        {"heading": heading, "rival": 0.0},
+    )
+
+
+def test_heading_term_charges_a_heading_merged_into_a_sentence_only() -> None:
+    without, with_heading = heading_scorer(0.0), heading_scorer(1.0)
+    # 2–1 heading + sentence ~ en 0: charged the full weight.
+    assert bead_cost(with_heading, 2, 1, 2, 1) == pytest.approx(bead_cost(without, 2, 1, 2, 1) + 1)
+    # Two title lines rendered by one en line: both title-like, no charge.
+    assert bead_cost(with_heading, 2, 1, 4, 2) == pytest.approx(bead_cost(without, 2, 1, 4, 2))
+    # 1–1 beads are never charged.
+    assert bead_cost(with_heading, 1, 1, 2, 1) == pytest.approx(bead_cost(without, 1, 1, 2, 1))
+
+
+def rival_scorer(rival: float) -> EmbeddingScorer:
+    """zh 0 (a zh-only intro) is loosely related to en 0; en 0 is zh 1's translation."""
+    basis = np.eye(8, dtype=np.float32)
+    zh = np.stack([unit(basis[0], basis[4], basis[5]), basis[0], basis[1]])
+    en = np.stack([basis[0], basis[1]])
+    return EmbeddingScorer(
+        side_features(zh, ["一二三四五六七八九十。"] * 3),
+        side_features(en, ["a" * 30 + "."] * 2),
+        {"rival": rival, "rival_margin": 0.1},
+    )
+
+
+def test_rival_term_charges_a_pair_whose_sentence_has_a_better_partner() -> None:
+    without, with_rival = rival_scorer(0.0), rival_scorer(2.0)
+    # zh 0 ~ en 0: en 0 matches zh 1 with cosine 1 against 0.58 here: charged.
+    wrong = bead_cost(with_rival, 1, 1, 1, 1) - bead_cost(without, 1, 1, 1, 1)
+    assert wrong == pytest.approx(2.0 * (1.0 - 1 / np.sqrt(3) - 0.1), rel=1e-4)
+    # The true pairs are never charged.
+    assert bead_cost(with_rival, 1, 1, 2, 1) == pytest.approx(bead_cost(without, 1, 1, 2, 1))
+    assert bead_cost(with_rival, 1, 1, 3, 2) == pytest.approx(bead_cost(without, 1, 1, 3, 2))
+    # The best matches are per sentence, over the whole other side.
+    assert with_rival.best_matches("en") == pytest.approx([1.0, 1.0])
+    assert with_rival.best_matches("zh") == pytest.approx([1 / np.sqrt(3), 1.0, 1.0], rel=1e-5)
+
+
+@pytest.mark.parametrize(
+    ("doc_id", "bead", "absent"),
+    [
+        # A long zh sentence the en splits in three stays one 1–3 bead (not 1–2 + 0–1).
+        ("wpclimate2021", ((15,), (12, 13, 14)), ((), (14,))),
+        # The zh-only heading 消息发布 is left out, not merged into the greeting's bead.
+        ("mfa2018", ((3,), (2,)), ((2, 3), (2,))),
+        # A page's zh-only lead-in lines do not pair with the first en sentence.
+        ("likeqiang2019", ((3,), (0, 1, 2)), ((0,), (0,))),
+    ],
+)
+def test_dev_documents_of_the_classes_the_new_terms_address(
+    doc_id: str,
+    bead: tuple[tuple[int, ...], tuple[int, ...]],
+    absent: tuple[tuple[int, ...], tuple[int, ...]],
+) -> None:
+    doc = next(d for d in read_gold_folder(DEV) if d.id == doc_id)
+    beads = Aligner(AlignerSettings(use_glossary=False)).align(doc.zh, doc.en)
+    found = {(tuple(b.zh_sentences), tuple(b.en_sentences)) for b in beads}
+    assert bead in found
+    assert absent not in found

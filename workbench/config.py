@@ -162,6 +162,10 @@ class AlignConfig:
     member: float | None = None
     member_margin: float | None = None
     salutation: float | None = None
+    merge: float | None = None
+    rival: float | None = None
+    rival_margin: float | None = None
+    heading: float | None = None
 
 
 @dataclass(frozen=True)

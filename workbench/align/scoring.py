@@ -13,7 +13,11 @@ Bertalign do, we combine it with evidence that is cheap and nearly never wrong:
   "December" agree), and so should romanised names (温家宝 / "Wen Jiabao", found by
   ``workbench.align.names``);
 - *terms*: a glossary concept found in the zh span whose English rendering occurs in the
-  en span is strong evidence of a match.
+  en span is strong evidence of a match;
+- *rivals*: a sentence that matches some other single sentence of the document clearly
+  better than this bead's other side probably belongs there (margin-based scoring);
+- *headings*: a span that joins title-like lines ("目录", "白皮书指出：") with full
+  sentences on one side is charged: a zh-only heading is left out, not absorbed.
 
 Spans of several sentences use the normalised sum of their sentence embeddings (for a
 bag-of-n-grams encoder like multilingual USE this is close to embedding the joined text,
@@ -40,10 +44,29 @@ DEFAULT_WEIGHTS = {
     "terms": 0.25,
     "extra_sentence": 0.12,  # added per sentence beyond one on each side (merges must earn it)
     "skip": 0.95,  # cost of leaving one sentence unaligned (1–0 / 0–1)
-    "member": 1.0,  # per unit of the worst member's distance beyond member_margin
+    "member": 2.0,  # per unit of the worst member's distance beyond member_margin
     "member_margin": 0.8,  # normalised distance a merged sentence may have for free
     "salutation": 0.5,  # share of skip that leaving out an en form of address costs
+    # Vecalign's factor (zh sentences × en sentences) on a merged bead's embedding cost is
+    # softened to 1 + merge × (that product − 1): at the full factor a short closing
+    # sentence ("These efforts have achieved positive results.") was cheaper to leave out
+    # than to keep in the 1–2 bead it belongs to.
+    "merge": 0.8,
+    "rival": 2.0,  # per unit a member sentence matches one other sentence better (below)
+    "rival_margin": 0.1,  # cosine by which a rival may beat the bead for free
+    "heading": 1.0,  # a span joining title-like lines with full sentences on one side
 }
+
+# A full sentence ends with terminal punctuation (closing quotes/brackets allowed after it);
+# a line without it is title-like: a heading, a byline, a list lead-in ending in a colon.
+_SENTENCE_END = re.compile(r"[。！？!?.;；…][”’\"'）)]*\s*$")
+
+
+def is_title_like(sentence: str) -> bool:
+    """True for a line that is not a full sentence: "目录", "前言", "消息发布",
+    "白皮书指出：", "Wen Jiabao", "The six sections:"."""
+    return not _SENTENCE_END.search(sentence)
+
 
 # An en line that is only a form of address: at most five words, ending in a comma.
 _SALUTATION = re.compile(r"^\W*(?:\w[\w'’.-]*\s+){0,4}\w[\w'’.-]*\s*,$")
@@ -220,6 +243,7 @@ class SideFeatures:
     lengths: np.ndarray  # characters (float)
     numbers: np.ndarray  # uint64 masks
     terms: np.ndarray  # uint64 masks
+    titles: np.ndarray | None = None  # 1.0 per title-like line (is_title_like), else 0.0
     _spans: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = field(
         default_factory=dict, repr=False
     )
@@ -286,7 +310,8 @@ def side_features(
         dtype=np.uint64,
     )
     terms = np.array([key_mask(ids) for ids in (term_ids or [()] * len(texts))], dtype=np.uint64)
-    return SideFeatures(vectors, lengths, numbers, terms)
+    titles = np.array([is_title_like(t) for t in texts], dtype=np.float64)
+    return SideFeatures(vectors, lengths, numbers, terms, titles)
 
 
 class EmbeddingScorer:
@@ -312,6 +337,7 @@ class EmbeddingScorer:
         self.samples, self.seed = samples, seed
         self.bead_types = BEAD_TYPES
         self._norms: dict[tuple[str, int], np.ndarray] = {}
+        self._best: dict[str, np.ndarray] = {}
 
     def sentence_skip_costs(self) -> tuple[np.ndarray, np.ndarray]:
         """Cost of a 1–0 bead per zh sentence and of a 0–1 bead per en sentence.
@@ -350,8 +376,10 @@ class EmbeddingScorer:
         cos = np.einsum("ij,ij->i", zspan, espan)
         norm = (self._hubness("zh", a)[s] + self._hubness("en", b)[t]) / 2
         # Vecalign multiplies by the sentence counts of both sides: a merged bead replaces
-        # several smaller ones, so it must be nearly perfect to be cheaper than them.
-        cost = (1.0 - cos) / norm * (a * b)
+        # several smaller ones, so it must be nearly perfect to be cheaper than them. We
+        # pay a share of that factor (``merge``): the member, rival and heading terms below
+        # now catch the wrong merges it was there to stop.
+        cost = (1.0 - cos) / norm * (1.0 + self.weights["merge"] * (a * b - 1))
         w = self.weights
         cost += w["length"] * np.abs(np.log((elen[t] + 4) / (self.ratio * zlen[s] + 4)))
         zn, en_ = znum[s], enum[t]
@@ -364,33 +392,92 @@ class EmbeddingScorer:
             zt_count > 0, _popcount(zt & eterm[t]) / np.maximum(zt_count, 1), 0.0
         )
         cost += w["extra_sentence"] * (a + b - 2)
+        # Cosine of every sentence of each side with the other side's span: a one-sentence
+        # side is the bead's own cosine; merged sides are computed once for two terms.
+        need = bool(w["member"] or w["rival"])
+        zh_cos = [cos] if a == 1 else self._member_cosines("zh", a, s, espan) if need else []
+        en_cos = [cos] if b == 1 else self._member_cosines("en", b, t, zspan) if need else []
         if w["member"] and (a > 1 or b > 1):
             worst = np.zeros(len(s))
             if a > 1:
-                worst = np.maximum(worst, self._worst_member("zh", a, s, espan))
+                worst = np.maximum(worst, self._worst_member("zh", s, zh_cos))
             if b > 1:
-                worst = np.maximum(worst, self._worst_member("en", b, t, zspan))
+                worst = np.maximum(worst, self._worst_member("en", t, en_cos))
             cost += w["member"] * np.maximum(worst - w["member_margin"], 0.0)
+        if w["heading"]:
+            cost += w["heading"] * (self._mixed("zh", a, s) + self._mixed("en", b, t))
+        if w["rival"]:
+            rivalry = np.maximum(self._rivalry("zh", s, zh_cos), self._rivalry("en", t, en_cos))
+            cost += w["rival"] * np.maximum(rivalry - w["rival_margin"], 0.0)
         return cost
 
-    def _worst_member(self, side: str, k: int, starts: np.ndarray, other: np.ndarray) -> np.ndarray:
-        """Largest normalised distance from one sentence of a ``k``-span to the whole
-        other side of the bead: a sentence with no counterpart inside a merge shows here,
-        where the span's summed vector would average it away."""
-        mine = self.zh if side == "zh" else self.en
+    def _mixed(self, side: str, k: int, starts: np.ndarray) -> np.ndarray:
+        """1.0 where a ``k``-span joins title-like lines with full sentences, else 0.0."""
+        titles = (self.zh if side == "zh" else self.en).titles
+        if k < 2 or titles is None:
+            return np.zeros(len(starts))
+        count = sum(titles[starts + offset] for offset in range(k))
+        return ((count > 0) & (count < k)).astype(np.float64)
+
+    def best_matches(self, side: str) -> np.ndarray:
+        """Per sentence of ``side``, its highest cosine with any one sentence of the other
+        side (in row blocks: memory stays linear in the document's length)."""
+        if side not in self._best:
+            mine = (self.zh if side == "zh" else self.en).vectors
+            other = (self.en if side == "zh" else self.zh).vectors
+            best = np.full(len(mine), -1.0)
+            if len(other):
+                for start in range(0, len(mine), 512):
+                    block = mine[start : start + 512] @ other.T
+                    best[start : start + 512] = block.max(axis=1)
+            self._best[side] = best
+        return self._best[side]
+
+    def _rivalry(self, side: str, starts: np.ndarray, cosines: list[np.ndarray]) -> np.ndarray:
+        """Largest margin by which a sentence of the bead matches some single sentence of
+        the other side better than it matches this bead's other side.
+
+        The hubness normalisation compares a pair with *random* sentences, so an unrelated
+        pair (a zh-only page title against the first en sentence) still costs less than
+        leaving both out. A sentence that has a clearly better partner elsewhere in the
+        document (its own translation) is evidence against this bead: the margin-based
+        scoring of LASER/Bertalign, taken over the whole document (the best match is
+        computed once per sentence, in blocks) and charged beyond ``rival_margin``.
+        A bead of a sentence with its true partner is never charged, however often the
+        document repeats it."""
+        best = self.best_matches(side)
+        worst = np.full(len(starts), -1.0)
+        for offset, cos in enumerate(cosines):
+            worst = np.maximum(worst, best[starts + offset] - cos)
+        return worst
+
+    def _member_cosines(
+        self, side: str, k: int, starts: np.ndarray, other: np.ndarray
+    ) -> list[np.ndarray]:
+        """Cosine of each sentence of a ``k``-span of ``side`` with the other side's span."""
+        vectors = (self.zh if side == "zh" else self.en).vectors
+        return [np.einsum("ij,ij->i", vectors[starts + offset], other) for offset in range(k)]
+
+    def _worst_member(self, side: str, starts: np.ndarray, cosines: list[np.ndarray]) -> np.ndarray:
+        """Largest normalised distance from one sentence of a span to the whole other side
+        of the bead: a sentence with no counterpart inside a merge shows here, where the
+        span's summed vector would average it away."""
         hub = self._hubness(side, 1)
         worst = np.zeros(len(starts))
-        for offset in range(k):
-            rows = starts + offset
-            cos = np.einsum("ij,ij->i", mine.vectors[rows], other)
-            worst = np.maximum(worst, (1.0 - cos) / hub[rows])
+        for offset, cos in enumerate(cosines):
+            worst = np.maximum(worst, (1.0 - cos) / hub[starts + offset])
         return worst
 
     def coarsen(self, zh_starts: np.ndarray, en_starts: np.ndarray) -> EmbeddingScorer:
         coarse = EmbeddingScorer(
             self.zh.coarsen(zh_starts),
             self.en.coarsen(en_starts),
-            {**self.weights, "skip": self.weights["skip"] * COARSE_SKIP},
+            {
+                **self.weights,
+                "skip": self.weights["skip"] * COARSE_SKIP,
+                "rival": 0.0,
+                "heading": 0.0,
+            },
             self.ratio,
             self.samples,
             self.seed,
