@@ -15,7 +15,6 @@ from workbench.batch.engine import (
     DASK_SETTINGS,
     SUBMIT_AHEAD_PER_WORKER,
     EngineSettings,
-    release_free_memory,
     run_partitions,
 )
 from workbench.ingest.pipeline import (
@@ -73,13 +72,6 @@ def test_local_cluster_workers_keep_short_logs():
     assert outcome.ok
     for lengths in outcome.in_order():
         assert lengths == {"state log": short, "stimulus log": short, "monitor": samples}
-
-
-def test_release_free_memory_is_safe_to_call_anywhere():
-    blocks = [bytes(4096) for _ in range(2000)]
-    del blocks
-    release_free_memory()  # glibc's malloc_trim, or nothing on another C library
-    release_free_memory()
 
 
 def _rglob_reference(paths: list[Path]) -> list[str]:

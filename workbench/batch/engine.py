@@ -24,9 +24,6 @@ in and keeps the finished partitions for the next run).
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
-import functools
 import logging
 import os
 import sys
@@ -192,7 +189,7 @@ def _run_in_process(
         for name, partition in zip(names, partitions, strict=True):
             for attempt in range(settings.retries + 1):
                 try:
-                    result = _run_and_trim(function, partition)
+                    result = function(partition)
                 except Exception as exc:  # any failure is reported, not fatal
                     if attempt == settings.retries:
                         outcome.failures.append(PartitionFailure(name, _describe(exc)))
@@ -228,7 +225,7 @@ def _run_on_client(
     """
     from distributed import as_completed
 
-    call: Callable[[P], R] = functools.partial(_run_and_trim, function)
+    call: Callable[[P], R] = function
     run = uuid.uuid4().hex[:8]  # keys unique on a shared scheduler: never reuse an old result
     prefix = getattr(function, "__name__", "partition")
     outcome: BatchResult[R] = BatchResult(list(names), where=where)
@@ -379,39 +376,6 @@ def settle_worker(dask_worker: Any) -> None:
         monitor.maxlen = samples
         for key, values in list(monitor.quantities.items()):
             monitor.quantities[key] = deque(values, maxlen=samples)
-
-
-def _run_and_trim(function: Callable[[P], R], partition: P) -> R:
-    """Run one partition, then hand the memory it freed back to the system.
-
-    A partition builds and drops tens of MB of records (a tag partition: about 15,000
-    sentences). CPython frees them, but the C allocator may keep the freed pages; trimming
-    after each partition keeps a worker's resident size between partitions at what is live,
-    so that what one partition left behind cannot add up over hundreds (issue 15). It
-    takes a few ms. Measured alone it is a small part of the fix (see docs/scale.md).
-    """
-    try:
-        return function(partition)
-    finally:
-        release_free_memory()
-
-
-@functools.cache
-def _libc_trim() -> Callable[[int], int] | None:
-    name = ctypes.util.find_library("c")
-    try:
-        libc = ctypes.CDLL(name) if name else None
-    except OSError:
-        return None
-    trim = getattr(libc, "malloc_trim", None)  # glibc only (not musl, not macOS)
-    return trim if callable(trim) else None
-
-
-def release_free_memory() -> None:
-    """Return the C allocator's free pages to the system (glibc ``malloc_trim``; else no-op)."""
-    trim = _libc_trim()
-    if trim is not None:
-        trim(0)
 
 
 @contextmanager
