@@ -29,11 +29,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from workbench.glossary.fold import converter
 from workbench.glossary.matcher import Matcher
 from workbench.glossary.model import Entry
+from workbench.glossary.queue import ProposalStore, queue_terms
 from workbench.models import TermMatch
 
 VOCABULARY_FILE = Path(__file__).with_name("compound.toml")
@@ -438,31 +439,10 @@ def sentence_around(text: str, start: int, end: int) -> str:
     return text[left:right].strip()
 
 
-class ProposalStore(Protocol):
-    """What queueing needs of the service's proposal store (``web.suggestions``)."""
-
-    def list(
-        self, status: str | None = None, limit: int = 50, offset: int = 0
-    ) -> tuple[list[Any], int]: ...
-
-    def add(self, kind: str, proposal: dict[str, Any]) -> Any: ...
-
-
 def queue_compounds(
     store: ProposalStore, found: Iterable[tuple[DerivedCompound, str, str]]
 ) -> tuple[int, int]:
     """Add each (compound, sentence, sentence id) as a ``term`` proposal unless its zh is
     already proposed (in any status): re-running never queues twice. Returns (added,
     already there)."""
-    seen = {
-        str(s.proposal.get("zh", "")) for s in store.list(None, 1_000_000, 0)[0] if s.kind == "term"
-    }
-    added = known = 0
-    for compound, sentence, sentence_id in found:
-        if compound.zh in seen:
-            known += 1
-            continue
-        store.add("term", compound.proposal(sentence, sentence_id))
-        seen.add(compound.zh)
-        added += 1
-    return added, known
+    return queue_terms(store, (c.proposal(sentence, sid) for c, sentence, sid in found))

@@ -26,13 +26,14 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from workbench.errors import InputError
 from workbench.glossary.fold import converter, fold, term_keys
 from workbench.glossary.matcher import Matcher
 from workbench.glossary.mine import _HAN_RUN, _entropy, load_rules
 from workbench.glossary.model import Entry
+from workbench.glossary.queue import ProposalStore, queue_terms
 from workbench.glossary.renderings import _usual_spelling, log_likelihood, read_pair_records
 from workbench.glossary.termbase import Glossary
 from workbench.text.english import find_phrase, tokenize
@@ -408,33 +409,9 @@ def harvest_terms(
     return candidates
 
 
-class ProposalStore(Protocol):
-    """What queueing needs of the service's proposal store (``web.suggestions``)."""
-
-    def list(
-        self, status: str | None = None, limit: int = 50, offset: int = 0
-    ) -> tuple[list[Any], int]: ...
-
-    def add(self, kind: str, proposal: dict[str, Any]) -> Any: ...
-
-
 def queue_candidates(
     store: ProposalStore, candidates: Iterable[HarvestCandidate]
 ) -> tuple[int, int]:
     """Add each candidate as a ``term`` proposal unless its zh is already proposed (in any
     status, by anyone): re-running never queues twice. Returns (added, already there)."""
-    seen = {
-        fold(str(s.proposal.get("zh", "")))
-        for s in store.list(None, 1_000_000, 0)[0]
-        if s.kind == "term"
-    }
-    added = known = 0
-    for candidate in candidates:
-        key = fold(candidate.zh)
-        if key in seen:
-            known += 1
-            continue
-        store.add("term", candidate.proposal())
-        seen.add(key)
-        added += 1
-    return added, known
+    return queue_terms(store, (c.proposal() for c in candidates), key=fold)
