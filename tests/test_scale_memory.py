@@ -49,7 +49,7 @@ def log_lengths_of_this_worker(_: int) -> dict[str, int | None]:
 def test_only_a_few_partitions_wait_on_the_scheduler():
     # Submitting every partition at once kept each one's pickled job in the client and a
     # task with its arguments on the scheduler until it ran: memory grew with the corpus.
-    partitions = list(range(14))
+    partitions = list(range(30))
     outcome = run_partitions(
         tasks_on_the_scheduler,
         partitions,
@@ -60,7 +60,11 @@ def test_only_a_few_partitions_wait_on_the_scheduler():
     assert outcome.ok and outcome.where == "local cluster of 2 workers"
     held = outcome.in_order()
     assert len(held) == len(partitions)  # every partition ran, results in input order
-    assert max(held) <= max(4, SUBMIT_AHEAD_PER_WORKER * 2) < len(partitions)
+    window = max(4, SUBMIT_AHEAD_PER_WORKER * outcome.workers)
+    # The window, plus at most one finished task per worker whose release is still on its
+    # way from the client to the scheduler when the count is taken (seen in CI: 5 of 4).
+    # Submitting all partitions at once would show close to all 30 here.
+    assert max(held) <= window + outcome.workers < len(partitions) // 2
 
 
 def test_local_cluster_workers_keep_short_logs():
