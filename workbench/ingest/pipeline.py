@@ -415,20 +415,18 @@ class IngestJob:
     files: tuple[tuple[str, str], ...]  # (path, document id), in corpus order
     folder: str  # the partition folder inside the staging corpus
     config: Config
+    results_file: str  # where the partition's file results go, one JSON line per file
 
 
 @dataclass
 class PartitionOutcome:
-    """What one partition produced: per-file results and the counts of what it wrote."""
+    """What a partition sends back: counts and the files that failed, not every file.
 
-    results: list[FileResult]
-    documents: int
-    sentences: int
-
-
-@dataclass
-class _Finished:
-    """What the client keeps of a finished partition: counts and failures, not every file."""
+    The result of every file is in the partition's results file, written by whoever ran
+    it. Sending every FileResult back made the client unpickle and re-encode 250 records
+    per partition: on two cores that client work ran beside the workers and slowed them
+    (issue 15). The client reads the file only when someone asked for per-file progress.
+    """
 
     documents: int
     sentences: int
@@ -521,11 +519,14 @@ def ingest_partition(job: IngestJob) -> PartitionOutcome:
         results.append(result)
         items.append((document, sentences))
     folder = Path(job.folder)
-    if not items:
+    if items:
+        info = write_partition(folder, items)
+    else:
         shutil.rmtree(folder, ignore_errors=True)
-        return PartitionOutcome(results, 0, 0)
-    info = write_partition(folder, items)
-    return PartitionOutcome(results, info["documents"], info["sentences"])
+        info = {"documents": 0, "sentences": 0}
+    _write_results(Path(job.results_file), results)  # atomic: a retry replaces it whole
+    failed = [r for r in results if not r.ok]
+    return PartitionOutcome(info["documents"], info["sentences"], len(results), failed)
 
 
 def _describe_result(result: FileResult, document: Document, sentences: list[Sentence]) -> None:
@@ -588,34 +589,32 @@ def ingest_paths(
     fingerprints = {
         name: _fingerprint(chunk, fingerprinted) for name, chunk in zip(names, chunks, strict=True)
     }
-    finished: dict[str, _Finished] = {}
+    finished: dict[str, PartitionOutcome] = {}
 
     try:
         with atomic_directory(target) as staging:
-            # Each partition's file results go to a file as they arrive, so that a failed
-            # run can keep them for the next one without this process holding them all.
+            # Each partition's file results go to a file, written by whoever ingests it,
+            # so that a failed run can keep them for the next one and this process never
+            # holds them all.
             results_log = staging / RESULTS_DIR
             results_log.mkdir()
 
             def report(name: str, outcome: PartitionOutcome) -> None:
-                _write_results(results_log / f"{name}.jsonl", outcome.results)
-                for result in outcome.results:
-                    if progress:
+                if progress:
+                    for result in _read_results(results_log / f"{name}.jsonl"):
                         progress(result)
-                finished[name] = _Finished(
-                    outcome.documents,
-                    outcome.sentences,
-                    len(outcome.results),
-                    [r for r in outcome.results if not r.ok],
-                )
+                finished[name] = outcome
 
             jobs: list[IngestJob] = []
             for name, chunk in zip(names, chunks, strict=True):
-                reused = _reuse(kept, leftover, name, fingerprints[name], staging)
+                results_file = results_log / f"{name}.jsonl"
+                reused = _reuse(kept, leftover, name, fingerprints[name], staging, results_file)
                 if reused is not None:
                     report(name, reused)
                 else:
-                    jobs.append(IngestJob(name, chunk, str(staging / name), config))
+                    jobs.append(
+                        IngestJob(name, chunk, str(staging / name), config, str(results_file))
+                    )
             small = input_bytes < in_process_below_bytes
             # Every finished partition goes through report(); the runner keeps none.
             _, failures = (runner or run_serially)(
@@ -642,7 +641,10 @@ def ingest_paths(
 
 
 def _report(
-    finished: dict[str, _Finished], names: list[str], corpus: Path, manifest: dict[str, Any] | None
+    finished: dict[str, PartitionOutcome],
+    names: list[str],
+    corpus: Path,
+    manifest: dict[str, Any] | None,
 ) -> IngestReport:
     failed = [r for n in names if n in finished for r in finished[n].failed]
     files = sum(finished[n].files for n in names if n in finished)
@@ -650,8 +652,13 @@ def _report(
 
 
 def _write_results(path: Path, results: list[FileResult]) -> None:
-    with open(path, "w", encoding="utf-8") as handle:
-        write_jsonl(handle, ({**asdict(r), "removed": dict(r.removed)} for r in results))
+    # vars(), not asdict(): the records are flat and asdict's deep copy was most of the cost.
+    with atomic_write(path) as handle:
+        write_jsonl(handle, ({**vars(r), "removed": dict(r.removed)} for r in results))
+
+
+def _read_results(path: Path) -> list[FileResult]:
+    return [_file_result(record) for record in read_jsonl(path)]
 
 
 def _input_bytes(inputs: list[str]) -> int:
@@ -685,7 +692,12 @@ def _read_kept(leftover: Path) -> dict[str, Any]:
 
 
 def _reuse(
-    kept: dict[str, Any], leftover: Path, name: str, fingerprint: str, staging: Path
+    kept: dict[str, Any],
+    leftover: Path,
+    name: str,
+    fingerprint: str,
+    staging: Path,
+    results_file: Path,
 ) -> PartitionOutcome | None:
     """Move a partition finished by an earlier, failed run into staging if still valid."""
     entry = kept.get(name)
@@ -695,20 +707,22 @@ def _reuse(
         results = [_file_result(r) for r in entry["results"]]
     else:
         try:
-            results = [_file_result(r) for r in read_jsonl(leftover / f"{name}.results.jsonl")]
+            results = _read_results(leftover / f"{name}.results.jsonl")
         except (OSError, ValueError, InputError):
             return None
     if entry["documents"]:
         if not (leftover / name).is_dir():
             return None
         os.replace(leftover / name, staging / name)
-    return PartitionOutcome(results, entry["documents"], entry["sentences"])
+    _write_results(results_file, results)
+    failed = [r for r in results if not r.ok]
+    return PartitionOutcome(entry["documents"], entry["sentences"], len(results), failed)
 
 
 def _keep_finished(
     staging: Path,
     leftover: Path,
-    finished: dict[str, _Finished],
+    finished: dict[str, PartitionOutcome],
     fingerprints: dict[str, str],
 ) -> None:
     """Move the finished partitions (and their file results) out of staging so the next
