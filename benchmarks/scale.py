@@ -10,10 +10,13 @@ Run from the repository root:  .venv/bin/python benchmarks/scale.py  [--docs 100
    the same size.
 2. **Ingest + segment + tag** of the whole crawl at 1 worker (in process: what the engine
    does with one worker) and at 2 workers (a local Dask cluster of two single-threaded
-   worker processes): documents/s, MB/s, the speed-up ratio, and the corpus files of the
-   two runs compared byte for byte. Also the CPU seconds of all processes of each run
-   (client, local scheduler, workers): their ratio is the engine's overhead per document,
-   which a busy shared machine does not distort the way it distorts wall time.
+   worker processes), alternated over ``--rounds`` rounds (1-2, 2-1: a shared machine's
+   speed drifts between runs, and alternating spreads a slow stretch over both sides):
+   documents/s and MB/s of every run, the speed-up ratio (total time at 1 worker / total
+   at 2, and per round), and the corpus files of all runs compared byte for byte. Also the
+   CPU seconds of all processes of each run (client, local scheduler, workers): their
+   ratio is the engine's overhead per document, which a busy shared machine distorts less
+   than it distorts wall time.
 3. **Peak memory per worker** (``ru_maxrss`` of each worker process, from a fresh cluster
    per run) for the first tenth of the crawl and for all of it, at 2 workers: it must not
    grow with the corpus.
@@ -388,6 +391,12 @@ def main() -> None:
     parser.add_argument(
         "--ceiling-rounds", type=int, default=60, help="seed rounds of the machine-ceiling run"
     )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=2,
+        help="rounds of the 1- and 2-worker runs, alternated 1-2, 2-1, … (default 2)",
+    )
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.child:
@@ -424,30 +433,54 @@ def main() -> None:
         print_memory(options.docs, tenth_docs, small, whole)
         shutil.rmtree(whole[0], ignore_errors=True)
         return
+    # 1 and 2 workers alternate, 1-2-2-1 for two rounds: a shared machine's speed drifts
+    # by 10-30 % over the minutes one run takes, and a slow stretch would otherwise land
+    # on one side only. The speed-up is total time at 1 worker / total time at 2.
+    order = [
+        workers for r in range(options.rounds) for workers in ((1, 2) if r % 2 == 0 else (2, 1))
+    ]
+    timed: dict[int, list[dict[str, Any]]] = {1: [], 2: []}
+    digests: set[str] = set()
     runs: dict[str, tuple[Path, dict[str, Any]]] = {}
-    runs["1 worker"] = ingest("w1", [crawl], 1)
-    runs["2 workers"] = ingest("w2", [crawl], 2)
+    for workers in order:
+        label = "1 worker" if workers == 1 else f"{workers} workers"
+        runs[label] = ingest(f"w{workers}", [crawl], workers)
+        timed[workers].append(runs[label][1])
+        digests.add(corpus_digest(runs[label][0]))
     print()
     print(f"{'ingest + segment + tag':<26}{'where':<30}{'docs/s':>9}{'MB/s':>8}{'ingest s':>10}"
           f"{'tag s':>8}{'sentences':>12}{'CPU s':>14}{'docs/CPU s':>12}")  # fmt: skip
-    for name, (_, record) in runs.items():
+    seen = {1: 0, 2: 0}
+    for workers in order:
+        record = timed[workers][seen[workers]]
+        seen[workers] += 1
         seconds = record["ingest_s"] + record["tag_s"]
+        name = f"{'1 worker' if workers == 1 else '2 workers'}, run {seen[workers]}"
         print(
             f"{name:<26}{record['where']:<30}{record['documents'] / seconds:>9.0f}"
             f"{mb / seconds:>8.2f}{record['ingest_s']:>10.1f}{record['tag_s']:>8.1f}"
             f"{record['sentences']:>12,}{record['cpu_s']:>14.1f}"
             f"{record['documents'] / max(record['cpu_s'], 1e-9):>12.1f}"
         )
-    one, two = (r["ingest_s"] + r["tag_s"] for _, r in runs.values())
-    same = corpus_digest(runs["1 worker"][0]) == corpus_digest(runs["2 workers"][0])
-    print(f"speed-up 2 workers / 1 worker: {one / two:.2f}x (goal >= 1.8x); "
-          f"corpus byte-identical: {same}")  # fmt: skip
+    one, two = (sum(r["ingest_s"] + r["tag_s"] for r in timed[w]) for w in (1, 2))
+    stages = {
+        stage: sum(r[f"{stage}_s"] for r in timed[1]) / sum(r[f"{stage}_s"] for r in timed[2])
+        for stage in ("ingest", "tag")
+    }
+    pairs = ", ".join(
+        f"{(a['ingest_s'] + a['tag_s']) / (b['ingest_s'] + b['tag_s']):.2f}x"
+        for a, b in zip(timed[1], timed[2], strict=True)
+    )
+    print(f"speed-up 2 workers / 1 worker: {one / two:.2f}x over {options.rounds} round(s) "
+          f"(goal >= 1.8x; each round: {pairs}; ingest {stages['ingest']:.2f}x, "
+          f"tag {stages['tag']:.2f}x); corpus byte-identical in all {len(order)} runs: "
+          f"{len(digests) == 1}")  # fmt: skip
     log("machine ceiling …")
     print(
         f"machine ceiling now: two processes doing the same ingest work with no engine run "
         f"{machine_ceiling(options.ceiling_rounds):.2f}x as fast as one (2.00 on two idle cores)"
     )
-    cpu_one, cpu_two = (r["cpu_s"] for _, r in runs.values())
+    cpu_one, cpu_two = (sum(r["cpu_s"] for r in timed[w]) for w in (1, 2))
     print(
         f"work per document, 2 workers / 1 worker (CPU s): {cpu_two / max(cpu_one, 1e-9):.2f}x "
         "(the engine's overhead; on an idle machine the speed-up is about 2 / this)"
@@ -485,7 +518,8 @@ def main() -> None:
         print(
             f"separate dask scheduler + 2 workers ({record['where']}): "
             f"{record['documents'] / seconds:.0f} docs/s, {mb / seconds:.2f} MB/s "
-            f"(local cluster: {two and runs['2 workers'][1]['documents'] / two:.0f} docs/s); "
+            f"(local cluster: {len(timed[2]) * runs['2 workers'][1]['documents'] / two:.0f} "
+            "docs/s); "
             f"corpus identical to the local run: {same}; peak per worker "
             f"{record['worker_peak_mb']} MB, client {record['main_peak_mb']:.0f} MB"
         )
