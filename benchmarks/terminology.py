@@ -233,7 +233,7 @@ def measure_false_alarms(glossary, every_level: bool = False) -> dict:
         )
     result = {}
     for name, path in FALSE_ALARM_SETS:
-        pairs = with_terms = flagged = findings = nonstandard = warned = 0
+        pairs = with_terms = flagged = findings = nonstandard = omitted = warned = 0
         shown = []
         for record in read_set(name, path):
             pairs += 1
@@ -246,6 +246,7 @@ def measure_false_alarms(glossary, every_level: bool = False) -> dict:
             pair_findings = check_pair(view, checker_class, record)
             missing = [f for f in pair_findings if f.check == "terminology.missing"]
             nonstandard += sum(f.check == "terminology.nonstandard" for f in pair_findings)
+            omitted += sum(f.check == "terminology.omitted" for f in pair_findings)
             findings += len(missing)
             flagged += bool(missing)
             # what a reviewer is shown as a warning or error: missing terms, and non-standard
@@ -261,6 +262,7 @@ def measure_false_alarms(glossary, every_level: bool = False) -> dict:
             "flagged": flagged,
             "findings": findings,
             "nonstandard": nonstandard,
+            "omitted": omitted,
             "warned": warned,
             "shown": shown,
         }
@@ -270,7 +272,7 @@ def measure_false_alarms(glossary, every_level: bool = False) -> dict:
 def evaluate_planted(glossary, planted: list[dict]) -> list[str]:
     """The finding each planted pair gets for the entry it was planted on: "missing" or
     "forbidden" (caught), "nonstandard" (caught, but judged a rendering in other words:
-    info), or "" (not caught)."""
+    info), "omitted" (caught, but judged left out: info), or "" (not caught)."""
     view, checker_class = _checker(glossary)
     caught = []
     for record in planted:
@@ -279,8 +281,9 @@ def evaluate_planted(glossary, planted: list[dict]) -> list[str]:
             for f in check_pair(view, checker_class, record)
             if f.check.startswith("terminology") and f.details.get("entry_id") == record["entry_id"]
         }
-        strongest = kinds - {"nonstandard"}
-        caught.append(min(strongest) if strongest else ("nonstandard" if kinds else ""))
+        strongest = kinds - {"nonstandard", "omitted"}
+        weak = "nonstandard" if "nonstandard" in kinds else "omitted" if kinds else ""
+        caught.append(min(strongest) if strongest else weak)
     return caught
 
 
@@ -444,6 +447,9 @@ def report(results: dict[str, dict], planted: list[dict], show: bool) -> None:
         cells = [str(results[n]["false_alarms"][held].get("nonstandard", "-")) for n in names]
         label = "  'non-standard rendering' findings (info)"
         print(label.ljust(62) + "".join(c.ljust(width) for c in cells))
+        cells = [str(results[n]["false_alarms"][held].get("omitted", "-")) for n in names]
+        label = "  'possibly omitted' findings (info)"
+        print(label.ljust(62) + "".join(c.ljust(width) for c in cells))
     print("\nrecall of hand-marked policy terms, per set")
     for set_name, _paths in RECALL_SETS:
         for script in ("simplified", "traditional"):
@@ -486,6 +492,9 @@ def report(results: dict[str, dict], planted: list[dict], show: bool) -> None:
         cells = [str(results[n]["false_alarms"][name].get("nonstandard", "-")) for n in names]
         label = f"  {name}, 'non-standard rendering' findings (info)"
         print(label.ljust(62) + "".join(c.ljust(width) for c in cells))
+        cells = [str(results[n]["false_alarms"][name].get("omitted", "-")) for n in names]
+        label = f"  {name}, 'possibly omitted' findings (info)"
+        print(label.ljust(62) + "".join(c.ljust(width) for c in cells))
         cells = [
             rate(r["warned"], r["pairs"])
             if "warned" in (r := results[n]["false_alarms"][name])
@@ -510,6 +519,8 @@ def report(results: dict[str, dict], planted: list[dict], show: bool) -> None:
             cell = rate(sum(map(bool, kinds)), len(idx))
             if "nonstandard" in kinds:
                 cell += f" ({kinds.count('nonstandard')} as non-standard)"
+            if "omitted" in kinds:
+                cell += f" ({kinds.count('omitted')} as omitted)"
             cells.append(cell)
         print(
             f"  {kind} rendering, {level} entry".ljust(62) + "".join(c.ljust(width) for c in cells)

@@ -78,3 +78,19 @@ def test_report_writes_a_json_array_and_counts_by_check(tmp_path: Path, checker)
     assert set(findings[0]) >= {"sentence_id", "check", "severity", "message"}
     assert report.summary()["pairs_flagged"] == 1
     assert report.summary()["by_severity"]["error"] == 1
+
+
+def test_a_term_left_out_is_reported_as_possibly_omitted_at_a_lower_severity(
+    checker: PairChecker,
+) -> None:
+    """精准扶贫 dropped with nothing in its place: info, not a missing-term warning."""
+    findings = checker.check(pair("The province's rural population in need fell by 163,000."))
+    [finding] = [f for f in findings if f.check.startswith("terminology")]
+    assert finding.check == "terminology.omitted"
+    assert finding.severity == "info"
+    assert "left out" in finding.message
+    # another entry's English in its place (建档立卡's) is a wrong term, still missing
+    findings = checker.check(
+        pair("The province's rural population in need fell by 163,000, filed and carded.")
+    )
+    assert "terminology.missing" in [f.check for f in findings]

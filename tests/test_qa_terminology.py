@@ -559,3 +559,54 @@ def test_a_head_noun_swapped_within_its_group_is_nonstandard():
     assert (problem.kind, problem.found) == ("nonstandard", "rural residents")
     # only the head noun is swapped: another modifier is another term
     assert _kinds("10 million urban residents found jobs.", rural) == ["missing"]
+
+
+# -- a term left out, not replaced (issue 16: omissions) -----------------------------------
+
+
+def test_a_term_with_no_trace_and_nothing_in_its_place_is_omitted_not_missing():
+    from workbench.qa.terminology import RenderingIndex
+
+    quality = Term("t-hq", "高质量发展", "high-quality development")
+    green = Term("t-cp", "共同富裕", "common prosperity")
+    index = RenderingIndex.of([(t.id, [t.en]) for t in (quality, green)])
+    en = "China issued a guideline on building Zhejiang into a demonstration zone."
+    [problem] = check_terms(en, [(quality, quality.zh)], renderings=index)
+    assert (problem.kind, problem.closest) == ("omitted", None)
+    # without the glossary's renderings nothing tells an omission from a replacement
+    assert _kinds(en, quality) == ["missing"]
+    # another term's English where this one should stand: replaced, so still missing
+    replaced = "China issued a guideline on common prosperity in Zhejiang."
+    assert [p.kind for p in check_terms(replaced, [(quality, quality.zh)], renderings=index)] == [
+        "missing"
+    ]
+    # ... unless that English renders a term of the sentence itself
+    both = [(quality, quality.zh), (green, green.zh)]
+    assert [(p.entry_id, p.kind) for p in check_terms(replaced, both, renderings=index)] == [
+        ("t-hq", "omitted")
+    ]
+
+
+def test_a_dictionary_word_of_the_term_in_the_translation_is_no_omission():
+    from workbench.qa.terminology import RenderingIndex
+
+    quality = Term("t-hq", "高质量发展", "high-quality development")
+    index = RenderingIndex.of([(quality.id, [quality.en])])
+    # 发展 is glossed "growth" by CC-CEDICT: the clause is there, in other words
+    en = "China will support steady growth in Zhejiang."
+    assert [p.kind for p in check_terms(en, [(quality, quality.zh)], renderings=index)] == [
+        "missing"
+    ]
+
+
+def test_the_rendering_index_keeps_renderings_of_two_content_words_or_more():
+    from workbench.qa.terminology import RenderingIndex
+
+    index = RenderingIndex.of([("a", ["poverty", "the poor county"]), ("b", ["Poor counties"])])
+    assert set(index.phrases) == {("the", "poor", "county"), ("poor", "counties")}
+    from workbench.text.english import tokenize
+
+    tokens = tokenize("All poor counties were removed.")
+    assert index.others_in(tokens, own={"x"}) == [(1, 2)]
+    assert index.others_in(tokens, own={"b"}) == []
+    assert index.others_in(tokens, own={"x"}, explained={2}) == []

@@ -17,7 +17,7 @@ from typing import Any
 
 from workbench.models import SentencePair
 from workbench.qa.report import Finding
-from workbench.qa.terminology import TermEntry, check_terms, elided_conjuncts
+from workbench.qa.terminology import RenderingIndex, TermEntry, check_terms, elided_conjuncts
 from workbench.text.compare import normalise_for_dedup
 from workbench.text.english import rendering_word_counts
 from workbench.text.numbers import missing_numbers
@@ -44,11 +44,17 @@ class GlossaryView:
     # How many entries use each English word key (``rendering_word_counts``): what tells a
     # rendering's distinctive word from the words the whole domain shares. None: unknown.
     word_counts: dict[str, int] | None = None
+    # Every approved rendering (``RenderingIndex``): what tells a term left out of a
+    # translation from one replaced by another term's English. None: unknown.
+    renderings: RenderingIndex | None = None
 
     @classmethod
     def of(cls, glossary: Any) -> GlossaryView:
         return cls(
-            find=glossary.matcher().find, get=glossary.get, word_counts=_word_counts(glossary)
+            find=glossary.matcher().find,
+            get=glossary.get,
+            word_counts=_word_counts(glossary),
+            renderings=_rendering_index(glossary),
         )
 
 
@@ -67,6 +73,24 @@ def _word_counts(glossary: Any) -> dict[str, int] | None:
             (e.en, *e.en_alternatives) for e in entries if e.status == "approved"
         )
     return _WORD_COUNTS[version]
+
+
+_RENDERING_INDEX: dict[str, RenderingIndex] = {}
+
+
+def _rendering_index(glossary: Any) -> RenderingIndex | None:
+    """The glossary's ``RenderingIndex`` (every entry's renderings and alternatives: a
+    proposed entry's English still names another concept), built once per glossary
+    version."""
+    entries = getattr(glossary, "entries", None)
+    if entries is None:
+        return None
+    version = f"{getattr(glossary, 'version', id(glossary))}:{len(entries)}"
+    if version not in _RENDERING_INDEX:
+        _RENDERING_INDEX[version] = RenderingIndex.of(
+            (e.id, (e.en, *e.en_alternatives)) for e in entries
+        )
+    return _RENDERING_INDEX[version]
 
 
 class PairChecker:
@@ -129,7 +153,10 @@ class PairChecker:
         entries: list[tuple[TermEntry, str]] = [(e, m.text) for e, m in found if e is not None]
         elided = elided_conjuncts(pair.zh, matches)
         counts = getattr(self.glossary, "word_counts", None)
-        for problem in check_terms(pair.en, entries, elided=elided, word_counts=counts):
+        index = getattr(self.glossary, "renderings", None)
+        for problem in check_terms(
+            pair.en, entries, elided=elided, word_counts=counts, renderings=index
+        ):
             severity = None
             if problem.kind == "forbidden":
                 message = (
@@ -148,6 +175,18 @@ class PairChecker:
                 # The term is there, in words the glossary does not list: worth a look (and
                 # perhaps an accepted alternative), not a missing term. A required entry
                 # mandates its rendering, so deviating from it stays a warning.
+                severity = self.severity.get(f"{check}.{problem.level}")
+            elif problem.kind == "omitted":
+                message = (
+                    f"{problem.zh} seems left out of the translation: no word of its "
+                    f"renderings ({problem.expected!r}) or of its dictionary senses is there, "
+                    "and no other term stands in its place; if it was dropped on purpose, "
+                    "nothing to do"
+                )
+                check = "terminology.omitted"
+                # Translators condense and drop what the context carries (a report named
+                # in a dateline, a body as "it"): worth a look, not a wrong rendering. A
+                # required entry's omission stays a warning.
                 severity = self.severity.get(f"{check}.{problem.level}")
             else:
                 others = [r for r in problem.acceptable if r != problem.expected]

@@ -31,7 +31,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from workbench.qa.dictionary import describe_span, rendered_otherwise
+from workbench.qa.dictionary import describe_span, rendered_otherwise, term_units
 from workbench.text.english import (
     Token,
     closest_stretch,
@@ -43,6 +43,7 @@ from workbench.text.english import (
     find_phrase,
     find_scattered,
     head_phrase,
+    is_function_word,
     near_renderings,
     prepare,
     rendering_variants,
@@ -75,7 +76,7 @@ class TermEntry(Protocol):
 class TermProblem:
     """A term whose rendering is missing, or a forbidden rendering that is present."""
 
-    kind: str  # "missing" | "forbidden" | "nonstandard" (rendered in other words)
+    kind: str  # "missing" | "forbidden" | "nonstandard" (other words) | "omitted" (left out)
     entry_id: str
     zh: str
     expected: str  # the approved rendering
@@ -253,12 +254,74 @@ def elided_conjuncts(zh: str, matches: Iterable[TermSpan]) -> set[str]:
     }
 
 
+@dataclass(frozen=True, slots=True)
+class RenderingIndex:
+    """Every rendering of the glossary as a word sequence, with the entries using it.
+
+    It tells a term left out of a translation from one replaced by another term: a
+    translation that shows another entry's English where a term's rendering is missing
+    may have used the wrong term, so the term stays missing; one that shows no trace of
+    the term at all probably left it out (``omitted``).
+    """
+
+    phrases: dict[tuple[str, ...], frozenset[str]]  # folded words -> entry ids
+    lengths: dict[str, tuple[int, ...]]  # first word -> the word counts of its phrases
+
+    @classmethod
+    def of(cls, entries: Iterable[tuple[str, Iterable[str]]]) -> RenderingIndex:
+        """Build from (entry id, renderings) pairs."""
+        phrases: dict[tuple[str, ...], set[str]] = {}
+        for entry_id, renderings in entries:
+            for rendering in renderings:
+                words = tuple(t.word for t in tokenize(rendering))
+                if sum(not is_function_word(w) for w in words) >= 2:
+                    phrases.setdefault(words, set()).add(entry_id)
+        lengths: dict[str, set[int]] = {}
+        for words in phrases:
+            lengths.setdefault(words[0], set()).add(len(words))
+        return cls(
+            {w: frozenset(i) for w, i in phrases.items()},
+            {w: tuple(sorted(n)) for w, n in lengths.items()},
+        )
+
+    def others_in(
+        self, tokens: list[Token], own: Collection[str], explained: Collection[int] = ()
+    ) -> list[tuple[int, int]]:
+        """Spans of the translation that are another entry's rendering of two content words
+        or more: an entry not among ``own`` (the sentence's terms), standing outside
+        ``explained`` (the tokens the sentence's own terms' renderings cover)."""
+        words = [t.word for t in tokens]
+        spans: list[tuple[int, int]] = []
+        for start, word in enumerate(words):
+            for length in self.lengths.get(word, ()):
+                end = start + length
+                ids = self.phrases.get(tuple(words[start:end])) if end <= len(words) else None
+                if ids is None or not ids.isdisjoint(own):
+                    continue
+                if all(i not in explained for i in range(start, end)):
+                    spans.append((start, end - 1))
+        return spans
+
+
+def _traces(forms: Iterable[str], tokens: list[Token]) -> set[int]:
+    """Positions of the tokens that carry a dictionary gloss word of one of the term's
+    words (the English counterpart of some part of the term, if it is there at all)."""
+    found: set[int] = set()
+    for zh in dict.fromkeys(forms):
+        for unit in term_units(zh):
+            if unit.number is None and not unit.keys:
+                continue
+            found.update(i for i, t in enumerate(tokens) if unit.covered_by(t))
+    return found
+
+
 def check_terms(
     en: str,
     entries: Iterable[tuple[TermEntry, str]],
     approved: str = "approved",
     elided: Collection[str] = (),
     word_counts: dict[str, int] | None = None,
+    renderings: RenderingIndex | None = None,
 ) -> list[TermProblem]:
     """Check the translation ``en`` for each (entry, zh text as found) of its source.
 
@@ -266,6 +329,9 @@ def check_terms(
     their rendering's words may stand anywhere in the translation. ``word_counts``
     (``rendering_word_counts`` of the whole glossary) lets a term whose rendering's
     distinctive word the translation keeps count as rendered in other words.
+    ``renderings`` (every approved rendering of the glossary) lets a term with no trace in
+    the translation and no other term standing in its place count as left out
+    (``omitted``) rather than missing.
     """
     tokens: list = []  # tokenized on first need
     # Most translations carry a rendering word for word: a substring test on the folded
@@ -385,7 +451,25 @@ def check_terms(
                 )
                 continue
         closest = closest_stretch(acceptable, en, tokens)
+        kind = "missing"
+        if renderings is not None and closest is None:
+            # Nothing of the term is there, not even a dictionary word of it (English of
+            # the sentence's other terms aside): if no other entry's English stands in the
+            # sentence either, the term was left out, not replaced by a wrong one.
+            traces = _traces(forms, tokens)
+            if traces:
+                if explained is None:
+                    explained = _rendering_spans(entries, tokens)
+                traces -= set().union(*(s for i, s in explained.items() if i != entry.id))
+            own = {e.id for e, _ in entries}
+            replaced = [] if traces else renderings.others_in(tokens, own)
+            if replaced:  # only English the sentence's own terms do not explain counts
+                if explained is None:
+                    explained = _rendering_spans(entries, tokens)
+                replaced = renderings.others_in(tokens, own, set().union(*explained.values()))
+            if not traces and not replaced:
+                kind = "omitted"
         problems.append(
-            TermProblem("missing", entry.id, zh_text, entry.en, None, level, acceptable, closest)
+            TermProblem(kind, entry.id, zh_text, entry.en, None, level, acceptable, closest)
         )
     return problems
