@@ -13,7 +13,7 @@ from workbench.align.aligner import Aligner, AlignerSettings
 from workbench.align.dp import BEAD_TYPES, align_path
 from workbench.align.evaluate import read_gold_folder
 from workbench.align.names import en_name_keys, shared_names, zh_name_keys
-from workbench.align.scoring import is_salutation, number_keys
+from workbench.align.scoring import is_salutation, is_zh_address, number_keys
 
 DEV = Path(__file__).parent / "data" / "align-dev"
 
@@ -61,6 +61,24 @@ def test_quantities_that_differ_still_differ() -> None:
 )
 def test_salutation_lines(line: str, expected: bool) -> None:
     assert is_salutation(line) is expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("主席先生：", True),
+        ("主席先生，各位同事：", True),
+        ("尊敬的各位嘉宾，", True),
+        ("女士们，先生们，朋友们：", True),
+        ("主席先生！", True),
+        ("全国政协主席汪洋", False),  # a caption: no end mark
+        ("国务院总理 温家宝", False),
+        ("各位记者朋友，大家上午好！今天我们举行发布会。", False),
+        ("我谨代表中国政府，对各位嘉宾表示诚挚的欢迎！", False),  # a sentence, not an address
+    ],
+)
+def test_zh_address_lines(line: str, expected: bool) -> None:
+    assert is_zh_address(line) is expected
 
 
 def test_names_in_pinyin_link_the_two_sides() -> None:
@@ -121,3 +139,25 @@ def test_a_report_header_keeps_the_name_and_leaves_the_salutation_alone() -> Non
     assert ((2,), (2, 3)) in found
     assert ((), (4,)) in found
     assert ((3,), (5, 6)) in found
+
+
+def _beads(doc_id: str, **weights: float) -> set[tuple[tuple[int, ...], tuple[int, ...]]]:
+    doc = next(d for d in read_gold_folder(DEV) if d.id == doc_id)
+    settings = AlignerSettings(use_glossary=False, weights=dict(weights))
+    beads = Aligner(settings).align(doc.zh, doc.en)
+    return {(tuple(b.zh_sentences), tuple(b.en_sentences)) for b in beads}
+
+
+def test_an_en_form_of_address_does_not_pair_with_a_zh_caption() -> None:
+    """CPPCC 2021: the zh-only caption 全国政协主席汪洋 and the en-only "Fellow Members,"
+    (各位委员： is a label) were one 1–1 bead before the ``address`` term."""
+    assert ((0,), (0,)) in _beads("cppcc2021", address=0.0)
+    found = _beads("cppcc2021")
+    assert ((0,), ()) in found and ((), (0,)) in found
+
+
+def test_a_shared_name_earns_credit() -> None:
+    """NDRC 2022: "…副局长寿小丽：" and "Shou Xiaoli:" (cosine 0.16) share only the name;
+    with ``agreement`` they are one bead instead of a 1–0 and a 0–1."""
+    assert ((1,), (0,)) not in _beads("ndrc2022", agreement=0.0)
+    assert ((1,), (0,)) in _beads("ndrc2022")

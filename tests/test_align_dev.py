@@ -61,3 +61,17 @@ def test_dev_set_is_apart_from_the_held_out_gold() -> None:
     }
     assert not gold_ids.intersection(DEV_IDS)
     assert len(SOURCED_IDS) >= 3
+
+
+def test_dev_folds_split_every_document_once_by_publication_group() -> None:
+    folds = json.loads((DEV_DIR / "folds.json").read_text(encoding="utf-8"))
+    assert sorted(folds) == ["A", "B"]
+    placed = [i for groups in folds.values() for ids in groups.values() for i in ids]
+    assert sorted(placed) == DEV_IDS, "every dev document in exactly one fold"
+    groups = [g for groups in folds.values() for g in groups]
+    assert len(groups) == len(set(groups)), "a publication group spans both folds"
+    sizes = {
+        fold: sum(len(read_lines(DEV_DIR / f"{i}.zh.txt")) for ids in groups.values() for i in ids)
+        for fold, groups in folds.items()
+    }
+    assert min(sizes.values()) >= 0.4 * sum(sizes.values()), sizes

@@ -166,6 +166,8 @@ class AlignConfig:
     rival: float | None = None
     rival_margin: float | None = None
     heading: float | None = None
+    address: float | None = None
+    agreement: float | None = None
 
 
 @dataclass(frozen=True)

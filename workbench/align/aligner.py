@@ -19,7 +19,13 @@ from workbench.align.dp import align_path
 from workbench.align.encoders import ENCODERS, SentenceEncoder
 from workbench.align.galechurch import GaleChurchScorer
 from workbench.align.names import shared_names
-from workbench.align.scoring import DEFAULT_WEIGHTS, EmbeddingScorer, is_salutation, side_features
+from workbench.align.scoring import (
+    DEFAULT_WEIGHTS,
+    EmbeddingScorer,
+    is_salutation,
+    is_zh_address,
+    side_features,
+)
 from workbench.config import AlignConfig, Config
 from workbench.errors import ConfigError
 
@@ -200,4 +206,5 @@ class Aligner:
             side_features(en_vectors, en, en_terms, en_names),
             self.settings.weights,
             en_salutations=np.array([is_salutation(s) for s in en], dtype=bool),
+            zh_addresses=np.array([is_zh_address(s) for s in zh], dtype=bool),
         )

@@ -55,6 +55,11 @@ DEFAULT_WEIGHTS = {
     "rival": 2.0,  # per unit a member sentence matches one other sentence better (below)
     "rival_margin": 0.1,  # cosine by which a rival may beat the bead for free
     "heading": 1.0,  # a span joining title-like lines with full sentences on one side
+    "address": 1.0,  # an en form of address in a bead whose zh side has none (below)
+    # Credit per share of the bead's anchors (quantities, names) both sides carry: the
+    # ``numbers`` term only charged disagreement, so a speaker line "Shou Xiaoli:" with
+    # its zh "…发言人寿小丽：" earned nothing for the name it shares and stayed unaligned.
+    "agreement": 0.4,
 }
 
 # A full sentence ends with terminal punctuation (closing quotes/brackets allowed after it);
@@ -75,6 +80,20 @@ _SALUTATION = re.compile(r"^\W*(?:\w[\w'’.-]*\s+){0,4}\w[\w'’.-]*\s*,$")
 def is_salutation(sentence: str) -> bool:
     """True for a line such as "Fellow Deputies," or "Dear friends,"."""
     return bool(_SALUTATION.match(sentence.strip()))
+
+
+# A zh line that is a form of address: at most 16 characters, ending in a comma, colon or
+# exclamation mark, naming whom it addresses ("主席先生：", "尊敬的各位嘉宾，",
+# "女士们，先生们，朋友们：").
+_ZH_ADDRESS = re.compile(
+    r"^[^。？！?]*(?:先生|女士|各位|朋友|同事|代表|委员|嘉宾|同志|阁下|殿下)[^。？！?]*[，,：:！!]$"
+)
+
+
+def is_zh_address(sentence: str) -> bool:
+    """True for a zh line that only addresses the audience ("主席先生，各位同事：")."""
+    line = sentence.strip()
+    return len(line) <= 16 and bool(_ZH_ADDRESS.match(line))
 
 
 # Skipping a whole block is rarer than skipping a sentence, and block beads cost more
@@ -326,9 +345,11 @@ class EmbeddingScorer:
         samples: int = 64,
         seed: int = 7,
         en_salutations: np.ndarray | None = None,
+        zh_addresses: np.ndarray | None = None,
     ) -> None:
         self.zh, self.en = zh, en
         self.en_salutations = en_salutations  # bool per en sentence (is_salutation)
+        self.zh_addresses = zh_addresses  # bool per zh sentence (is_zh_address)
         self.n, self.m = len(zh), len(en)
         self.weights = {**DEFAULT_WEIGHTS, **(weights or {})}
         self.skip_cost = self.weights["skip"]
@@ -386,6 +407,8 @@ class EmbeddingScorer:
         union = _popcount(zn | en_)
         shared = _popcount(zn & en_)
         cost += w["numbers"] * np.where(union > 0, 1.0 - shared / np.maximum(union, 1), 0.0)
+        if w["agreement"]:
+            cost -= w["agreement"] * np.where(union > 0, shared / np.maximum(union, 1), 0.0)
         zt = zterm[s]
         zt_count = _popcount(zt)
         cost -= w["terms"] * np.where(
@@ -406,10 +429,25 @@ class EmbeddingScorer:
             cost += w["member"] * np.maximum(worst - w["member_margin"], 0.0)
         if w["heading"]:
             cost += w["heading"] * (self._mixed("zh", a, s) + self._mixed("en", b, t))
+        if w["address"] and self.en_salutations is not None and self.zh_addresses is not None:
+            cost += w["address"] * self._unanswered_address(a, b, s, t)
         if w["rival"]:
             rivalry = np.maximum(self._rivalry("zh", s, zh_cos), self._rivalry("en", t, en_cos))
             cost += w["rival"] * np.maximum(rivalry - w["rival_margin"], 0.0)
         return cost
+
+    def _unanswered_address(
+        self, a: int, b: int, zh_starts: np.ndarray, en_starts: np.ndarray
+    ) -> np.ndarray:
+        """1.0 where the en span holds a form of address ("Fellow Members,") and the zh
+        span none. Our segmenter makes 各位委员： the label of the sentence it opens, so
+        such an en line is either paired with a zh address line kept as a line (主席先生：)
+        or has no zh counterpart; paired with anything else (a photo caption, a byline)
+        it is always wrong, and leaving both out was barely dearer than the 1–1 bead."""
+        assert self.en_salutations is not None and self.zh_addresses is not None
+        en_has = sum(self.en_salutations[en_starts + o] for o in range(b)) > 0
+        zh_has = sum(self.zh_addresses[zh_starts + o] for o in range(a)) > 0
+        return (en_has & ~zh_has).astype(np.float64)
 
     def _mixed(self, side: str, k: int, starts: np.ndarray) -> np.ndarray:
         """1.0 where a ``k``-span joins title-like lines with full sentences, else 0.0."""
