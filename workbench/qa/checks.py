@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -58,39 +59,43 @@ class GlossaryView:
         )
 
 
-_WORD_COUNTS: dict[str, dict[str, int]] = {}
+# What is derived from a whole glossary, per kind, for its latest version only: a service
+# that reloads its glossary must not keep every old version's tables.
+_DERIVED: dict[str, tuple[str, Any]] = {}
 
 
-def _word_counts(glossary: Any) -> dict[str, int] | None:
-    """The glossary's ``rendering_word_counts``, computed once per glossary version (approved
-    entries' renderings and alternatives; forbidden renderings are no rendering)."""
+def _per_version(kind: str, glossary: Any, build: Callable[[list[Any]], Any]) -> Any:
+    """``build(entries)`` once per glossary version (None for a glossary without entries)."""
     entries = getattr(glossary, "entries", None)
     if entries is None:
         return None
     version = f"{getattr(glossary, 'version', id(glossary))}:{len(entries)}"
-    if version not in _WORD_COUNTS:
-        _WORD_COUNTS[version] = rendering_word_counts(
+    cached = _DERIVED.get(kind)
+    if cached is None or cached[0] != version:
+        cached = _DERIVED[kind] = (version, build(entries))
+    return cached[1]
+
+
+def _word_counts(glossary: Any) -> dict[str, int] | None:
+    """The glossary's ``rendering_word_counts`` (approved entries' renderings and
+    alternatives; forbidden renderings are no rendering)."""
+    return _per_version(
+        "word counts",
+        glossary,
+        lambda entries: rendering_word_counts(
             (e.en, *e.en_alternatives) for e in entries if e.status == "approved"
-        )
-    return _WORD_COUNTS[version]
-
-
-_RENDERING_INDEX: dict[str, RenderingIndex] = {}
+        ),
+    )
 
 
 def _rendering_index(glossary: Any) -> RenderingIndex | None:
     """The glossary's ``RenderingIndex`` (every entry's renderings and alternatives: a
-    proposed entry's English still names another concept), built once per glossary
-    version."""
-    entries = getattr(glossary, "entries", None)
-    if entries is None:
-        return None
-    version = f"{getattr(glossary, 'version', id(glossary))}:{len(entries)}"
-    if version not in _RENDERING_INDEX:
-        _RENDERING_INDEX[version] = RenderingIndex.of(
-            (e.id, (e.en, *e.en_alternatives)) for e in entries
-        )
-    return _RENDERING_INDEX[version]
+    proposed entry's English still names another concept)."""
+    return _per_version(
+        "rendering index",
+        glossary,
+        lambda entries: RenderingIndex.of((e.id, (e.en, *e.en_alternatives)) for e in entries),
+    )
 
 
 class PairChecker:
