@@ -703,18 +703,22 @@ def _reuse(
     entry = kept.get(name)
     if not entry or entry.get("fingerprint") != fingerprint:
         return None
+    kept_results = leftover / f"{name}.results.jsonl"
     if "results" in entry:  # written by an older version
         results = [_file_result(r) for r in entry["results"]]
     else:
         try:
-            results = _read_results(leftover / f"{name}.results.jsonl")
+            results = _read_results(kept_results)
         except (OSError, ValueError, InputError):
             return None
     if entry["documents"]:
         if not (leftover / name).is_dir():
             return None
         os.replace(leftover / name, staging / name)
-    _write_results(results_file, results)
+    if "results" in entry:
+        _write_results(results_file, results)
+    else:
+        os.replace(kept_results, results_file)
     failed = [r for r in results if not r.ok]
     return PartitionOutcome(entry["documents"], entry["sentences"], len(results), failed)
 
