@@ -7,6 +7,7 @@ processes) and compare the corpus files byte for byte with a run in one process.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -34,6 +35,8 @@ from workbench.ingest.pipeline import (
     FileResult,
     Ingester,
     IngestIncomplete,
+    IngestJob,
+    ingest_partition,
     ingest_paths,
     run_serially,
 )
@@ -291,6 +294,54 @@ def test_a_failing_partition_is_named_the_others_kept_and_reused(
     assert sorted(Path(r.path).name for r in seen) == sorted(p.name for p in crawl.iterdir())
     assert corpus_files(tmp_path) == serial_corpus
     assert not (tmp_path / "corpus.incomplete").exists()
+
+
+def die_halfway_once(marker: str, job: IngestJob):
+    """Inside a worker: the first time part-00001 runs, leave what a kill halfway leaves
+    (half-written partition files, an atomic write's temporary file) and die at once."""
+    if job.name == "part-00001" and not os.path.exists(marker):
+        Path(marker).touch()
+        folder = Path(job.folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in ("documents.jsonl", "sentences.jsonl"):
+            (folder / name).write_text('{"half": ', encoding="utf-8")
+        results = Path(job.results_file)
+        (results.parent / f".{results.name}.killed.tmp").write_text('{"path": "x"}\n')
+        os._exit(1)  # no cleanup, no exception: the process is gone
+    return ingest_partition(job)
+
+
+def test_a_worker_killed_halfway_is_replaced_and_the_corpus_is_whole(
+    crawl, tmp_path, serial_corpus
+):
+    marker = tmp_path / "died"
+    engine = PartitionRunner(EngineSettings(workers=2), progress=False)
+
+    def runner(function, partitions, names, small, on_result, *, keep_results=True):
+        assert function is ingest_partition
+        return engine(
+            functools.partial(die_halfway_once, str(marker)),
+            partitions,
+            names,
+            small,
+            on_result,
+            keep_results=keep_results,
+        )
+
+    seen: list[FileResult] = []
+    report = ingest_paths(
+        [crawl],
+        config_for(tmp_path),
+        progress=seen.append,
+        runner=runner,
+        partition_files=PARTITION_FILES,
+    )
+    assert marker.exists()  # a worker did die in the middle of part-00001
+    assert report.manifest is not None and engine.last is not None and engine.last.ok
+    # every file reported once, not twice for the partition that ran again
+    assert sorted(Path(r.path).name for r in seen) == sorted(p.name for p in crawl.iterdir())
+    assert report.files == len(seen) and len(report.failed) == 1  # the binary file
+    assert corpus_files(tmp_path) == serial_corpus  # nothing half-written left behind
 
 
 def test_kept_partitions_are_not_reused_when_a_file_changed(crawl, tmp_path, monkeypatch):
