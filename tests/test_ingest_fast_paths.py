@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workbench.config import load_config
+from workbench.ingest.decode import _plausible, _plausible_utf8
 from workbench.ingest.pipeline import Ingester
 from workbench.text import normalize as normalize_module
 from workbench.text.normalize import normalize
@@ -103,3 +104,17 @@ def test_normalising_a_documents_lines_together_equals_one_by_one(lines, opencc)
     assert [(n.text, list(n.offsets), n.source) for n in together] == [
         (n.text, list(n.offsets), n.source) for n in alone
     ]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    text=st.text(
+        alphabet=st.one_of(
+            st.sampled_from("\x00\x01\x08\t\n\x0b\x0c\r\x0e\x1f\x7f\ufffd\ue000扶贫 a"),
+            st.characters(),
+        ),
+        max_size=60,
+    )
+)
+def test_counting_control_characters_on_the_utf8_bytes_equals_counting_them_in_the_text(text):
+    assert _plausible_utf8(text.encode("utf-8"), text) == _plausible(text)

@@ -24,12 +24,17 @@ Steps, in order:
 
 from __future__ import annotations
 
+import bisect
 import functools
+import hashlib
+import itertools
+import json
 import operator
 import re
 from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import opencc
 
@@ -115,10 +120,74 @@ def _converter(opencc_config: str) -> opencc.OpenCC | None:
         ) from None
 
 
+_TRIGGERS_FILE = Path(__file__).resolve().parent / "data" / "opencc_triggers.json"
+
+
+@functools.lru_cache(maxsize=8)
+def _triggers(opencc_config: str) -> re.Pattern[str] | None:
+    """A regex finding the characters that could make ``opencc_config`` change a text.
+
+    A text with none of them comes back from OpenCC unchanged (how the set is built, and
+    why that holds: ``scripts/opencc_triggers.py``), so ingest skips the conversion of
+    most lines of Simplified pages. None — convert everything — for a conversion the
+    file does not describe, or when any installed configuration or dictionary file
+    differs from the one the set was built from (another OpenCC release).
+    Characters beyond the BMP all count as triggers: the class stays a bitmap lookup.
+    """
+    converter = _converter(opencc_config)
+    if converter is None:
+        return None
+    config = Path(str(getattr(converter, "config", "")))
+    try:
+        described = json.loads(_TRIGGERS_FILE.read_text(encoding="utf-8"))["configs"]
+        data = described.get(config.name.removesuffix(".json"))
+        if not data:
+            return None
+        for name, digest in data["sha256"].items():
+            if hashlib.sha256((config.parent / name).read_bytes()).hexdigest() != digest:
+                return None
+        bmp = "".join(re.escape(c) for c in data["triggers"] if ord(c) < 0x10000)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return re.compile(f"[{bmp}\U00010000-\U0010ffff]")
+
+
+def _convert_lines(converter: opencc.OpenCC, opencc_config: str, joined: str) -> str:
+    """``converter.convert(joined)``, where ``joined`` is lines joined by line breaks.
+
+    Only the lines holding a trigger character go through OpenCC (in one call); the
+    others cannot change. No conversion reads across a line break (``normalize_lines``).
+    """
+    triggers = _triggers(opencc_config)
+    hit = None if triggers is None else triggers.search(joined)
+    if hit is None:
+        return joined if triggers is not None else converter.convert(joined)
+    lines = joined.split("\n")
+    starts = list(itertools.accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
+    chosen: list[int] = []
+    while hit is not None:
+        number = bisect.bisect_right(starts, hit.start()) - 1
+        chosen.append(number)
+        if number + 1 == len(lines):
+            break
+        hit = triggers.search(joined, starts[number + 1])  # type: ignore[union-attr]
+    if len(chosen) == len(lines):
+        return converter.convert(joined)
+    converted = converter.convert("\n".join(lines[n] for n in chosen)).split("\n")
+    if len(converted) != len(chosen):  # cannot happen: OpenCC keeps line breaks
+        return converter.convert(joined)
+    for number, line in zip(chosen, converted, strict=True):
+        lines[number] = line
+    return "\n".join(lines)
+
+
 def convert_script(text: str, opencc_config: str = "t2s") -> tuple[str, Sequence[int] | None]:
     """Convert script with OpenCC; return the text and an offset map (None if 1:1)."""
     converter = _converter(opencc_config)
     if converter is None:
+        return text, None
+    triggers = _triggers(opencc_config)
+    if triggers is not None and triggers.search(text) is None:
         return text, None
     converted = converter.convert(text)
     if len(converted) == len(text):
@@ -316,7 +385,7 @@ def normalize_lines(lines: list[str], opencc_config: str = "t2s") -> list[Normal
     if not lines or joined.count("\n") != len(lines) - 1:
         return [normalize(line, opencc_config) for line in lines]
     converter = _converter(opencc_config)
-    converted = joined if converter is None else converter.convert(joined)
+    converted = joined if converter is None else _convert_lines(converter, opencc_config, joined)
     if len(converted) != len(joined) or any(
         map(operator.ne, map(len, converted.split("\n")), map(len, lines))
     ):
