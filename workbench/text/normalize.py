@@ -159,9 +159,12 @@ def _convert_lines(converter: opencc.OpenCC, opencc_config: str, joined: str) ->
     others cannot change. No conversion reads across a line break (``normalize_lines``).
     """
     triggers = _triggers(opencc_config)
-    hit = None if triggers is None else triggers.search(joined)
+    if triggers is None:
+        whole: str = converter.convert(joined)
+        return whole
+    hit = triggers.search(joined)
     if hit is None:
-        return joined if triggers is not None else converter.convert(joined)
+        return joined
     lines = joined.split("\n")
     starts = list(itertools.accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
     chosen: list[int] = []
@@ -170,12 +173,14 @@ def _convert_lines(converter: opencc.OpenCC, opencc_config: str, joined: str) ->
         chosen.append(number)
         if number + 1 == len(lines):
             break
-        hit = triggers.search(joined, starts[number + 1])  # type: ignore[union-attr]
+        hit = triggers.search(joined, starts[number + 1])
     if len(chosen) == len(lines):
-        return converter.convert(joined)
+        whole = converter.convert(joined)
+        return whole
     converted = converter.convert("\n".join(lines[n] for n in chosen)).split("\n")
     if len(converted) != len(chosen):  # cannot happen: OpenCC keeps line breaks
-        return converter.convert(joined)
+        whole = converter.convert(joined)
+        return whole
     for number, line in zip(chosen, converted, strict=True):
         lines[number] = line
     return "\n".join(lines)
