@@ -31,6 +31,7 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+
 # Control characters that never occur in text (tab, newlines, form feed are fine).
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])
+_CONTROL_SINGLES = tuple(bytes([byte]) for byte in _CONTROL_BYTES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,20 +51,19 @@ def _plausible(text: str) -> bool:
 
 
 def _plausible_utf8(data: bytes, text: str) -> bool:
-    """``_plausible(text)`` for ``text`` decoded from ``data`` as UTF-8, counted on the bytes.
+    """``_plausible(text)`` for ``text`` decoded from ``data`` as UTF-8, faster.
 
-    In UTF-8 a byte below 0x80 only ever encodes that ASCII character, and the two marks
-    of a bad decode are fixed three-byte sequences, so all three counts run in C over the
-    bytes; the regex scan over the text cost as much as decoding it (issue 15).
+    In UTF-8 a byte below 0x80 only ever encodes that ASCII character, so control
+    characters can be looked for in the bytes, one ``memchr`` per control byte, and
+    counted only when one is there: the regex scan over the text cost as much as
+    decoding it (issue 15).
     """
     if not text:
         return True
-    bad = (
-        len(data)
-        - len(data.translate(None, _CONTROL_BYTES))
-        + data.count(b"\xef\xbf\xbd")  # U+FFFD
-        + data.count(b"\xee\x80\x80")  # U+E000
-    )
+    controls = 0
+    if any(map(data.__contains__, _CONTROL_SINGLES)):
+        controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
+    bad = controls + text.count("\ufffd") + text.count("\ue000")
     return bad / len(text) < 0.01
 
 
