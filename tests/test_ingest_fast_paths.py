@@ -130,3 +130,21 @@ MARK_PIECES = [*",:;!?.．()扶贫，。“”（a1 ", "\n", "\t", "\ufdd0", "\u
 def test_one_pass_per_mark_equals_the_single_punctuation_pass(text):
     expected = normalize_module._PUNCT.sub(normalize_module._full_width_mark, text)
     assert normalize_module._full_width_marks(text) == expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    doc_id=st.text(min_size=1, max_size=12).filter(lambda d: "\x00" not in d),
+    lines=st.lists(
+        st.sampled_from(["扶贫。", "扶贫。扶贫。", "脱贫攻坚！", "a."]), min_size=1, max_size=8
+    ),
+)
+def test_sentence_ids_made_inline_are_sentence_ids(ingester, doc_id, lines):
+    from workbench.ingest.pipeline import sentence_id
+
+    _document, sentences = ingester.read_bytes("\n".join(lines).encode(), "x.txt", doc_id)
+    seen: dict[str, int] = {}
+    for sentence in sentences:
+        occurrence = seen.get(sentence.text, 0)
+        seen[sentence.text] = occurrence + 1
+        assert sentence.id == sentence_id(doc_id, sentence.text, occurrence)

@@ -194,6 +194,10 @@ class Ingester:
             else set()
         )
         numbers = _numbering_start(self.structure.numbering)
+        doc_id = document.id
+        # sentence_id's hash, its document part taken once: copying a started SHA-1 costs
+        # less than starting one (OpenSSL looks the algorithm up each time).
+        id_prefix = hashlib.sha1(f"{doc_id}\x1f".encode())
         sentences: list[Sentence] = []
         seen: dict[str, int] = {}
         speaker: str | None = None
@@ -245,7 +249,6 @@ class Ingester:
             # sentence maps one to one unless trailing whitespace was cut from its source.
             one_to_one = type(source_offsets) is range
             length = len(text)
-            doc_id = document.id
             for index, (a, b) in enumerate(spans):
                 a += body_start
                 b += body_start
@@ -263,9 +266,11 @@ class Ingester:
                         offsets = None
                 occurrence = seen.get(sentence_text, 0)
                 seen[sentence_text] = occurrence + 1
+                digest = id_prefix.copy()
+                digest.update(f"{sentence_text}\x1f{occurrence}".encode())
                 sentences.append(
                     Sentence(
-                        sentence_id(doc_id, sentence_text, occurrence),
+                        f"{doc_id}:{digest.hexdigest()[:12]}",  # = sentence_id(…)
                         doc_id,
                         paragraph,
                         index,
