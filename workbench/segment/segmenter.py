@@ -190,13 +190,43 @@ class Segmenter:
             or not self._takes_fast_path(joined)
         ):
             return [self.split(paragraph) for paragraph in paragraphs]
-        result: list[list[tuple[int, int]]] = [[] for _ in paragraphs]
-        number, base, next_base = 0, 0, len(paragraphs[0]) + 1
-        for a, b in _spans(joined, self._cuts(joined, [])):
-            while a >= next_base:
+        return self._split_joined_fast(joined, len(paragraphs))
+
+    def _split_joined_fast(self, joined: str, count: int) -> list[list[tuple[int, int]]]:
+        """``split_lines`` of ``count`` paragraphs joined by line breaks, in one loop.
+
+        As in ``_segment_fast``: a sentence starts where the previous match ended (the
+        regex takes the spaces after a sentence end or a line break), so only a sentence
+        a line break ends needs stripping. Every line break is a paragraph's end here.
+        """
+        assert self._fast is not None  # callers check _takes_fast_path first
+        result: list[list[tuple[int, int]]] = [[] for _ in range(count)]
+        current = result[0]
+        number = base = start = 0
+        n = len(joined)
+        while start < n and joined[start].isspace() and joined[start] != "\n":
+            start += 1
+        for m in self._fast.finditer(joined):
+            kind = m.lastgroup
+            if not kind:
+                continue  # a quotation or terminator run that does not end a sentence
+            if kind[0] == "c":
+                current.append((start - base, m.start(kind) - base))
+            else:  # the line break between two paragraphs
+                end = m.start()
+                while end > start and joined[end - 1].isspace():
+                    end -= 1
+                if end > start:
+                    current.append((start - base, end - base))
                 number += 1
-                base, next_base = next_base, next_base + len(paragraphs[number]) + 1
-            result[number].append((a - base, b - base))
+                base = m.start() + 1
+                current = result[number]
+            start = m.end()
+        end = n
+        while end > start and joined[end - 1].isspace():
+            end -= 1
+        if end > start:
+            current.append((start - base, end - base))
         return result
 
     def segment(self, text: str) -> list[Segment]:
@@ -271,19 +301,24 @@ class Segmenter:
         # map/any over the bound method stay in C: no Python frame per mark and paragraph.
         return not any(map(text.__contains__, self._slow_marks))
 
+    def _fast_cuts(self, text: str, breaks: list[int]) -> list[int]:
+        """``_cuts`` for a text ``_takes_fast_path`` accepted (the caller asked it)."""
+        assert self._fast is not None  # _takes_fast_path says so
+        cuts: list[int] = []
+        for m in self._fast.finditer(text):
+            kind = m.lastgroup
+            if kind:
+                cuts.append(m.end(kind))
+                if kind[0] == "b":
+                    breaks.append(m.end(kind))
+        return cuts
+
     def _cuts(self, text: str, breaks: list[int]) -> list[int]:
         """Return the offsets where sentences end; append line-break ends to ``breaks``."""
         n = len(text)
-        cuts: list[int] = []
         if self._takes_fast_path(text):
-            assert self._fast is not None  # _takes_fast_path says so
-            for m in self._fast.finditer(text):
-                kind = m.lastgroup
-                if kind:
-                    cuts.append(m.end(kind))
-                    if kind[0] == "b":
-                        breaks.append(m.end(kind))
-            return cuts
+            return self._fast_cuts(text, breaks)
+        cuts: list[int] = []
         tokens = self._protected_tokens if self._always_protected else self._tokens
         for trigger in self._triggers:
             if trigger in text:
