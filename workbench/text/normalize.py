@@ -301,38 +301,50 @@ def _full_width_mark(m: re.Match[str]) -> str:
     return _PUNCT_TABLE[m.group()]
 
 
-def _mark_rule(mark: str) -> re.Pattern[str]:
-    """``_PUNCT`` for one mark alone: it opens with the mark, found at ``str.find`` speed."""
-    escaped = re.escape(mark)
+def _mark_rule(mark: str, placeholder: str) -> tuple[bool, re.Pattern[str]]:
+    """How one mark of ``_PUNCT`` is rewritten alone; both ways open with a literal.
+
+    Marks that nearly always stand for Chinese where they occur (``, : ; ! ?`` beside
+    Chinese text) are all replaced by ``placeholder`` with ``str.replace``, and a regex
+    puts back the few that ``_PUNCT`` would leave (``True``, the restoring pattern).
+    Full stops are mostly in numbers and Latin text: a regex replaces the few that end a
+    Chinese sentence (``False``, the converting pattern).
+    """
     if mark in ".．":
-        return re.compile(f"{escaped}(?<=[{HAN}]{escaped})(?=\\s|\\Z|{_CJK})")
-    conditions = [f"(?<={_CJK}{escaped})"]
-    if mark in ",:;":
-        conditions.append(f"(?={_CJK})")
-    return re.compile(f"{escaped}(?:{'|'.join(conditions)})")
+        escaped = re.escape(mark)
+        return False, re.compile(f"{escaped}(?<=[{HAN}]{escaped})(?=\\s|\\Z|{_CJK})")
+    # _PUNCT converts these after Chinese, and ``, : ;`` also before it; the rest stay.
+    not_before = f"(?!{_CJK})" if mark in ",:;" else ""
+    return True, re.compile(f"{placeholder}(?<!{_CJK}{placeholder}){not_before}")
 
 
-# Each mark is replaced in a pass of its own, first by a noncharacter (U+FDD0…): like the
-# ASCII mark it stood for, a noncharacter is neither Chinese nor a space, so the passes
-# after it read the neighbours as published, as the single ``_PUNCT`` pass does.
+# Each mark is rewritten in passes of its own, through a noncharacter (U+FDD0…): like the
+# ASCII mark it stands for, a noncharacter is neither Chinese nor a space, so every pass
+# reads the neighbours as published, as the single ``_PUNCT`` pass does.
 _MARK_RULES = tuple(
-    (mark, _mark_rule(mark), chr(0xFDD0 + number), _PUNCT_TABLE[mark])
+    (mark, chr(0xFDD0 + number), _PUNCT_TABLE[mark], *_mark_rule(mark, chr(0xFDD0 + number)))
     for number, mark in enumerate(",:;!?.．")  # the marks of _PUNCT's opening class
 )
-_PLACEHOLDERS = tuple(placeholder for _mark, _rule, placeholder, _full in _MARK_RULES)
+_PLACEHOLDERS = tuple(rule[1] for rule in _MARK_RULES)
 
 
 def _full_width_marks(text: str) -> str:
     """``_PUNCT.sub(_full_width_mark, text)`` without a Python call per replaced mark.
 
-    Mirrored pages put an ASCII comma for nearly every Chinese one (over a thousand a
-    document): one regex pass per mark with a constant replacement runs in C.
+    Mirrored pages put an ASCII comma for nearly every Chinese one (hundreds a
+    document); here every pass runs in C.
     """
     if any(map(text.__contains__, _PLACEHOLDERS)):  # never in real text; keep it exact
         return _PUNCT.sub(_full_width_mark, text)
     replaced = []
-    for mark, rule, placeholder, full in _MARK_RULES:
-        if mark in text:
+    for mark, placeholder, full, restoring, rule in _MARK_RULES:
+        if mark not in text:
+            continue
+        if restoring:
+            text = rule.sub(mark, text.replace(mark, placeholder))
+            if placeholder in text:
+                replaced.append((placeholder, full))
+        else:
             text, count = rule.subn(placeholder, text)
             if count:
                 replaced.append((placeholder, full))
