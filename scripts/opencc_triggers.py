@@ -67,8 +67,14 @@ def dictionary_files(node: dict[str, Any]) -> list[str]:
     return [node["file"]]
 
 
-def step_triggers(share: Path, step: dict[str, Any], scratch: Path) -> set[str]:
-    """The trigger characters of one conversion step, asked of OpenCC with that step alone."""
+def step_triggers(
+    share: Path, step: dict[str, Any], scratch: Path
+) -> tuple[set[str], dict[str, set[str]]]:
+    """The triggers of one conversion step, asked of OpenCC with that step alone.
+
+    Returns the characters the step changes on their own, and the phrases it changes
+    that hold none of them, filed under the one character of each chosen to stand for it.
+    """
     import opencc
 
     config = scratch / "step.json"
@@ -92,13 +98,16 @@ def step_triggers(share: Path, step: dict[str, Any], scratch: Path) -> set[str]:
     converted = converter.convert("\n".join(singles)).split("\n")
     if len(converted) != len(singles):
         raise SystemExit("a single character converted to a line break: cannot tell keys apart")
-    triggers = {char for char, new in zip(singles, converted, strict=True) if new != char}
+    changed = {char for char, new in zip(singles, converted, strict=True) if new != char}
+    phrases: dict[str, set[str]] = {}
     for key in sorted({key for key in keys if len(key) > 1}):
-        if triggers.isdisjoint(key) and converter.convert(key) != key:
-            # Any character of it will do. One that is itself a key (an ambiguous
-            # character, as 沈 in 沈浸) rather than a common one (as 海 in 海哩).
-            triggers.add(max(key, key=lambda char: (char in single_keys, char)))
-    return triggers
+        if changed.isdisjoint(key) and converter.convert(key) != key:
+            # Any character of it will do: one already standing for phrases, else one
+            # that is itself a key (ambiguous, as 沈 in 沈浸) rather than a common one
+            # (as 海 in 海哩).
+            char = max(key, key=lambda c: (c in phrases, c in single_keys, c))
+            phrases.setdefault(char, set()).add(key)
+    return changed, phrases
 
 
 def build(share: Path) -> dict[str, Any]:
@@ -112,19 +121,30 @@ def build(share: Path) -> dict[str, Any]:
             config = json.loads(config_path.read_text(encoding="utf-8"))
             files = [config_path.name]
             triggers: set[str] = set()
+            phrases: dict[str, set[str]] = {}
             for step in config.get("normalization", []):
                 for file in dictionary_files(step["dict"]):
                     files.append(file)
                     triggers.update(char for key in dictionary_keys(share / file) for char in key)
             for step in config["conversion_chain"]:
                 files.extend(dictionary_files(step["dict"]))
-                triggers |= step_triggers(share, step, Path(scratch))
+                changed, step_phrases = step_triggers(share, step, Path(scratch))
+                triggers |= changed
+                for char, keys in step_phrases.items():
+                    phrases.setdefault(char, set()).update(keys)
             configs[name] = {
                 "sha256": {
                     file: hashlib.sha256((share / file).read_bytes()).hexdigest()
                     for file in dict.fromkeys(files)
                 },
-                "triggers": "".join(sorted(triggers)),
+                "triggers": "".join(sorted(triggers | set(phrases))),
+                # Characters that are triggers only for these phrases: a line whose
+                # triggers are all such, and holds none of their phrases, is unchanged.
+                "phrases": {
+                    char: sorted(keys)
+                    for char, keys in sorted(phrases.items())
+                    if char not in triggers
+                },
             }
     return {
         "about": (

@@ -67,14 +67,16 @@ def test_the_shortcut_is_on_for_every_conversion_offered(config):
 
 
 @pytest.mark.parametrize("config", CONFIGS)
-def test_every_dictionary_key_without_a_trigger_converts_to_itself(script, share, config):
+def test_every_dictionary_key_the_triggers_pass_converts_to_itself(script, share, config):
     steps = json.loads((share / f"{config}.json").read_text("utf-8"))["conversion_chain"]
     files = [name for step in steps for name in script.dictionary_files(step["dict"])]
     keys = {key for name in files for key in script.dictionary_keys(share / name)}
     triggers = _triggers(config)
     converter = _converter(config)
-    quiet = sorted(key for key in keys if triggers.search(key) is None)
+    quiet = sorted(key for key in keys if not triggers.may_change(key))
     assert quiet, "every key holds a trigger: the check below would test nothing"
+    # Among them keys holding a character that triggers only some phrases (覆 in 覆盖).
+    assert any(triggers.pattern.search(key) for key in quiet)
     converted = converter.convert("\n".join(quiet)).split("\n")
     changed = [(k, c) for k, c in zip(quiet, converted, strict=True) if k != c]
     assert not changed
@@ -87,7 +89,8 @@ def test_every_dictionary_key_without_a_trigger_converts_to_itself(script, share
 # (沈 in 沈浸, 覆 in 批覆, 哩 in 海哩), compatibility ideographs, characters beyond the
 # BMP, punctuation, Latin and line breaks.
 PIECES = [
-    *"扶贫記憶體内存軟件軟體沈浸批覆覆盖海哩公里乾隆干部著作着力們们發展发展臺灣台湾",
+    *"扶贫記憶體内存軟件軟體沈浸批覆覆盖答覆海哩公里乾隆干部著作着力們们發展发展臺灣台湾",
+    *"藉口慰藉瞭解明瞭打坏坏人梁山程式文字",
     "\uf900",
     "\U00020000",
     "\U0002a6a5",

@@ -35,6 +35,7 @@ from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import opencc
 
@@ -123,16 +124,38 @@ def _converter(opencc_config: str) -> opencc.OpenCC | None:
 _TRIGGERS_FILE = Path(__file__).resolve().parent / "data" / "opencc_triggers.json"
 
 
+class _Triggers(NamedTuple):
+    """What can make one OpenCC conversion change a line (``_triggers``)."""
+
+    pattern: re.Pattern[str]  # any trigger character
+    phrases: dict[str, tuple[str, ...]]  # characters that trigger only these phrases
+
+    def may_change(self, line: str) -> bool:
+        """False when OpenCC is sure to return ``line`` unchanged."""
+        found = self.pattern.search(line)
+        if found is None:
+            return False
+        phrases = self.phrases
+        if found.group() not in phrases:
+            return True
+        chars = set(self.pattern.findall(line, found.start()))
+        if not chars.issubset(phrases):
+            return True
+        return any(phrase in line for char in chars for phrase in phrases[char])
+
+
 @functools.lru_cache(maxsize=8)
-def _triggers(opencc_config: str) -> re.Pattern[str] | None:
-    """A regex finding the characters that could make ``opencc_config`` change a text.
+def _triggers(opencc_config: str) -> _Triggers | None:
+    """What can make ``opencc_config`` change a text: its trigger characters.
 
     A text with none of them comes back from OpenCC unchanged (how the set is built, and
     why that holds: ``scripts/opencc_triggers.py``), so ingest skips the conversion of
-    most lines of Simplified pages. None — convert everything — for a conversion the
-    file does not describe, or when any installed configuration or dictionary file
-    differs from the one the set was built from (another OpenCC release).
-    Characters beyond the BMP all count as triggers: the class stays a bitmap lookup.
+    most lines of Simplified pages. Some characters trigger only a few phrases (覆 in
+    批覆, not in 覆盖): a line whose triggers are all such and holds none of their
+    phrases is unchanged too. None — convert everything — for a conversion the file
+    does not describe, or when any installed configuration or dictionary file differs
+    from the one the set was built from (another OpenCC release). Characters beyond the
+    BMP all count as triggers: the class stays a bitmap lookup.
     """
     converter = _converter(opencc_config)
     if converter is None:
@@ -147,9 +170,10 @@ def _triggers(opencc_config: str) -> re.Pattern[str] | None:
             if hashlib.sha256((config.parent / name).read_bytes()).hexdigest() != digest:
                 return None
         bmp = "".join(re.escape(c) for c in data["triggers"] if ord(c) < 0x10000)
+        phrases = {char: tuple(keys) for char, keys in data["phrases"].items()}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    return re.compile(f"[{bmp}\U00010000-\U0010ffff]")
+    return _Triggers(re.compile(f"[{bmp}\\U00010000-\\U0010ffff]"), phrases)
 
 
 def _convert_lines(converter: opencc.OpenCC, opencc_config: str, joined: str) -> str:
@@ -162,7 +186,8 @@ def _convert_lines(converter: opencc.OpenCC, opencc_config: str, joined: str) ->
     if triggers is None:
         whole: str = converter.convert(joined)
         return whole
-    hit = triggers.search(joined)
+    pattern = triggers.pattern
+    hit = pattern.search(joined)
     if hit is None:
         return joined
     lines = joined.split("\n")
@@ -170,10 +195,13 @@ def _convert_lines(converter: opencc.OpenCC, opencc_config: str, joined: str) ->
     chosen: list[int] = []
     while hit is not None:
         number = bisect.bisect_right(starts, hit.start()) - 1
-        chosen.append(number)
+        if hit.group() not in triggers.phrases or triggers.may_change(lines[number]):
+            chosen.append(number)
         if number + 1 == len(lines):
             break
-        hit = triggers.search(joined, starts[number + 1])
+        hit = pattern.search(joined, starts[number + 1])
+    if not chosen:
+        return joined
     if len(chosen) == len(lines):
         whole = converter.convert(joined)
         return whole
@@ -192,7 +220,7 @@ def convert_script(text: str, opencc_config: str = "t2s") -> tuple[str, Sequence
     if converter is None:
         return text, None
     triggers = _triggers(opencc_config)
-    if triggers is not None and triggers.search(text) is None:
+    if triggers is not None and not triggers.may_change(text):
         return text, None
     converted = converter.convert(text)
     if len(converted) == len(text):
