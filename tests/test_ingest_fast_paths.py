@@ -148,3 +148,20 @@ def test_sentence_ids_made_inline_are_sentence_ids(ingester, doc_id, lines):
         occurrence = seen.get(sentence.text, 0)
         seen[sentence.text] = occurrence + 1
         assert sentence.id == sentence_id(doc_id, sentence.text, occurrence)
+
+
+# Full-width forms (kept and converted), the code points around them, characters whose
+# UTF-16 low byte is FF (仿 U+4EFF), Han, a surrogate pair's worth beyond the BMP.
+WIDE_PIECES = [
+    *(chr(c) for c in range(0xFEFE, 0xFF62)),
+    *"仿亿一丿扶贫a1，",
+    "\u4eff\u4e02",
+    "\U0002a6ff",
+    "\U000fff02",
+]
+
+
+@settings(max_examples=600, deadline=None)
+@given(text=st.lists(st.sampled_from(WIDE_PIECES), max_size=12).map("".join))
+def test_the_code_unit_test_for_full_width_forms_equals_the_class_scan(text):
+    assert normalize_module._has_wide(text) == (normalize_module._WIDE.search(text) is not None)

@@ -317,6 +317,24 @@ _WIDE_TO_NARROW = {
 }
 # Full-width forms that become ASCII; searched first, as most texts have none.
 _WIDE = re.compile("[" + "".join(re.escape(chr(c)) for c in _WIDE_TO_NARROW) + "]")
+# The same test on the text's UTF-16 code units: a full-width form U+FFxx is the byte pair
+# xx FF at an even offset. The pattern opens with the FF byte, which the engine finds at
+# memchr speed, where a scan with ``_WIDE``'s class cost ~10 ns a character.
+_WIDE_UNITS = re.compile(
+    b"\\xff(?<=["
+    + b"".join(re.escape(bytes([code - 0xFF00])) for code in sorted(_WIDE_TO_NARROW))
+    + b"]\\xff)"
+)
+
+
+def _has_wide(text: str) -> bool:
+    """``_WIDE.search(text) is not None``, told from the UTF-16 code units."""
+    for m in _WIDE_UNITS.finditer(text.encode("utf-16-le", "surrogatepass")):
+        if m.start() % 2:  # the high byte of a code unit, not the low byte of U+xxFF
+            return True
+    return False
+
+
 _PARENTHESIS = re.compile(r"[()]")
 # What changes length: whitespace runs (collapsed, or dropped at line edges), zero-width
 # characters, and ASCII dots standing for an ellipsis after Chinese (脱贫...... → 脱贫……).
@@ -487,7 +505,7 @@ def _rewrite_one_to_one(converted: str) -> str:
         rewritten = _rewrite_parentheses(rewritten, converted)
     if '"' in converted:
         rewritten = _rewrite_quotes(rewritten, converted)
-    if _WIDE.search(rewritten):
+    if _has_wide(rewritten):
         rewritten = rewritten.translate(_WIDE_TO_NARROW)
     return rewritten
 
