@@ -253,14 +253,18 @@ class Ingester:
                 a += body_start
                 b += body_start
                 sentence_text = text[a:b]
-                start = line_start + source_offsets[a]
-                end = line_start + (source_offsets[b] if b < length else line_length)
-                while end > start and original[end - 1].isspace():
-                    end -= 1
                 offsets: list[int] | None
-                if one_to_one:
+                if one_to_one:  # source_offsets is range(length), length == line_length
+                    start = line_start + a
+                    end = line_start + b
+                    while end > start and original[end - 1].isspace():
+                        end -= 1
                     offsets = None if end - start == b - a else list(range(b - a))
                 else:
+                    start = line_start + source_offsets[a]
+                    end = line_start + (source_offsets[b] if b < length else line_length)
+                    while end > start and original[end - 1].isspace():
+                        end -= 1
                     offsets = [line_start + o - start for o in source_offsets[a:b]]
                     if end - start == b - a and offsets == list(range(b - a)):
                         offsets = None

@@ -128,7 +128,9 @@ class _Triggers(NamedTuple):
     """What can make one OpenCC conversion change a line (``_triggers``)."""
 
     pattern: re.Pattern[str]  # any trigger character
-    phrases: dict[str, tuple[str, ...]]  # characters that trigger only these phrases
+    # Characters that trigger only some phrases: each such phrase, with where in it the
+    # character stands (覆: ("批覆", 1), …).
+    phrases: dict[str, tuple[tuple[str, int], ...]]
 
     def may_change(self, line: str) -> bool:
         """False when OpenCC is sure to return ``line`` unchanged."""
@@ -141,7 +143,15 @@ class _Triggers(NamedTuple):
         chars = set(self.pattern.findall(line, found.start()))
         if not chars.issubset(phrases):
             return True
-        return any(phrase in line for char in chars for phrase in phrases[char])
+        for char in chars:
+            # Each place the character stands: does one of its phrases stand around it?
+            at = line.find(char)
+            while at >= 0:
+                for phrase, offset in phrases[char]:
+                    if offset <= at and line.startswith(phrase, at - offset):
+                        return True
+                at = line.find(char, at + 1)
+        return False
 
 
 @functools.lru_cache(maxsize=8)
@@ -170,7 +180,10 @@ def _triggers(opencc_config: str) -> _Triggers | None:
             if hashlib.sha256((config.parent / name).read_bytes()).hexdigest() != digest:
                 return None
         bmp = "".join(re.escape(c) for c in data["triggers"] if ord(c) < 0x10000)
-        phrases = {char: tuple(keys) for char, keys in data["phrases"].items()}
+        phrases = {
+            char: tuple((key, offset) for key in keys for offset, c in enumerate(key) if c == char)
+            for char, keys in data["phrases"].items()
+        }
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
     return _Triggers(re.compile(f"[{bmp}\\U00010000-\\U0010ffff]"), phrases)
