@@ -4,8 +4,10 @@ Run from the repository root:  .venv/bin/python benchmarks/ingest.py [--mb 4] [-
 
 The five seeds, as raw bytes, are streamed round-robin until ``--mb`` megabytes have gone
 through, one document at a time, in one process. Measured, each in CPU seconds of this
-process (best of ``--rounds`` interleaved rounds: the machine is shared, and wall time
-would measure the neighbours as much as the code):
+process (best of ``--rounds`` interleaved rounds, median beside it: the machine is shared,
+its speed drifts by a third within minutes, and wall time would measure the neighbours as
+much as the code; many short rounds find the code's own speed more surely than a few long
+ones):
 
 - floor: decoding the bytes (what any ingester pays before doing anything);
 - ingest: ``Ingester.read_bytes`` — decode, clean, normalise (OpenCC, punctuation,
@@ -15,15 +17,24 @@ would measure the neighbours as much as the code):
 - + JSON: the document and its sentences serialised as ``write_corpus`` writes them
   (to memory: the disk is not what is measured).
 
-Rates are MB of input (UTF-8 bytes) per CPU second. The script runs unchanged in an
-older checkout (copy it into that checkout's ``benchmarks/``), which is how the
-"before" numbers in docs/ingest.md were taken.
+Rates are MB of input (UTF-8 bytes) per CPU second. Seconds on a shared machine drift;
+instruction counts do not. ``--instructions N`` runs only ``read_bytes`` over the seeds
+N times between callgrind's start and stop marks, for a count that repeats exactly:
+
+    valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file=/dev/null \
+        .venv/bin/python benchmarks/ingest.py --instructions 4
+
+("Collected" is the count; divide by N × the seeds' size for instructions per MB).
+
+The script runs unchanged in an older checkout (copy it into that checkout's
+``benchmarks/``), which is how the "before" numbers in docs/ingest.md were taken.
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import statistics
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -59,11 +70,39 @@ def stream(seeds: list[bytes], megabytes: float) -> Iterator[bytes]:
                 return
 
 
+def count_instructions(passes: int) -> None:
+    """Run ``read_bytes`` ``passes`` times over the seeds with callgrind counting only that."""
+    import os
+    import subprocess
+
+    ingester = Ingester(load_config(root=ROOT))
+    seeds = [p.read_bytes() for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    for data in seeds:  # warm up outside the count
+        ingester.read_bytes(data, "seed.txt", "seed")
+    control = ["callgrind_control", "-i"]
+    subprocess.run([*control, "on", str(os.getpid())], check=True, capture_output=True)
+    for _ in range(passes):
+        for data in seeds:
+            ingester.read_bytes(data, "seed.txt", "seed")
+    subprocess.run([*control, "off", str(os.getpid())], check=True, capture_output=True)
+    size = sum(len(data) for data in seeds) * passes
+    print(f"counted {passes} pass(es) over the seeds, {size / MB:.3f} MB of input")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mb", type=float, default=4.0, help="input to stream (default 4)")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds; the best counts")
+    parser.add_argument("--mb", type=float, default=2.0, help="input per round (default 2)")
+    parser.add_argument("--rounds", type=int, default=9, help="rounds (default 9); the best counts")
+    parser.add_argument(
+        "--instructions",
+        type=int,
+        metavar="N",
+        help="run read_bytes N times over the seeds, marked for callgrind, and stop",
+    )
     args = parser.parse_args()
+    if args.instructions:
+        count_instructions(args.instructions)
+        return
 
     config = load_config(root=ROOT)
     ingester = Ingester(config)
@@ -104,22 +143,24 @@ def main() -> None:
     ]
     for _name, run in methods:  # warm up: converters, rules and the automaton are built
         run(seeds[0])
-    best = dict.fromkeys((name for name, _ in methods), float("inf"))
+    times: dict[str, list[float]] = {name: [] for name, _ in methods}
     for _ in range(args.rounds):
         for name, run in methods:
             start = time.process_time()
             for data in stream(seeds, args.mb):
                 run(data)
-            best[name] = min(best[name], time.process_time() - start)
+            times[name].append(time.process_time() - start)
+    best = {name: min(spent) for name, spent in times.items()}
+    median = {name: statistics.median(spent) for name, spent in times.items()}
 
     print(
         f"input: the {len(seeds)} seeds round-robin, {size:.2f} MB; "
         f"glossary {len(matcher.entries):,} concepts; "
         f"bulk tagging: {'no (find per sentence)' if tag_sentences is None else 'yes'}"
     )
-    print(f"{'stage':<30}{'MB/s per core':>15}{'CPU s':>9}")
+    print(f"{'stage':<30}{'MB/s per core':>15}{'median':>9}{'CPU s':>9}")
     for name, _ in methods:
-        print(f"{name:<30}{size / best[name]:>15.2f}{best[name]:>9.2f}")
+        print(f"{name:<30}{size / best[name]:>15.2f}{size / median[name]:>9.2f}{best[name]:>9.2f}")
     rate = size / best["ingest (read_bytes)"]
     verdict = "meets" if rate >= 15 else "MISSES"
     print(f"ingest: {rate:.2f} MB/s per core ({verdict} the 15 MB/s target)")
