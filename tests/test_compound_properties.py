@@ -117,3 +117,76 @@ def test_a_word_crossing_into_a_term_does_not_hide_the_words_of_the_gap(text):
     units = RECOGNISER._units(text, MATCHER.find(text))
     found = [(u.start, u.end, u.entry_id or (u.word.zh if u.word else "")) for u in units]
     assert found == _units_gap_by_gap(text)
+
+
+# -- round 5 (h16r): coordination with a head of its own, and 中国特色 ---------------------
+
+HEADS_BY_EN: dict[str, list[str]] = {}
+for _word in default_vocabulary().words:
+    if _word.role == "head":
+        HEADS_BY_EN.setdefault(_word.en, []).append(_word.zh)
+SHARED_MEANING = sorted(en for en, zh in HEADS_BY_EN.items() if len(zh) >= 2)  # system …
+ALL_HEADS = sorted(zh for zh_list in HEADS_BY_EN.values() for zh in zh_list)
+
+
+def _compound_at(text: str, start: int, end: int) -> bool:
+    return any((c.start, c.end) == (start, end) for c in RECOGNISER.find(text))
+
+
+def _term_at(text: str, term: str, start: int) -> bool:
+    return any((m.start, m.end) == (start, start + len(term)) for m in MATCHER.find(text))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    first=st.sampled_from(TERMS),
+    term=st.sampled_from(TERMS),
+    meaning=st.sampled_from(SHARED_MEANING),
+    data=st.data(),
+)
+def test_a_conjunct_with_its_own_head_of_the_same_meaning_keeps_the_compound(
+    first, term, meaning, data
+):
+    """经济体制、社会保障制度: the conjunct before the mark already ends in a head meaning the
+    same ("system"), so the head after the term is not shared and term + head is built."""
+    own = data.draw(st.sampled_from(HEADS_BY_EN[meaning]))
+    head = data.draw(st.sampled_from(HEADS_BY_EN[meaning]))
+    mark = data.draw(st.sampled_from(sorted("、和与及")))
+    text = f"{first}{own}{mark}{term}{head}。"
+    start = len(first) + len(own) + 1
+    assume(_term_at(text, term, start))
+    assume(
+        not any(
+            m.start < start + len(term) + len(head) and m.end > start + len(term)
+            for m in MATCHER.find(text)
+        )
+    )  # the head is not part of a longer term
+    assert _compound_at(text, start, start + len(term) + len(head))
+
+
+@settings(max_examples=200, deadline=None)
+@given(first=st.sampled_from(TERMS), term=st.sampled_from(TERMS), head=st.sampled_from(ALL_HEADS))
+def test_a_conjunct_without_a_head_of_that_meaning_still_shares_the_head(first, term, head):
+    """产业扶贫、就业扶贫工作: nothing before the mark ends in a head meaning what the last head
+    means, so the head serves both conjuncts and no half compound is built."""
+    meaning = next(en for en, zh in HEADS_BY_EN.items() if head in zh)
+    assume(not any(first.endswith(h) for h in HEADS_BY_EN[meaning]))
+    text = f"{first}、{term}{head}。"
+    start = len(first) + 1
+    assume(_term_at(text, term, start))
+    assert not any(c.end == start + len(term) + len(head) for c in RECOGNISER.find(text))
+
+
+@settings(max_examples=200, deadline=None)
+@given(term=st.sampled_from(TERMS), head=st.sampled_from(ALL_HEADS))
+def test_zhongguo_tese_before_a_term_is_one_modifier_of_the_compound(term, head):
+    """中国特色 + term + head is one compound from 中国, read "Chinese …", never 特色 alone
+    ("distinctive") with a stray 中国 before it."""
+    text = f"加快{term}{head}和中国特色{term}{head}。"
+    start = text.index("中国特色")
+    assume(_term_at(text, term, start + 4))
+    assume(not any(m.start < start + 4 and m.end > start for m in MATCHER.find(text)))
+    compounds = [c for c in RECOGNISER.find(text) if c.start <= start < c.end]
+    assume(compounds and compounds[0].end == start + 4 + len(term) + len(head))
+    assert compounds[0].start == start
+    assert compounds[0].parts[0].text == "中国特色" and "Chinese " in compounds[0].en

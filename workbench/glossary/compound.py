@@ -221,6 +221,13 @@ class CompoundRecogniser:
         self.vocabulary = vocabulary or default_vocabulary()
         words = self.vocabulary.words
         self._words = list(words)
+        # The heads' Simplified spellings by English, to tell whether a conjunct before a
+        # compound already ends in a head of the same meaning (see ``_shares_head``).
+        heads: dict[str, set[str]] = {}
+        for w in words:
+            if w.role == HEAD:
+                heads.setdefault(w.en, set()).add(w.zh)
+        self._heads = {en: frozenset(zh) for en, zh in heads.items()}
         # The vocabulary is matched as a small glossary of its own, so Traditional
         # spellings, widths and offsets are handled exactly as for terms.
         self._word_matcher = Matcher(
@@ -321,7 +328,7 @@ class CompoundRecogniser:
                     end = k
                     break
             parts = run[start : end + 1]
-            if len(parts) > 1 and not _shares_head(text, parts):
+            if len(parts) > 1 and not _shares_head(text, parts, self._heads):
                 found.append(self._compound(text, parts))
             i = end + 1
         return found
@@ -351,13 +358,27 @@ class CompoundRecogniser:
         )
 
 
-def _shares_head(text: str, parts: list[_Unit]) -> bool:
+def _shares_head(
+    text: str, parts: list[_Unit], heads: dict[str, frozenset[str]] | None = None
+) -> bool:
     """True when the compound's head also serves a conjunct before it (产业扶贫、就业扶贫工作;
-    基本医疗保障与大病保险工作): the span would be half of a coordinated phrase."""
+    基本医疗保障与大病保险工作): the span would be half of a coordinated phrase.
+
+    A conjunct that already ends in a head of the same meaning (经济体制、社会保障制度, both
+    "system"; 农村低保制度和特困人员救助供养制度) is a parallel noun phrase with its own head:
+    the head after it is not distributed over it, so the compound stands. A conjunct ending
+    in another head word (产业与就业扶贫工作: 产业 is "industries", not "work") still shares.
+    ``heads``: the vocabulary's heads in Simplified script, by their English."""
     if parts[-1].role != HEAD or parts[0].start == 0:
         return False
+    t2s = converter("t2s")
     # in either script: 與 is 与
-    return converter("t2s").convert(text[parts[0].start - 1]) in _CONJUNCTIONS
+    if t2s.convert(text[parts[0].start - 1]) not in _CONJUNCTIONS:
+        return False
+    same = (heads or {}).get(parts[-1].en, frozenset())
+    longest = max(map(len, same), default=0)
+    before = t2s.convert(text[max(0, parts[0].start - 1 - longest) : parts[0].start - 1])
+    return not any(before.endswith(head) for head in same)
 
 
 def _is_long(english: str) -> bool:
