@@ -29,7 +29,9 @@ side by side, so before and after come from one run on the same pairs.
 
 ``terms_dev2`` (46 published pairs from 19 pages no other file uses) is split by page: half
 A was looked at while tuning, half B only measured (its findings are never printed), so
-A against B shows whether a rule generalises to wordings nobody tuned on.
+A against B shows whether a rule generalises to wordings nobody tuned on. ``terms_dev3`` (33
+pairs from 11 further pages, collected when the other tuning sets no longer behaved like
+unseen text) is split the same way.
 
 ``--tuning-only`` leaves both held-out sets out (for runs while tuning);
 ``--approved-only`` drops every entry's alternatives, so the tuning sets behave like pages
@@ -77,11 +79,18 @@ FALSE_ALARM_SETS = [
     ("terms_dev (tuning, issue 16)", DATA / "terms_dev.jsonl"),
     ("terms_dev2 A (tuned on)", DATA / "terms_dev2.jsonl"),
     ("terms_dev2 B (checked, not tuned on)", DATA / "terms_dev2.jsonl"),
+    ("terms_dev3 A (tuned on)", DATA / "terms_dev3.jsonl"),
+    ("terms_dev3 B (checked, not tuned on)", DATA / "terms_dev3.jsonl"),
 ]
-# Sets that are one half of a file (its records' ``half`` field): terms_dev2 is split by page
+# Sets that are one half of a file (its records' ``half`` field): terms_dev2/3 are split by page
 # into a half the check was tuned on and a half only measured, to see whether a change
 # generalises to pairs nobody looked at while making it.
-HALVES = {"terms_dev2 A (tuned on)": "A", "terms_dev2 B (checked, not tuned on)": "B"}
+HALVES = {
+    "terms_dev2 A (tuned on)": "A",
+    "terms_dev2 B (checked, not tuned on)": "B",
+    "terms_dev3 A (tuned on)": "A",
+    "terms_dev3 B (checked, not tuned on)": "B",
+}
 
 
 def read_records(path: Path) -> list[dict]:
