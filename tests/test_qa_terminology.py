@@ -610,3 +610,54 @@ def test_the_rendering_index_keeps_renderings_of_two_content_words_or_more():
     assert index.others_in(tokens, own={"x"}) == [(1, 2)]
     assert index.others_in(tokens, own={"b"}) == []
     assert index.others_in(tokens, own={"x"}, explained={2}) == []
+
+
+# -- round 5 (terms_dev3): derived adjectives, factored heads, references by the head ------
+
+
+def test_an_adjective_derived_from_a_noun_is_the_same_word():
+    from workbench.text.english import word_keys
+
+    assert word_keys("eastern") & word_keys("east")
+    assert word_keys("environmental") & word_keys("environment")
+    assert not word_keys("eastern") & word_keys("western")
+    eco = Term("t-ep", "环境保护", "environment protection")
+    assert _kinds("Environmental protection was stepped up.", eco) == []
+    coop = Term("t-ew", "东西部协作", "east-west cooperation")
+    assert _kinds("Cooperation between eastern and western regions deepened.", coop) == []
+    assert _kinds("Cooperation between northern and southern regions deepened.", coop) == [
+        "missing"
+    ]
+
+
+def test_a_head_shared_by_a_coordination_renders_the_second_name():
+    from workbench.text.english import find_factored, tokenize
+
+    office = Term("t-go", "国办", "General Office of the State Council", category="institution")
+    en = (
+        "The guideline was forwarded by the general offices of the Communist Party of China "
+        "Central Committee and the State Council."
+    )
+    assert _kinds(en, office) == []
+    assert find_factored(office.en, tokenize(en))
+    # the head must be there, and shared through "of … and"
+    assert _kinds("The Central Committee and the State Council issued it.", office) == ["missing"]
+    assert not find_factored("rural population", tokenize("urban and rural population"))
+    # the second name must follow the head's "of" within the clause
+    far = "The general offices met. The State Council and the ministries agreed."
+    assert not find_factored(office.en, tokenize(far))
+
+
+def test_a_system_referred_back_to_by_its_head_noun_is_nonstandard():
+    red = Term("t-rl", "生态保护红线制度", "ecological red lines")
+    [problem] = check_terms(
+        "By 2030, China will see the system working effectively.", [(red, red.zh)]
+    )
+    assert (problem.kind, problem.found) == ("nonstandard", "the system")
+    # only the term's own kind of head: a plan is not a system
+    assert _kinds("By 2030, China will see the plan working effectively.", red) == ["missing"]
+    # and only a definite reference back, not any use of the noun
+    assert _kinds("A new system of quotas will work by 2030.", red) == ["missing"]
+    # a term that does not end in such a head is not referred to so
+    quality = Term("t-hq", "高质量发展", "high-quality development")
+    assert _kinds("China will see the system working effectively.", quality) == ["missing"]
