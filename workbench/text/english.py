@@ -402,13 +402,15 @@ def find_factored(rendering: str, tokens: list[Token]) -> bool:
     translation is the sentence without its first conjunct ("general offices of the State
     Council"), in which the rendering must stand as ``find_loose`` finds it. Only "of …
     and" in one clause, at most eight words apart."""
-    words = prepare(rendering).words
-    if "of" not in words[1:]:
+    prepared = prepare(rendering)
+    if "of" not in prepared.words[1:] or not prepared.content:
         return False
-    joins = [j for j, t in enumerate(tokens) if t.word == "and"]
-    if not joins:
+    if isinstance(tokens, TokenList):  # every content word somewhere, by the key index
+        if not all(tokens.positions(keys) for keys in prepared.content):
+            return False
+    elif not find_scattered(rendering, tokens):
         return False
-    for j in joins:
+    for j in (j for j, t in enumerate(tokens) if t.word == "and"):
         for i in range(j - 1, max(-1, j - _FACTORED_SPAN - 2), -1):
             if tokens[i].clause != tokens[j].clause or tokens[i].word == "and":
                 break
