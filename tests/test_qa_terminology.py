@@ -661,3 +661,20 @@ def test_a_system_referred_back_to_by_its_head_noun_is_nonstandard():
     # a term that does not end in such a head is not referred to so
     quality = Term("t-hq", "高质量发展", "high-quality development")
     assert _kinds("China will see the system working effectively.", quality) == ["missing"]
+
+
+def test_a_ministry_is_carried_by_its_ministers_title():
+    ministry = Term(
+        "t-mee", "生态环境部", "Ministry of Ecology and Environment", category="institution"
+    )
+    en = "Huang Runqiu, minister of ecology and environment, attended the press conference."
+    assert _kinds(en, ministry) == []
+    assert _kinds("Huang Runqiu, the environment official, attended.", ministry) == ["missing"]
+
+
+def test_an_initiative_named_without_its_word_initiative_is_there():
+    belt = Term("t-bri", "一带一路", "Belt and Road Initiative", category="programme")
+    assert _kinds("Forty leaders came to the Belt and Road Forum.", belt) == []
+    # only a name loses it: a lower-case initiative keeps its head
+    green = Term("t-gi", "绿色倡议", "green development initiative")
+    assert _kinds("Green development was the theme.", green) == ["missing"]
