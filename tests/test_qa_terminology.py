@@ -678,3 +678,9 @@ def test_an_initiative_named_without_its_word_initiative_is_there():
     # only a name loses it: a lower-case initiative keeps its head
     green = Term("t-gi", "绿色倡议", "green development initiative")
     assert _kinds("Green development was the theme.", green) == ["missing"]
+
+
+def test_a_strategy_may_lose_its_generic_head():
+    strategy = Term("t-rs", "乡村振兴战略", "rural revitalization strategy")
+    assert _kinds("Rural vitalization made headway in 2021.", strategy) == []
+    assert _kinds("Rural roads made headway in 2021.", strategy) == ["missing"]
