@@ -684,3 +684,18 @@ def test_a_strategy_may_lose_its_generic_head():
     strategy = Term("t-rs", "乡村振兴战略", "rural revitalization strategy")
     assert _kinds("Rural vitalization made headway in 2021.", strategy) == []
     assert _kinds("Rural roads made headway in 2021.", strategy) == ["missing"]
+
+
+def test_a_forbidden_rendering_written_word_for_word_is_reported_though_its_stems_match():
+    ministry = Term(
+        "t-mee",
+        "生态环境部",
+        "Ministry of Ecology and Environment",
+        en_forbidden=["Ministry of Ecological Environment"],
+        category="institution",
+    )
+    en = "Mr. Huang Runqiu, Ministry of Ecological Environment, briefed the press."
+    assert [p.kind for p in check_terms(en, [(ministry, ministry.zh)])] == ["forbidden"]
+    assert _kinds("The Ministry of Ecology and Environment briefed the press.", ministry) == []
+    # inside a longer acceptable rendering a forbidden phrase is still not reported
+    assert _kinds("We pursue targeted poverty alleviation.", TARGETED) == []
