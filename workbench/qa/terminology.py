@@ -37,7 +37,6 @@ from workbench.text.english import (
     closest_stretch,
     core_rendering,
     find_distinctive,
-    find_factored,
     find_generic_reference,
     find_loose,
     find_partial,
@@ -156,18 +155,8 @@ def _document_nouns() -> tuple[str, ...]:
     return tuple(terminology_rules().get("document", {}).get("generic_nouns", ()))
 
 
-@functools.cache
-def _reference_heads() -> tuple[tuple[str, tuple[str, ...]], ...]:
-    heads = terminology_rules().get("reference", {}).get("heads", {})
-    return tuple((zh, tuple(nouns)) for zh, nouns in heads.items())
-
-
 def _partly_rendered(
-    renderings: list[str],
-    tokens: list[Token],
-    category: str,
-    blocked: set[int],
-    zh_forms: Iterable[str] = (),
+    renderings: list[str], tokens: list[Token], category: str, blocked: set[int]
 ) -> tuple[int, int] | None:
     """Return the span of the translation that keeps the core of a rendering and changes or
     loses the rest: its head phrase ("Political Bureau" of "Political Bureau of the CPC
@@ -202,12 +191,6 @@ def _partly_rendered(
         # for "Report on the Work of the Government"; not "the speech" for a plan)
         kinds = {w for r in renderings for w in prepare(r).words if w in _document_nouns()}
         return find_generic_reference(["document", *sorted(kinds)], tokens)
-    # "the system" for a 制度 the sentence before named in full
-    nouns = {n for zh in zh_forms for end, ns in _reference_heads() if zh.endswith(end) for n in ns}
-    if nouns:
-        span = find_generic_reference(sorted(nouns), tokens)
-        if span is not None and blocked.isdisjoint(range(span[0], span[1] + 1)):
-            return span
     return None
 
 
@@ -383,8 +366,8 @@ def check_terms(
             span = find_phrase(rendering, tokens)
             skipped: set[int] = set()
             while span is not None:
-                stretch = _plain(en[tokens[span[0]].start : tokens[span[1]].end])
-                if stretch in verbatim:
+                stretch = en[tokens[span[0]].start : tokens[span[1]].end]
+                if verbatim and _plain(stretch) in verbatim:
                     skipped.update(range(span[0], span[1] + 1))
                 else:
                     present = True
@@ -406,8 +389,6 @@ def check_terms(
             continue
         if entry.id in elided and any(find_scattered(r, tokens) for r in acceptable):
             continue
-        if any(find_factored(v, tokens) for r in acceptable for v in rendering_variants(r)):
-            continue
         if jointly is None:
             jointly = _jointly_rendered(zh_forms, tokens)
         if entry.zh in jointly:
@@ -420,20 +401,20 @@ def check_terms(
         # costly, and most missing terms have none.
         category = getattr(entry, "category", "")
         others: set[int] = set()
-        forms = [entry.zh, *getattr(entry, "zh_variants", ()), zh_text]
-        partial = _partly_rendered(acceptable, tokens, category, blocked, forms)
+        partial = _partly_rendered(acceptable, tokens, category, blocked)
         if partial is not None:
             if explained is None:
                 explained = _rendering_spans(entries, tokens)
             others = set().union(*(s for i, s in explained.items() if i != entry.id))
             if others:
-                partial = _partly_rendered(acceptable, tokens, category, blocked | others, forms)
+                partial = _partly_rendered(acceptable, tokens, category, blocked | others)
         if partial is not None:
             found = describe_span(en, tokens, partial)
             problems.append(
                 TermProblem("nonstandard", entry.id, zh_text, entry.en, found, level, acceptable)
             )
             continue
+        forms = [entry.zh, *getattr(entry, "zh_variants", ()), zh_text]
         other = rendered_otherwise(forms, tokens, blocked)
         if other is not None:
             if explained is None:

@@ -390,38 +390,6 @@ def find_scattered(rendering: str, tokens: list[Token]) -> bool:
     return bool(wanted) and all(any(_same(t, keys) for t in tokens) for keys in wanted)
 
 
-_FACTORED_SPAN = 8  # at most this many words between "of" and "and" in a factored head
-
-
-def find_factored(rendering: str, tokens: list[Token]) -> bool:
-    """Whether a rendering "<head> of <B>" stands with its head shared by a coordination:
-    "the general offices of the CPC Central Committee and the State Council" renders
-    "General Office of the State Council" as well as "General Office of the CPC Central
-    Committee". English factors a shared head out of two names once, as Chinese does
-    (中办和国办); the second name then stands apart from its head. Read so, the
-    translation is the sentence without its first conjunct ("general offices of the State
-    Council"), in which the rendering must stand as ``find_loose`` finds it. Only "of …
-    and" in one clause, at most eight words apart."""
-    prepared = prepare(rendering)
-    if "of" not in prepared.words[1:] or not prepared.content:
-        return False
-    if isinstance(tokens, TokenList):  # every content word somewhere, by the key index
-        if not all(tokens.positions(keys) for keys in prepared.content):
-            return False
-    elif not find_scattered(rendering, tokens):
-        return False
-    for j in (j for j, t in enumerate(tokens) if t.word == "and"):
-        for i in range(j - 1, max(-1, j - _FACTORED_SPAN - 2), -1):
-            if tokens[i].clause != tokens[j].clause or tokens[i].word == "and":
-                break
-            if tokens[i].word == "of":
-                reduced = [*tokens[: i + 1], *tokens[j + 1 :]]
-                if find_loose(rendering, reduced) is not None:
-                    return True
-                break
-    return False
-
-
 def _phrasal_verb(rendering: str, tokens: list[Token]) -> tuple[int, int] | None:
     """Find "<verb> … <particle> <rest>" for a rendering "<verb> <particle> <rest>"."""
     words = [w for w in prepare(rendering).words if not is_function_word(w)]
@@ -697,17 +665,6 @@ def _commonness(keys: frozenset[str], counts: dict[str, int]) -> int:
     return min((counts.get(k, 0) for k in keys), default=0)
 
 
-def distinctive_limit(counts: dict[str, int]) -> float | None:
-    """How many entries may use a word for it still to tell one term from another
-    (``[coverage] distinctive_max_share`` of the glossary's entries), or None for a glossary
-    too small to tell (``distinctive_min_entries``)."""
-    coverage = _coverage()
-    entries = counts.get("", 0)
-    if entries < int(coverage.get("distinctive_min_entries", 0)):
-        return None
-    return max(1.0, float(coverage.get("distinctive_max_share", 0.0)) * entries)
-
-
 def find_distinctive(
     rendering: str,
     tokens: list[Token],
@@ -736,11 +693,12 @@ def find_distinctive(
     if size < 2:
         return None
     coverage = _coverage()
+    entries = counts.get("", 0)
     # a small glossary cannot tell the words its domain shares from the rare ones: in a
     # glossary of a dozen entries every word is "rare"
-    limit = distinctive_limit(counts)
-    if limit is None:
+    if entries < int(coverage.get("distinctive_min_entries", 0)):
         return None
+    limit = max(1.0, float(coverage.get("distinctive_max_share", 0.0)) * entries)
     generic = frozenset(word_keys(w) for w in coverage.get("generic_heads", ()))
     # A capitalised word of the rendering names something else the sentence may well name
     # on its own (the CPPCC of "CPPCC members", Xi Jinping of "General Secretary Xi
