@@ -29,14 +29,20 @@ side by side, so before and after come from one run on the same pairs.
 
 ``terms_dev2`` (46 published pairs from 19 pages no other file uses) is split by page: half
 A was looked at while tuning, half B only measured (its findings are never printed), so
-A against B shows whether a rule generalises to wordings nobody tuned on.
+A against B shows whether a rule generalises to wordings nobody tuned on. ``terms_dev3`` (33
+pairs from 11 further pages, collected when the other tuning sets no longer behaved like
+unseen text) is split the same way.
+
+``--align-dev`` adds the aligner's dev set (``tests/data/align-dev``: 511 beads of published
+translations with both sides), split by document into a half whose findings are shown (A)
+and one only counted (B), a larger check of whether a rule generalises.
 
 ``--tuning-only`` leaves both held-out sets out (for runs while tuning);
 ``--approved-only`` drops every entry's alternatives, so the tuning sets behave like pages
 nobody collected renderings from (how the check generalises, without the held-out set).
 
 Usage: ``.venv/bin/python benchmarks/terminology.py [--before PATH] [--show] [--tuning-only]
-[--approved-only]``.
+[--approved-only] [--align-dev]``.
 """
 
 from __future__ import annotations
@@ -77,14 +83,55 @@ FALSE_ALARM_SETS = [
     ("terms_dev (tuning, issue 16)", DATA / "terms_dev.jsonl"),
     ("terms_dev2 A (tuned on)", DATA / "terms_dev2.jsonl"),
     ("terms_dev2 B (checked, not tuned on)", DATA / "terms_dev2.jsonl"),
+    ("terms_dev3 A (tuned on)", DATA / "terms_dev3.jsonl"),
+    ("terms_dev3 B (checked, not tuned on)", DATA / "terms_dev3.jsonl"),
 ]
-# Sets that are one half of a file (its records' ``half`` field): terms_dev2 is split by page
+# Sets that are one half of a file (its records' ``half`` field): terms_dev2/3 are split by page
 # into a half the check was tuned on and a half only measured, to see whether a change
 # generalises to pairs nobody looked at while making it.
-HALVES = {"terms_dev2 A (tuned on)": "A", "terms_dev2 B (checked, not tuned on)": "B"}
+HALVES = {
+    "terms_dev2 A (tuned on)": "A",
+    "terms_dev2 B (checked, not tuned on)": "B",
+    "terms_dev3 A (tuned on)": "A",
+    "terms_dev3 B (checked, not tuned on)": "B",
+}
+
+
+ALIGN_DEV = ROOT / "tests" / "data" / "align-dev"
+ALIGN_DEV_SETS = [  # with --align-dev: the aligner's dev documents, split by document
+    ("align-dev A (tuned on)", ALIGN_DEV),
+    ("align-dev B (checked, not tuned on)", ALIGN_DEV),
+]
+HALVES_ALIGN_DEV = {name: name.split()[1] for name, _path in ALIGN_DEV_SETS}
+
+
+def read_align_dev(folder: Path) -> list[dict]:
+    """Every bead with both sides of the aligner's dev set (``tests/data/align-dev``:
+    published translations aligned by hand) as a pair, ``half`` alternating A/B by document
+    in name order, so a rule tuned on A's findings is checked on documents nobody read."""
+    records = []
+    for index, gold in enumerate(sorted(folder.glob("*.gold.jsonl"))):
+        ident = gold.name.removesuffix(".gold.jsonl")
+        zh = (folder / f"{ident}.zh.txt").read_text("utf-8").splitlines()
+        en = (folder / f"{ident}.en.txt").read_text("utf-8").splitlines()
+        for number, line in enumerate(gold.read_text("utf-8").splitlines()):
+            bead = json.loads(line)
+            if bead["zh"] and bead["en"]:
+                records.append(
+                    {
+                        "id": f"{ident}-{number}",
+                        "zh": "".join(zh[i] for i in bead["zh"]),
+                        "en": " ".join(en[j] for j in bead["en"]),
+                        "source_url": ident,
+                        "half": "AB"[index % 2],
+                    }
+                )
+    return records
 
 
 def read_records(path: Path) -> list[dict]:
+    if path.is_dir():  # the aligner's dev set (--align-dev)
+        return read_align_dev(path)
     return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
 
 
@@ -609,12 +656,21 @@ def main() -> None:
         action="store_true",
         help="drop every entry's alternatives (simulates renderings nobody collected yet)",
     )
+    parser.add_argument(
+        "--align-dev",
+        action="store_true",
+        help="also the aligner's dev set (511 published pairs), halves A and B by document",
+    )
     parser.add_argument("--planted-file", type=Path, help=argparse.SUPPRESS)  # subprocess use
     args = parser.parse_args()
     if args.tuning_only or os.environ.get("TERMINOLOGY_TUNING_ONLY"):
         os.environ["TERMINOLOGY_TUNING_ONLY"] = "1"  # the --before subprocess too
         RECALL_SETS[:] = [s for s in RECALL_SETS if s[0] not in HELD_OUT]
         FALSE_ALARM_SETS[:] = [s for s in FALSE_ALARM_SETS if s[0] not in HELD_OUT]
+    if args.align_dev or os.environ.get("TERMINOLOGY_ALIGN_DEV"):
+        os.environ["TERMINOLOGY_ALIGN_DEV"] = "1"  # the --before subprocess too
+        FALSE_ALARM_SETS.extend(ALIGN_DEV_SETS)
+        HALVES.update(HALVES_ALIGN_DEV)
     if args.approved_only:
         os.environ["TERMINOLOGY_APPROVED_ONLY"] = "1"  # the --before subprocess too
     if args.planted_file:  # the baseline's side of a --before run

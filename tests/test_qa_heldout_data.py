@@ -108,16 +108,17 @@ def test_held_out_pages_and_sentences_appear_nowhere_else_in_the_repository(held
             assert record["zh"] not in text, f"{record['id']} is also in {path}"
 
 
-def test_dev2_is_split_by_page_into_a_tuned_and_a_checked_half() -> None:
-    """``terms_dev2`` measures whether a change generalises: a page's pairs are all in the
-    half tuned on (A) or all in the half only measured (B), so B holds no wording of a
-    page the rules were shaped on."""
-    records = read(DATA / "terms_dev2.jsonl")
-    assert len(records) >= 40
+@pytest.mark.parametrize(("name", "least"), [("dev2", 40), ("dev3", 30)])
+def test_dev_sets_are_split_by_page_into_a_tuned_and_a_checked_half(name: str, least: int) -> None:
+    """``terms_dev2`` and ``terms_dev3`` measure whether a change generalises: a page's pairs
+    are all in the half tuned on (A) or all in the half only measured (B), so B holds no
+    wording of a page the rules were shaped on."""
+    records = read(DATA / f"terms_{name}.jsonl")
+    assert len(records) >= least
     halves: dict[str, set[str]] = {}
     for record in records:
         assert record["half"] in ("A", "B"), record["id"]
-        assert record["id"].startswith(f"dev2{record['half'].lower()}-"), record["id"]
+        assert record["id"].startswith(f"{name}{record['half'].lower()}-"), record["id"]
         assert URL.fullmatch(record["source_url"]), record["id"]
         halves.setdefault(same_page(record["source_url"]), set()).add(record["half"])
     assert all(len(h) == 1 for h in halves.values())

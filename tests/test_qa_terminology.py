@@ -610,3 +610,45 @@ def test_the_rendering_index_keeps_renderings_of_two_content_words_or_more():
     assert index.others_in(tokens, own={"x"}) == [(1, 2)]
     assert index.others_in(tokens, own={"b"}) == []
     assert index.others_in(tokens, own={"x"}, explained={2}) == []
+
+
+# -- round 5 (terms_dev3, align-dev): derived adjectives, verbatim forbidden renderings ---
+
+
+def test_an_adjective_derived_from_a_noun_is_the_same_word():
+    from workbench.text.english import word_keys
+
+    assert word_keys("eastern") & word_keys("east")
+    assert word_keys("environmental") & word_keys("environment")
+    assert not word_keys("eastern") & word_keys("western")
+    eco = Term("t-ep", "环境保护", "environment protection")
+    assert _kinds("Environmental protection was stepped up.", eco) == []
+    coop = Term("t-ew", "东西部协作", "east-west cooperation")
+    assert _kinds("Cooperation between eastern and western regions deepened.", coop) == []
+    assert _kinds("Cooperation between northern and southern regions deepened.", coop) == [
+        "missing"
+    ]
+
+
+def test_a_ministry_is_carried_by_its_ministers_title():
+    ministry = Term(
+        "t-mee", "生态环境部", "Ministry of Ecology and Environment", category="institution"
+    )
+    en = "Huang Runqiu, minister of ecology and environment, attended the press conference."
+    assert _kinds(en, ministry) == []
+    assert _kinds("Huang Runqiu, the environment official, attended.", ministry) == ["missing"]
+
+
+def test_a_forbidden_rendering_written_word_for_word_is_reported_though_its_stems_match():
+    ministry = Term(
+        "t-mee",
+        "生态环境部",
+        "Ministry of Ecology and Environment",
+        en_forbidden=["Ministry of Ecological Environment"],
+        category="institution",
+    )
+    en = "Mr. Huang Runqiu, Ministry of Ecological Environment, briefed the press."
+    assert [p.kind for p in check_terms(en, [(ministry, ministry.zh)])] == ["forbidden"]
+    assert _kinds("The Ministry of Ecology and Environment briefed the press.", ministry) == []
+    # inside a longer acceptable rendering a forbidden phrase is still not reported
+    assert _kinds("We pursue targeted poverty alleviation.", TARGETED) == []
