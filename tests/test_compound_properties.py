@@ -119,7 +119,7 @@ def test_a_word_crossing_into_a_term_does_not_hide_the_words_of_the_gap(text):
     assert found == _units_gap_by_gap(text)
 
 
-# -- round 5 (h16r): coordination with a head of its own, and 中国特色 ---------------------
+# -- round 5: coordination with a head of its own, and 中国特色 ---------------------------
 
 HEADS_BY_EN: dict[str, list[str]] = {}
 for _word in default_vocabulary().words:
