@@ -92,6 +92,9 @@ class Segmenter:
         plain = "|".join(branches)
         self._tokens = re.compile(plain)
         self._fast = self._compile_fast(rules, terminators) if fast and rules.continuation else None
+        self._fast_ends_sentence = [False] * (1 + (self._fast.groups if self._fast else 0))
+        for name, number in self._fast.groupindex.items() if self._fast else ():
+            self._fast_ends_sentence[number] = name[0] == "c"
         # URLs and e-mail addresses: their ? ! . are not terminators. Only paragraphs that
         # contain a trigger (://, www., @) pay for looking for them.
         self._triggers = rules.protected_triggers
@@ -207,12 +210,15 @@ class Segmenter:
         n = len(joined)
         while start < n and joined[start].isspace() and joined[start] != "\n":
             start += 1
+        # Every group of the fast regex is a named, empty marker: c… a sentence end,
+        # b… a line break. By number, not name: no name lookup per match.
+        ends_sentence = self._fast_ends_sentence
         for m in self._fast.finditer(joined):
-            kind = m.lastgroup
-            if not kind:
+            group = m.lastindex
+            if group is None:
                 continue  # a quotation or terminator run that does not end a sentence
-            if kind[0] == "c":
-                current.append((start - base, m.start(kind) - base))
+            if ends_sentence[group]:
+                current.append((start - base, m.start(group) - base))
             else:  # the line break between two paragraphs
                 end = m.start()
                 while end > start and joined[end - 1].isspace():
