@@ -60,6 +60,8 @@ DEFAULT_WEIGHTS = {
     # ``numbers`` term only charged disagreement, so a speaker line "Shou Xiaoli:" with
     # its zh "…发言人寿小丽：" earned nothing for the name it shares and stayed unaligned.
     "agreement": 0.4,
+    "continuation": 0.0,  # credit for a merged en span whose later sentence opens "These…"
+    "one_sided": 1.0,  # share of the anchor charge when only one side carries anchors
 }
 
 # A full sentence ends with terminal punctuation (closing quotes/brackets allowed after it);
@@ -75,6 +77,17 @@ def is_title_like(sentence: str) -> bool:
 
 # An en line that is only a form of address: at most five words, ending in a comma.
 _SALUTATION = re.compile(r"^\W*(?:\w[\w'’.-]*\s+){0,4}\w[\w'’.-]*\s*,$")
+
+
+# An en sentence that opens with a word pointing back ("These efforts have achieved
+# positive results.", "It has steadily reduced…"): official translators split a long zh
+# sentence this way, so such a sentence is often the second half of a 1–2 or 1–3 bead.
+_CONTINUES = re.compile(r"^\W*(?:These|This|Such|They|Those|It|Its|Their)\b")
+
+
+def continues_previous(sentence: str) -> bool:
+    """True for an en sentence that opens by pointing back to the previous one."""
+    return bool(_CONTINUES.match(sentence))
 
 
 def is_salutation(sentence: str) -> bool:
@@ -263,6 +276,7 @@ class SideFeatures:
     numbers: np.ndarray  # uint64 masks
     terms: np.ndarray  # uint64 masks
     titles: np.ndarray | None = None  # 1.0 per title-like line (is_title_like), else 0.0
+    continues: np.ndarray | None = None  # 1.0 per sentence opening "These…" (en side)
     _spans: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = field(
         default_factory=dict, repr=False
     )
@@ -330,7 +344,8 @@ def side_features(
     )
     terms = np.array([key_mask(ids) for ids in (term_ids or [()] * len(texts))], dtype=np.uint64)
     titles = np.array([is_title_like(t) for t in texts], dtype=np.float64)
-    return SideFeatures(vectors, lengths, numbers, terms, titles)
+    continues = np.array([continues_previous(t) for t in texts], dtype=np.float64)
+    return SideFeatures(vectors, lengths, numbers, terms, titles, continues)
 
 
 class EmbeddingScorer:
@@ -375,6 +390,16 @@ class EmbeddingScorer:
             en[self.en_salutations] *= self.weights["salutation"]
         return zh, en
 
+    def hubness_of(self, side: str, vectors: np.ndarray) -> np.ndarray:
+        """Mean ``1 - cos`` of given ``side`` vectors to the random sentences of the other
+        side that ``_hubness`` uses (the same sample, so the two are comparable)."""
+        other = (self.en if side == "zh" else self.zh).vectors
+        if len(other) == 0 or len(vectors) == 0:
+            return np.ones(len(vectors))
+        rng = np.random.default_rng(self.seed)
+        pick = rng.choice(len(other), size=min(self.samples, len(other)), replace=False)
+        return np.maximum(1.0 - (vectors @ other[pick].T).mean(axis=1), 0.05)
+
     def _hubness(self, side: str, k: int) -> np.ndarray:
         """Mean ``1 - cos`` of each k-span of ``side`` to random sentences of the other side."""
         key = (side, k)
@@ -389,13 +414,29 @@ class EmbeddingScorer:
                 self._norms[key] = np.maximum(1.0 - (mine @ other[pick].T).mean(axis=1), 0.05)
         return self._norms[key]
 
-    def costs(self, a: int, b: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    def costs(
+        self,
+        a: int,
+        b: int,
+        i: np.ndarray,
+        j: np.ndarray,
+        zh_vectors: np.ndarray | None = None,
+        en_vectors: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """Cost of each bead of shape ``a``–``b`` ending at zh ``i[k]``, en ``j[k]``.
+
+        ``zh_vectors`` / ``en_vectors`` (one unit row per bead), if given, replace the
+        spans' summed sentence vectors by embeddings of the joined text
+        (``workbench.align.refine``), hubness included."""
         zvec, zlen, znum, zterm = self.zh.span(a)
         evec, elen, enum, eterm = self.en.span(b)
         s, t = i - a, j - b  # span starts
-        zspan, espan = zvec[s], evec[t]  # gathered once: the member term reuses them
+        zspan = zvec[s] if zh_vectors is None else zh_vectors  # gathered once: the
+        espan = evec[t] if en_vectors is None else en_vectors  # member term reuses them
         cos = np.einsum("ij,ij->i", zspan, espan)
-        norm = (self._hubness("zh", a)[s] + self._hubness("en", b)[t]) / 2
+        zh_hub = self._hubness("zh", a)[s] if zh_vectors is None else self.hubness_of("zh", zspan)
+        en_hub = self._hubness("en", b)[t] if en_vectors is None else self.hubness_of("en", espan)
+        norm = (zh_hub + en_hub) / 2
         # Vecalign multiplies by the sentence counts of both sides: a merged bead replaces
         # several smaller ones, so it must be nearly perfect to be cheaper than them. We
         # pay a share of that factor (``merge``): the member, rival and heading terms below
@@ -406,7 +447,10 @@ class EmbeddingScorer:
         zn, en_ = znum[s], enum[t]
         union = _popcount(zn | en_)
         shared = _popcount(zn & en_)
-        cost += w["numbers"] * np.where(union > 0, 1.0 - shared / np.maximum(union, 1), 0.0)
+        disagree = np.where(union > 0, 1.0 - shared / np.maximum(union, 1), 0.0)
+        if w["one_sided"] != 1.0:
+            disagree = np.where((zn == 0) | (en_ == 0), w["one_sided"] * disagree, disagree)
+        cost += w["numbers"] * disagree
         if w["agreement"]:
             cost -= w["agreement"] * np.where(union > 0, shared / np.maximum(union, 1), 0.0)
         zt = zterm[s]
@@ -415,6 +459,9 @@ class EmbeddingScorer:
             zt_count > 0, _popcount(zt & eterm[t]) / np.maximum(zt_count, 1), 0.0
         )
         cost += w["extra_sentence"] * (a + b - 2)
+        if w["continuation"] and b > 1 and self.en.continues is not None:
+            later = sum(self.en.continues[t + offset] for offset in range(1, b))
+            cost -= w["continuation"] * (later > 0)
         # Cosine of every sentence of each side with the other side's span: a one-sentence
         # side is the bead's own cosine; merged sides are computed once for two terms.
         need = bool(w["member"] or w["rival"])

@@ -1,0 +1,197 @@
+"""Re-score the doubtful stretches of a bead path with embeddings of the joined text.
+
+The search prices a span of several sentences by the normalised *sum* of their vectors, so
+that no window is encoded twice. For multilingual USE that sum is a poor stand-in for the
+embedding of the joined text exactly where it matters: a short sentence the English splits
+off a long Chinese one ("These efforts have achieved positive results.") pulls the summed
+vector away from its zh sentence (cosine 0.54 on the dev set) while the joined text stays
+close to it (0.69), and a zh sentence wrongly merged into its neighbour's bead looks
+better summed (0.63) than joined (0.53). Encoding every window of both documents would
+cost two to three times the encoding time, so only the stretches where the path merged or
+left out a sentence — where boundary errors live — are re-searched:
+
+1. every bead that is not 1–1, with ``context`` beads on each side, is a *region*
+   (overlapping regions are joined);
+2. every window of 2 to ``max_side`` sentences inside a region is encoded as one text;
+3. inside each region the cheapest monotone path is searched again over the same bead
+   shapes (up to ``max_side`` sentences a side), each merged span priced with its joined
+   embedding and every other cost term as before (``EmbeddingScorer.costs``);
+4. a region's beads are replaced when the new path is cheaper.
+
+Outside the regions the path is unchanged, so the pass costs encoding in proportion to
+the doubtful beads, not to the document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from workbench.align.dp import BEAD_TYPES, PathBead, skip_costs
+from workbench.align.scoring import EmbeddingScorer
+
+Encode = Callable[[list[str]], np.ndarray]
+
+
+def _regions(path: Sequence[PathBead], context: int, max_side: int) -> list[tuple[int, int]]:
+    """Inclusive bead index ranges around every bead that is not 1–1 (joined when they
+    overlap or touch); a region holding a bead larger than ``max_side`` is left alone."""
+    spans: list[list[int]] = []
+    for k, bead in enumerate(path):
+        a, b = bead.zh_end - bead.zh_start, bead.en_end - bead.en_start
+        if (a, b) == (1, 1):
+            continue
+        first, last = max(0, k - context), min(len(path) - 1, k + context)
+        if spans and first <= spans[-1][1] + 1:
+            spans[-1][1] = max(spans[-1][1], last)
+        else:
+            spans.append([first, last])
+    kept = []
+    for first, last in spans:
+        beads = path[first : last + 1]
+        if all(
+            b.zh_end - b.zh_start <= max_side and b.en_end - b.en_start <= max_side for b in beads
+        ):
+            kept.append((first, last))
+    return kept
+
+
+def refine_path(
+    path: list[PathBead],
+    scorer: EmbeddingScorer,
+    zh: Sequence[str],
+    en: Sequence[str],
+    encode: Encode,
+    context: int = 1,
+    max_side: int = 3,
+) -> list[PathBead]:
+    """The path with each doubtful region re-searched using joined-text embeddings."""
+    regions = _regions(path, context, max_side)
+    if not regions:
+        return path
+    bounds = [
+        (path[f].zh_start, path[t].zh_end, path[f].en_start, path[t].en_end) for f, t in regions
+    ]
+    # Joined texts of every window of 2..max_side sentences inside a region, encoded once.
+    wanted: dict[str, set[tuple[int, int]]] = {"zh": set(), "en": set()}
+    for z0, z1, e0, e1 in bounds:
+        for k in range(2, max_side + 1):
+            wanted["zh"].update((s, k) for s in range(z0, z1 - k + 1))
+            wanted["en"].update((s, k) for s in range(e0, e1 - k + 1))
+    joined: dict[str, dict[tuple[int, int], np.ndarray]] = {}
+    for side, texts, glue in (("zh", zh, ""), ("en", en, " ")):
+        features = scorer.zh if side == "zh" else scorer.en
+        titles = features.titles if features.titles is not None else np.zeros(len(texts))
+        keys = sorted(wanted[side])
+        # A span holding a title line keeps its summed vector: joined, "目录前言一、…" reads
+        # as one heading and pairs with the en heading whole, where each line is its own.
+        summed = [key for key in keys if titles[key[0] : key[0] + key[1]].any()]
+        keys = [key for key in keys if not titles[key[0] : key[0] + key[1]].any()]
+        joined[side] = {}
+        if keys:
+            rows = np.asarray(encode([glue.join(texts[s : s + k]) for s, k in keys]), np.float32)
+            rows = rows.reshape(len(keys), -1)
+            rows = rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-9)
+            joined[side] = {key: rows[n] for n, key in enumerate(keys)}
+        joined[side].update({(st, k): features.span(k)[0][st] for st, k in summed})
+    shapes = [(a, b) for a, b in BEAD_TYPES if 1 <= a <= max_side and 1 <= b <= max_side]
+    # Every candidate bead inside a region, priced per shape in one vector call.
+    cost: dict[tuple[int, int, int, int], float] = {}
+    for a, b in shapes:
+        ends = [
+            (i, j)
+            for z0, z1, e0, e1 in bounds
+            for i in range(z0 + a, z1 + 1)
+            for j in range(e0 + b, e1 + 1)
+        ]
+        if not ends:
+            continue
+        i = np.array([e[0] for e in ends], dtype=np.int64)
+        j = np.array([e[1] for e in ends], dtype=np.int64)
+        zv = (
+            scorer.zh.vectors[i - 1]
+            if a == 1
+            else np.stack([joined["zh"][(int(x) - a, a)] for x in i])
+        )
+        ev = (
+            scorer.en.vectors[j - 1]
+            if b == 1
+            else np.stack([joined["en"][(int(y) - b, b)] for y in j])
+        )
+        values = scorer.costs(a, b, i, j, zv, ev)
+        for x, y, v in zip(i.tolist(), j.tolist(), values.tolist(), strict=True):
+            cost[(a, b, x, y)] = v
+    zh_skip, en_skip = skip_costs(scorer)
+    refined: list[PathBead] = []
+    done = 0
+    for (first, last), (z0, z1, e0, e1) in zip(regions, bounds, strict=True):
+        refined.extend(path[done:first])
+        old = path[first : last + 1]
+        new = _search(z0, z1, e0, e1, shapes, cost, zh_skip, en_skip)
+        old_cost = sum(_bead_cost(p, cost, zh_skip, en_skip) for p in old)
+        new_cost = sum(p.cost for p in new)
+        refined.extend(new if new_cost < old_cost - 1e-9 else old)
+        done = last + 1
+    refined.extend(path[done:])
+    return refined
+
+
+def _bead_cost(
+    bead: PathBead,
+    cost: dict[tuple[int, int, int, int], float],
+    zh_skip: np.ndarray,
+    en_skip: np.ndarray,
+) -> float:
+    """A path bead's cost under the joined-text pricing (skips as the search priced them)."""
+    a, b = bead.zh_end - bead.zh_start, bead.en_end - bead.en_start
+    if b == 0:
+        return float(zh_skip[bead.zh_start : bead.zh_end].sum())
+    if a == 0:
+        return float(en_skip[bead.en_start : bead.en_end].sum())
+    return cost.get((a, b, bead.zh_end, bead.en_end), bead.cost)
+
+
+def _search(
+    z0: int,
+    z1: int,
+    e0: int,
+    e1: int,
+    shapes: list[tuple[int, int]],
+    cost: dict[tuple[int, int, int, int], float],
+    zh_skip: np.ndarray,
+    en_skip: np.ndarray,
+) -> list[PathBead]:
+    """Cheapest monotone bead path from (z0, e0) to (z1, e1) with the given prices."""
+    Step = tuple[int, int, float]  # (zh sentences, en sentences, cost) of the last bead
+    best: dict[tuple[int, int], tuple[float, Step | None]] = {(z0, e0): (0.0, None)}
+    moves = [(1, 0), (0, 1), *shapes]
+    for i in range(z0, z1 + 1):
+        for j in range(e0, e1 + 1):
+            if (i, j) == (z0, e0):
+                continue
+            top: tuple[float, Step | None] = (np.inf, None)
+            for a, b in moves:
+                pi, pj = i - a, j - b
+                if pi < z0 or pj < e0 or (pi, pj) not in best:
+                    continue
+                if b == 0:
+                    c = float(zh_skip[pi])
+                elif a == 0:
+                    c = float(en_skip[pj])
+                else:
+                    c = cost[(a, b, i, j)]
+                total = best[(pi, pj)][0] + c
+                if total < top[0]:
+                    top = (total, (a, b, c))
+            best[(i, j)] = top
+    beads: list[PathBead] = []
+    i, j = z1, e1
+    while (i, j) != (z0, e0):
+        step = best[(i, j)][1]
+        assert step is not None
+        a, b, c = step
+        beads.append(PathBead(i - a, i, j - b, j, c))
+        i, j = i - a, j - b
+    beads.reverse()
+    return beads
