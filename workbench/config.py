@@ -169,6 +169,7 @@ class AlignConfig:
     heading: float | None = None
     address: float | None = None
     agreement: float | None = None
+    refine_member: float | None = None
 
 
 @dataclass(frozen=True)

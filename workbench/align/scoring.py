@@ -60,8 +60,10 @@ DEFAULT_WEIGHTS = {
     # ``numbers`` term only charged disagreement, so a speaker line "Shou Xiaoli:" with
     # its zh "…发言人寿小丽：" earned nothing for the name it shares and stayed unaligned.
     "agreement": 0.4,
-    "continuation": 0.0,  # credit for a merged en span whose later sentence opens "These…"
-    "one_sided": 1.0,  # share of the anchor charge when only one side carries anchors
+    # ``member`` in the re-search of doubtful stretches with joined-text embeddings
+    # (``workbench.align.refine``): the joined text does not average a stray sentence
+    # away as a summed vector does, and the full weight kept true 1–2 beads split there.
+    "refine_member": 0.5,
 }
 
 # A full sentence ends with terminal punctuation (closing quotes/brackets allowed after it);
@@ -77,17 +79,6 @@ def is_title_like(sentence: str) -> bool:
 
 # An en line that is only a form of address: at most five words, ending in a comma.
 _SALUTATION = re.compile(r"^\W*(?:\w[\w'’.-]*\s+){0,4}\w[\w'’.-]*\s*,$")
-
-
-# An en sentence that opens with a word pointing back ("These efforts have achieved
-# positive results.", "It has steadily reduced…"): official translators split a long zh
-# sentence this way, so such a sentence is often the second half of a 1–2 or 1–3 bead.
-_CONTINUES = re.compile(r"^\W*(?:These|This|Such|They|Those|It|Its|Their)\b")
-
-
-def continues_previous(sentence: str) -> bool:
-    """True for an en sentence that opens by pointing back to the previous one."""
-    return bool(_CONTINUES.match(sentence))
 
 
 def is_salutation(sentence: str) -> bool:
@@ -276,7 +267,6 @@ class SideFeatures:
     numbers: np.ndarray  # uint64 masks
     terms: np.ndarray  # uint64 masks
     titles: np.ndarray | None = None  # 1.0 per title-like line (is_title_like), else 0.0
-    continues: np.ndarray | None = None  # 1.0 per sentence opening "These…" (en side)
     _spans: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = field(
         default_factory=dict, repr=False
     )
@@ -344,8 +334,7 @@ def side_features(
     )
     terms = np.array([key_mask(ids) for ids in (term_ids or [()] * len(texts))], dtype=np.uint64)
     titles = np.array([is_title_like(t) for t in texts], dtype=np.float64)
-    continues = np.array([continues_previous(t) for t in texts], dtype=np.float64)
-    return SideFeatures(vectors, lengths, numbers, terms, titles, continues)
+    return SideFeatures(vectors, lengths, numbers, terms, titles)
 
 
 class EmbeddingScorer:
@@ -447,10 +436,7 @@ class EmbeddingScorer:
         zn, en_ = znum[s], enum[t]
         union = _popcount(zn | en_)
         shared = _popcount(zn & en_)
-        disagree = np.where(union > 0, 1.0 - shared / np.maximum(union, 1), 0.0)
-        if w["one_sided"] != 1.0:
-            disagree = np.where((zn == 0) | (en_ == 0), w["one_sided"] * disagree, disagree)
-        cost += w["numbers"] * disagree
+        cost += w["numbers"] * np.where(union > 0, 1.0 - shared / np.maximum(union, 1), 0.0)
         if w["agreement"]:
             cost -= w["agreement"] * np.where(union > 0, shared / np.maximum(union, 1), 0.0)
         zt = zterm[s]
@@ -459,9 +445,6 @@ class EmbeddingScorer:
             zt_count > 0, _popcount(zt & eterm[t]) / np.maximum(zt_count, 1), 0.0
         )
         cost += w["extra_sentence"] * (a + b - 2)
-        if w["continuation"] and b > 1 and self.en.continues is not None:
-            later = sum(self.en.continues[t + offset] for offset in range(1, b))
-            cost -= w["continuation"] * (later > 0)
         # Cosine of every sentence of each side with the other side's span: a one-sentence
         # side is the bead's own cosine; merged sides are computed once for two terms.
         need = bool(w["member"] or w["rival"])
