@@ -20,9 +20,7 @@ def toy_scorer(zh: list[str], en: list[str]) -> EmbeddingScorer:
     """Sentence i of each side gets basis vector i: only equal indices match."""
     dim = max(len(zh), len(en)) + 2
     basis = np.eye(dim, dtype=np.float32)
-    return EmbeddingScorer(
-        side_features(basis[: len(zh)], zh), side_features(basis[: len(en)], en)
-    )
+    return EmbeddingScorer(side_features(basis[: len(zh)], zh), side_features(basis[: len(en)], en))
 
 
 def test_regions_take_doubtful_beads_with_one_bead_of_context() -> None:

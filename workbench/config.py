@@ -170,6 +170,7 @@ class AlignConfig:
     address: float | None = None
     agreement: float | None = None
     refine_member: float | None = None
+    refine_member_length: float | None = None
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,11 @@ doubt — where boundary errors live — are searched again:
 3. inside each region the cheapest monotone path is searched again over the same bead
    shapes (up to ``max_side`` sentences a side), each span priced with its joined
    embedding by ``EmbeddingScorer.costs``, with the member term weighted
-   ``refine_member`` instead of ``member``: that term stops a summed vector from
-   averaging away a sentence without counterpart, which the joined text does less;
+   ``refine_member`` instead of ``member`` and each member's charge scaled by its
+   length relative to the side's mean (``refine_member_length`` as a power): the joined
+   text averages a stray sentence away less than a sum does, so a short sentence the
+   English splits off needs less guarding, while a long untranslated paragraph (a study
+   page's extra English) must stay out;
 4. a region's beads are replaced when the new path is cheaper under the same pricing.
 
 Outside the regions the path is unchanged, so the pass encodes in proportion to the
@@ -88,12 +91,14 @@ def refine_path(
     regions = _regions(path, scorer, context, max_side)
     if not regions:
         return path
-    saved = scorer.weights["member"]
+    saved = dict(scorer.weights)
     scorer.weights["member"] = scorer.weights["refine_member"]
+    scorer.weights["member_length"] = scorer.weights["refine_member_length"]
     try:
         return _refine(path, regions, scorer, zh, en, encode, max_side)
     finally:
-        scorer.weights["member"] = saved
+        scorer.weights.clear()
+        scorer.weights.update(saved)
 
 
 def _refine(

@@ -63,7 +63,11 @@ DEFAULT_WEIGHTS = {
     # ``member`` in the re-search of doubtful stretches with joined-text embeddings
     # (``workbench.align.refine``): the joined text does not average a stray sentence
     # away as a summed vector does, and the full weight kept true 1–2 beads split there.
-    "refine_member": 0.5,
+    "refine_member": 1.25,
+    # ... where each member's charge is scaled by (its length / the side's mean) ** this:
+    # an untranslated paragraph absorbed into a bead is long, a sentence the English
+    # splits off ("These efforts have achieved positive results.") short.
+    "refine_member_length": 1.5,
 }
 
 # A full sentence ends with terminal punctuation (closing quotes/brackets allowed after it);
@@ -456,7 +460,7 @@ class EmbeddingScorer:
                 worst = np.maximum(worst, self._worst_member("zh", s, zh_cos))
             if b > 1:
                 worst = np.maximum(worst, self._worst_member("en", t, en_cos))
-            cost += w["member"] * np.maximum(worst - w["member_margin"], 0.0)
+            cost += w["member"] * worst
         if w["heading"]:
             cost += w["heading"] * (self._mixed("zh", a, s) + self._mixed("en", b, t))
         if w["address"] and self.en_salutations is not None and self.zh_addresses is not None:
@@ -527,13 +531,20 @@ class EmbeddingScorer:
         return [np.einsum("ij,ij->i", vectors[starts + offset], other) for offset in range(k)]
 
     def _worst_member(self, side: str, starts: np.ndarray, cosines: list[np.ndarray]) -> np.ndarray:
-        """Largest normalised distance from one sentence of a span to the whole other side
-        of the bead: a sentence with no counterpart inside a merge shows here, where the
-        span's summed vector would average it away."""
+        """Largest normalised distance beyond ``member_margin`` from one sentence of a span
+        to the whole other side of the bead: a sentence with no counterpart inside a merge
+        shows here, where the span's summed vector would average it away. With
+        ``member_length`` p > 0 (the re-search of ``workbench.align.refine``) each
+        sentence's excess is scaled by (its length / the side's mean length) ** p."""
         hub = self._hubness(side, 1)
+        margin, power = self.weights["member_margin"], self.weights.get("member_length", 0.0)
+        lengths = (self.zh if side == "zh" else self.en).lengths
         worst = np.zeros(len(starts))
         for offset, cos in enumerate(cosines):
-            worst = np.maximum(worst, (1.0 - cos) / hub[starts + offset])
+            excess = np.maximum((1.0 - cos) / hub[starts + offset] - margin, 0.0)
+            if power:
+                excess = excess * (lengths[starts + offset] / lengths.mean()) ** power
+            worst = np.maximum(worst, excess)
         return worst
 
     def coarsen(self, zh_starts: np.ndarray, en_starts: np.ndarray) -> EmbeddingScorer:
