@@ -117,10 +117,16 @@ class StoredEncoder:
         unique = list(dict.fromkeys(texts))
         self.table = dict(zip(unique, encoder.encode(unique), strict=True))
         self.info = encoder.info
+        self.real = encoder
 
     def encode(self, sentences):
         import numpy as np
 
+        # Joined windows the re-search of doubtful stretches asks for are not in the
+        # table: encode those (few) on the spot, as the aligner would.
+        missing = [s for s in dict.fromkeys(sentences) if s not in self.table]
+        if missing:
+            self.table.update(zip(missing, self.real.encode(missing), strict=True))
         return np.stack([self.table[s] for s in sentences])
 
 

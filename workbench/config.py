@@ -152,6 +152,7 @@ class AlignConfig:
     max_full: int = 250
     buffer: int = 8
     review_threshold: float = 0.5
+    refine: bool = True
     # Cost weights of the embedding scorer; None keeps the scorer's own default
     # (``workbench.align.scoring.DEFAULT_WEIGHTS``), so they are not repeated here.
     length: float | None = None
@@ -168,6 +169,8 @@ class AlignConfig:
     heading: float | None = None
     address: float | None = None
     agreement: float | None = None
+    refine_member: float | None = None
+    refine_member_length: float | None = None
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from workbench.align.dp import align_path
 from workbench.align.encoders import ENCODERS, SentenceEncoder
 from workbench.align.galechurch import GaleChurchScorer
 from workbench.align.names import shared_names
+from workbench.align.refine import refine_path
 from workbench.align.scoring import (
     DEFAULT_WEIGHTS,
     EmbeddingScorer,
@@ -62,6 +63,7 @@ class AlignerSettings:
     max_full: int = AlignConfig.max_full
     buffer: int = AlignConfig.buffer
     use_glossary: bool = AlignConfig.use_glossary
+    refine: bool = AlignConfig.refine
     weights: dict[str, float] = field(default_factory=dict)
 
     @classmethod
@@ -77,6 +79,7 @@ class AlignerSettings:
                 "max_full": section.max_full,
                 "buffer": section.buffer,
                 "use_glossary": section.use_glossary,
+                "refine": section.refine,
             }
             for name in DEFAULT_WEIGHTS:
                 weight = getattr(section, name)
@@ -169,6 +172,9 @@ class Aligner:
         else:
             scorer = self._embedding_scorer(zh, en)
         path = align_path(scorer, self.settings.max_full, self.settings.buffer)
+        if self.settings.refine and isinstance(scorer, EmbeddingScorer):
+            assert self.encoder is not None
+            path = refine_path(path, scorer, zh, en, self.encoder.encode)
         beads = []
         for step in path:
             a, b = step.zh_end - step.zh_start, step.en_end - step.en_start

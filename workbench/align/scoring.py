@@ -60,6 +60,14 @@ DEFAULT_WEIGHTS = {
     # ``numbers`` term only charged disagreement, so a speaker line "Shou Xiaoli:" with
     # its zh "…发言人寿小丽：" earned nothing for the name it shares and stayed unaligned.
     "agreement": 0.4,
+    # ``member`` in the re-search of doubtful stretches with joined-text embeddings
+    # (``workbench.align.refine``): the joined text does not average a stray sentence
+    # away as a summed vector does, and the full weight kept true 1–2 beads split there.
+    "refine_member": 1.25,
+    # ... where each member's charge is scaled by (its length / the side's mean) ** this:
+    # an untranslated paragraph absorbed into a bead is long, a sentence the English
+    # splits off ("These efforts have achieved positive results.") short.
+    "refine_member_length": 1.5,
 }
 
 # A full sentence ends with terminal punctuation (closing quotes/brackets allowed after it);
@@ -375,6 +383,16 @@ class EmbeddingScorer:
             en[self.en_salutations] *= self.weights["salutation"]
         return zh, en
 
+    def hubness_of(self, side: str, vectors: np.ndarray) -> np.ndarray:
+        """Mean ``1 - cos`` of given ``side`` vectors to the random sentences of the other
+        side that ``_hubness`` uses (the same sample, so the two are comparable)."""
+        other = (self.en if side == "zh" else self.zh).vectors
+        if len(other) == 0 or len(vectors) == 0:
+            return np.ones(len(vectors))
+        rng = np.random.default_rng(self.seed)
+        pick = rng.choice(len(other), size=min(self.samples, len(other)), replace=False)
+        return np.maximum(1.0 - (vectors @ other[pick].T).mean(axis=1), 0.05)
+
     def _hubness(self, side: str, k: int) -> np.ndarray:
         """Mean ``1 - cos`` of each k-span of ``side`` to random sentences of the other side."""
         key = (side, k)
@@ -389,13 +407,29 @@ class EmbeddingScorer:
                 self._norms[key] = np.maximum(1.0 - (mine @ other[pick].T).mean(axis=1), 0.05)
         return self._norms[key]
 
-    def costs(self, a: int, b: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    def costs(
+        self,
+        a: int,
+        b: int,
+        i: np.ndarray,
+        j: np.ndarray,
+        zh_vectors: np.ndarray | None = None,
+        en_vectors: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """Cost of each bead of shape ``a``–``b`` ending at zh ``i[k]``, en ``j[k]``.
+
+        ``zh_vectors`` / ``en_vectors`` (one unit row per bead), if given, replace the
+        spans' summed sentence vectors by embeddings of the joined text
+        (``workbench.align.refine``), hubness included."""
         zvec, zlen, znum, zterm = self.zh.span(a)
         evec, elen, enum, eterm = self.en.span(b)
         s, t = i - a, j - b  # span starts
-        zspan, espan = zvec[s], evec[t]  # gathered once: the member term reuses them
+        zspan = zvec[s] if zh_vectors is None else zh_vectors  # gathered once: the
+        espan = evec[t] if en_vectors is None else en_vectors  # member term reuses them
         cos = np.einsum("ij,ij->i", zspan, espan)
-        norm = (self._hubness("zh", a)[s] + self._hubness("en", b)[t]) / 2
+        zh_hub = self._hubness("zh", a)[s] if zh_vectors is None else self.hubness_of("zh", zspan)
+        en_hub = self._hubness("en", b)[t] if en_vectors is None else self.hubness_of("en", espan)
+        norm = (zh_hub + en_hub) / 2
         # Vecalign multiplies by the sentence counts of both sides: a merged bead replaces
         # several smaller ones, so it must be nearly perfect to be cheaper than them. We
         # pay a share of that factor (``merge``): the member, rival and heading terms below
@@ -426,7 +460,7 @@ class EmbeddingScorer:
                 worst = np.maximum(worst, self._worst_member("zh", s, zh_cos))
             if b > 1:
                 worst = np.maximum(worst, self._worst_member("en", t, en_cos))
-            cost += w["member"] * np.maximum(worst - w["member_margin"], 0.0)
+            cost += w["member"] * worst
         if w["heading"]:
             cost += w["heading"] * (self._mixed("zh", a, s) + self._mixed("en", b, t))
         if w["address"] and self.en_salutations is not None and self.zh_addresses is not None:
@@ -497,13 +531,20 @@ class EmbeddingScorer:
         return [np.einsum("ij,ij->i", vectors[starts + offset], other) for offset in range(k)]
 
     def _worst_member(self, side: str, starts: np.ndarray, cosines: list[np.ndarray]) -> np.ndarray:
-        """Largest normalised distance from one sentence of a span to the whole other side
-        of the bead: a sentence with no counterpart inside a merge shows here, where the
-        span's summed vector would average it away."""
+        """Largest normalised distance beyond ``member_margin`` from one sentence of a span
+        to the whole other side of the bead: a sentence with no counterpart inside a merge
+        shows here, where the span's summed vector would average it away. With
+        ``member_length`` p > 0 (the re-search of ``workbench.align.refine``) each
+        sentence's excess is scaled by (its length / the side's mean length) ** p."""
         hub = self._hubness(side, 1)
+        margin, power = self.weights["member_margin"], self.weights.get("member_length", 0.0)
+        lengths = (self.zh if side == "zh" else self.en).lengths
         worst = np.zeros(len(starts))
         for offset, cos in enumerate(cosines):
-            worst = np.maximum(worst, (1.0 - cos) / hub[starts + offset])
+            excess = np.maximum((1.0 - cos) / hub[starts + offset] - margin, 0.0)
+            if power:
+                excess = excess * (lengths[starts + offset] / lengths.mean()) ** power
+            worst = np.maximum(worst, excess)
         return worst
 
     def coarsen(self, zh_starts: np.ndarray, en_starts: np.ndarray) -> EmbeddingScorer:
