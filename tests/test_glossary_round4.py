@@ -10,43 +10,38 @@ tuning passages mark was added (``recall_dev.txt`` still measures terms nobody l
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 import opencc
 import pytest
+from glossary_rounds import (
+    DATA,
+    GLOSSARY,
+    entries_of,
+    marked_terms,
+)
+from glossary_rounds import (
+    measurement_addresses as measurement_addresses_of,
+)
 
 from workbench.glossary import load_glossary
 from workbench.glossary.fold import fold
+from workbench.glossary.model import Entry
 
 ROOT = Path(__file__).resolve().parent.parent
-GLOSSARY = ROOT / "glossary"
 ROUND4 = sorted(GLOSSARY.glob("*7.tsv"))
-DATA = ROOT / "tests" / "data"
 
 
-def round4_entries() -> list:
+def round4_entries() -> list[Entry]:
     """The entries of the round-4 files, read through the glossary's own loader."""
-    names = {path.name for path in ROUND4}
-    return [e for e in load_glossary(GLOSSARY).entries if Path(e.file).name in names]
+    return entries_of(ROUND4)
 
 
 def measurement_addresses() -> set[str]:
-    """Every page address a measurement set under tests/data names: the QA pair files
-    (their ``source_url`` fields only), the alignment gold list and the recall passages."""
-    addresses: set[str] = set()
-    for path in (DATA / "qa").glob("*.jsonl"):
-        for line in path.read_text("utf-8").splitlines():
-            if line.strip():
-                record = json.loads(line)
-                addresses.update(
-                    record[key] for key in ("source_url", "source_url_en") if record.get(key)
-                )
-    text = (DATA / "align" / "README.md").read_text("utf-8")
-    text += (DATA / "glossary" / "recall_dev.txt").read_text("utf-8")
-    addresses.update(re.findall(r"https?://[^\s)|>]+", text))
-    return {a.rstrip(".,;") for a in addresses}
+    """Every page address a measurement set under tests/data names (the recall passages
+    of round 4's time: recall_dev.txt)."""
+    return measurement_addresses_of([DATA / "glossary" / "recall_dev.txt"])
 
 
 def test_round4_files_exist_and_every_row_is_sourced() -> None:
@@ -72,14 +67,7 @@ def test_no_round4_row_cites_a_page_of_a_measurement_set() -> None:
 
 def test_no_term_marked_in_the_tuning_passages_was_added() -> None:
     """recall_dev.txt is reported on: adding its missed strings would only fit the set."""
-    lines = (DATA / "glossary" / "recall_dev.txt").read_text("utf-8").splitlines()
-    marked = {
-        fold(term)
-        for i, line in enumerate(lines)
-        if line.startswith("## ")
-        for term in lines[i + 2].split("|")
-        if term
-    }
+    marked = marked_terms(DATA / "glossary" / "recall_dev.txt")
     assert len(marked) > 100
     added = {fold(form): entry.id for entry in round4_entries() for form in entry.zh_forms}
     assert sorted(set(added) & marked) == []

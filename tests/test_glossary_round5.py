@@ -9,55 +9,39 @@ These tests keep the promises docs/glossary.md makes about both.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 import opencc
 import pytest
+from glossary_rounds import (
+    DATA,
+    GLOSSARY,
+    URL,
+    entries_of,
+    marked_terms,
+    passages,
+)
+from glossary_rounds import (
+    measurement_addresses as measurement_addresses_of,
+)
 
 from workbench.glossary import load_glossary
 from workbench.glossary.fold import fold
+from workbench.glossary.model import Entry
 
 ROOT = Path(__file__).resolve().parent.parent
-GLOSSARY = ROOT / "glossary"
 ROUND5 = sorted(GLOSSARY.glob("*8.tsv"))
-DATA = ROOT / "tests" / "data"
 DEV2 = DATA / "glossary" / "recall_dev2.txt"
-URL = re.compile(r"https?://[^\s)|>']+")
 
 
-def passages(path: Path) -> list[tuple[str, str, list[str]]]:
-    """(header, passage, marked terms) of a recall_dev*.txt file."""
-    lines = path.read_text("utf-8").splitlines()
-    return [
-        (line, lines[i + 1], [t for t in lines[i + 2].split("|") if t])
-        for i, line in enumerate(lines)
-        if line.startswith("## ")
-    ]
-
-
-def round5_entries() -> list:
-    names = {path.name for path in ROUND5}
-    return [e for e in load_glossary(GLOSSARY).entries if Path(e.file).name in names]
+def round5_entries() -> list[Entry]:
+    return entries_of(ROUND5)
 
 
 def measurement_addresses() -> set[str]:
-    """Every page a measurement set names: the QA pair files (``source_url`` fields), the
-    alignment gold list and both recall passage files."""
-    addresses: set[str] = set()
-    for path in (DATA / "qa").glob("*.jsonl"):
-        for line in path.read_text("utf-8").splitlines():
-            if line.strip():
-                record = json.loads(line)
-                addresses.update(
-                    record[key] for key in ("source_url", "source_url_en") if record.get(key)
-                )
-    text = (DATA / "align" / "README.md").read_text("utf-8")
-    text += (DATA / "glossary" / "recall_dev.txt").read_text("utf-8")
-    text += DEV2.read_text("utf-8")
-    addresses.update(URL.findall(text))
-    return {a.rstrip(".,;") for a in addresses}
+    """Every page a measurement set names, both recall passage files included."""
+    return measurement_addresses_of([DATA / "glossary" / "recall_dev.txt", DEV2])
 
 
 def test_the_fresh_file_is_well_formed_and_large_enough() -> None:
@@ -102,9 +86,7 @@ def test_round5_rows_are_approved_sourced_and_cite_no_measured_page() -> None:
 def test_no_round5_row_is_a_term_marked_in_the_older_tuning_passages() -> None:
     """recall_dev.txt stays a measure of terms nobody looked up (recall_dev2.txt is the file
     these rows were chosen from: its gains are tuning gains, reported as such)."""
-    marked = {
-        fold(t) for _, _, terms in passages(DATA / "glossary" / "recall_dev.txt") for t in terms
-    }
+    marked = marked_terms(DATA / "glossary" / "recall_dev.txt")
     assert len(marked) > 100
     added = {fold(form): entry.id for entry in round5_entries() for form in entry.zh_forms}
     assert sorted(set(added) & marked) == []
