@@ -11,7 +11,6 @@ tuning passages mark was added (``recall_dev.txt`` still measures terms nobody l
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import opencc
 import pytest
@@ -29,7 +28,6 @@ from workbench.glossary import load_glossary
 from workbench.glossary.fold import fold
 from workbench.glossary.model import Entry
 
-ROOT = Path(__file__).resolve().parent.parent
 ROUND4 = sorted(GLOSSARY.glob("*7.tsv"))
 
 
