@@ -169,3 +169,47 @@ def test_longer_entries_still_win_over_the_round6b_forms() -> None:
     ]:
         [match] = matcher.find(text)
         assert match.entry_id == entry_id, (text, match.entry_id)
+
+
+@pytest.mark.parametrize("script", ["simplified", "traditional"])
+def test_second_pass_concepts_are_found_in_running_text(script: str) -> None:
+    """The second pass (mined candidates of these topics, sourced one by one) is found in a
+    sentence that writes them the way policy texts do, in both scripts."""
+    text = (
+        "深度贫困地区致贫原因复杂，四省藏区和南疆四地州的牧区群众曾深受包虫病之害；"
+        "实施春蕾计划，关爱春蕾女童，重视女童教育，培养公费师范生，振兴乡村教育；"
+        "发展特色农业和生态农场，推广节水灌溉，扩大有效灌溉面积，推动农业生态化转型。"
+    )
+    if script == "traditional":
+        text = opencc.OpenCC("s2t").convert(text)
+    found = {m.entry_id for m in load_glossary(GLOSSARY).matcher().find(text)}
+    wanted = {
+        "pv9-006",  # 包虫病
+        "pv9-007",  # 致贫原因
+        "pv9-008",  # 四省藏区
+        "pv9-009",  # 南疆四地州
+        "so9-002",  # 春蕾计划
+        "so9-004",  # 春蕾女童
+        "so9-005",  # 女童教育
+        "so9-007",  # 公费师范生
+        "so9-008",  # 振兴乡村教育
+        "ag9-019",  # 特色农业
+        "ag9-020",  # 节水灌溉
+        "ag9-021",  # 有效灌溉面积
+        "ag9-022",  # 生态农场
+        "ag9-023",  # 农业生态化转型
+    }
+    assert wanted <= found, sorted(wanted - found)
+
+
+def test_second_pass_variants_name_their_concept() -> None:
+    """A variant written differently (the disease's scientific name, the word order of the
+    education goal, the fund's short name) still finds the one concept."""
+    matcher = load_glossary(GLOSSARY).matcher()
+    for form, entry_id in [
+        ("棘球蚴病", "pv9-006"),
+        ("乡村教育振兴", "so9-008"),
+        ("中国儿基会", "so9-003"),
+    ]:
+        [match] = matcher.find(form)
+        assert match.entry_id == entry_id, (form, match.entry_id)
