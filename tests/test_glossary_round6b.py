@@ -45,6 +45,8 @@ DEV4 = DATA / "glossary" / "recall_dev4.txt"
 VARIANTS = {
     "优先发展农业农村": "rr2-023",
     "扶贫与扶志扶智相结合": "pov-134",
+    "扶贫专项资金": "pov-077",
+    "财政扶贫资金": "pov-077",
 }
 
 
