@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from workbench.align import scoring
 from workbench.align.aligner import Aligner, AlignerSettings
 from workbench.align.evaluate import read_gold_folder
 from workbench.align.scoring import EmbeddingScorer, is_title_like, side_features
@@ -153,3 +154,85 @@ def test_dev_documents_of_the_classes_the_new_terms_address(
     found = {(tuple(b.zh_sentences), tuple(b.en_sentences)) for b in beads}
     assert bead in found
     assert absent not in found
+
+
+def question_scorer() -> EmbeddingScorer:
+    """zh: a question, a statement, a question; en: a statement, a question."""
+    basis = np.eye(4, dtype=np.float32)
+    zh = side_features(basis[:3], ["中国做了什么？", "中国发表了白皮书。", "这是为什么？"])
+    en = side_features(basis[1:3], ["China released a white paper.", "Why is this?"])
+    return EmbeddingScorer(zh, en)
+
+
+def test_question_term_charges_a_question_left_unanswered_at_a_beads_edge(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    s = question_scorer()
+    charged = s._unanswered_question
+    # zh 0 (a question) opens the 2–1 bead zh 0–1 / en 0, which asks nothing.
+    assert charged(2, 1, np.array([0]), np.array([0])).tolist() == [1.0]
+    # The statement alone against the statement: nothing to answer.
+    assert charged(1, 1, np.array([1]), np.array([0])).tolist() == [0.0]
+    # A question against a question, and a merge whose question is answered.
+    assert charged(1, 1, np.array([2]), np.array([1])).tolist() == [0.0]
+    assert charged(2, 2, np.array([1]), np.array([0])).tolist() == [0.0]
+    # The en question alone against the zh statement.
+    assert charged(1, 1, np.array([1]), np.array([1])).tolist() == [1.0]
+    # Only an edge sentence counts (a sentence left out of a merge is at its edge): zh
+    # 0–2 opens and closes with a question, so it is charged against en 0; a span whose
+    # only question is in the middle is not.
+    middle = EmbeddingScorer(
+        side_features(np.eye(3, dtype=np.float32), ["甲。", "乙吗？", "丙。"]),
+        side_features(np.eye(3, dtype=np.float32)[:1], ["A."]),
+    )
+    assert middle._unanswered_question(3, 1, np.array([0]), np.array([0])).tolist() == [0.0]
+    assert charged(3, 1, np.array([0]), np.array([0])).tolist() == [1.0]
+    # The term is what makes the difference in the bead cost.
+    with_term = bead_cost(s, 2, 1, 2, 1)
+    monkeypatch.setattr(scoring, "QUESTION", 0.0)
+    assert with_term == pytest.approx(bead_cost(s, 2, 1, 2, 1) + 1.0)
+
+
+def test_unrelated_term_charges_only_a_near_orthogonal_one_to_one_bead(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    basis = np.eye(4, dtype=np.float32)
+    zh = side_features(np.stack([basis[0], unit(basis[1], basis[2])]), ["一二三四五。"] * 2)
+    en = side_features(np.stack([basis[3], basis[1]]), ["abcdefghijkl."] * 2)
+    s = EmbeddingScorer(zh, en)
+    orthogonal, related = bead_cost(s, 1, 1, 1, 1), bead_cost(s, 1, 1, 2, 2)  # cos 0, 0.71
+    merged = bead_cost(s, 2, 1, 2, 1)
+    monkeypatch.setattr(scoring, "UNRELATED", 0.0)
+    assert orthogonal == pytest.approx(bead_cost(s, 1, 1, 1, 1) + 2.0)
+    assert related == pytest.approx(bead_cost(s, 1, 1, 2, 2))
+    assert merged == pytest.approx(bead_cost(s, 2, 1, 2, 1))  # merges are the member term's
+
+
+@pytest.mark.parametrize(
+    ("doc_id", "weights", "bead", "absent"),
+    [
+        # China Daily's zh-only headline question stays out of the lead's bead.
+        ("cdclimate2021", {"QUESTION": 0.0}, ((0,), ()), ((0, 1), (0,))),
+        # The study page's rhetorical question and its next line stay out; "The six
+        # sections:" (en only) pairs with neither.
+        ("wpdefense2019", {"QUESTION": 0.0, "UNRELATED": 0.0}, ((), (4,)), ((4,), (4,))),
+    ],
+)
+def test_dev_documents_of_the_question_and_unrelated_terms(
+    monkeypatch: pytest.MonkeyPatch,
+    doc_id: str,
+    weights: dict[str, float],
+    bead: tuple[tuple[int, ...], tuple[int, ...]],
+    absent: tuple[tuple[int, ...], tuple[int, ...]],
+) -> None:
+    doc = next(d for d in read_gold_folder(DEV) if d.id == doc_id)
+
+    def found() -> set[tuple[tuple[int, ...], tuple[int, ...]]]:
+        beads = Aligner(AlignerSettings(use_glossary=False)).align(doc.zh, doc.en)
+        return {(tuple(b.zh_sentences), tuple(b.en_sentences)) for b in beads}
+
+    now = found()
+    assert bead in now and absent not in now
+    for name, value in weights.items():
+        monkeypatch.setattr(scoring, name, value)
+    assert bead not in found()
