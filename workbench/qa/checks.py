@@ -96,7 +96,9 @@ def _rendering_index(glossary: Any) -> RenderingIndex | None:
         glossary,
         lambda entries: RenderingIndex.of(
             ((e.id, (e.en, *e.en_alternatives)) for e in entries),
-            titles=[r for e in entries if e.category == "title" for r in (e.en, *e.en_alternatives)],
+            titles=[
+                r for e in entries if e.category == "title" for r in (e.en, *e.en_alternatives)
+            ],
         ),
     )
 

@@ -19,7 +19,9 @@ When no rendering is found whole, what translators keep of one still counts: a r
 without its light words ("Guizhou" for "Guizhou province") is present; a name's head, most
 of a long rendering with its head noun, a verb phrase's object or a reference back to a
 document make a "nonstandard" problem (the term is there in other words), as does the
-dictionary's judgement (``dictionary.py``). Only a term with none of these is missing.
+dictionary's judgement (``dictionary.py``) and, for a title the source gives with a name
+(习近平总书记), another title before the name ("President Xi"). Only a term with none of
+these is missing.
 """
 
 from __future__ import annotations
@@ -273,8 +275,9 @@ class RenderingIndex:
     phrases: dict[tuple[str, ...], frozenset[str]]  # folded words -> entry ids
     lengths: dict[str, tuple[int, ...]]  # first word -> the word counts of its phrases
     # Folded words of every rendering of a title entry ("president", "premier", "vice
-    # premier"), one word or more: the titles a translator may give a named office-holder.
-    titles: frozenset[tuple[str, ...]] = frozenset()
+    # premier"), one word or more, longest first: the titles a translator may give a named
+    # office-holder.
+    titles: tuple[tuple[str, ...], ...] = ()
 
     @classmethod
     def of(
@@ -293,16 +296,21 @@ class RenderingIndex:
         return cls(
             {w: frozenset(i) for w, i in phrases.items()},
             {w: tuple(sorted(n)) for w, n in lengths.items()},
-            frozenset(words for t in titles if (words := tuple(x.word for x in tokenize(t)))),
+            tuple(
+                sorted(
+                    {words for t in titles if (words := tuple(x.word for x in tokenize(t)))},
+                    key=lambda words: (-len(words), words),
+                )
+            ),
         )
 
     def named_title(
         self, en: str, tokens: list[Token], blocked: Collection[int]
     ) -> tuple[int, int] | None:
-        """The span of a title entry's rendering that stands right before a capitalised
-        name ("President Xi", "Premier Li"), outside ``blocked``: a person whose title the
-        source gives one way and the translation another ("习近平总书记" as "President Xi")
-        is named all the same."""
+        """The span of a title entry's rendering and the capitalised name right after it
+        ("President Xi", "Premier Li"), outside ``blocked``: a person whose title the source
+        gives one way and the translation another ("习近平总书记" as "President Xi") is
+        named all the same."""
         words = [t.word for t in tokens]
         for title in self.titles:
             for start in range(len(words) - len(title)):
@@ -334,9 +342,6 @@ class RenderingIndex:
                 if all(i not in explained for i in range(start, end)):
                     spans.append((start, end - 1))
         return spans
-
-
-TITLES = True
 
 
 def _named(entry: TermEntry, zh_text: str) -> bool:
@@ -502,7 +507,7 @@ def check_terms(
                     )
                 )
                 continue
-        if TITLES and category == "title" and renderings is not None and _named(entry, zh_text):
+        if category == "title" and renderings is not None and _named(entry, zh_text):
             named = renderings.named_title(en, tokens, blocked)
             if named is not None:
                 if explained is None:
