@@ -31,7 +31,7 @@ side by side, so before and after come from one run on the same pairs.
 A was looked at while tuning, half B only measured (its findings are never printed), so
 A against B shows whether a rule generalises to wordings nobody tuned on. ``terms_dev3`` (33
 pairs from 11 further pages, collected when the other tuning sets no longer behaved like
-unseen text) is split the same way, and so is ``terms_dev4`` (31 pairs from 10 further pages,
+unseen text) is split the same way, and so is ``terms_dev4`` (46 pairs from 15 further pages,
 round 6, collected when dev3's half A had been tuned on).
 
 ``--align-dev`` adds the aligner's dev set (``tests/data/align-dev``: 511 beads of published
