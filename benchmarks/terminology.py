@@ -31,7 +31,8 @@ side by side, so before and after come from one run on the same pairs.
 A was looked at while tuning, half B only measured (its findings are never printed), so
 A against B shows whether a rule generalises to wordings nobody tuned on. ``terms_dev3`` (33
 pairs from 11 further pages, collected when the other tuning sets no longer behaved like
-unseen text) is split the same way.
+unseen text) is split the same way, and so is ``terms_dev4`` (46 pairs from 15 further pages,
+round 6, collected when dev3's half A had been tuned on).
 
 ``--align-dev`` adds the aligner's dev set (``tests/data/align-dev``: 511 beads of published
 translations with both sides), split by document into a half whose findings are shown (A)
@@ -85,8 +86,10 @@ FALSE_ALARM_SETS = [
     ("terms_dev2 B (checked, not tuned on)", DATA / "terms_dev2.jsonl"),
     ("terms_dev3 A (tuned on)", DATA / "terms_dev3.jsonl"),
     ("terms_dev3 B (checked, not tuned on)", DATA / "terms_dev3.jsonl"),
+    ("terms_dev4 A (tuned on)", DATA / "terms_dev4.jsonl"),
+    ("terms_dev4 B (checked, not tuned on)", DATA / "terms_dev4.jsonl"),
 ]
-# Sets that are one half of a file (its records' ``half`` field): terms_dev2/3 are split by page
+# Sets that are one half of a file (its records' ``half`` field): terms_dev2/3/4 are split by page
 # into a half the check was tuned on and a half only measured, to see whether a change
 # generalises to pairs nobody looked at while making it.
 HALVES = {
@@ -94,6 +97,8 @@ HALVES = {
     "terms_dev2 B (checked, not tuned on)": "B",
     "terms_dev3 A (tuned on)": "A",
     "terms_dev3 B (checked, not tuned on)": "B",
+    "terms_dev4 A (tuned on)": "A",
+    "terms_dev4 B (checked, not tuned on)": "B",
 }
 
 

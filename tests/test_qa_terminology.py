@@ -652,3 +652,70 @@ def test_a_forbidden_rendering_written_word_for_word_is_reported_though_its_stem
     assert _kinds("The Ministry of Ecology and Environment briefed the press.", ministry) == []
     # inside a longer acceptable rendering a forbidden phrase is still not reported
     assert _kinds("We pursue targeted poverty alleviation.", TARGETED) == []
+
+
+# -- round 6 (terms_dev4): a named office-holder's other title, CPC/Party, a name's noun ----
+
+
+def _title_index():
+    from workbench.qa.terminology import RenderingIndex
+
+    return RenderingIndex.of([], titles=["President", "Premier", "Vice Premier"])
+
+
+GENERAL_SECRETARY = Term(
+    "t-gs", "总书记", "General Secretary", ["General Secretary Xi Jinping"], category="title"
+)
+
+
+def test_a_named_title_given_as_another_title_before_the_name_is_nonstandard():
+    index = _title_index()
+
+    def kinds(en: str, zh: str) -> list[str]:
+        problems = check_terms(en, [(GENERAL_SECRETARY, zh)], renderings=index)
+        return [p.kind for p in problems]
+
+    en = "Since 2012, President Xi has stressed ecological preservation."
+    assert kinds(en, "习近平总书记") == ["nonstandard"]
+    problem = check_terms(en, [(GENERAL_SECRETARY, "习近平总书记")], renderings=index)[0]
+    assert problem.found == "President Xi"
+    # the title alone in the source: "President" is another office, so it stays missing
+    assert kinds(en, "总书记") == ["missing"]
+    # no name after the other title: nothing shows the same person is meant (with no other
+    # entry's English in the sentence either, the title counts as left out)
+    assert kinds("Since 2012, the president has stressed it.", "习近平总书记") == ["omitted"]
+    assert kinds("General Secretary Xi Jinping stressed it.", "习近平总书记") == []
+
+
+def test_the_title_renderings_of_the_index_are_word_sequences():
+    from workbench.text.english import tokenize
+
+    index = _title_index()
+    assert ("vice", "premier") in index.titles
+    en = "Vice Premier Hu Chunhua spoke."
+    assert index.named_title(en, tokenize(en), set()) == (0, 2)
+    assert index.named_title(en, tokenize(en), {0}) == (1, 2)  # "Premier Hu" still
+    assert index.named_title(en, tokenize(en), {0, 1}) is None
+    assert index.named_title("The premier spoke.", tokenize("The premier spoke."), set()) is None
+
+
+def test_cpc_and_party_are_one_word_inside_names():
+    from workbench.text.english import word_keys
+
+    assert word_keys("party") & word_keys("CPC".casefold())
+    committee = Term("t-cc", "党中央", "CPC Central Committee", category="institution")
+    assert _kinds("The Party Central Committee made the decision.", committee) == []
+    assert _kinds("The Central Military Commission made the decision.", committee) == ["missing"]
+
+
+def test_a_programme_name_without_its_generic_noun_counts_only_as_a_phrase():
+    from workbench.text.english import name_core
+
+    assert name_core("Belt and Road Initiative") == "Belt and Road"
+    assert name_core("green development initiative") is None  # no proper name before it
+    assert name_core("Belt and Road Forum") is None
+    bri = Term("t-bri", "一带一路", "Belt and Road Initiative", category="programme")
+    assert _kinds("Belt and Road cooperation has deepened.", bri) == []
+    assert _kinds("He opened the third Belt and Road Forum.", bri) == []
+    en = "It built the Silk Road Economic Belt and a 21st Century Maritime Silk Road."
+    assert _kinds(en, bri) == ["missing"]

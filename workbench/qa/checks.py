@@ -94,7 +94,12 @@ def _rendering_index(glossary: Any) -> RenderingIndex | None:
     return _per_version(
         "rendering index",
         glossary,
-        lambda entries: RenderingIndex.of((e.id, (e.en, *e.en_alternatives)) for e in entries),
+        lambda entries: RenderingIndex.of(
+            ((e.id, (e.en, *e.en_alternatives)) for e in entries),
+            titles=[
+                r for e in entries if e.category == "title" for r in (e.en, *e.en_alternatives)
+            ],
+        ),
     )
 
 

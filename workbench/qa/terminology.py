@@ -19,7 +19,9 @@ When no rendering is found whole, what translators keep of one still counts: a r
 without its light words ("Guizhou" for "Guizhou province") is present; a name's head, most
 of a long rendering with its head noun, a verb phrase's object or a reference back to a
 document make a "nonstandard" problem (the term is there in other words), as does the
-dictionary's judgement (``dictionary.py``). Only a term with none of these is missing.
+dictionary's judgement (``dictionary.py``) and, for a title the source gives with a name
+(习近平总书记), another title before the name ("President Xi"). Only a term with none of
+these is missing.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from workbench.text.english import (
     find_scattered,
     head_phrase,
     is_function_word,
+    name_core,
     near_renderings,
     prepare,
     rendering_variants,
@@ -141,11 +144,16 @@ def _found(renderings: list[str], tokens: list[Token]) -> bool:
 
 def _core_found(renderings: list[str], tokens: list[Token]) -> bool:
     """Whether a rendering stands without its light words ("Guizhou" for "Guizhou
-    province", "ecological compensation" for "eco-compensation mechanism")."""
+    province", "ecological compensation" for "eco-compensation mechanism"), or a name
+    without the generic noun it ends in, as a phrase ("the Belt and Road" for "the Belt and
+    Road Initiative")."""
     for rendering in renderings:
         for variant in rendering_variants(rendering):
             core = core_rendering(variant)
             if core is not None and find_loose(core, tokens):
+                return True
+            name = name_core(variant)
+            if name is not None and find_phrase(name, tokens):
                 return True
     return False
 
@@ -266,10 +274,16 @@ class RenderingIndex:
 
     phrases: dict[tuple[str, ...], frozenset[str]]  # folded words -> entry ids
     lengths: dict[str, tuple[int, ...]]  # first word -> the word counts of its phrases
+    # Folded words of every rendering of a title entry ("president", "premier", "vice
+    # premier"), one word or more, longest first: the titles a translator may give a named
+    # office-holder.
+    titles: tuple[tuple[str, ...], ...] = ()
 
     @classmethod
-    def of(cls, entries: Iterable[tuple[str, Iterable[str]]]) -> RenderingIndex:
-        """Build from (entry id, renderings) pairs."""
+    def of(
+        cls, entries: Iterable[tuple[str, Iterable[str]]], titles: Iterable[str] = ()
+    ) -> RenderingIndex:
+        """Build from (entry id, renderings) pairs and the renderings of title entries."""
         phrases: dict[tuple[str, ...], set[str]] = {}
         for entry_id, renderings in entries:
             for rendering in renderings:
@@ -282,7 +296,34 @@ class RenderingIndex:
         return cls(
             {w: frozenset(i) for w, i in phrases.items()},
             {w: tuple(sorted(n)) for w, n in lengths.items()},
+            tuple(
+                sorted(
+                    {words for t in titles if (words := tuple(x.word for x in tokenize(t)))},
+                    key=lambda words: (-len(words), words),
+                )
+            ),
         )
+
+    def named_title(
+        self, en: str, tokens: list[Token], blocked: Collection[int]
+    ) -> tuple[int, int] | None:
+        """The span of a title entry's rendering and the capitalised name right after it
+        ("President Xi", "Premier Li"), outside ``blocked``: a person whose title the source
+        gives one way and the translation another ("习近平总书记" as "President Xi") is
+        named all the same."""
+        words = [t.word for t in tokens]
+        for title in self.titles:
+            for start in range(len(words) - len(title)):
+                end = start + len(title)
+                name = tokens[end]
+                if (
+                    tuple(words[start:end]) == title
+                    and en[name.start : name.start + 1].isupper()
+                    and not is_function_word(name.word)
+                    and all(i not in blocked for i in range(start, end + 1))
+                ):
+                    return start, end
+        return None
 
     def others_in(
         self, tokens: list[Token], own: Collection[str], explained: Collection[int] = ()
@@ -301,6 +342,13 @@ class RenderingIndex:
                 if all(i not in explained for i in range(start, end)):
                     spans.append((start, end - 1))
         return spans
+
+
+def _named(entry: TermEntry, zh_text: str) -> bool:
+    """Whether the term stands in the source with a name before its title (习近平总书记,
+    中共中央总书记 for 总书记): a written form longer than the canonical title that ends
+    with it. (全国政协委员, whose variant 政协委员 it ends with, is the title itself.)"""
+    return zh_text.endswith(entry.zh) and len(zh_text) - len(entry.zh) >= 2
 
 
 def _traces(forms: Iterable[str], tokens: list[Token]) -> set[int]:
@@ -453,6 +501,21 @@ def check_terms(
                     kept = _distinctive_kept(acceptable, tokens, word_counts, blocked | others)
             if kept is not None:
                 found = describe_span(en, tokens, kept)
+                problems.append(
+                    TermProblem(
+                        "nonstandard", entry.id, zh_text, entry.en, found, level, acceptable
+                    )
+                )
+                continue
+        if category == "title" and renderings is not None and _named(entry, zh_text):
+            named = renderings.named_title(en, tokens, blocked)
+            if named is not None:
+                if explained is None:
+                    explained = _rendering_spans(entries, tokens)
+                others = set().union(*(s for i, s in explained.items() if i != entry.id))
+                named = renderings.named_title(en, tokens, blocked | others)
+            if named is not None:
+                found = describe_span(en, tokens, named)
                 problems.append(
                     TermProblem(
                         "nonstandard", entry.id, zh_text, entry.en, found, level, acceptable
