@@ -46,7 +46,6 @@ from workbench.text.english import (
     find_scattered,
     head_phrase,
     is_function_word,
-    name_core,
     near_renderings,
     prepare,
     rendering_variants,
@@ -144,16 +143,11 @@ def _found(renderings: list[str], tokens: list[Token]) -> bool:
 
 def _core_found(renderings: list[str], tokens: list[Token]) -> bool:
     """Whether a rendering stands without its light words ("Guizhou" for "Guizhou
-    province", "ecological compensation" for "eco-compensation mechanism"), or a name
-    without the generic noun it ends in, as a phrase ("the Belt and Road" for "the Belt and
-    Road Initiative")."""
+    province", "ecological compensation" for "eco-compensation mechanism")."""
     for rendering in renderings:
         for variant in rendering_variants(rendering):
             core = core_rendering(variant)
             if core is not None and find_loose(core, tokens):
-                return True
-            name = name_core(variant)
-            if name is not None and find_phrase(name, tokens):
                 return True
     return False
 

@@ -476,20 +476,6 @@ def _light_words() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(rules.get("after_name", ())), frozenset(rules.get("generic_heads", ()))
 
 
-@functools.lru_cache(maxsize=16384)
-def name_core(rendering: str) -> str | None:
-    """Return a name without the generic noun it ends in (``[coverage] name_heads``: "the
-    Belt and Road" for "the Belt and Road Initiative"), or None when it ends in none. The
-    noun must follow a capitalised word, so only a proper name loses it; the rest is looked
-    for as a phrase, never scattered ("Silk Road Economic Belt and … Road" is no "Belt and
-    Road")."""
-    words = _WORD.findall(rendering)
-    heads = frozenset(_coverage().get("name_heads", ()))
-    if len(words) < 3 or fold_word(words[-1]) not in heads or not words[-2][:1].isupper():
-        return None
-    return " ".join(words[:-1])
-
-
 @functools.cache
 def _head_prepositions() -> frozenset[str]:
     return frozenset(_coverage().get("head_prepositions", ()))
