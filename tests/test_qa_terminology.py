@@ -697,25 +697,3 @@ def test_the_title_renderings_of_the_index_are_word_sequences():
     assert index.named_title(en, tokenize(en), {0}) == (1, 2)  # "Premier Hu" still
     assert index.named_title(en, tokenize(en), {0, 1}) is None
     assert index.named_title("The premier spoke.", tokenize("The premier spoke."), set()) is None
-
-
-def test_cpc_and_party_are_one_word_inside_names():
-    from workbench.text.english import word_keys
-
-    assert word_keys("party") & word_keys("CPC".casefold())
-    committee = Term("t-cc", "党中央", "CPC Central Committee", category="institution")
-    assert _kinds("The Party Central Committee made the decision.", committee) == []
-    assert _kinds("The Central Military Commission made the decision.", committee) == ["missing"]
-
-
-def test_a_programme_name_without_its_generic_noun_counts_only_as_a_phrase():
-    from workbench.text.english import name_core
-
-    assert name_core("Belt and Road Initiative") == "Belt and Road"
-    assert name_core("green development initiative") is None  # no proper name before it
-    assert name_core("Belt and Road Forum") is None
-    bri = Term("t-bri", "一带一路", "Belt and Road Initiative", category="programme")
-    assert _kinds("Belt and Road cooperation has deepened.", bri) == []
-    assert _kinds("He opened the third Belt and Road Forum.", bri) == []
-    en = "It built the Silk Road Economic Belt and a 21st Century Maritime Silk Road."
-    assert _kinds(en, bri) == ["missing"]
