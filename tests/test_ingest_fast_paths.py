@@ -165,3 +165,56 @@ WIDE_PIECES = [
 @given(text=st.lists(st.sampled_from(WIDE_PIECES), max_size=12).map("".join))
 def test_the_code_unit_test_for_full_width_forms_equals_the_class_scan(text):
     assert normalize_module._has_wide(text) == (normalize_module._WIDE.search(text) is not None)
+
+
+def _is_role_by_every_suffix(label: str, rules) -> bool:
+    """``_is_role`` as it was before its filter: every suffix tried in turn."""
+    from workbench.ingest.structure import _is_name
+
+    if label in rules.not_speakers:
+        return False
+    if label in rules.roles:
+        return True
+    for suffix in rules.role_suffixes:
+        if label.endswith(suffix):
+            return True
+        at = label.rfind(suffix)
+        if at > 0 and _is_name(label[at + len(suffix) :], rules):
+            return True
+    return False
+
+
+# Roles, suffixes met inside and at the end of labels, surnames and other Han, the
+# transcription dot, prose marks, Latin.
+LABEL_PIECES = [
+    *"张王覃欧阳市县办记者主任局长持人问答·的，a1",
+    "主持人",
+    "新闻发言人",
+    "发言人",
+    "副主任",
+    "记者",
+    "网友",
+    "目标",
+    "张树斌",
+]
+
+
+@settings(max_examples=600, deadline=None)
+@given(label=st.lists(st.sampled_from(LABEL_PIECES), min_size=1, max_size=6).map("".join))
+def test_telling_roles_with_the_suffix_filter_equals_trying_every_suffix(ingester, label):
+    from workbench.ingest.structure import _is_role
+
+    rules = ingester.structure
+    assert _is_role(label, rules) == _is_role_by_every_suffix(label, rules)
+
+
+def test_sentence_ids_past_the_encoded_occurrences_are_sentence_ids(ingester):
+    from workbench.ingest.pipeline import _OCCURRENCES, sentence_id
+
+    lines = ["扶贫。"] * (_OCCURRENCES + 5)
+    _document, sentences = ingester.read_bytes("\n".join(lines).encode(), "x.txt", "doc")
+    assert len(sentences) == len(lines)
+    assert [s.id for s in sentences] == [
+        sentence_id("doc", "扶贫。", occurrence) for occurrence in range(len(lines))
+    ]
+    assert len({s.id for s in sentences}) == len(lines)

@@ -507,7 +507,18 @@ def normalize_lines(lines: list[str], opencc_config: str = "t2s") -> list[Normal
     ):
         return [normalize(line, opencc_config) for line in lines]
     rewritten = _rewrite_one_to_one(converted).split("\n")
-    return [_change_lengths(line, new, None) for line, new in zip(lines, rewritten, strict=True)]
+    # ``_keeps_length`` inline: most lines keep their length, and two Python calls per
+    # line cost more than the checks.
+    return [
+        Normalized(new, range(len(new)), line)
+        if new.isprintable()
+        and "  " not in new
+        and "..." not in new
+        and not new.startswith(" ")
+        and not new.endswith(" ")
+        else _change_lengths(line, new, None)
+        for line, new in zip(lines, rewritten, strict=True)
+    ]
 
 
 def _rewrite_one_to_one(converted: str) -> str:
