@@ -218,3 +218,76 @@ def test_sentence_ids_past_the_encoded_occurrences_are_sentence_ids(ingester):
         sentence_id("doc", "扶贫。", occurrence) for occurrence in range(len(lines))
     ]
     assert len({s.id for s in sentences}) == len(lines)
+
+
+# Numbering of every shipped kind, numbering alone on a line, numbers that are not
+# numbering (1.3%), headings and items, spaces.
+NUMBERING_PIECES = [
+    *"一二十、（）1２3.．）①A•——第章条 。：扶贫",
+    "第三条",
+    "（一）",
+    "1.3%",
+    "1、",
+    "二、",
+    "a.",
+]
+
+
+@settings(max_examples=600, deadline=None)
+@given(text=st.lists(st.sampled_from(NUMBERING_PIECES), min_size=1, max_size=8).map("".join))
+def test_numbering_from_the_joined_patterns_marker_equals_trying_every_pattern(ingester, text):
+    from workbench.ingest.pipeline import _numbering_start
+    from workbench.ingest.structure import find_numbering
+
+    rules = ingester.structure
+    joined = _numbering_start(rules.numbering)
+    assert joined is not None  # the shipped patterns join: the fast path is on
+    found = joined.match(text)
+    expected = find_numbering(text, rules)
+    if found is None:
+        assert expected is None
+    else:
+        assert find_numbering(text, rules, int(found.lastgroup[2:])) == expected
+
+
+# What the shipped cleaning rules look for (breadcrumbs, share widgets, font toggles,
+# map leftovers in either case, counters, footers), with body text around it.
+CLEANING_PIECES = [
+    *"首页>：:|+-A大中小 1２3扶贫。",
+    "当前位置",
+    "分享到",
+    "字号",
+    "Baidu",
+    "MAP",
+    "地图",
+    "浏览次数",
+    "次",
+    "版权所有",
+    "Copyright",
+    "京ICP备",
+    "扫一扫",
+    "下一篇",
+    "打印本页",
+    "【",
+    "】",
+]
+
+
+@settings(max_examples=600, deadline=None)
+@given(line=st.lists(st.sampled_from(CLEANING_PIECES), min_size=1, max_size=6).map("".join))
+def test_the_joined_cleaning_filter_matches_where_some_rule_matches(ingester, line):
+    from workbench.ingest.clean import _any_rule
+
+    rules = ingester.cleaning.rules
+    joined = _any_rule(tuple(r.pattern for r in rules))
+    assert joined is not None  # every shipped rule is anchored: the filter is on
+    assert (joined.search(line) is not None) == any(r.pattern.search(line) for r in rules)
+
+
+def test_an_unanchored_rule_turns_the_cleaning_filter_off():
+    import re
+
+    from workbench.ingest.clean import _any_rule
+
+    assert _any_rule((re.compile("^分享到"), re.compile("分享到"))) is None
+    assert _any_rule((re.compile("(?i)^map$"), re.compile("^分享到"))) is not None

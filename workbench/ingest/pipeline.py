@@ -227,8 +227,16 @@ class Ingester:
             kind, label = "body", None
             if line.title:
                 kind = "heading"
-            elif structure and (numbers is None or numbers.match(text[body_start:])):
-                numbering = find_numbering(text[body_start:], self.structure)
+            elif structure:
+                numbering = None
+                if numbers is None:
+                    numbering = find_numbering(text[body_start:], self.structure)
+                else:
+                    # Which pattern matches first, from the joined pattern's marker group.
+                    found = numbers.match(text[body_start:])
+                    if found is not None:
+                        first = int(found.lastgroup[2:]) if found.lastgroup else 0
+                        numbering = find_numbering(text[body_start:], self.structure, first)
                 if numbering is not None:
                     kind, label = numbering.kind, numbering.label
                     body_start += numbering.body_start
@@ -319,17 +327,21 @@ _OCCURRENCE = tuple(f"\x1f{occurrence}".encode() for occurrence in range(_OCCURR
 def _numbering_start(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str] | None:
     """One regex matching where any numbering pattern matches, to skip most paragraphs.
 
-    Only a filter: a paragraph it matches still goes through ``find_numbering``. None
-    (no filter) when the patterns cannot be joined faithfully: flags, back-references or
+    Only a filter: a paragraph it matches still goes through ``find_numbering``, from
+    the pattern that matched (the alternatives are tried in order, so the first pattern
+    that matches is the one whose empty marker group ``_n<i>`` closes last). None (no
+    filter) when the patterns cannot be joined faithfully: flags, back-references or
     group names that would clash or renumber.
     """
     if not patterns or any(p.flags != re.UNICODE for p in patterns):
         return None
     sources = [p.pattern for p in patterns]
-    if any(re.search(r"\\[1-9]|\(\?P=|\(\?[aiLmsux]", source) for source in sources):
+    if any(re.search(r"\\[1-9]|\(\?P[=<]|\(\?[aiLmsux]", source) for source in sources):
         return None
     try:
-        return re.compile("|".join(f"(?:{source})" for source in sources))
+        return re.compile(
+            "|".join(f"(?:{source})(?P<_n{number}>)" for number, source in enumerate(sources))
+        )
     except re.error:
         return None
 

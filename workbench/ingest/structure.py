@@ -169,14 +169,20 @@ class Numbering:
     kind: str  # "heading" | "item"
 
 
-def find_numbering(text: str, rules: StructureRules) -> Numbering | None:
-    """Return the numbering at the start of ``text`` and whether it opens a heading."""
-    for pattern in rules.numbering:
+def find_numbering(text: str, rules: StructureRules, first: int = 0) -> Numbering | None:
+    """Return the numbering at the start of ``text`` and whether it opens a heading.
+
+    ``first``: the patterns before it are known not to match ``text`` (ingest learns
+    which one does from one joined pattern) and are not tried again.
+    """
+    for pattern in rules.numbering[first:]:
         m = pattern.match(text)
         if m and m.end() < len(text):
             rest = text[m.end() :].rstrip()
+            # Does the rest hold a sentence end? Asked of the few marks, in C, rather
+            # than of every character in a generator.
             heading = len(rest) <= rules.heading_max_chars and not any(
-                ch in rules.sentence_ends for ch in rest
+                map(rest.__contains__, rules.sentence_ends)
             )
             return Numbering(m.group().rstrip(), m.end(), "heading" if heading else "item")
     return None
