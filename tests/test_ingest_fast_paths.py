@@ -291,3 +291,28 @@ def test_an_unanchored_rule_turns_the_cleaning_filter_off():
 
     assert _any_rule((re.compile("^分享到"), re.compile("分享到"))) is None
     assert _any_rule((re.compile("(?i)^map$"), re.compile("^分享到"))) is not None
+
+
+def test_zone_tables_kept_across_documents_clean_as_fresh_rules_do():
+    from workbench.ingest.clean import clean_text, read_cleaning_rules
+
+    config = load_config(ROOT, environ={})
+    kept = read_cleaning_rules(config.ingest.cleaning_rules)
+    texts = [p.read_text("utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    texts += ["当前位置：首页>新闻\n扶贫。\n12", "分享到：\n扶贫工作。\n版权所有"]
+    for text in texts + texts[::-1]:
+        fresh = read_cleaning_rules(config.ingest.cleaning_rules)
+        assert clean_text(text, kept) == clean_text(text, fresh)
+    assert kept.zone_tables  # worked out once and kept
+
+
+def test_the_numbering_filter_follows_the_structure_rules(ingester):
+    from dataclasses import replace
+
+    from workbench.ingest.pipeline import Ingester, _numbering_start
+
+    other = Ingester(load_config(ROOT, environ={}))
+    assert other._numbering_filter() is _numbering_start(other.structure.numbering)
+    other.structure = replace(other.structure, numbering=other.structure.numbering[:1])
+    assert other._numbering_filter() is _numbering_start(other.structure.numbering)
+    assert other._numbering_filter() is not ingester._numbering_filter()

@@ -39,6 +39,12 @@ class LineRule:
     max_chars: int = 200
 
 
+# For one zone combination: the rules that may apply, in order; the longest line any of
+# them may remove; whether metadata is looked for; one pattern matching where any of the
+# rules matches (None: no such pattern, try each rule).
+_ZoneTable = tuple[list[LineRule], int, bool, "re.Pattern[str] | None"]
+
+
 @dataclass
 class CleaningRules:
     """All cleaning settings: line rules, zones, metadata keys, title limit."""
@@ -49,6 +55,12 @@ class CleaningRules:
     footer_lines: int = 8
     title_max_chars: int = 80
     source: str = "<defaults>"
+    # What ``clean_text`` works out for each zone combination (header, footer), kept for
+    # the next document: working it out hashed the compiled rules (their whole code) for
+    # every document. Treat loaded rules as read-only.
+    zone_tables: dict[tuple[bool, bool], _ZoneTable] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
 
 @dataclass(slots=True)
@@ -194,11 +206,9 @@ def clean_text(text: str, rules: CleaningRules, opencc_config: str = "t2s") -> C
     views = normalize_lines([stripped for _start, _end, stripped in spans], opencc_config)
     result = Cleaned(lines=[])
     meta_zones = set(rules.metadata.zones)
-    # The rules that may apply in a line's zones, in order, and the longest line any of
-    # them may remove: a longer line (most body prose) skips the rules altogether.
-    # Keyed by (header, footer); then whether metadata is looked for, and one pattern
-    # matching where any of the rules matches (None: no such pattern, try each rule).
-    by_zones: dict[tuple[bool, bool], tuple[list[LineRule], int, bool, re.Pattern[str] | None]] = {}
+    # The rules that may apply in a line's zones, and the longest line any of them may
+    # remove: a longer line (most body prose) skips the rules altogether.
+    by_zones = rules.zone_tables
     for number, (start, end, stripped) in enumerate(spans):
         view = views[number]
         line = Line(start, end, stripped, normalized=view)

@@ -101,6 +101,8 @@ class Ingester:
         self.structure: StructureRules = read_structure_rules(config.ingest.structure_rules)
         self.segmenter = Segmenter(load_rules(config.segment))
         self.max_bytes = input_limit(config.ingest.max_file_mb)
+        self._numbering_for: tuple[re.Pattern[str], ...] | None = None
+        self._numbering: re.Pattern[str] | None = None
 
     def settings(self) -> dict[str, Any]:
         """The settings that shaped the corpus, recorded in its manifest."""
@@ -193,11 +195,12 @@ class Ingester:
             if candidates
             else set()
         )
-        numbers = _numbering_start(self.structure.numbering)
+        numbers = self._numbering_filter()
         doc_id = document.id
         # sentence_id's hash, its document part taken once: copying a started SHA-1 costs
-        # less than starting one (OpenSSL looks the algorithm up each time).
-        id_prefix = hashlib.sha1(f"{doc_id}\x1f".encode())
+        # less than starting one (OpenSSL looks the algorithm up each time), here too.
+        id_prefix = _SHA1.copy()
+        id_prefix.update(f"{doc_id}\x1f".encode())
         sentences: list[Sentence] = []
         seen: dict[str, int] = {}
         speaker: str | None = None
@@ -304,6 +307,18 @@ class Ingester:
             paragraph += 1
         return sentences
 
+    def _numbering_filter(self) -> re.Pattern[str] | None:
+        """``_numbering_start`` of the structure rules, worked out once per rules.
+
+        Through its cache it hashed the compiled patterns (their whole code) for every
+        document.
+        """
+        patterns = self.structure.numbering
+        if self._numbering_for is not patterns:
+            self._numbering = _numbering_start(patterns)
+            self._numbering_for = patterns
+        return self._numbering
+
     def _display_path(self, path: Path) -> str:
         """The path as recorded: relative to the project root when inside it."""
         try:
@@ -316,6 +331,8 @@ class Ingester:
             return str(path)
 
 
+# A SHA-1 started once, copied for each document's sentence ids.
+_SHA1 = hashlib.sha1()
 # The end of a sentence id's hashed text, ``\x1f<occurrence>``, encoded once for the
 # occurrences that matter: building and encoding one string per sentence (the text and
 # its suffix together) cost about a tenth of the id; two updates hash the same bytes.
