@@ -316,3 +316,14 @@ def test_the_numbering_filter_follows_the_structure_rules(ingester):
     other.structure = replace(other.structure, numbering=other.structure.numbering[:1])
     assert other._numbering_filter() is _numbering_start(other.structure.numbering)
     assert other._numbering_filter() is not ingester._numbering_filter()
+
+
+def test_the_role_filter_follows_replaced_suffixes(ingester):
+    from dataclasses import replace
+
+    from workbench.ingest.structure import _is_role
+
+    rules = replace(ingester.structure, role_suffixes=("馆员",), roles=frozenset())
+    assert _is_role("图书馆馆员", rules)
+    assert _is_role("市图书馆馆员张树斌", rules)
+    assert not _is_role("城市晚报记者", rules)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -39,8 +39,17 @@ class StructureRules:
     compound_surnames: tuple[str, ...]
     not_speakers: frozenset[str]
     source: str = "<defaults>"
-    # Any role suffix anywhere in a label (``_is_role``'s filter); None: no filter.
-    role_suffix_pattern: re.Pattern[str] | None = None
+    # Any role suffix anywhere in a label (``_is_role``'s filter), made from
+    # ``role_suffixes`` (also by ``dataclasses.replace``); None: there are none.
+    role_suffix_pattern: re.Pattern[str] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        pattern = (
+            re.compile("|".join(map(re.escape, self.role_suffixes))) if self.role_suffixes else None
+        )
+        object.__setattr__(self, "role_suffix_pattern", pattern)
 
     @classmethod
     def from_config(cls, data: dict[str, Any], where: str = "<config>") -> StructureRules:
@@ -66,9 +75,6 @@ class StructureRules:
             compound_surnames=tuple(speakers.get("compound_surnames", [])),
             not_speakers=frozenset(speakers.get("not_speakers", [])),
             source=where,
-            role_suffix_pattern=(
-                re.compile("|".join(map(re.escape, role_suffixes))) if role_suffixes else None
-            ),
         )
 
 
