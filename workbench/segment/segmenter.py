@@ -124,6 +124,10 @@ class Segmenter:
             f"(?!{line_space}*+{_cls(rules.after_ellipsis)})" if rules.after_ellipsis else ""
         )
         ellipsis = _cls(rules.ellipsis) if rules.ellipsis else None
+        # A match that cuts nothing but ends at a line's end (。 or a quotation before the
+        # break, most lines in prose) takes the break too: one match instead of two. The
+        # break's group starts right after the "\n", as in the line-break branch.
+        then_break = f"(?:{line_space}*+\n(?P<b>){line_space}*+)?"
 
         def ending(inner_closers: str) -> str:
             """A terminator, closing marks, then: may a new sentence start here?"""
@@ -143,10 +147,10 @@ class Segmenter:
             # A quotation whose last word is a terminator ends the sentence: “……。”
             cut = ending(f"{inner_closers}{c}{closers}")
             branches.append(f"{body}{cut}{may_start}(?P<c>){line_space}*+")
-            branches.append(f"{body}{c}{closers}")
+            branches.append(f"{body}{c}{closers}{then_break}")
         for pair in rules.pairs:
             if pair.unclosed == "to_end":
-                branches.append(f"{re.escape(pair.open)}[^{LINE_BREAKS}]*+")
+                branches.append(f"{re.escape(pair.open)}[^{LINE_BREAKS}]*+{then_break}")
         for char in dict.fromkeys(terminators):
             run = f"{re.escape(char)}{_cls(terminators)}*+"
             # The run ends the sentence unless a continuation follows (……等, 。，).
@@ -155,13 +159,22 @@ class Segmenter:
             else:
                 tail = closers
             branches.append(f"{run}{tail}{may_start}(?P<c>){line_space}*+")
-            branches.append(f"{run}{closers}")
+            branches.append(f"{run}{closers}{then_break}")
         if rules.ascii_period:
             branches.append(
                 f"\\.(?<=[{HAN}]\\.)(?=\\s|[{HAN}“‘「『《（]){closers}{may_start}(?P<c>)"
                 f"{line_space}*+"
             )
         branches.extend(f"{re.escape(ch)}(?P<b>){line_space}*+" for ch in LINE_BREAKS)
+        # The regex engine tries the alternatives in order, each skipped by its first
+        # character, so the ones most text reaches come first: terminators, then line
+        # breaks, then the rest. Every branch opens with one literal character, and
+        # branches with different first characters cannot match at the same place, so
+        # only branches sharing a first character need to keep their order (a stable sort
+        # on the first character's rank does). The 。 of a line's end passed ~18, its
+        # line break ~45 alternatives before.
+        rank = {ch: 0 for ch in terminators} | {ch: 1 for ch in LINE_BREAKS}
+        branches.sort(key=lambda branch: rank.get(_first_char(branch), 2))
         # Python's re wants unique group names: number them (c1, c2…, b1…).
         numbered = []
         for number, branch in enumerate(branches):
@@ -219,14 +232,15 @@ class Segmenter:
                 continue  # a quotation or terminator run that does not end a sentence
             if ends_sentence[group]:
                 current.append((start - base, m.start(group) - base))
-            else:  # the line break between two paragraphs
-                end = m.start()
+            else:  # the line break between two paragraphs; its group starts after it
+                after = m.start(group)
+                end = after - 1
                 while end > start and joined[end - 1].isspace():
                     end -= 1
                 if end > start:
                     current.append((start - base, end - base))
                 number += 1
-                base = m.start() + 1
+                base = after
                 current = result[number]
             start = m.end()
         end = n
@@ -283,8 +297,8 @@ class Segmenter:
                 end = m.start(kind)
                 append(make(Segment, (start, end, text[start:end], paragraph, index)))
                 index += 1
-            else:  # a line break: the paragraph ends
-                end = m.start()
+            else:  # a line break (its group starts right after it): the paragraph ends
+                end = m.start(kind) - 1
                 while end > start and text[end - 1].isspace():
                     end -= 1
                 if end > start:
@@ -380,6 +394,13 @@ class Segmenter:
                 continue  # ……等: the list the ellipsis closes goes on
             cuts.append(end)
         return cuts
+
+
+def _first_char(branch: str) -> str:
+    """The literal character a branch of the fast regex opens with (escaped or not)."""
+    if branch[0] == "\\":
+        return branch[1]
+    return branch[0]
 
 
 def _spans(text: str, cuts: list[int]) -> list[tuple[int, int]]:
