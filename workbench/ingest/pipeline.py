@@ -302,6 +302,7 @@ class Ingester:
                         kind,
                         label if index == 0 else None,
                         offsets,
+                        [],  # terms: a literal list, not the field's default factory call
                     )
                 )
             paragraph += 1
