@@ -327,3 +327,41 @@ def test_the_role_filter_follows_replaced_suffixes(ingester):
     assert _is_role("图书馆馆员", rules)
     assert _is_role("市图书馆馆员张树斌", rules)
     assert not _is_role("城市晚报记者", rules)
+
+
+# Lines that end in what the fast regex now takes together with the line break: a
+# terminator run, a quotation (closed, with or without a terminator inside, or unclosed),
+# closing marks and spaces before the break; also breaks inside a "paragraph".
+LINE_ENDS = st.sampled_from(
+    ["。", "……", "？！", "。”", "”", "“未完", "（注）", "《纲要》", "。）", " ", "\u3000", "\t"]
+)
+LINE_BODY = st.sampled_from([*"扶贫两不愁等，、：。", "一是", "“两不愁”", "（一）"])
+LINE_BREAK = st.sampled_from(["\n", "\r\n", "\r", "\u2028", "\n\n"])
+ended_line = st.tuples(st.lists(LINE_BODY, max_size=6), st.lists(LINE_ENDS, max_size=3)).map(
+    lambda parts: "".join(parts[0]) + "".join(parts[1])
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(lines=st.lists(st.tuples(ended_line, LINE_BREAK), max_size=8))
+def test_line_end_matches_that_take_the_break_agree_with_the_token_loop(lines):
+    from workbench.segment import Segmenter, load_rules
+
+    rules = load_rules(load_config().segment)
+    text = "".join(line + brk for line, brk in lines)
+    assert Segmenter(rules).segment(text) == Segmenter(rules, fast=False).segment(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    paragraphs=st.lists(
+        st.tuples(ended_line, st.sampled_from(["", "", "\n", "\u3000\n "])).map("".join),
+        max_size=8,
+    )
+)
+def test_joined_split_finds_a_break_inside_a_paragraph_without_counting(paragraphs):
+    from workbench.segment import Segmenter, load_rules
+
+    rules = load_rules(load_config().segment)
+    fast, slow = Segmenter(rules), Segmenter(rules, fast=False)
+    assert fast.split_lines(paragraphs) == [slow.split(p) for p in paragraphs]

@@ -197,20 +197,26 @@ class Segmenter:
         The paragraphs are joined by line breaks, which end sentences as paragraph ends
         do, and scanned once: per-call costs were most of splitting a short paragraph.
         Paragraphs that hold a line break, or a mark that needs the token loop (an ASCII
-        quote, a URL), are split one by one instead, so only they pay for it.
+        quote, a URL), are split one by one instead, so only they pay for it. A "\n"
+        inside a paragraph is found by the one pass itself (one break too many), not by
+        counting them all first.
         """
         joined = "\n".join(paragraphs)
         if (
-            not paragraphs
-            or joined.count("\n") != len(paragraphs) - 1
-            or any(map(joined.__contains__, _OTHER_BREAKS))
-            or not self._takes_fast_path(joined)
+            paragraphs
+            and not any(map(joined.__contains__, _OTHER_BREAKS))
+            and self._takes_fast_path(joined)
         ):
-            return [self.split(paragraph) for paragraph in paragraphs]
-        return self._split_joined_fast(joined, len(paragraphs))
+            result = self._split_joined_fast(joined, len(paragraphs))
+            if result is not None:
+                return result
+        return [self.split(paragraph) for paragraph in paragraphs]
 
-    def _split_joined_fast(self, joined: str, count: int) -> list[list[tuple[int, int]]]:
+    def _split_joined_fast(self, joined: str, count: int) -> list[list[tuple[int, int]]] | None:
         """``split_lines`` of ``count`` paragraphs joined by line breaks, in one loop.
+
+        None when ``joined`` holds more than ``count - 1`` line breaks (a paragraph had
+        one of its own): each "\n" is one line-break match, none is consumed elsewhere.
 
         As in ``_segment_fast``: a sentence starts where the previous match ended (the
         regex takes the spaces after a sentence end or a line break), so only a sentence
@@ -219,6 +225,7 @@ class Segmenter:
         assert self._fast is not None  # callers check _takes_fast_path first
         result: list[list[tuple[int, int]]] = [[] for _ in range(count)]
         current = result[0]
+        last = count - 1
         number = base = start = 0
         n = len(joined)
         while start < n and joined[start].isspace() and joined[start] != "\n":
@@ -239,6 +246,8 @@ class Segmenter:
                     end -= 1
                 if end > start:
                     current.append((start - base, end - base))
+                if number == last:
+                    return None  # a line break inside a paragraph
                 number += 1
                 base = after
                 current = result[number]
