@@ -365,3 +365,21 @@ def test_joined_split_finds_a_break_inside_a_paragraph_without_counting(paragrap
     rules = load_rules(load_config().segment)
     fast, slow = Segmenter(rules), Segmenter(rules, fast=False)
     assert fast.split_lines(paragraphs) == [slow.split(p) for p in paragraphs]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    lines=st.lists(
+        st.lists(st.sampled_from([*SCRIPT_PIECES, "\n", "\n\n", " \n"]), max_size=10).map("".join),
+        max_size=6,
+    ),
+    opencc=st.sampled_from(["t2s", "hk2s", "none"]),
+)
+def test_lines_holding_a_line_break_are_normalised_one_by_one_without_a_count(lines, opencc):
+    from workbench.text.normalize import normalize_lines
+
+    together = normalize_lines(lines, opencc)
+    alone = [normalize(line, opencc) for line in lines]
+    assert [(n.text, list(n.offsets), n.source) for n in together] == [
+        (n.text, list(n.offsets), n.source) for n in alone
+    ]

@@ -495,11 +495,13 @@ def normalize_lines(lines: list[str], opencc_config: str = "t2s") -> list[Normal
     treat a line break as they treat the end of a text). Only the length pass, which most
     lines skip, runs line by line. Per-call costs were most of normalising a short line.
     A line holding a line break, or whose script conversion changes its length, makes
-    every line go through ``normalize`` alone.
+    every line go through ``normalize`` alone. A line holding a line break needs no count
+    of them first: the converted text, as long as the joined one, then splits into pieces
+    whose lengths cannot all match the lines' (they would sum to less than the lines').
     """
+    if not lines:
+        return []
     joined = "\n".join(lines)
-    if not lines or joined.count("\n") != len(lines) - 1:
-        return [normalize(line, opencc_config) for line in lines]
     converter = _converter(opencc_config)
     converted = joined if converter is None else _convert_lines(converter, opencc_config, joined)
     if len(converted) != len(joined) or any(
