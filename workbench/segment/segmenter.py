@@ -40,8 +40,6 @@ class Segment(NamedTuple):
 
 # Characters that end a line, as str.splitlines() sees them.
 LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
-# Looked for one by one: nine substring scans cost a tenth of one scan with a class.
-_OTHER_BREAKS = LINE_BREAKS[1:]
 
 
 def _cls(chars: str) -> str:
@@ -198,15 +196,11 @@ class Segmenter:
         do, and scanned once: per-call costs were most of splitting a short paragraph.
         Paragraphs that hold a line break, or a mark that needs the token loop (an ASCII
         quote, a URL), are split one by one instead, so only they pay for it. A "\n"
-        inside a paragraph is found by the one pass itself (one break too many), not by
-        counting them all first.
+        or any other line break inside a paragraph is found by the one pass itself (one
+        break too many), not by scanning for each first.
         """
         joined = "\n".join(paragraphs)
-        if (
-            paragraphs
-            and not any(map(joined.__contains__, _OTHER_BREAKS))
-            and self._takes_fast_path(joined)
-        ):
+        if paragraphs and self._takes_fast_path(joined):
             result = self._split_joined_fast(joined, len(paragraphs))
             if result is not None:
                 return result
@@ -216,7 +210,8 @@ class Segmenter:
         """``split_lines`` of ``count`` paragraphs joined by line breaks, in one loop.
 
         None when ``joined`` holds more than ``count - 1`` line breaks (a paragraph had
-        one of its own): each "\n" is one line-break match, none is consumed elsewhere.
+        one of its own, of any kind): each line-break character is one line-break match,
+        none is consumed inside another match.
 
         As in ``_segment_fast``: a sentence starts where the previous match ended (the
         regex takes the spaces after a sentence end or a line break), so only a sentence
