@@ -25,6 +25,13 @@ N times between callgrind's start and stop marks, for a count that repeats exact
         .venv/bin/python benchmarks/ingest.py --instructions 4
 
 ("Collected" is the count; divide by N × the seeds' size for instructions per MB).
+``--stages N`` counts the stages apart, each over the seeds N times, with one callgrind
+dump per stage named after it (decode, document digest, cleaning with its
+normalisation, normalisation alone, structure + segmentation + ids, segmentation alone):
+
+    valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file=cg.%p \
+        .venv/bin/python benchmarks/ingest.py --stages 4
+    grep -H -e "^desc: Trigger" -e "^totals" cg.*
 
 The script runs unchanged in an older checkout (copy it into that checkout's
 ``benchmarks/``), which is how the "before" numbers in docs/ingest.md were taken.
@@ -89,6 +96,67 @@ def count_instructions(passes: int) -> None:
     print(f"counted {passes} pass(es) over the seeds, {size / MB:.3f} MB of input")
 
 
+def count_stages(passes: int) -> None:
+    """Count each stage of ``read_bytes`` apart under callgrind: one dump per stage."""
+    import hashlib
+    import os
+    import subprocess
+
+    from workbench.ingest.clean import _line_spans, clean_text
+    from workbench.models import Document
+    from workbench.text.normalize import normalize_lines
+
+    ingester = Ingester(load_config(root=ROOT))
+    opencc_config = ingester.opencc_config
+    seeds = [p.read_bytes() for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    texts = [decode_bytes(data, "seed.txt").text for data in seeds]
+    lines = [[stripped for _a, _b, stripped in _line_spans(text)] for text in texts]
+    cleaned = [clean_text(text, ingester.cleaning, opencc_config) for text in texts]
+    bodies: list[list[str]] = []  # what sentences_of hands the segmenter, per document
+    split_lines = ingester.segmenter.split_lines
+
+    def keep(paragraphs: list[str]) -> list[list[tuple[int, int]]]:
+        bodies.append(list(paragraphs))
+        return split_lines(paragraphs)
+
+    ingester.segmenter.split_lines = keep  # type: ignore[method-assign]
+
+    def document(text: str) -> Document:
+        return Document(
+            id="seed", source_path="seed.txt", sha256="", encoding="utf-8", original=text
+        )
+
+    for text, clean in zip(texts, cleaned, strict=True):
+        ingester.sentences_of(document(text), clean.lines)
+    ingester.segmenter.split_lines = split_lines  # type: ignore[method-assign]
+
+    stages: list[tuple[str, Callable[[], object]]] = [
+        ("read_bytes", lambda: [ingester.read_bytes(d, "seed.txt", "seed") for d in seeds]),
+        ("decode", lambda: [decode_bytes(d, "seed.txt") for d in seeds]),
+        ("document-sha256", lambda: [hashlib.sha256(d).hexdigest() for d in seeds]),
+        ("clean", lambda: [clean_text(t, ingester.cleaning, opencc_config) for t in texts]),
+        ("normalize", lambda: [normalize_lines(ls, opencc_config) for ls in lines]),
+        (
+            "sentences_of",
+            lambda: [
+                ingester.sentences_of(document(t), c.lines)
+                for t, c in zip(texts, cleaned, strict=True)
+            ],
+        ),
+        ("split", lambda: [split_lines(b) for b in bodies]),
+    ]
+    pid = str(os.getpid())
+    for name, run in stages:
+        run()  # warm up outside the count
+        subprocess.run(["callgrind_control", "-i", "on", pid], check=True, capture_output=True)
+        for _ in range(passes):
+            run()
+        subprocess.run(["callgrind_control", "-i", "off", pid], check=True, capture_output=True)
+        subprocess.run(["callgrind_control", "-d", name, pid], check=True, capture_output=True)
+    size = sum(len(data) for data in seeds) * passes
+    print(f"counted {len(stages)} stages, {passes} pass(es) each, {size / MB:.3f} MB of input")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=2.0, help="input per round (default 2)")
@@ -99,9 +167,18 @@ def main() -> None:
         metavar="N",
         help="run read_bytes N times over the seeds, marked for callgrind, and stop",
     )
+    parser.add_argument(
+        "--stages",
+        type=int,
+        metavar="N",
+        help="count each stage apart, N passes over the seeds, one callgrind dump per stage",
+    )
     args = parser.parse_args()
     if args.instructions:
         count_instructions(args.instructions)
+        return
+    if args.stages:
+        count_stages(args.stages)
         return
 
     config = load_config(root=ROOT)

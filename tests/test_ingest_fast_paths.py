@@ -165,3 +165,221 @@ WIDE_PIECES = [
 @given(text=st.lists(st.sampled_from(WIDE_PIECES), max_size=12).map("".join))
 def test_the_code_unit_test_for_full_width_forms_equals_the_class_scan(text):
     assert normalize_module._has_wide(text) == (normalize_module._WIDE.search(text) is not None)
+
+
+def _is_role_by_every_suffix(label: str, rules) -> bool:
+    """``_is_role`` as it was before its filter: every suffix tried in turn."""
+    from workbench.ingest.structure import _is_name
+
+    if label in rules.not_speakers:
+        return False
+    if label in rules.roles:
+        return True
+    for suffix in rules.role_suffixes:
+        if label.endswith(suffix):
+            return True
+        at = label.rfind(suffix)
+        if at > 0 and _is_name(label[at + len(suffix) :], rules):
+            return True
+    return False
+
+
+# Roles, suffixes met inside and at the end of labels, surnames and other Han, the
+# transcription dot, prose marks, Latin.
+LABEL_PIECES = [
+    *"张王覃欧阳市县办记者主任局长持人问答·的，a1",
+    "主持人",
+    "新闻发言人",
+    "发言人",
+    "副主任",
+    "记者",
+    "网友",
+    "目标",
+    "张树斌",
+]
+
+
+@settings(max_examples=600, deadline=None)
+@given(label=st.lists(st.sampled_from(LABEL_PIECES), min_size=1, max_size=6).map("".join))
+def test_telling_roles_with_the_suffix_filter_equals_trying_every_suffix(ingester, label):
+    from workbench.ingest.structure import _is_role
+
+    rules = ingester.structure
+    assert _is_role(label, rules) == _is_role_by_every_suffix(label, rules)
+
+
+def test_sentence_ids_past_the_encoded_occurrences_are_sentence_ids(ingester):
+    from workbench.ingest.pipeline import _OCCURRENCES, sentence_id
+
+    lines = ["扶贫。"] * (_OCCURRENCES + 5)
+    _document, sentences = ingester.read_bytes("\n".join(lines).encode(), "x.txt", "doc")
+    assert len(sentences) == len(lines)
+    assert [s.id for s in sentences] == [
+        sentence_id("doc", "扶贫。", occurrence) for occurrence in range(len(lines))
+    ]
+    assert len({s.id for s in sentences}) == len(lines)
+
+
+# Numbering of every shipped kind, numbering alone on a line, numbers that are not
+# numbering (1.3%), headings and items, spaces.
+NUMBERING_PIECES = [
+    *"一二十、（）1２3.．）①A•——第章条 。：扶贫",
+    "第三条",
+    "（一）",
+    "1.3%",
+    "1、",
+    "二、",
+    "a.",
+]
+
+
+@settings(max_examples=600, deadline=None)
+@given(text=st.lists(st.sampled_from(NUMBERING_PIECES), min_size=1, max_size=8).map("".join))
+def test_numbering_from_the_joined_patterns_marker_equals_trying_every_pattern(ingester, text):
+    from workbench.ingest.pipeline import _numbering_start
+    from workbench.ingest.structure import find_numbering
+
+    rules = ingester.structure
+    joined = _numbering_start(rules.numbering)
+    assert joined is not None  # the shipped patterns join: the fast path is on
+    found = joined.match(text)
+    expected = find_numbering(text, rules)
+    if found is None:
+        assert expected is None
+    else:
+        assert find_numbering(text, rules, int(found.lastgroup[2:])) == expected
+
+
+# What the shipped cleaning rules look for (breadcrumbs, share widgets, font toggles,
+# map leftovers in either case, counters, footers), with body text around it.
+CLEANING_PIECES = [
+    *"首页>：:|+-A大中小 1２3扶贫。",
+    "当前位置",
+    "分享到",
+    "字号",
+    "Baidu",
+    "MAP",
+    "地图",
+    "浏览次数",
+    "次",
+    "版权所有",
+    "Copyright",
+    "京ICP备",
+    "扫一扫",
+    "下一篇",
+    "打印本页",
+    "【",
+    "】",
+]
+
+
+@settings(max_examples=600, deadline=None)
+@given(line=st.lists(st.sampled_from(CLEANING_PIECES), min_size=1, max_size=6).map("".join))
+def test_the_joined_cleaning_filter_matches_where_some_rule_matches(ingester, line):
+    from workbench.ingest.clean import _any_rule
+
+    rules = ingester.cleaning.rules
+    joined = _any_rule(tuple(r.pattern for r in rules))
+    assert joined is not None  # every shipped rule is anchored: the filter is on
+    assert (joined.search(line) is not None) == any(r.pattern.search(line) for r in rules)
+
+
+def test_an_unanchored_rule_turns_the_cleaning_filter_off():
+    import re
+
+    from workbench.ingest.clean import _any_rule
+
+    assert _any_rule((re.compile("^分享到"), re.compile("分享到"))) is None
+    assert _any_rule((re.compile("(?i)^map$"), re.compile("^分享到"))) is not None
+
+
+def test_zone_tables_kept_across_documents_clean_as_fresh_rules_do():
+    from workbench.ingest.clean import clean_text, read_cleaning_rules
+
+    config = load_config(ROOT, environ={})
+    kept = read_cleaning_rules(config.ingest.cleaning_rules)
+    texts = [p.read_text("utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    texts += ["当前位置：首页>新闻\n扶贫。\n12", "分享到：\n扶贫工作。\n版权所有"]
+    for text in texts + texts[::-1]:
+        fresh = read_cleaning_rules(config.ingest.cleaning_rules)
+        assert clean_text(text, kept) == clean_text(text, fresh)
+    assert kept.zone_tables  # worked out once and kept
+
+
+def test_the_numbering_filter_follows_the_structure_rules(ingester):
+    from dataclasses import replace
+
+    from workbench.ingest.pipeline import Ingester, _numbering_start
+
+    other = Ingester(load_config(ROOT, environ={}))
+    assert other._numbering_filter() is _numbering_start(other.structure.numbering)
+    other.structure = replace(other.structure, numbering=other.structure.numbering[:1])
+    assert other._numbering_filter() is _numbering_start(other.structure.numbering)
+    assert other._numbering_filter() is not ingester._numbering_filter()
+
+
+def test_the_role_filter_follows_replaced_suffixes(ingester):
+    from dataclasses import replace
+
+    from workbench.ingest.structure import _is_role
+
+    rules = replace(ingester.structure, role_suffixes=("馆员",), roles=frozenset())
+    assert _is_role("图书馆馆员", rules)
+    assert _is_role("市图书馆馆员张树斌", rules)
+    assert not _is_role("城市晚报记者", rules)
+
+
+# Lines that end in what the fast regex now takes together with the line break: a
+# terminator run, a quotation (closed, with or without a terminator inside, or unclosed),
+# closing marks and spaces before the break; also breaks inside a "paragraph".
+LINE_ENDS = st.sampled_from(
+    ["。", "……", "？！", "。”", "”", "“未完", "（注）", "《纲要》", "。）", " ", "\u3000", "\t"]
+)
+LINE_BODY = st.sampled_from([*"扶贫两不愁等，、：。", "一是", "“两不愁”", "（一）"])
+LINE_BREAK = st.sampled_from(["\n", "\r\n", "\r", "\u2028", "\n\n"])
+ended_line = st.tuples(st.lists(LINE_BODY, max_size=6), st.lists(LINE_ENDS, max_size=3)).map(
+    lambda parts: "".join(parts[0]) + "".join(parts[1])
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(lines=st.lists(st.tuples(ended_line, LINE_BREAK), max_size=8))
+def test_line_end_matches_that_take_the_break_agree_with_the_token_loop(lines):
+    from workbench.segment import Segmenter, load_rules
+
+    rules = load_rules(load_config().segment)
+    text = "".join(line + brk for line, brk in lines)
+    assert Segmenter(rules).segment(text) == Segmenter(rules, fast=False).segment(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    paragraphs=st.lists(
+        st.tuples(ended_line, st.sampled_from(["", "", "\n", "\u3000\n "])).map("".join),
+        max_size=8,
+    )
+)
+def test_joined_split_finds_a_break_inside_a_paragraph_without_counting(paragraphs):
+    from workbench.segment import Segmenter, load_rules
+
+    rules = load_rules(load_config().segment)
+    fast, slow = Segmenter(rules), Segmenter(rules, fast=False)
+    assert fast.split_lines(paragraphs) == [slow.split(p) for p in paragraphs]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    lines=st.lists(
+        st.lists(st.sampled_from([*SCRIPT_PIECES, "\n", "\n\n", " \n"]), max_size=10).map("".join),
+        max_size=6,
+    ),
+    opencc=st.sampled_from(["t2s", "hk2s", "none"]),
+)
+def test_lines_holding_a_line_break_are_normalised_one_by_one_without_a_count(lines, opencc):
+    from workbench.text.normalize import normalize_lines
+
+    together = normalize_lines(lines, opencc)
+    alone = [normalize(line, opencc) for line in lines]
+    assert [(n.text, list(n.offsets), n.source) for n in together] == [
+        (n.text, list(n.offsets), n.source) for n in alone
+    ]

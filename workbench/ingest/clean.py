@@ -9,6 +9,7 @@ metadata lines are parsed into document fields on the way out.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,12 @@ class LineRule:
     max_chars: int = 200
 
 
+# For one zone combination: the rules that may apply, in order; the longest line any of
+# them may remove; whether metadata is looked for; one pattern matching where any of the
+# rules matches (None: no such pattern, try each rule).
+_ZoneTable = tuple[list[LineRule], int, bool, "re.Pattern[str] | None"]
+
+
 @dataclass
 class CleaningRules:
     """All cleaning settings: line rules, zones, metadata keys, title limit."""
@@ -48,6 +55,12 @@ class CleaningRules:
     footer_lines: int = 8
     title_max_chars: int = 80
     source: str = "<defaults>"
+    # What ``clean_text`` works out for each zone combination (header, footer), kept for
+    # the next document: working it out hashed the compiled rules (their whole code) for
+    # every document. Treat loaded rules as read-only.
+    zone_tables: dict[tuple[bool, bool], _ZoneTable] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
 
 @dataclass(slots=True)
@@ -105,6 +118,56 @@ def read_cleaning_rules(path: Path) -> CleaningRules:
     )
 
 
+# A whole-pattern flag at the start of a rule, ``(?i)``, which a joined pattern must
+# scope to its own alternative: ``(?i:…)``.
+_LEADING_FLAGS = re.compile(r"\(\?([imsx]+)\)")
+
+
+def _anchored(pattern: re.Pattern[str]) -> bool:
+    """True when ``pattern`` can only match at the start of a string (it opens with ``^``).
+
+    Read from the regex parser's tree (which factors a ``^`` shared by every branch out
+    in front); False when the parser is not there to ask.
+    """
+    try:
+        from re import _constants, _parser  # type: ignore[attr-defined]
+
+        tree = _parser.parse(pattern.pattern, pattern.flags)
+    except Exception:  # another Python's internals, or anything unexpected: no filter
+        return False
+    return bool(tree.data) and tree.data[0] == (_constants.AT, _constants.AT_BEGINNING)
+
+
+@functools.lru_cache(maxsize=16)
+def _any_rule(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str] | None:
+    """One pattern that matches a line wherever one of ``patterns`` would.
+
+    Only a filter: a line it matches is still tried rule by rule, in order. Built only
+    when every rule is anchored at the line start (as all the shipped ones are): the
+    joined pattern then opens with ``^`` too, and is tried at one position, not at every
+    character. None when the rules cannot be joined faithfully (an unanchored rule,
+    flags other than a leading ``(?imsx)``, back-references, group names that clash).
+    """
+    if not patterns or not all(map(_anchored, patterns)):
+        return None
+    alternatives = []
+    for pattern in patterns:
+        source = pattern.pattern
+        leading = _LEADING_FLAGS.match(source)
+        if leading:
+            source = f"(?{leading.group(1)}:{source[leading.end() :]})"
+        if re.search(r"\\[1-9]|\(\?P=|\(\?[aiLmsux]+\)", source):
+            return None
+        alternatives.append(f"(?:{source})")
+    try:
+        joined = re.compile("^(?:" + "|".join(alternatives) + ")")
+    except re.error:
+        return None
+    if joined.flags != re.UNICODE:
+        return None
+    return joined
+
+
 def split_lines(text: str) -> list[Line]:
     """Every non-blank line of ``text`` with the offsets of its stripped content."""
     return [Line(start, end, stripped) for start, end, stripped in _line_spans(text)]
@@ -143,10 +206,9 @@ def clean_text(text: str, rules: CleaningRules, opencc_config: str = "t2s") -> C
     views = normalize_lines([stripped for _start, _end, stripped in spans], opencc_config)
     result = Cleaned(lines=[])
     meta_zones = set(rules.metadata.zones)
-    # The rules that may apply in a line's zones, in order, and the longest line any of
-    # them may remove: a longer line (most body prose) skips the rules altogether.
-    # Keyed by (header, footer); the last item says whether metadata is looked for.
-    by_zones: dict[tuple[bool, bool], tuple[list[LineRule], int, bool]] = {}
+    # The rules that may apply in a line's zones, and the longest line any of them may
+    # remove: a longer line (most body prose) skips the rules altogether.
+    by_zones = rules.zone_tables
     for number, (start, end, stripped) in enumerate(spans):
         view = views[number]
         line = Line(start, end, stripped, normalized=view)
@@ -163,10 +225,12 @@ def clean_text(text: str, rules: CleaningRules, opencc_config: str = "t2s") -> C
                 chosen,
                 max((r.max_chars for r in chosen), default=-1),
                 bool(zones & meta_zones),
+                _any_rule(tuple(r.pattern for r in chosen)),
             )
-        candidates, longest, metadata_zone = applicable
+        candidates, longest, metadata_zone, any_rule = applicable
         rule = None
-        if len(seen) <= longest:
+        # Most short lines match no rule: one search tells, instead of one per rule.
+        if len(seen) <= longest and (any_rule is None or any_rule.search(seen)):
             rule = next(
                 (r for r in candidates if len(seen) <= r.max_chars and r.pattern.search(seen)),
                 None,

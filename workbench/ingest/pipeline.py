@@ -101,6 +101,8 @@ class Ingester:
         self.structure: StructureRules = read_structure_rules(config.ingest.structure_rules)
         self.segmenter = Segmenter(load_rules(config.segment))
         self.max_bytes = input_limit(config.ingest.max_file_mb)
+        self._numbering_for: tuple[re.Pattern[str], ...] | None = None
+        self._numbering: re.Pattern[str] | None = None
 
     def settings(self) -> dict[str, Any]:
         """The settings that shaped the corpus, recorded in its manifest."""
@@ -193,11 +195,12 @@ class Ingester:
             if candidates
             else set()
         )
-        numbers = _numbering_start(self.structure.numbering)
+        numbers = self._numbering_filter()
         doc_id = document.id
         # sentence_id's hash, its document part taken once: copying a started SHA-1 costs
-        # less than starting one (OpenSSL looks the algorithm up each time).
-        id_prefix = hashlib.sha1(f"{doc_id}\x1f".encode())
+        # less than starting one (OpenSSL looks the algorithm up each time), here too.
+        id_prefix = _SHA1.copy()
+        id_prefix.update(f"{doc_id}\x1f".encode())
         sentences: list[Sentence] = []
         seen: dict[str, int] = {}
         speaker: str | None = None
@@ -227,8 +230,16 @@ class Ingester:
             kind, label = "body", None
             if line.title:
                 kind = "heading"
-            elif structure and (numbers is None or numbers.match(text[body_start:])):
-                numbering = find_numbering(text[body_start:], self.structure)
+            elif structure:
+                numbering = None
+                if numbers is None:
+                    numbering = find_numbering(text[body_start:], self.structure)
+                else:
+                    # Which pattern matches first, from the joined pattern's marker group.
+                    found = numbers.match(text[body_start:])
+                    if found is not None:
+                        first = int(found.lastgroup[2:]) if found.lastgroup else 0
+                        numbering = find_numbering(text[body_start:], self.structure, first)
                 if numbering is not None:
                     kind, label = numbering.kind, numbering.label
                     body_start += numbering.body_start
@@ -271,7 +282,12 @@ class Ingester:
                 occurrence = seen.get(sentence_text, 0)
                 seen[sentence_text] = occurrence + 1
                 digest = id_prefix.copy()
-                digest.update(f"{sentence_text}\x1f{occurrence}".encode())
+                digest.update(sentence_text.encode())
+                digest.update(
+                    _OCCURRENCE[occurrence]
+                    if occurrence < _OCCURRENCES
+                    else f"\x1f{occurrence}".encode()
+                )
                 sentences.append(
                     Sentence(
                         f"{doc_id}:{digest.hexdigest()[:12]}",  # = sentence_id(…)
@@ -286,10 +302,23 @@ class Ingester:
                         kind,
                         label if index == 0 else None,
                         offsets,
+                        [],  # terms: a literal list, not the field's default factory call
                     )
                 )
             paragraph += 1
         return sentences
+
+    def _numbering_filter(self) -> re.Pattern[str] | None:
+        """``_numbering_start`` of the structure rules, worked out once per rules.
+
+        Through its cache it hashed the compiled patterns (their whole code) for every
+        document.
+        """
+        patterns = self.structure.numbering
+        if self._numbering_for is not patterns:
+            self._numbering = _numbering_start(patterns)
+            self._numbering_for = patterns
+        return self._numbering
 
     def _display_path(self, path: Path) -> str:
         """The path as recorded: relative to the project root when inside it."""
@@ -303,21 +332,34 @@ class Ingester:
             return str(path)
 
 
+# A SHA-1 started once, copied for each document's sentence ids.
+_SHA1 = hashlib.sha1()
+# The end of a sentence id's hashed text, ``\x1f<occurrence>``, encoded once for the
+# occurrences that matter: building and encoding one string per sentence (the text and
+# its suffix together) cost about a tenth of the id; two updates hash the same bytes.
+_OCCURRENCES = 64
+_OCCURRENCE = tuple(f"\x1f{occurrence}".encode() for occurrence in range(_OCCURRENCES))
+
+
 @functools.lru_cache(maxsize=8)
 def _numbering_start(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str] | None:
     """One regex matching where any numbering pattern matches, to skip most paragraphs.
 
-    Only a filter: a paragraph it matches still goes through ``find_numbering``. None
-    (no filter) when the patterns cannot be joined faithfully: flags, back-references or
+    Only a filter: a paragraph it matches still goes through ``find_numbering``, from
+    the pattern that matched (the alternatives are tried in order, so the first pattern
+    that matches is the one whose empty marker group ``_n<i>`` closes last). None (no
+    filter) when the patterns cannot be joined faithfully: flags, back-references or
     group names that would clash or renumber.
     """
     if not patterns or any(p.flags != re.UNICODE for p in patterns):
         return None
     sources = [p.pattern for p in patterns]
-    if any(re.search(r"\\[1-9]|\(\?P=|\(\?[aiLmsux]", source) for source in sources):
+    if any(re.search(r"\\[1-9]|\(\?P[=<]|\(\?[aiLmsux]", source) for source in sources):
         return None
     try:
-        return re.compile("|".join(f"(?:{source})" for source in sources))
+        return re.compile(
+            "|".join(f"(?:{source})(?P<_n{number}>)" for number, source in enumerate(sources))
+        )
     except re.error:
         return None
 

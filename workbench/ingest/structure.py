@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,17 @@ class StructureRules:
     compound_surnames: tuple[str, ...]
     not_speakers: frozenset[str]
     source: str = "<defaults>"
+    # Any role suffix anywhere in a label (``_is_role``'s filter), made from
+    # ``role_suffixes`` (also by ``dataclasses.replace``); None: there are none.
+    role_suffix_pattern: re.Pattern[str] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        pattern = (
+            re.compile("|".join(map(re.escape, self.role_suffixes))) if self.role_suffixes else None
+        )
+        object.__setattr__(self, "role_suffix_pattern", pattern)
 
     @classmethod
     def from_config(cls, data: dict[str, Any], where: str = "<config>") -> StructureRules:
@@ -51,13 +62,14 @@ class StructureRules:
                 raise ConfigError(f"{where}: numbering pattern {pattern!r}: {exc}") from None
         headings = data.get("headings", {})
         speakers = data.get("speakers", {})
+        role_suffixes = tuple(sorted(speakers.get("role_suffixes", []), key=len, reverse=True))
         return cls(
             numbering=tuple(patterns),
             heading_max_chars=int(headings.get("max_chars", 40)),
             sentence_ends=str(headings.get("sentence_ends", "。！？!?；;：:…")),
             max_label_chars=int(speakers.get("max_label_chars", 20)),
             roles=frozenset(speakers.get("roles", [])),
-            role_suffixes=tuple(sorted(speakers.get("role_suffixes", []), key=len, reverse=True)),
+            role_suffixes=role_suffixes,
             forbidden=frozenset(speakers.get("forbidden", "")),
             surnames=frozenset(ch for ch in speakers.get("surnames", "") if not ch.isspace()),
             compound_surnames=tuple(speakers.get("compound_surnames", [])),
@@ -118,9 +130,14 @@ def _is_role(label: str, rules: StructureRules) -> bool:
         return False
     if label in rules.roles:
         return True
+    # One C call for "ends with a role", and one search to skip the loop below for the
+    # labels that hold no role at all (names): sixty rfind calls a label cost more than
+    # the rest of telling speakers apart.
+    if label.endswith(rules.role_suffixes):
+        return True
+    if rules.role_suffix_pattern is not None and not rules.role_suffix_pattern.search(label):
+        return False
     for suffix in rules.role_suffixes:
-        if label.endswith(suffix):
-            return True
         at = label.rfind(suffix)
         if at > 0 and _is_name(label[at + len(suffix) :], rules):
             return True
@@ -158,14 +175,20 @@ class Numbering:
     kind: str  # "heading" | "item"
 
 
-def find_numbering(text: str, rules: StructureRules) -> Numbering | None:
-    """Return the numbering at the start of ``text`` and whether it opens a heading."""
-    for pattern in rules.numbering:
+def find_numbering(text: str, rules: StructureRules, first: int = 0) -> Numbering | None:
+    """Return the numbering at the start of ``text`` and whether it opens a heading.
+
+    ``first``: the patterns before it are known not to match ``text`` (ingest learns
+    which one does from one joined pattern) and are not tried again.
+    """
+    for pattern in rules.numbering[first:]:
         m = pattern.match(text)
         if m and m.end() < len(text):
             rest = text[m.end() :].rstrip()
+            # Does the rest hold a sentence end? Asked of the few marks, in C, rather
+            # than of every character in a generator.
             heading = len(rest) <= rules.heading_max_chars and not any(
-                ch in rules.sentence_ends for ch in rest
+                map(rest.__contains__, rules.sentence_ends)
             )
             return Numbering(m.group().rstrip(), m.end(), "heading" if heading else "item")
     return None

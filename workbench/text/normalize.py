@@ -495,11 +495,13 @@ def normalize_lines(lines: list[str], opencc_config: str = "t2s") -> list[Normal
     treat a line break as they treat the end of a text). Only the length pass, which most
     lines skip, runs line by line. Per-call costs were most of normalising a short line.
     A line holding a line break, or whose script conversion changes its length, makes
-    every line go through ``normalize`` alone.
+    every line go through ``normalize`` alone. A line holding a line break needs no count
+    of them first: the converted text, as long as the joined one, then splits into pieces
+    whose lengths cannot all match the lines' (they would sum to less than the lines').
     """
+    if not lines:
+        return []
     joined = "\n".join(lines)
-    if not lines or joined.count("\n") != len(lines) - 1:
-        return [normalize(line, opencc_config) for line in lines]
     converter = _converter(opencc_config)
     converted = joined if converter is None else _convert_lines(converter, opencc_config, joined)
     if len(converted) != len(joined) or any(
@@ -507,7 +509,18 @@ def normalize_lines(lines: list[str], opencc_config: str = "t2s") -> list[Normal
     ):
         return [normalize(line, opencc_config) for line in lines]
     rewritten = _rewrite_one_to_one(converted).split("\n")
-    return [_change_lengths(line, new, None) for line, new in zip(lines, rewritten, strict=True)]
+    # ``_keeps_length`` inline: most lines keep their length, and two Python calls per
+    # line cost more than the checks.
+    return [
+        Normalized(new, range(len(new)), line)
+        if new.isprintable()
+        and "  " not in new
+        and "..." not in new
+        and not new.startswith(" ")
+        and not new.endswith(" ")
+        else _change_lengths(line, new, None)
+        for line, new in zip(lines, rewritten, strict=True)
+    ]
 
 
 def _rewrite_one_to_one(converted: str) -> str:
