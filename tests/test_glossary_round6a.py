@@ -62,6 +62,8 @@ FIXED_NAMES = {
     "马克思列宁主义",
     "中央委员会",
     "中央统战工作会议",
+    "中共中央宣传部",
+    "中国国际进口博览会",
 }
 
 
@@ -199,3 +201,41 @@ def test_longer_entries_still_win_over_the_round6a_forms() -> None:
     assert world.entry_id == "hv-099"
     [formula] = matcher.find("党要管党、从严治党")
     assert formula.entry_id == "pt9-020"
+
+
+@pytest.mark.parametrize("script", ["simplified", "traditional"])
+def test_third_pass_concepts_are_found_in_running_text(script: str) -> None:
+    """The third pass's macro-policy, Constitution and Party formulas are found where a policy
+    sentence uses them, in both scripts, and the longer forms win over their heads."""
+    text = (
+        "实施积极的财政政策和稳健的货币政策，坚持依宪治国，弘扬宪法精神，"
+        "紧密围绕党的基本路线，发展党内民主，建设高素质干部队伍，"
+        "实现高水平科技自立自强，推动制造业高质量发展和长三角一体化高质量发展，"
+        "把民营经济人士团结在党的周围，培育专精特新小巨人企业，坚持四项基本原则，反对资产阶级自由化，"
+        "健全关键核心技术攻关新型举国体制，办好中国国际进口博览会，落实爱国者治港。"
+    )
+    if script == "traditional":
+        text = opencc.OpenCC("s2t").convert(text)
+    found = {m.entry_id for m in load_glossary(GLOSSARY).matcher().find(text)}
+    wanted = {
+        "en9-050",
+        "en9-051",
+        "gv9-036",
+        "gv9-037",
+        "pt9-064",
+        "pt9-067",
+        "pt9-068",
+        "en9-056",
+        "en9-054",
+        "en9-058",
+        "en9-053",
+        "en9-057",
+        "pt9-069",
+        "pt9-070",
+        "en9-059",
+        "en9-061",
+        "gv9-038",
+    }
+    assert wanted <= found, sorted(wanted - found)
+    assert "en9-060" not in found  # the full 新型举国体制 formula is one entry
+    assert "en9-055" not in found  # 高水平科技自立自强 is one entry, not its tail
