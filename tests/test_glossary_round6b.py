@@ -223,3 +223,61 @@ def test_no_second_pass_form_cuts_a_chinese_characteristics_formula() -> None:
     matcher = load_glossary(GLOSSARY).matcher()
     for text in ("中国特色农业现代化", "中国特色农业农村现代化"):
         assert all(match.start != 2 for match in matcher.find(text)), text
+
+
+@pytest.mark.parametrize("script", ["simplified", "traditional"])
+def test_third_pass_concepts_are_found_in_running_text(script: str) -> None:
+    """The third pass (laws of these topics and the concepts their bilingual texts name,
+    marine ranching, smart farming) is found in sentences written the way policy texts
+    write them, in both scripts."""
+    text = (
+        "依照土地管理法加强耕地保护，修订森林法和草原法，落实种子法、农业法和农产品质量安全法，"
+        "执行动物防疫法；推进海洋牧场建设，发展深远海养殖和智慧农业，"
+        "落实农机购置补贴；实施积极的就业政策，促进公平就业，完善就业服务，"
+        "执行劳动合同法、就业促进法、残疾人保障法、未成年人保护法和老年人权益保障法，规范劳务派遣。"
+    )
+    if script == "traditional":
+        text = opencc.OpenCC("s2t").convert(text)
+    found = {m.entry_id for m in load_glossary(GLOSSARY).matcher().find(text)}
+    wanted = {
+        "ru9-041",  # 土地管理法
+        "ru9-042",  # 耕地保护
+        "ec9-032",  # 森林法
+        "ec9-034",  # 草原法
+        "ag9-036",  # 种子法
+        "ag9-043",  # 农业法
+        "ag9-037",  # 农产品质量安全法
+        "ag9-039",  # 动物防疫法
+        "ag9-030",  # 海洋牧场
+        "ag9-032",  # 深远海养殖
+        "ag9-033",  # 智慧农业
+        "ag9-034",  # 农机购置补贴
+        "so9-021",  # 积极的就业政策
+        "so9-019",  # 公平就业
+        "so9-020",  # 就业服务
+        "so9-010",  # 劳动合同法
+        "so9-018",  # 就业促进法
+        "so9-017",  # 残疾人保障法
+        "so9-022",  # 未成年人保护法
+        "so9-016",  # 老年人权益保障法
+        "so9-012",  # 劳务派遣
+    }
+    assert wanted <= found, sorted(wanted - found)
+
+
+def test_third_pass_laws_take_their_full_titles_and_keep_their_topic_words_apart() -> None:
+    """A law's full title (中华人民共和国…法) is one match for the law, and the law's name does
+    not swallow the concept it is named after when that concept stands alone."""
+    matcher = load_glossary(GLOSSARY).matcher()
+    for form, entry_id in [
+        ("中华人民共和国土地管理法", "ru9-041"),
+        ("中华人民共和国农产品质量安全法", "ag9-037"),
+        ("中华人民共和国劳动合同法", "so9-010"),
+        ("深海远海养殖", "ag9-032"),
+    ]:
+        [match] = matcher.find(form)
+        assert match.entry_id == entry_id, (form, match.entry_id)
+        assert (match.start, match.end) == (0, len(form)), form
+    for form, entry_id in [("农产品质量安全", "ag9-038"), ("劳动合同", "so9-011")]:
+        [match] = matcher.find(form)
+        assert match.entry_id == entry_id, (form, match.entry_id)
