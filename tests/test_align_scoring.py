@@ -236,3 +236,66 @@ def test_dev_documents_of_the_question_and_unrelated_terms(
     for name, value in weights.items():
         monkeypatch.setattr(scoring, name, value)
     assert bead not in found()
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Xiang Dong:", True),
+        ("Hu Kaihong:", True),
+        ("Shou Xiaoli: ", True),
+        ("The six sections:", False),  # lower-case words: a list lead-in, not a name
+        ("Ladies and gentlemen,", False),
+        ("Zhao Lijian: We have noted the reports.", False),  # a speaker run into the text
+    ],
+)
+def test_speaker_lines(line: str, expected: bool) -> None:
+    assert scoring.is_speaker(line) is expected
+
+
+def test_speaker_term_charges_a_name_line_whose_zh_side_has_no_colon_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    zh_text = ["新闻发言人寿小丽：", "下面请向东先生作介绍。"]
+    en_text = ["Shou Xiaoli:", "First, Mr. Xiang.", "Xiang Dong:"]
+    basis = np.eye(4, dtype=np.float32)
+    s = EmbeddingScorer(
+        side_features(basis[:2], zh_text),
+        side_features(basis[:3], en_text),
+        en_speakers=np.array([scoring.is_speaker(t) for t in en_text]),
+        zh_colons=np.array([scoring.is_zh_colon_line(t) for t in zh_text]),
+    )
+    charged = s._unanswered_speaker
+    assert charged(1, 1, np.array([0]), np.array([0])).tolist() == [0.0]  # 寿小丽： / name
+    assert charged(1, 2, np.array([1]), np.array([1])).tolist() == [1.0]  # merged name line
+    assert charged(1, 1, np.array([1]), np.array([1])).tolist() == [0.0]  # no name line
+    merged = bead_cost(s, 1, 2, 2, 3)
+    monkeypatch.setattr(scoring, "SPEAKER", 0.0)
+    assert merged == pytest.approx(bead_cost(s, 1, 2, 2, 3) + 1.0)
+
+
+@pytest.mark.parametrize(
+    ("doc_id", "bead", "absent"),
+    [
+        # "Hu Kaihong:" (the zh made 胡凯红： a label) is 0–1, not paired with the audio line.
+        ("sciodefense2019", ((), (0,)), ((3,), (0,))),
+        # "Xiang Dong:" stays out of the bead of the sentence before it.
+        ("scio2022gwr", ((), (6,)), ((6,), (5, 6))),
+    ],
+)
+def test_dev_documents_of_the_speaker_term(
+    monkeypatch: pytest.MonkeyPatch,
+    doc_id: str,
+    bead: tuple[tuple[int, ...], tuple[int, ...]],
+    absent: tuple[tuple[int, ...], tuple[int, ...]],
+) -> None:
+    doc = next(d for d in read_gold_folder(DEV) if d.id == doc_id)
+
+    def found() -> set[tuple[tuple[int, ...], tuple[int, ...]]]:
+        beads = Aligner(AlignerSettings(use_glossary=False)).align(doc.zh, doc.en)
+        return {(tuple(b.zh_sentences), tuple(b.en_sentences)) for b in beads}
+
+    now = found()
+    assert bead in now and absent not in now
+    monkeypatch.setattr(scoring, "SPEAKER", 0.0)
+    assert absent in found()

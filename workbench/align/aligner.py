@@ -24,7 +24,9 @@ from workbench.align.scoring import (
     DEFAULT_WEIGHTS,
     EmbeddingScorer,
     is_salutation,
+    is_speaker,
     is_zh_address,
+    is_zh_colon_line,
     side_features,
 )
 from workbench.config import AlignConfig, Config
@@ -213,4 +215,6 @@ class Aligner:
             self.settings.weights,
             en_salutations=np.array([is_salutation(s) for s in en], dtype=bool),
             zh_addresses=np.array([is_zh_address(s) for s in zh], dtype=bool),
+            en_speakers=np.array([is_speaker(s) for s in en], dtype=bool),
+            zh_colons=np.array([is_zh_colon_line(s) for s in zh], dtype=bool),
         )

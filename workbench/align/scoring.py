@@ -98,6 +98,20 @@ _ZH_ADDRESS = re.compile(
 )
 
 
+# An en line that only names a speaker: one to four capitalised words and a colon.
+_SPEAKER = re.compile(r"^[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}\s*:$")
+
+
+def is_speaker(sentence: str) -> bool:
+    """True for an en line such as "Xiang Dong:" or "Hu Kaihong:"."""
+    return bool(_SPEAKER.match(sentence.strip()))
+
+
+def is_zh_colon_line(sentence: str) -> bool:
+    """True for a zh line ending in a colon: a speaker line (…发言人寿小丽：) or address."""
+    return sentence.strip().endswith(("：", ":"))
+
+
 def is_zh_address(sentence: str) -> bool:
     """True for a zh line that only addresses the audience ("主席先生，各位同事：")."""
     line = sentence.strip()
@@ -124,6 +138,13 @@ QUESTION = 1.0
 # than leaving both out (2 × skip); the lowest cosine of a gold 1–1 bead is 0.13.
 UNRELATED = 2.0
 UNRELATED_COS = 0.15
+# A speaker line left unanswered: an en line that only names the speaker ("Xiang Dong:",
+# "Hu Kaihong:") in a bead whose zh side has no line ending in a colon costs this much.
+# Our segmenter makes 胡凯红： the label of the sentence it opens, so the en name line is
+# either paired with a zh speaker line kept as a line (…新闻发言人寿小丽：) or has no zh
+# counterpart (0–1); merged into the previous answer or paired with an audio caption it
+# is wrong, and without the charge both were cheaper than leaving the name line out.
+SPEAKER = 1.0
 
 _NUMBER = re.compile(r"\d[\d,，.]*\d|\d")
 # A count written with a magnitude word: its single significant digit is a real number
@@ -372,8 +393,12 @@ class EmbeddingScorer:
         seed: int = 7,
         en_salutations: np.ndarray | None = None,
         zh_addresses: np.ndarray | None = None,
+        en_speakers: np.ndarray | None = None,
+        zh_colons: np.ndarray | None = None,
     ) -> None:
         self.zh, self.en = zh, en
+        self.en_speakers = en_speakers  # bool per en sentence (is_speaker)
+        self.zh_colons = zh_colons  # bool per zh sentence (is_zh_colon_line)
         self.en_salutations = en_salutations  # bool per en sentence (is_salutation)
         self.zh_addresses = zh_addresses  # bool per zh sentence (is_zh_address)
         self.n, self.m = len(zh), len(en)
@@ -487,6 +512,8 @@ class EmbeddingScorer:
             cost += QUESTION * self._unanswered_question(a, b, s, t)
         if w["address"] and self.en_salutations is not None and self.zh_addresses is not None:
             cost += w["address"] * self._unanswered_address(a, b, s, t)
+        if SPEAKER and self.en_speakers is not None and self.zh_colons is not None:
+            cost += SPEAKER * self._unanswered_speaker(a, b, s, t)
         if w["rival"]:
             rivalry = np.maximum(self._rivalry("zh", s, zh_cos), self._rivalry("en", t, en_cos))
             cost += w["rival"] * np.maximum(rivalry - w["rival_margin"], 0.0)
@@ -503,6 +530,16 @@ class EmbeddingScorer:
         assert self.en_salutations is not None and self.zh_addresses is not None
         en_has = sum(self.en_salutations[en_starts + o] for o in range(b)) > 0
         zh_has = sum(self.zh_addresses[zh_starts + o] for o in range(a)) > 0
+        return (en_has & ~zh_has).astype(np.float64)
+
+    def _unanswered_speaker(
+        self, a: int, b: int, zh_starts: np.ndarray, en_starts: np.ndarray
+    ) -> np.ndarray:
+        """1.0 where the en span holds a speaker line ("Xiang Dong:") and no zh line of the
+        span ends in a colon (see ``SPEAKER``)."""
+        assert self.en_speakers is not None and self.zh_colons is not None
+        en_has = sum(self.en_speakers[en_starts + o] for o in range(b)) > 0
+        zh_has = sum(self.zh_colons[zh_starts + o] for o in range(a)) > 0
         return (en_has & ~zh_has).astype(np.float64)
 
     def _unanswered_question(
