@@ -1,4 +1,4 @@
-"""What the glossary round tests (test_glossary_round4.py, test_glossary_round5.py) share.
+"""What the glossary round tests (test_glossary_round4.py … test_glossary_round6b.py) share.
 
 Each coverage round adds ``*N.tsv`` files and promises that no row cites a page a
 measurement set uses and that no row adds a term marked in a recall passage file; the
@@ -57,3 +57,53 @@ def measurement_addresses(recall_files: list[Path]) -> set[str]:
     text += "".join(path.read_text("utf-8") for path in recall_files)
     addresses.update(URL.findall(text))
     return {a.rstrip(".,;") for a in addresses}
+
+
+def check_fresh_passages(path: Path, *, min_passages: int = 8, min_terms: int) -> None:
+    """A fresh recall file holds enough passages, one address each, and every term it marks
+    stands in its passage (marked once)."""
+    found = passages(path)
+    assert len(found) >= min_passages
+    assert sum(len(terms) for _, _, terms in found) >= min_terms
+    for header, text, terms in found:
+        assert URL.search(header), header
+        assert terms and len(set(terms)) == len(terms), header
+        for term in terms:
+            assert term in text, (header, term)
+
+
+def check_pages_unnamed_elsewhere(path: Path) -> None:
+    """A fresh recall file's pages (one per passage) are named by no other file of the test
+    data, the glossary or the seeds: it was built from pages nothing was tuned on."""
+    own = set()
+    for header, _, _ in passages(path):
+        address = URL.search(header)
+        assert address, header
+        own.add(address.group(0))
+    assert len(own) == len(passages(path))  # one page per passage
+    others = [
+        p
+        for p in [*DATA.rglob("*"), *GLOSSARY.glob("*.tsv"), *(ROOT / "seeds").glob("*")]
+        if p.is_file() and p != path
+    ]
+    cited = {
+        a.rstrip(".,;") for p in others for a in URL.findall(p.read_text("utf-8", errors="replace"))
+    }
+    assert len(cited) > 500
+    assert sorted(own & cited) == []
+
+
+def check_round_rows(
+    entries: list[Entry], *, id_pattern: str, prefixes: set[str], used: set[str], minimum: int
+) -> None:
+    """A round's rows are many enough, carry its ids, are approved and sourced, and cite no
+    page a measurement set uses (in their source or their note)."""
+    assert len(entries) >= minimum
+    assert len(used) > 100
+    for entry in entries:
+        assert re.fullmatch(id_pattern, entry.id), entry.id
+        assert entry.id.split("-")[0] in prefixes, entry.id
+        assert entry.status == "approved", entry.id
+        assert entry.source and entry.source_url.startswith(("http://", "https://")), entry.id
+        for url in [entry.source_url, *URL.findall(entry.note)]:
+            assert url.rstrip(".,;") not in used, (entry.id, url)

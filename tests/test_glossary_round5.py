@@ -9,7 +9,6 @@ These tests keep the promises docs/glossary.md makes about both.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import opencc
@@ -17,10 +16,11 @@ import pytest
 from glossary_rounds import (
     DATA,
     GLOSSARY,
-    URL,
+    check_fresh_passages,
+    check_pages_unnamed_elsewhere,
+    check_round_rows,
     entries_of,
     marked_terms,
-    passages,
 )
 from glossary_rounds import (
     measurement_addresses as measurement_addresses_of,
@@ -45,42 +45,22 @@ def measurement_addresses() -> set[str]:
 
 
 def test_the_fresh_file_is_well_formed_and_large_enough() -> None:
-    found = passages(DEV2)
-    assert len(found) >= 8
-    assert sum(len(terms) for _, _, terms in found) >= 150
-    for header, text, terms in found:
-        assert URL.search(header), header
-        assert terms and len(set(terms)) == len(terms), header
-        for term in terms:
-            assert term in text, (header, term)
+    check_fresh_passages(DEV2, min_terms=150)
 
 
 def test_the_fresh_file_uses_pages_no_other_file_names() -> None:
-    own = {URL.search(header).group(0) for header, _, _ in passages(DEV2)}
-    assert len(own) == len(passages(DEV2))  # one page per passage
-    others = [
-        p
-        for p in [*DATA.rglob("*"), *GLOSSARY.glob("*.tsv"), *(ROOT / "seeds").glob("*")]
-        if p.is_file() and p != DEV2
-    ]
-    cited = {
-        a.rstrip(".,;") for p in others for a in URL.findall(p.read_text("utf-8", errors="replace"))
-    }
-    assert len(cited) > 500
-    assert sorted(own & cited) == []
+    check_pages_unnamed_elsewhere(DEV2)
 
 
 def test_round5_rows_are_approved_sourced_and_cite_no_measured_page() -> None:
-    entries = round5_entries()
-    assert len(ROUND5) >= 3 and len(entries) >= 15
-    used = measurement_addresses()
-    assert len(used) > 100
-    for entry in entries:
-        assert re.fullmatch(r"[a-z]{2}8-\d{3}", entry.id), entry.id
-        assert entry.status == "approved", entry.id
-        assert entry.source and entry.source_url.startswith(("http://", "https://")), entry.id
-        for url in [entry.source_url, *URL.findall(entry.note)]:
-            assert url.rstrip(".,;") not in used, (entry.id, url)
+    assert len(ROUND5) >= 3
+    check_round_rows(
+        round5_entries(),
+        id_pattern=r"[a-z]{2}8-\d{3}",
+        prefixes={"gv8", "pv8", "ru8"},
+        used=measurement_addresses(),
+        minimum=15,
+    )
 
 
 def test_no_round5_row_is_a_term_marked_in_the_older_tuning_passages() -> None:

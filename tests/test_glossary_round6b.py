@@ -13,7 +13,6 @@ about them; the ``*9.tsv`` files of the other topics (coverage A) are not this r
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import opencc
@@ -21,10 +20,11 @@ import pytest
 from glossary_rounds import (
     DATA,
     GLOSSARY,
-    URL,
+    check_fresh_passages,
+    check_pages_unnamed_elsewhere,
+    check_round_rows,
     entries_of,
     marked_terms,
-    passages,
 )
 from glossary_rounds import (
     measurement_addresses as measurement_addresses_of,
@@ -61,48 +61,22 @@ def measurement_addresses() -> set[str]:
 
 
 def test_the_fresh_file_is_well_formed_and_large_enough() -> None:
-    found = passages(DEV4)
-    assert len(found) >= 8
-    assert sum(len(terms) for _, _, terms in found) >= 150
-    for header, text, terms in found:
-        assert URL.search(header), header
-        assert terms and len(set(terms)) == len(terms), header
-        for term in terms:
-            assert term in text, (header, term)
+    check_fresh_passages(DEV4, min_terms=150)
 
 
 def test_the_fresh_file_uses_pages_no_other_file_names() -> None:
-    own = set()
-    for header, _, _ in passages(DEV4):
-        address = URL.search(header)
-        assert address, header
-        own.add(address.group(0))
-    assert len(own) == len(passages(DEV4))  # one page per passage
-    others = [
-        p
-        for p in [*DATA.rglob("*"), *GLOSSARY.glob("*.tsv"), *(ROOT / "seeds").glob("*")]
-        if p.is_file() and p != DEV4
-    ]
-    cited = {
-        a.rstrip(".,;") for p in others for a in URL.findall(p.read_text("utf-8", errors="replace"))
-    }
-    assert len(cited) > 500
-    assert sorted(own & cited) == []
+    check_pages_unnamed_elsewhere(DEV4)
 
 
 def test_round6b_rows_are_approved_sourced_and_cite_no_measured_page() -> None:
-    entries = round6b_entries()
     assert all(path.exists() for path in ROUND6B)
-    assert len(entries) >= 60
-    used = measurement_addresses()
-    assert len(used) > 100
-    for entry in entries:
-        assert re.fullmatch(r"[a-z]{2}9-\d{3}", entry.id), entry.id
-        assert entry.id[:3] in PREFIXES, entry.id
-        assert entry.status == "approved", entry.id
-        assert entry.source and entry.source_url.startswith(("http://", "https://")), entry.id
-        for url in [entry.source_url, *URL.findall(entry.note)]:
-            assert url.rstrip(".,;") not in used, (entry.id, url)
+    check_round_rows(
+        round6b_entries(),
+        id_pattern=r"[a-z]{2}9-\d{3}",
+        prefixes=PREFIXES,
+        used=measurement_addresses(),
+        minimum=60,
+    )
 
 
 def test_the_rows_are_descriptive_vocabulary() -> None:
