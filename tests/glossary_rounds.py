@@ -107,3 +107,31 @@ def check_round_rows(
         assert entry.source and entry.source_url.startswith(("http://", "https://")), entry.id
         for url in [entry.source_url, *URL.findall(entry.note)]:
             assert url.rstrip(".,;") not in used, (entry.id, url)
+
+
+def check_not_marked_in_oldest(entries: list[Entry], variants: dict[str, str]) -> None:
+    """No form a round adds (its rows' and its variants on older rows) is a term marked in
+    recall_dev.txt, which stays a measure of terms nobody looked up."""
+    marked = marked_terms(DATA / "glossary" / "recall_dev.txt")
+    assert len(marked) > 100
+    added = {fold(form): entry.id for entry in entries for form in entry.zh_forms}
+    added.update({fold(form): entry_id for form, entry_id in variants.items()})
+    assert sorted(set(added) & marked) == []
+
+
+def check_variants_belong(variants: dict[str, str]) -> None:
+    """Each written-differently variant is found whole, as the older row it was put on."""
+    matcher = load_glossary(GLOSSARY).matcher()
+    for form, entry_id in variants.items():
+        [match] = matcher.find(form)
+        assert match.entry_id == entry_id, (form, match.entry_id)
+        assert (match.start, match.end) == (0, len(form)), form
+
+
+def found_in(text: str, script: str) -> set[str]:
+    """The entry ids the glossary's matcher finds in ``text``, given in either script."""
+    if script == "traditional":
+        import opencc
+
+        text = opencc.OpenCC("s2t").convert(text)
+    return {m.entry_id for m in load_glossary(GLOSSARY).matcher().find(text)}

@@ -13,23 +13,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import opencc
 import pytest
 from glossary_rounds import (
     DATA,
     GLOSSARY,
     check_fresh_passages,
+    check_not_marked_in_oldest,
     check_pages_unnamed_elsewhere,
     check_round_rows,
+    check_variants_belong,
     entries_of,
-    marked_terms,
+    found_in,
 )
 from glossary_rounds import (
     measurement_addresses as measurement_addresses_of,
 )
 
 from workbench.glossary import load_glossary
-from workbench.glossary.fold import fold
 from workbench.glossary.model import Entry
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -115,19 +115,11 @@ def test_general_vocabulary_is_descriptive_and_nothing_is_required() -> None:
 def test_no_round6a_row_is_a_term_marked_in_the_oldest_tuning_passages() -> None:
     """recall_dev.txt stays a measure of terms nobody looked up (recall_dev3.txt is the file
     these rows were chosen from: its gains are tuning gains, reported as such)."""
-    marked = marked_terms(DATA / "glossary" / "recall_dev.txt")
-    assert len(marked) > 100
-    added = {fold(form): entry.id for entry in round6a_entries() for form in entry.zh_forms}
-    added.update({fold(form): entry_id for form, entry_id in VARIANTS.items()})
-    assert sorted(set(added) & marked) == []
+    check_not_marked_in_oldest(round6a_entries(), VARIANTS)
 
 
 def test_the_variants_belong_to_their_older_rows() -> None:
-    matcher = load_glossary(GLOSSARY).matcher()
-    for form, entry_id in VARIANTS.items():
-        [match] = matcher.find(form)
-        assert match.entry_id == entry_id, (form, match.entry_id)
-        assert (match.start, match.end) == (0, len(form)), form
+    check_variants_belong(VARIANTS)
 
 
 @pytest.mark.parametrize("script", ["simplified", "traditional"])
@@ -138,9 +130,7 @@ def test_round6a_concepts_are_found_in_running_text(script: str) -> None:
         "使市场在资源配置中起决定性作用，更好发挥政府作用，把制度优势转化为国家治理效能，"
         "应对百年未有之大变局，关键核心技术实现重大突破，城乡居民人均收入迈上新台阶。"
     )
-    if script == "traditional":
-        text = opencc.OpenCC("s2t").convert(text)
-    found = {m.entry_id for m in load_glossary(GLOSSARY).matcher().find(text)}
+    found = found_in(text, script)
     wanted = {
         "pt9-001",
         "pt9-002",
@@ -188,9 +178,7 @@ def test_third_pass_concepts_are_found_in_running_text(script: str) -> None:
         "把民营经济人士团结在党的周围，培育专精特新小巨人企业，坚持四项基本原则，反对资产阶级自由化，"
         "健全关键核心技术攻关新型举国体制，办好中国国际进口博览会，落实爱国者治港。"
     )
-    if script == "traditional":
-        text = opencc.OpenCC("s2t").convert(text)
-    found = {m.entry_id for m in load_glossary(GLOSSARY).matcher().find(text)}
+    found = found_in(text, script)
     wanted = {
         "en9-050",
         "en9-051",
