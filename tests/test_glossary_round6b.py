@@ -80,7 +80,7 @@ def test_round6b_rows_are_approved_sourced_and_cite_no_measured_page() -> None:
 
 
 def test_the_rows_are_descriptive_vocabulary() -> None:
-    """The brief: descriptive for general vocabulary, preferred or required only for fixed
+    """The round's rule: descriptive for general vocabulary, preferred or required only for fixed
     official names. This round's rows are land, ecology and poverty vocabulary whose English
     comes partly from statutes and journal abstracts, so none makes a missing rendering a QA
     warning or error."""
