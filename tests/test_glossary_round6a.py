@@ -96,8 +96,8 @@ def test_round6a_rows_are_approved_sourced_and_cite_no_measured_page() -> None:
 
 
 def test_general_vocabulary_is_descriptive_and_nothing_is_required() -> None:
-    """The round's rule: descriptive for general vocabulary, preferred only for fixed names; no row of
-    this round makes a missing rendering a QA error."""
+    """The round's rule: descriptive for general vocabulary, preferred only for fixed names;
+    no row of this round makes a missing rendering a QA error."""
     entries = round6a_entries()
     levels = {entry.id: entry.enforcement for entry in entries}
     assert "required" not in levels.values()
