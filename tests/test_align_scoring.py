@@ -208,6 +208,13 @@ def test_unrelated_term_charges_only_a_near_orthogonal_one_to_one_bead(
     assert merged == pytest.approx(bead_cost(s, 2, 1, 2, 1))  # merges are the member term's
 
 
+def _dev_beads(doc_id: str) -> set[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """The beads the aligner (glossary off) gives one dev document, as (zh, en) index tuples."""
+    doc = next(d for d in read_gold_folder(DEV) if d.id == doc_id)
+    beads = Aligner(AlignerSettings(use_glossary=False)).align(doc.zh, doc.en)
+    return {(tuple(b.zh_sentences), tuple(b.en_sentences)) for b in beads}
+
+
 @pytest.mark.parametrize(
     ("doc_id", "weights", "bead", "absent"),
     [
@@ -225,11 +232,8 @@ def test_dev_documents_of_the_question_and_unrelated_terms(
     bead: tuple[tuple[int, ...], tuple[int, ...]],
     absent: tuple[tuple[int, ...], tuple[int, ...]],
 ) -> None:
-    doc = next(d for d in read_gold_folder(DEV) if d.id == doc_id)
-
     def found() -> set[tuple[tuple[int, ...], tuple[int, ...]]]:
-        beads = Aligner(AlignerSettings(use_glossary=False)).align(doc.zh, doc.en)
-        return {(tuple(b.zh_sentences), tuple(b.en_sentences)) for b in beads}
+        return _dev_beads(doc_id)
 
     now = found()
     assert bead in now and absent not in now
@@ -289,11 +293,8 @@ def test_dev_documents_of_the_speaker_term(
     bead: tuple[tuple[int, ...], tuple[int, ...]],
     absent: tuple[tuple[int, ...], tuple[int, ...]],
 ) -> None:
-    doc = next(d for d in read_gold_folder(DEV) if d.id == doc_id)
-
     def found() -> set[tuple[tuple[int, ...], tuple[int, ...]]]:
-        beads = Aligner(AlignerSettings(use_glossary=False)).align(doc.zh, doc.en)
-        return {(tuple(b.zh_sentences), tuple(b.en_sentences)) for b in beads}
+        return _dev_beads(doc_id)
 
     now = found()
     assert bead in now and absent not in now
