@@ -29,6 +29,7 @@ from workbench.align.scoring import (
     is_zh_colon_line,
     side_features,
 )
+from workbench.align.titles import reorder_title_blocks
 from workbench.config import AlignConfig, Config
 from workbench.errors import ConfigError
 
@@ -177,6 +178,8 @@ class Aligner:
         if self.settings.refine and isinstance(scorer, EmbeddingScorer):
             assert self.encoder is not None
             path = refine_path(path, scorer, zh, en, self.encoder.encode)
+        if isinstance(scorer, EmbeddingScorer):
+            path = reorder_title_blocks(path, scorer)
         beads = []
         for step in path:
             a, b = step.zh_end - step.zh_start, step.en_end - step.en_start
