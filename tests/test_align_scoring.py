@@ -300,3 +300,40 @@ def test_dev_documents_of_the_speaker_term(
     assert bead in now and absent not in now
     monkeypatch.setattr(scoring, "SPEAKER", 0.0)
     assert absent in found()
+
+
+def test_echoed_leads_are_full_sentences_a_later_one_repeats_with_its_quantities() -> None:
+    basis = np.eye(6, dtype=np.float32)
+    lead = unit(basis[0], 0.1 * basis[1])
+    vectors = np.stack([lead, basis[2], basis[0], basis[3]])
+    titles = np.zeros(4)
+    numbers = np.array([0b011, 0, 0b111, 0], dtype=np.uint64)
+    assert scoring.echoed_leads(vectors, titles, numbers).tolist() == [True, False, False, False]
+    # A quantity the later sentence lacks (another date): not a repeat.
+    numbers[0] = 0b1000
+    assert not scoring.echoed_leads(vectors, titles, numbers).any()
+    # Running heads (title lines) are never echoes.
+    numbers[0] = 0
+    assert not scoring.echoed_leads(vectors, np.array([1.0, 0, 1.0, 0]), numbers).any()
+
+
+@pytest.mark.parametrize(
+    ("doc_id", "bead", "absent"),
+    [
+        # The English lead renders the speech page's own opening sentence (zh 3), not the
+        # news lead two lines above it that says nearly the same.
+        ("xi2015unga", ((3,), (0,)), ((1,), (0,))),
+        # The press conference's news lead (zh 0) stays out of the transcript's first bead.
+        ("likeqiang2014", ((0,), ()), ((0, 1, 2), (0, 1))),
+    ],
+)
+def test_dev_documents_of_the_echo_term(
+    monkeypatch: pytest.MonkeyPatch,
+    doc_id: str,
+    bead: tuple[tuple[int, ...], tuple[int, ...]],
+    absent: tuple[tuple[int, ...], tuple[int, ...]],
+) -> None:
+    now = _dev_beads(doc_id)
+    assert bead in now and absent not in now
+    monkeypatch.setattr(scoring, "ECHO", 0.0)
+    assert absent in _dev_beads(doc_id)

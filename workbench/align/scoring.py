@@ -146,6 +146,17 @@ UNRELATED_COS = 0.15
 # is wrong, and without the charge both were cheaper than leaving the name line out.
 SPEAKER = 1.0
 
+# A news lead the page repeats: Chinese pages of a speech or press conference often open
+# with a news lead (2015年9月28日，国家主席习近平在纽约…发表…重要讲话。) and then print the
+# text the English translates, which opens with nearly the same sentence (国家主席习近平
+# 2015年9月28日在纽约…). Both match the English lead; the search took the first, leaving
+# the real partner out, or merged both into one bead. A bead holding a zh sentence that a
+# later zh sentence within ECHO_WINDOW repeats (cosine ≥ ECHO_COS, no quantity of its own)
+# costs ECHO, unless its en side holds such a sentence too (the English repeats itself).
+ECHO = 1.0
+ECHO_COS = 0.8
+ECHO_WINDOW = 3
+
 _NUMBER = re.compile(r"\d[\d,，.]*\d|\d")
 # A count written with a magnitude word: its single significant digit is a real number
 # ("3 million", "8亿"), not a list label or a bare "3".
@@ -309,6 +320,7 @@ class SideFeatures:
     terms: np.ndarray  # uint64 masks
     titles: np.ndarray | None = None  # 1.0 per title-like line (is_title_like), else 0.0
     questions: np.ndarray | None = None  # True per sentence asking a question
+    echoes: np.ndarray | None = None  # True per sentence a later one repeats (echoed_leads)
     _spans: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = field(
         default_factory=dict, repr=False
     )
@@ -377,7 +389,26 @@ def side_features(
     terms = np.array([key_mask(ids) for ids in (term_ids or [()] * len(texts))], dtype=np.uint64)
     titles = np.array([is_title_like(t) for t in texts], dtype=np.float64)
     questions = np.array([("?" in t or "？" in t) for t in texts], dtype=bool)
-    return SideFeatures(vectors, lengths, numbers, terms, titles, questions)
+    echoes = echoed_leads(vectors, titles, numbers)
+    return SideFeatures(vectors, lengths, numbers, terms, titles, questions, echoes)
+
+
+def echoed_leads(vectors: np.ndarray, titles: np.ndarray, numbers: np.ndarray) -> np.ndarray:
+    """True per full sentence that one of the next ``ECHO_WINDOW`` full sentences repeats:
+    cosine at least ``ECHO_COS`` and every quantity of the first found in the second
+    (see ``ECHO``). Title lines are left out: a page's running heads repeat with other
+    dates ("2019年7月25日外交部发言人…" / "2019年8月2日…"), and each is translated."""
+    count = len(vectors)
+    echoes = np.zeros(count, dtype=bool)
+    for offset in range(1, ECHO_WINDOW + 1):
+        if offset >= count:
+            break
+        first, later = slice(0, count - offset), slice(offset, count)
+        cos = np.einsum("ij,ij->i", vectors[first], vectors[later])
+        full = (titles[first] == 0) & (titles[later] == 0)
+        kept = (numbers[first] & ~numbers[later]) == 0
+        echoes[first] |= (cos >= ECHO_COS) & full & kept
+    return echoes
 
 
 class EmbeddingScorer:
@@ -510,6 +541,8 @@ class EmbeddingScorer:
             cost += UNRELATED * np.clip((UNRELATED_COS - cos) / UNRELATED_COS, 0.0, 1.0)
         if QUESTION and self.zh.questions is not None and self.en.questions is not None:
             cost += QUESTION * self._unanswered_question(a, b, s, t)
+        if ECHO and self.zh.echoes is not None and self.en.echoes is not None:
+            cost += ECHO * self._echoed(a, b, s, t)
         if w["address"] and self.en_salutations is not None and self.zh_addresses is not None:
             cost += w["address"] * self._unanswered_address(a, b, s, t)
         if SPEAKER and self.en_speakers is not None and self.zh_colons is not None:
@@ -531,6 +564,15 @@ class EmbeddingScorer:
         en_has = sum(self.en_salutations[en_starts + o] for o in range(b)) > 0
         zh_has = sum(self.zh_addresses[zh_starts + o] for o in range(a)) > 0
         return (en_has & ~zh_has).astype(np.float64)
+
+    def _echoed(self, a: int, b: int, zh_starts: np.ndarray, en_starts: np.ndarray) -> np.ndarray:
+        """1.0 where the zh span holds a sentence a later zh sentence repeats and the en
+        span none that a later en sentence repeats (see ``ECHO``)."""
+        ze, ee = self.zh.echoes, self.en.echoes
+        assert ze is not None and ee is not None
+        zh_has = sum(ze[zh_starts + o] for o in range(a)) > 0
+        en_has = sum(ee[en_starts + o] for o in range(b)) > 0
+        return (zh_has & ~en_has).astype(np.float64)
 
     def _unanswered_speaker(
         self, a: int, b: int, zh_starts: np.ndarray, en_starts: np.ndarray

@@ -84,8 +84,9 @@ def _links(cost: np.ndarray, skip: float) -> set[tuple[int, int]]:
     shorter lines (each a piece of one zh line: "At the General Debate of" / "The 72nd
     Session of the United Nations General Assembly"), so several en lines may link to one
     zh line. A zh line's clear best en line is a link only if that en line has no clear
-    best of its own elsewhere and this zh line is its cheapest: a zh-only line ("以下为讲话双语全文：", a byline the English
-    leaves out) is otherwise drawn to whatever en line is least unlike it.
+    best of its own elsewhere and this zh line is its cheapest: a zh-only line
+    ("以下为讲话双语全文：", a byline the English leaves out) is otherwise drawn to
+    whatever en line is least unlike it.
     """
     if cost.shape[0] < 1 or cost.shape[1] < 1:
         return set()
