@@ -12,7 +12,7 @@ from workbench.align.aligner import Aligner, AlignerSettings
 from workbench.align.dp import PathBead
 from workbench.align.evaluate import read_gold_folder
 from workbench.align.scoring import EmbeddingScorer, side_features
-from workbench.align.titles import _crossing_blocks, _links, reorder_title_blocks
+from workbench.align.titles import _covers, _crossing_blocks, _links, reorder_title_blocks
 
 DEV = Path(__file__).parent / "data" / "align-dev"
 
@@ -105,3 +105,12 @@ def test_dev_title_blocks_in_another_order(
     assert bead in found()
     monkeypatch.setattr(aligner_module, "reorder_title_blocks", lambda path, scorer: path)
     assert bead not in found()
+
+
+def test_two_swapped_lines_become_one_bead_and_the_result_is_a_path() -> None:
+    s = title_scorer([1, 0, 2, 2], zh_count=3)
+    path = [PathBead(0, 1, 0, 2, 0.5), PathBead(1, 2, 2, 3, 0.5), PathBead(2, 3, 3, 4, 0.5)]
+    rebuilt = reorder_title_blocks(path, s)
+    assert rebuilt[0] == PathBead(0, 2, 0, 2, rebuilt[0].cost)  # en 0 ↔ zh 1, en 1 ↔ zh 0
+    assert _covers(rebuilt, 0, 3, 0, 4)
+    assert not _covers([PathBead(0, 2, 0, 2, 0.0), PathBead(1, 3, 2, 4, 0.0)], 0, 3, 0, 4)

@@ -173,8 +173,22 @@ def reorder_title_blocks(path: list[PathBead], scorer: EmbeddingScorer) -> list[
             float(np.mean([cost[i, j] for i, j in links if a <= i <= b and c <= j <= d]))
             for a, b, c, d in blocks
         ]
-        out[first : last + 1] = _rebuild(path[first : last + 1], blocks, prices, z0, e0, zh_skip)
+        rebuilt = _rebuild(path[first : last + 1], blocks, prices, z0, e0, zh_skip)
+        if _covers(rebuilt, z0, z1, e0, e1):  # blocks that overlap each other: keep the search's
+            out[first : last + 1] = rebuilt
     return out
+
+
+def _covers(beads: Sequence[PathBead], z0: int, z1: int, e0: int, e1: int) -> bool:
+    """True if ``beads`` are a monotone path from (z0, e0) to (z1, e1), each non-empty."""
+    zh, en = z0, e0
+    for bead in beads:
+        if (bead.zh_start, bead.en_start) != (zh, en):
+            return False
+        if bead.zh_end < zh or bead.en_end < en or (bead.zh_end, bead.en_end) == (zh, en):
+            return False
+        zh, en = bead.zh_end, bead.en_end
+    return (zh, en) == (z1, e1)
 
 
 def _rebuild(
