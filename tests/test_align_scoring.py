@@ -308,7 +308,8 @@ def test_echoed_leads_are_full_sentences_a_later_one_repeats_with_its_quantities
     vectors = np.stack([lead, basis[2], basis[0], basis[3]])
     titles = np.zeros(4)
     numbers = np.array([0b011, 0, 0b111, 0], dtype=np.uint64)
-    assert scoring.echoed_leads(vectors, titles, numbers).tolist() == [True, False, False, False]
+    # zh 0 is the lead, zh 1 (a photo credit, 以下是记者会实录。) lies between it and its repeat.
+    assert scoring.echoed_leads(vectors, titles, numbers).tolist() == [True, True, False, False]
     # A quantity the later sentence lacks (another date): not a repeat.
     numbers[0] = 0b1000
     assert not scoring.echoed_leads(vectors, titles, numbers).any()
@@ -323,8 +324,10 @@ def test_echoed_leads_are_full_sentences_a_later_one_repeats_with_its_quantities
         # The English lead renders the speech page's own opening sentence (zh 3), not the
         # news lead two lines above it that says nearly the same.
         ("xi2015unga", ((3,), (0,)), ((1,), (0,))),
-        # The press conference's news lead (zh 0) stays out of the transcript's first bead.
+        # The press conference's news lead (zh 0) and 以下是记者会实录。 (zh 1) stay out of
+        # the transcript's first bead.
         ("likeqiang2014", ((0,), ()), ((0, 1, 2), (0, 1))),
+        ("likeqiang2014", ((2,), (0, 1)), ((0, 1, 2), (0, 1))),
     ],
 )
 def test_dev_documents_of_the_echo_term(

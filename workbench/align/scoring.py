@@ -151,8 +151,8 @@ SPEAKER = 1.0
 # text the English translates, which opens with nearly the same sentence (国家主席习近平
 # 2015年9月28日在纽约…). Both match the English lead; the search took the first, leaving
 # the real partner out, or merged both into one bead. A bead holding a zh sentence that a
-# later zh sentence within ECHO_WINDOW repeats (cosine ≥ ECHO_COS, no quantity of its own)
-# costs ECHO, unless its en side holds such a sentence too (the English repeats itself).
+# later zh sentence within ECHO_WINDOW repeats (cosine ≥ ECHO_COS, no quantity of its own),
+# or a line between the two, costs ECHO, unless its en side holds such a sentence too.
 ECHO = 1.0
 ECHO_COS = 0.8
 ECHO_WINDOW = 3
@@ -394,10 +394,12 @@ def side_features(
 
 
 def echoed_leads(vectors: np.ndarray, titles: np.ndarray, numbers: np.ndarray) -> np.ndarray:
-    """True per full sentence that one of the next ``ECHO_WINDOW`` full sentences repeats:
-    cosine at least ``ECHO_COS`` and every quantity of the first found in the second
-    (see ``ECHO``). Title lines are left out: a page's running heads repeat with other
-    dates ("2019年7月25日外交部发言人…" / "2019年8月2日…"), and each is translated."""
+    """True per sentence of a page's lead: a full sentence that one of the next
+    ``ECHO_WINDOW`` sentences, a full sentence too, repeats (cosine at least ``ECHO_COS``,
+    every quantity of the first found in the second; see ``ECHO``), and the lines between
+    the two (a photo credit, 以下是记者会实录。): the translated text starts at the repeat.
+    Title lines are never echoes: a page's running heads repeat with other dates
+    ("2019年7月25日外交部发言人…" / "2019年8月2日…"), and each is translated."""
     count = len(vectors)
     echoes = np.zeros(count, dtype=bool)
     for offset in range(1, ECHO_WINDOW + 1):
@@ -407,7 +409,9 @@ def echoed_leads(vectors: np.ndarray, titles: np.ndarray, numbers: np.ndarray) -
         cos = np.einsum("ij,ij->i", vectors[first], vectors[later])
         full = (titles[first] == 0) & (titles[later] == 0)
         kept = (numbers[first] & ~numbers[later]) == 0
-        echoes[first] |= (cos >= ECHO_COS) & full & kept
+        found = np.nonzero((cos >= ECHO_COS) & full & kept)[0]
+        for start in found.tolist():
+            echoes[start : start + offset] = True
     return echoes
 
 
