@@ -150,7 +150,7 @@ def reorder_title_blocks(path: list[PathBead], scorer: EmbeddingScorer) -> list[
     zh_titles, en_titles = scorer.zh.titles, scorer.en.titles
     if zh_titles is None or en_titles is None:
         return path
-    zh_skip = float(scorer.skip_cost)
+    skip = float(scorer.skip_cost)
     out = list(path)
     for first, last in reversed(_title_stretches(path, zh_titles > 0, en_titles > 0)):
         z0, z1 = path[first].zh_start, path[last].zh_end
@@ -160,21 +160,20 @@ def reorder_title_blocks(path: list[PathBead], scorer: EmbeddingScorer) -> list[
         i = np.repeat(np.arange(z0 + 1, z1 + 1), e1 - e0)
         j = np.tile(np.arange(e0 + 1, e1 + 1), z1 - z0)
         cost = scorer.costs(1, 1, i, j).reshape(z1 - z0, e1 - e0)
+        links = _links(cost, skip)
         blocks = [
-            b
-            for b in _crossing_blocks(_links(cost, zh_skip))
-            if b[1] - b[0] < MAX_ZH and b[3] - b[2] < MAX_EN
+            b for b in _crossing_blocks(links) if b[1] - b[0] < MAX_ZH and b[3] - b[2] < MAX_EN
         ]
         if not blocks:
             continue
-        links = _links(cost, zh_skip)
         # A block's cost (for its score) is the mean cost of the 1–1 links it holds.
         prices = [
             float(np.mean([cost[i, j] for i, j in links if a <= i <= b and c <= j <= d]))
             for a, b, c, d in blocks
         ]
-        rebuilt = _rebuild(path[first : last + 1], blocks, prices, z0, e0, zh_skip)
-        if _covers(rebuilt, z0, z1, e0, e1):  # blocks that overlap each other: keep the search's
+        rebuilt = _rebuild(path[first : last + 1], blocks, prices, z0, e0, skip)
+        # Blocks that overlap each other give no path: the search's beads stay.
+        if _covers(rebuilt, z0, z1, e0, e1):
             out[first : last + 1] = rebuilt
     return out
 
