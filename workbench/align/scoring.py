@@ -320,7 +320,7 @@ class SideFeatures:
     terms: np.ndarray  # uint64 masks
     titles: np.ndarray | None = None  # 1.0 per title-like line (is_title_like), else 0.0
     questions: np.ndarray | None = None  # True per sentence asking a question
-    echoes: np.ndarray | None = None  # True per sentence a later one repeats (echoed_leads)
+    echoes: np.ndarray | None = None  # True per line of a lead a later line repeats (echoed_leads)
     _spans: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = field(
         default_factory=dict, repr=False
     )
@@ -570,8 +570,8 @@ class EmbeddingScorer:
         return (en_has & ~zh_has).astype(np.float64)
 
     def _echoed(self, a: int, b: int, zh_starts: np.ndarray, en_starts: np.ndarray) -> np.ndarray:
-        """1.0 where the zh span holds a sentence a later zh sentence repeats and the en
-        span none that a later en sentence repeats (see ``ECHO``)."""
+        """1.0 where the zh span holds a line of an echoed lead (``echoed_leads``) and the
+        en span none (see ``ECHO``)."""
         ze, ee = self.zh.echoes, self.en.echoes
         assert ze is not None and ee is not None
         zh_has = sum(ze[zh_starts + o] for o in range(a)) > 0
