@@ -111,8 +111,10 @@ def test_numerals_are_matched_by_value() -> None:
     assert [u.number for u in term_units("第二轮") if u.number is not None] == [2]
 
 
-@pytest.mark.parametrize(("words", "wanted"), [(1, 1), (2, 2), (3, 2), (4, 3), (6, 5)])
-def test_longer_terms_may_leave_one_word_implied(words: int, wanted: int) -> None:
+@pytest.mark.parametrize(
+    ("words", "wanted"), [(1, 1), (2, 2), (3, 2), (4, 3), (5, 3), (6, 4), (8, 6)]
+)
+def test_longer_terms_may_leave_one_word_implied_and_from_five_two(words: int, wanted: int) -> None:
     assert needed(words) == wanted
 
 
@@ -150,6 +152,16 @@ def _otherwise(zh: str, en: str, blocked: tuple[int, ...] = ()) -> str | None:
         # nor far apart among other content words
         ("生态补偿", "ecological farms paid full wages as compensation", None),
         ("生态补偿制度", "We build roads and schools.", None),
+        # six words (农业 强 农村 美 农民 富): two may be implied ("landscapes" for 农村,
+        # "prosperous" for 富), three may not
+        (
+            "农业强、农村美、农民富",
+            "We want strong agriculture, beautiful landscapes and prosperous farmers.",
+            "strong agriculture, beautiful landscapes and prosperous farmers",
+        ),
+        ("农业强、农村美、农民富", "We want strong agriculture and prosperous farmers.", None),
+        # four words (老少 边 穷 地区): one only, so "poor areas" alone is not enough
+        ("老少边穷地区", "Priority goes to rural and poor areas.", None),
     ],
 )
 def test_a_term_is_rendered_otherwise_when_one_clause_shows_enough_of_its_words(

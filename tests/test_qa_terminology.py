@@ -697,3 +697,32 @@ def test_the_title_renderings_of_the_index_are_word_sequences():
     assert index.named_title(en, tokenize(en), {0}) == (1, 2)  # "Premier Hu" still
     assert index.named_title(en, tokenize(en), {0, 1}) is None
     assert index.named_title("The premier spoke.", tokenize("The premier spoke."), set()) is None
+
+
+# -- round 7 (terms_dev5): a term referred to by its head alone -----------------------------
+
+
+RIVER_CHIEF = Term("t-rc", "河长制", "river chief system", category="policy")
+BRI = Term("t-bri", "“一带一路”倡议", "Belt and Road Initiative", category="programme")
+
+
+def test_a_term_referred_to_by_its_head_alone_is_nonstandard():
+    en = "Under the system, officials inspect the waterways they are in charge of."
+    [problem] = check_terms(en, [(RIVER_CHIEF, RIVER_CHIEF.zh)])
+    assert (problem.kind, problem.found) == ("nonstandard", "the system")
+    assert _kinds("This initiative has brought roads and ports.", BRI) == ["nonstandard"]
+    # a bare head without a determiner is no reference back, nor another head
+    assert _kinds("Officials inspect waterways under a new system.", RIVER_CHIEF) == ["missing"]
+    assert _kinds("Under the plan, officials inspect waterways.", RIVER_CHIEF) == ["missing"]
+    assert _kinds("The river chief system works.", RIVER_CHIEF) == []
+
+
+def test_a_head_that_is_another_terms_english_or_a_one_word_rendering_is_no_reference():
+    from workbench.qa.terminology import _head_referred_back
+    from workbench.text.english import tokenize
+
+    tokens = tokenize("The system of river chiefs works.")
+    assert _head_referred_back(["river chief system"], tokens, set()) == (0, 1)
+    assert _head_referred_back(["river chief system"], tokens, {1}) is None  # another's
+    assert _head_referred_back(["system"], tokens, set()) is None  # the head is all of it
+    assert _head_referred_back(["river chiefs"], tokens, set()) is None  # not a head noun

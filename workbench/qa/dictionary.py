@@ -319,9 +319,13 @@ def term_units(zh: str) -> tuple[Unit, ...]:
 
 def needed(count: int) -> int:
     """How many of a term's content words a translation must show: all of one or two,
-    all but one of three or more (the longer a term, the likelier one word is implied:
-    中央一号文件 as "No 1 Central Document" shows 中央, 一 and 文件 but not 号)."""
-    return count if count <= 2 else count - 1
+    all but one of three or four, all but two of five or more (the longer a term, the
+    likelier words are implied: 中央一号文件 as "No 1 Central Document" shows 中央, 一 and
+    文件 but not 号; 农业强、农村美、农民富 as "robust agriculture, beautiful landscapes and
+    prosperous farmers" shows four of its six words)."""
+    if count <= 2:
+        return count
+    return count - 1 if count <= 4 else count - 2
 
 
 def rendered_otherwise(
@@ -331,7 +335,8 @@ def rendered_otherwise(
 
     Tried for each written form of the term (canonical, variants, as found). A term of
     one dictionary word needs one of its glosses whole ("arable land", not just "land");
-    a longer term needs ``needed(n)`` of its words, each shown by its own token sharing a
+    a longer term needs ``needed(n)`` of its words (all but one; all but two from five),
+    each shown by its own token sharing a
     key with one of that word's short glosses (two content words at most), all in one
     clause, with at most n − 2 other content words among them (none for a two-word
     term). Tokens in ``blocked`` (another entry's rendering) never count.

@@ -196,6 +196,34 @@ def _partly_rendered(
     return None
 
 
+@functools.cache
+def _referable_heads() -> frozenset[str]:
+    """Head nouns a translation refers back to a named thing by (``[coverage]
+    referable_heads`` in the rules): "the system", "the initiative", "the campaign"."""
+    return frozenset(terminology_rules().get("coverage", {}).get("referable_heads", ()))
+
+
+def _head_referred_back(
+    renderings: list[str], tokens: list[Token], blocked: set[int]
+) -> tuple[int, int] | None:
+    """Return the span of a definite reference to the term by its head noun alone ("the
+    system" for "river chief system", "the initiative" for "Belt and Road Initiative"), or
+    None. Only a rendering of two content words or more whose last word is a referable
+    head counts: the head names what kind of thing the term is, so "the system" can only
+    refer to a system. Tokens in ``blocked`` (the English of the sentence's other terms)
+    are no evidence."""
+    heads = _referable_heads()
+    nouns = sorted(
+        {
+            words[-1]
+            for rendering in renderings
+            if len(words := [w for w in prepare(rendering).words if not is_function_word(w)]) >= 2
+            and words[-1] in heads
+        }
+    )
+    return find_generic_reference(nouns, tokens, blocked) if nouns else None
+
+
 def _distinctive_kept(
     renderings: list[str], tokens: list[Token], counts: dict[str, int], blocked: set[int]
 ) -> tuple[int, int] | None:
@@ -516,6 +544,21 @@ def check_terms(
                     )
                 )
                 continue
+        # The sentence refers to the term by its head alone ("the system", "the
+        # initiative"): a translation that names a policy once, or takes it as known from
+        # the context, and then says "the campaign".
+        referred = _head_referred_back(acceptable, tokens, blocked)
+        if referred is not None:
+            if explained is None:
+                explained = _rendering_spans(entries, tokens)
+            others = set().union(*(s for i, s in explained.items() if i != entry.id))
+            referred = _head_referred_back(acceptable, tokens, blocked | others)
+        if referred is not None:
+            found = describe_span(en, tokens, referred)
+            problems.append(
+                TermProblem("nonstandard", entry.id, zh_text, entry.en, found, level, acceptable)
+            )
+            continue
         closest = closest_stretch(acceptable, en, tokens)
         kind = "missing"
         if renderings is not None and closest is None:

@@ -31,7 +31,7 @@ import math
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -626,13 +626,18 @@ def find_partial(
     return _clause_window(tokens, wanted, need, head=head, blocked=blocked)
 
 
-def find_generic_reference(nouns: Iterable[str], tokens: list[Token]) -> tuple[int, int] | None:
+def find_generic_reference(
+    nouns: Iterable[str], tokens: list[Token], blocked: Collection[int] = frozenset()
+) -> tuple[int, int] | None:
     """Return the span of a definite generic reference ("the document", "the report") to a
     document the sentence names: a determiner or possessive right before one of ``nouns``.
-    News translations name a document once and then refer to it so."""
+    News translations name a document once and then refer to it so. Tokens in ``blocked``
+    are never part of it."""
     keys = [word_keys(fold_word(n)) for n in nouns]
     for position in range(1, len(tokens)):
         token = tokens[position]
+        if position in blocked or position - 1 in blocked:
+            continue
         if tokens[position - 1].word in _DEFINITE and any(_same(token, k) for k in keys):
             return position - 1, position
     return None
