@@ -132,6 +132,17 @@ class _Triggers(NamedTuple):
     # character stands (覆: ("批覆", 1), …).
     phrases: dict[str, tuple[tuple[str, int], ...]]
 
+    def in_phrase(self, text: str, at: int) -> bool:
+        """True when a phrase of the phrase-only trigger ``text[at]`` stands around ``at``.
+
+        No phrase holds a line break, so in lines joined by breaks a phrase found around
+        ``at`` lies inside ``at``'s line.
+        """
+        for phrase, offset in self.phrases[text[at]]:
+            if offset <= at and text.startswith(phrase, at - offset):
+                return True
+        return False
+
     def may_change(self, line: str) -> bool:
         """False when OpenCC is sure to return ``line`` unchanged."""
         found = self.pattern.search(line)
@@ -203,13 +214,22 @@ def _convert_lines(converter: opencc.OpenCC, opencc_config: str, joined: str) ->
     hit = pattern.search(joined)
     if hit is None:
         return joined
-    lines = joined.split("\n")
-    starts = list(itertools.accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
+    phrases = triggers.phrases
+    lines: list[str] = []
+    starts: list[int] = []
     chosen: list[int] = []
     while hit is not None:
-        number = bisect.bisect_right(starts, hit.start()) - 1
-        if hit.group() not in triggers.phrases or triggers.may_change(lines[number]):
-            chosen.append(number)
+        at = hit.start()
+        if joined[at] in phrases and not triggers.in_phrase(joined, at):
+            # A phrase-only trigger outside its phrases (覆 in 覆盖): go on from the next
+            # character, so a line is scanned once (``may_change`` would scan it again).
+            hit = pattern.search(joined, at + 1)
+            continue
+        if not lines:  # the first line chosen: cut the text into lines
+            lines = joined.split("\n")
+            starts = list(itertools.accumulate((len(ln) + 1 for ln in lines[:-1]), initial=0))
+        number = bisect.bisect_right(starts, at) - 1
+        chosen.append(number)
         if number + 1 == len(lines):
             break
         hit = pattern.search(joined, starts[number + 1])
@@ -360,28 +380,30 @@ def _full_width_mark(m: re.Match[str]) -> str:
     return _PUNCT_TABLE[m.group()]
 
 
-def _mark_rule(mark: str, placeholder: str) -> tuple[bool, re.Pattern[str]]:
+def _mark_rule(mark: str) -> tuple[bool, re.Pattern[str]]:
     """How one mark of ``_PUNCT`` is rewritten alone; both ways open with a literal.
 
     Marks that nearly always stand for Chinese where they occur (``, : ; ! ?`` beside
-    Chinese text) are all replaced by ``placeholder`` with ``str.replace``, and a regex
-    puts back the few that ``_PUNCT`` would leave (``True``, the restoring pattern).
-    Full stops are mostly in numbers and Latin text: a regex replaces the few that end a
-    Chinese sentence (``False``, the converting pattern).
+    Chinese text): a regex finds the few that ``_PUNCT`` would leave as they are
+    (``True``, the staying pattern) and ``str.replace`` converts the rest. Full stops are
+    mostly in numbers and Latin text: a regex finds the few that end a Chinese sentence
+    (``False``, the converting pattern).
     """
+    escaped = re.escape(mark)
     if mark in ".．":
-        escaped = re.escape(mark)
         return False, re.compile(f"{escaped}(?<=[{HAN}]{escaped})(?=\\s|\\Z|{_CJK})")
     # _PUNCT converts these after Chinese, and ``, : ;`` also before it; the rest stay.
     not_before = f"(?!{_CJK})" if mark in ",:;" else ""
-    return True, re.compile(f"{placeholder}(?<!{_CJK}{placeholder}){not_before}")
+    return True, re.compile(f"{escaped}(?<!{_CJK}{escaped}){not_before}")
 
 
-# Each mark is rewritten in passes of its own, through a noncharacter (U+FDD0…): like the
-# ASCII mark it stands for, a noncharacter is neither Chinese nor a space, so every pass
-# reads the neighbours as published, as the single ``_PUNCT`` pass does.
+# Each mark is first looked at in a pass of its own, which sets the marks its pattern finds
+# aside as a noncharacter (U+FDD0…); only when every mark has been looked at are they
+# rewritten. Like the ASCII mark it stands for, a noncharacter is neither Chinese nor a
+# space, so every pass reads the neighbours as published, as the single ``_PUNCT`` pass
+# does.
 _MARK_RULES = tuple(
-    (mark, chr(0xFDD0 + number), _PUNCT_TABLE[mark], *_mark_rule(mark, chr(0xFDD0 + number)))
+    (mark, chr(0xFDD0 + number), _PUNCT_TABLE[mark], *_mark_rule(mark))
     for number, mark in enumerate(",:;!?.．")  # the marks of _PUNCT's opening class
 )
 _PLACEHOLDERS = tuple(rule[1] for rule in _MARK_RULES)
@@ -391,24 +413,25 @@ def _full_width_marks(text: str) -> str:
     """``_PUNCT.sub(_full_width_mark, text)`` without a Python call per replaced mark.
 
     Mirrored pages put an ASCII comma for nearly every Chinese one (hundreds a
-    document); here every pass runs in C.
+    document); here every pass runs in C. A mark that mostly converts costs a search
+    for the ones that stay, one ``str.replace`` for the rest and, only if some stay, one
+    more to put them back.
     """
     if any(map(text.__contains__, _PLACEHOLDERS)):  # never in real text; keep it exact
         return _PUNCT.sub(_full_width_mark, text)
-    replaced = []
-    for mark, placeholder, full, restoring, rule in _MARK_RULES:
+    found = []
+    for mark, placeholder, full, staying, rule in _MARK_RULES:
         if mark not in text:
             continue
-        if restoring:
-            text = rule.sub(mark, text.replace(mark, placeholder))
-            if placeholder in text:
-                replaced.append((placeholder, full))
-        else:
-            text, count = rule.subn(placeholder, text)
+        text, count = rule.subn(placeholder, text)
+        found.append((mark, placeholder, full, staying, count))
+    for mark, placeholder, full, staying, count in found:
+        if staying:
+            text = text.replace(mark, full)  # every one left stands for Chinese
             if count:
-                replaced.append((placeholder, full))
-    for placeholder, full in replaced:
-        text = text.replace(placeholder, full)
+                text = text.replace(placeholder, mark)
+        elif count:
+            text = text.replace(placeholder, full)
     return text
 
 
