@@ -383,3 +383,60 @@ def test_lines_holding_a_line_break_are_normalised_one_by_one_without_a_count(li
     assert [(n.text, list(n.offsets), n.source) for n in together] == [
         (n.text, list(n.offsets), n.source) for n in alone
     ]
+
+
+# Characters OpenCC converts only inside some phrases (覆 in 批覆, not in 覆盖; 沈, 藉,
+# 坏), those phrases, characters it always converts, one beyond the BMP, Simplified text.
+TRIGGER_PIECES = [
+    *"覆盖批覆答覆反覆沈浸沈阳藉口慰藉坏人打坏扶贫發展，",
+    "\U00020000",
+    "\n",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    texts=st.lists(
+        st.lists(st.sampled_from(TRIGGER_PIECES), max_size=10).map("".join),
+        min_size=1,
+        max_size=6,
+    ),
+    config=st.sampled_from(["t2s", "tw2sp", "hk2s"]),
+)
+def test_one_scan_for_triggers_converts_the_lines_may_change_picks(texts, config):
+    from workbench.text.normalize import _convert_lines, _converter, _triggers
+
+    lines = [line for text in texts for line in text.split("\n")]
+    triggers = _triggers(config)
+    converter = _converter(config)
+    assert triggers is not None and converter is not None
+    picked = [line for line in lines if triggers.may_change(line)]
+    calls: list[str] = []
+
+    class Recording:
+        def convert(self, text: str) -> str:
+            calls.append(text)
+            return str(converter.convert(text))
+
+    joined = "\n".join(lines)
+    assert _convert_lines(Recording(), config, joined) == converter.convert(joined)
+    if not picked:
+        assert calls == []
+    elif len(picked) == len(lines):
+        assert calls == [joined]
+    else:
+        assert calls[0] == "\n".join(picked)
+
+
+def test_sentences_built_without_their_init_equal_sentences_built_with_it(ingester):
+    import dataclasses
+
+    from workbench.models import Sentence
+
+    for seed in sorted((ROOT / "seeds").glob("*.txt")):
+        _document, sentences = ingester.read_bytes(seed.read_bytes(), "x.txt", seed.stem)
+        for sentence in sentences:
+            # An unset field (one added to Sentence but not to ingest) raises here.
+            values = {f.name: getattr(sentence, f.name) for f in dataclasses.fields(Sentence)}
+            assert Sentence(**values) == sentence
+        assert len({id(s.terms) for s in sentences}) == len(sentences)  # a list each
