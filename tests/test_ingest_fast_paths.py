@@ -440,3 +440,39 @@ def test_sentences_built_without_their_init_equal_sentences_built_with_it(ingest
             values = {f.name: getattr(sentence, f.name) for f in dataclasses.fields(Sentence)}
             assert Sentence(**values) == sentence
         assert len({id(s.terms) for s in sentences}) == len(sentences)  # a list each
+
+
+# Parentheses paired, nested, unpaired and across line breaks, beside Han, Chinese
+# punctuation, Latin, digits, spaces and a Han character beyond the BMP.
+PAREN_PIECES = [*"()()扶贫a1 ，。“\n,", "（", "\U00020000", "(a)", "(扶)"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(text=st.lists(st.sampled_from(PAREN_PIECES), max_size=24).map("".join))
+def test_replacing_every_parenthesis_at_once_equals_deciding_pair_by_pair(text):
+    import re
+
+    rewritten = normalize_module._full_width_marks(text)
+    fast = normalize_module._rewrite_parentheses(rewritten, text)
+    with pytest.MonkeyPatch.context() as patch:  # every text takes the pair-by-pair path
+        patch.setattr(normalize_module, "_LATIN_PAIR", re.compile(""))
+        general = normalize_module._rewrite_parentheses(rewritten, text)
+    assert fast == general
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    text=st.lists(
+        st.sampled_from([*WIDE_PIECES, *MARK_PIECES, *PAREN_PIECES, '"', "“"]), max_size=20
+    ).map("".join)
+)
+def test_looking_for_forms_to_narrow_in_the_published_text_finds_those_of_the_rewritten(text):
+    module = normalize_module
+    expected = module._full_width_marks(text)
+    if "(" in text or ")" in text:
+        expected = module._rewrite_parentheses(expected, text)
+    if '"' in text:
+        expected = module._rewrite_quotes(expected, text)
+    if module._WIDE.search(expected):
+        expected = expected.translate(module._WIDE_TO_NARROW)
+    assert module._rewrite_one_to_one(text) == expected

@@ -435,19 +435,23 @@ def _full_width_marks(text: str) -> str:
     return text
 
 
+# A pair that ``_paren_decisions`` leaves ASCII: no Han inside and nothing Chinese on
+# either side (the look-behind sits after the "(" so the pattern opens with a literal).
+_LATIN_PAIR = re.compile(f"\\((?<!{_CJK}\\()[^()\\n{HAN}]*\\)(?!{_CJK})")
+
+
 def _rewrite_parentheses(text: str, context: str) -> str:
     """Turn ASCII parentheses that stand for Chinese ones into （）, pair by pair.
 
     ``context`` is the text as published (same length): decisions read it, not ``text``.
     """
+    if _LATIN_PAIR.search(context) is None:
+        pairs = len(_PAREN_PAIR.findall(context))
+        if pairs and context.count("(") == pairs == context.count(")"):
+            # Every parenthesis is in a pair, and every pair stands for （）: replace
+            # them all in C, without a decision per pair.
+            return text.replace("(", "（").replace(")", "）")
     decisions = _paren_decisions(context)
-    if (
-        decisions
-        and all(decisions.values())
-        and len(decisions) == context.count("(") + context.count(")")
-    ):
-        # Every parenthesis is in a pair that stands for （）: replace them all in C.
-        return text.replace("(", "（").replace(")", "）")
     changes: dict[int, str] = {}
     for m in _PARENTHESIS.finditer(context):
         i = m.start()
@@ -554,7 +558,10 @@ def _rewrite_one_to_one(converted: str) -> str:
         rewritten = _rewrite_parentheses(rewritten, converted)
     if '"' in converted:
         rewritten = _rewrite_quotes(rewritten, converted)
-    if _has_wide(rewritten):
+    # The passes above write only forms that stay full-width (，。（“…): the published
+    # text holds a form to narrow exactly when the rewritten one does, and fewer
+    # full-width forms for the test to look at.
+    if _has_wide(converted):
         rewritten = rewritten.translate(_WIDE_TO_NARROW)
     return rewritten
 
