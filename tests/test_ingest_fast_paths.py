@@ -476,3 +476,15 @@ def test_looking_for_forms_to_narrow_in_the_published_text_finds_those_of_the_re
     if module._WIDE.search(expected):
         expected = expected.translate(module._WIDE_TO_NARROW)
     assert module._rewrite_one_to_one(text) == expected
+
+
+def test_lines_built_without_their_init_equal_lines_built_with_it(ingester):
+    import dataclasses
+
+    from workbench.ingest.clean import Line, clean_text
+
+    for seed in sorted((ROOT / "seeds").glob("*.txt")):
+        cleaned = clean_text(seed.read_text(encoding="utf-8"), ingester.cleaning)
+        for line in cleaned.lines:
+            values = {f.name: getattr(line, f.name) for f in dataclasses.fields(Line)}
+            assert Line(**values) == line
