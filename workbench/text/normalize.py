@@ -531,11 +531,16 @@ def normalize_lines(lines: list[str], opencc_config: str = "t2s") -> list[Normal
     joined = "\n".join(lines)
     converter = _converter(opencc_config)
     converted = joined if converter is None else _convert_lines(converter, opencc_config, joined)
-    if len(converted) != len(joined) or any(
-        map(operator.ne, map(len, converted.split("\n")), map(len, lines))
+    # The lines keep their lengths when OpenCC left the text alone (the same object back,
+    # no lines to cut and compare) or when each converted line is as long as before.
+    if converted is not joined and (
+        len(converted) != len(joined)
+        or any(map(operator.ne, map(len, converted.split("\n")), map(len, lines)))
     ):
         return [normalize(line, opencc_config) for line in lines]
     rewritten = _rewrite_one_to_one(converted).split("\n")
+    if len(rewritten) != len(lines):  # a line held a line break (and OpenCC left it)
+        return [normalize(line, opencc_config) for line in lines]
     # ``_keeps_length`` inline: most lines keep their length, and two Python calls per
     # line cost more than the checks.
     return [
