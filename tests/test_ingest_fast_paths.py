@@ -488,3 +488,17 @@ def test_lines_built_without_their_init_equal_lines_built_with_it(ingester):
         for line in cleaned.lines:
             values = {f.name: getattr(line, f.name) for f in dataclasses.fields(Line)}
             assert Line(**values) == line
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    lines=st.lists(st.lists(st.sampled_from(SCRIPT_PIECES), max_size=12).map("".join), max_size=8)
+)
+def test_normalised_lines_built_without_their_init_equal_ones_built_with_it(lines):
+    import dataclasses
+
+    from workbench.text.normalize import Normalized, normalize_lines
+
+    for normalized in normalize_lines(lines, "t2s"):
+        values = {f.name: getattr(normalized, f.name) for f in dataclasses.fields(Normalized)}
+        assert Normalized(**values) == normalized

@@ -542,17 +542,27 @@ def normalize_lines(lines: list[str], opencc_config: str = "t2s") -> list[Normal
     if len(rewritten) != len(lines):  # a line held a line break (and OpenCC left it)
         return [normalize(line, opencc_config) for line in lines]
     # ``_keeps_length`` inline: most lines keep their length, and two Python calls per
-    # line cost more than the checks.
-    return [
-        Normalized(new, range(len(new)), line)
-        if new.isprintable()
-        and "  " not in new
-        and "..." not in new
-        and not new.startswith(" ")
-        and not new.endswith(" ")
-        else _change_lengths(line, new, None)
-        for line, new in zip(lines, rewritten, strict=True)
-    ]
+    # line cost more than the checks. Their ``Normalized`` is made by its slots, without
+    # the call to its ``__init__``.
+    result: list[Normalized] = []
+    append = result.append
+    new_normalized = object.__new__
+    for line, new in zip(lines, rewritten, strict=True):
+        if (
+            new.isprintable()
+            and "  " not in new
+            and "..." not in new
+            and not new.startswith(" ")
+            and not new.endswith(" ")
+        ):
+            kept = new_normalized(Normalized)
+            kept.text = new
+            kept.offsets = range(len(new))
+            kept.source = line
+            append(kept)
+        else:
+            append(_change_lengths(line, new, None))
+    return result
 
 
 def _rewrite_one_to_one(converted: str) -> str:
