@@ -383,3 +383,122 @@ def test_lines_holding_a_line_break_are_normalised_one_by_one_without_a_count(li
     assert [(n.text, list(n.offsets), n.source) for n in together] == [
         (n.text, list(n.offsets), n.source) for n in alone
     ]
+
+
+# Characters OpenCC converts only inside some phrases (覆 in 批覆, not in 覆盖; 沈, 藉,
+# 坏), those phrases, characters it always converts, one beyond the BMP, Simplified text.
+TRIGGER_PIECES = [
+    *"覆盖批覆答覆反覆沈浸沈阳藉口慰藉坏人打坏扶贫發展，",
+    "\U00020000",
+    "\n",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    texts=st.lists(
+        st.lists(st.sampled_from(TRIGGER_PIECES), max_size=10).map("".join),
+        min_size=1,
+        max_size=6,
+    ),
+    config=st.sampled_from(["t2s", "tw2sp", "hk2s"]),
+)
+def test_one_scan_for_triggers_converts_the_lines_may_change_picks(texts, config):
+    from workbench.text.normalize import _convert_lines, _converter, _triggers
+
+    lines = [line for text in texts for line in text.split("\n")]
+    triggers = _triggers(config)
+    converter = _converter(config)
+    assert triggers is not None and converter is not None
+    picked = [line for line in lines if triggers.may_change(line)]
+    calls: list[str] = []
+
+    class Recording:
+        def convert(self, text: str) -> str:
+            calls.append(text)
+            return str(converter.convert(text))
+
+    joined = "\n".join(lines)
+    assert _convert_lines(Recording(), config, joined) == converter.convert(joined)
+    if not picked:
+        assert calls == []
+    elif len(picked) == len(lines):
+        assert calls == [joined]
+    else:
+        assert calls[0] == "\n".join(picked)
+
+
+def test_sentences_built_without_their_init_equal_sentences_built_with_it(ingester):
+    import dataclasses
+
+    from workbench.models import Sentence
+
+    for seed in sorted((ROOT / "seeds").glob("*.txt")):
+        _document, sentences = ingester.read_bytes(seed.read_bytes(), "x.txt", seed.stem)
+        for sentence in sentences:
+            # An unset field (one added to Sentence but not to ingest) raises here.
+            values = {f.name: getattr(sentence, f.name) for f in dataclasses.fields(Sentence)}
+            assert Sentence(**values) == sentence
+        assert len({id(s.terms) for s in sentences}) == len(sentences)  # a list each
+
+
+# Parentheses paired, nested, unpaired and across line breaks, beside Han, Chinese
+# punctuation, Latin, digits, spaces and a Han character beyond the BMP.
+PAREN_PIECES = [*"()()扶贫a1 ，。“\n,", "（", "\U00020000", "(a)", "(扶)"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(text=st.lists(st.sampled_from(PAREN_PIECES), max_size=24).map("".join))
+def test_replacing_every_parenthesis_at_once_equals_deciding_pair_by_pair(text):
+    import re
+
+    rewritten = normalize_module._full_width_marks(text)
+    fast = normalize_module._rewrite_parentheses(rewritten, text)
+    with pytest.MonkeyPatch.context() as patch:  # every text takes the pair-by-pair path
+        patch.setattr(normalize_module, "_LATIN_PAIR", re.compile(""))
+        general = normalize_module._rewrite_parentheses(rewritten, text)
+    assert fast == general
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    text=st.lists(
+        st.sampled_from([*WIDE_PIECES, *MARK_PIECES, *PAREN_PIECES, '"', "“"]), max_size=20
+    ).map("".join)
+)
+def test_looking_for_forms_to_narrow_in_the_published_text_finds_those_of_the_rewritten(text):
+    module = normalize_module
+    expected = module._full_width_marks(text)
+    if "(" in text or ")" in text:
+        expected = module._rewrite_parentheses(expected, text)
+    if '"' in text:
+        expected = module._rewrite_quotes(expected, text)
+    if module._WIDE.search(expected):
+        expected = expected.translate(module._WIDE_TO_NARROW)
+    assert module._rewrite_one_to_one(text) == expected
+
+
+def test_lines_built_without_their_init_equal_lines_built_with_it(ingester):
+    import dataclasses
+
+    from workbench.ingest.clean import Line, clean_text
+
+    for seed in sorted((ROOT / "seeds").glob("*.txt")):
+        cleaned = clean_text(seed.read_text(encoding="utf-8"), ingester.cleaning)
+        for line in cleaned.lines:
+            values = {f.name: getattr(line, f.name) for f in dataclasses.fields(Line)}
+            assert Line(**values) == line
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    lines=st.lists(st.lists(st.sampled_from(SCRIPT_PIECES), max_size=12).map("".join), max_size=8)
+)
+def test_normalised_lines_built_without_their_init_equal_ones_built_with_it(lines):
+    import dataclasses
+
+    from workbench.text.normalize import Normalized, normalize_lines
+
+    for normalized in normalize_lines(lines, "t2s"):
+        values = {f.name: getattr(normalized, f.name) for f in dataclasses.fields(Normalized)}
+        assert Normalized(**values) == normalized

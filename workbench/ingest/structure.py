@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from workbench.config import read_toml
 from workbench.errors import ConfigError
@@ -84,9 +84,13 @@ def read_structure_rules(path: Path) -> StructureRules:
     return StructureRules.from_config(data, str(path))
 
 
-@dataclass(frozen=True, slots=True)
-class LabelCandidate:
-    """A ``label:`` at the start of a paragraph that may name a speaker."""
+class LabelCandidate(NamedTuple):
+    """A ``label:`` at the start of a paragraph that may name a speaker.
+
+    A named tuple, not a frozen dataclass: ingest makes one per labelled paragraph, and a
+    frozen dataclass's ``__init__`` (an ``object.__setattr__`` call per field) cost
+    several times as much.
+    """
 
     label: str
     body_start: int  # where the paragraph's text after the label (and spaces) begins
@@ -166,9 +170,11 @@ def decide_speakers(
     return speakers
 
 
-@dataclass(frozen=True, slots=True)
-class Numbering:
-    """The numbering opening a paragraph and what kind of paragraph it opens."""
+class Numbering(NamedTuple):
+    """The numbering opening a paragraph and what kind of paragraph it opens.
+
+    A named tuple for the same reason as ``LabelCandidate``: one per numbered paragraph.
+    """
 
     label: str  # as written, without trailing spaces: 一、 （一） 1. ——
     body_start: int

@@ -132,6 +132,17 @@ class _Triggers(NamedTuple):
     # character stands (覆: ("批覆", 1), …).
     phrases: dict[str, tuple[tuple[str, int], ...]]
 
+    def in_phrase(self, text: str, at: int) -> bool:
+        """True when a phrase of the phrase-only trigger ``text[at]`` stands around ``at``.
+
+        No phrase holds a line break, so in lines joined by breaks a phrase found around
+        ``at`` lies inside ``at``'s line.
+        """
+        for phrase, offset in self.phrases[text[at]]:
+            if offset <= at and text.startswith(phrase, at - offset):
+                return True
+        return False
+
     def may_change(self, line: str) -> bool:
         """False when OpenCC is sure to return ``line`` unchanged."""
         found = self.pattern.search(line)
@@ -203,13 +214,22 @@ def _convert_lines(converter: opencc.OpenCC, opencc_config: str, joined: str) ->
     hit = pattern.search(joined)
     if hit is None:
         return joined
-    lines = joined.split("\n")
-    starts = list(itertools.accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
+    phrases = triggers.phrases
+    lines: list[str] = []
+    starts: list[int] = []
     chosen: list[int] = []
     while hit is not None:
-        number = bisect.bisect_right(starts, hit.start()) - 1
-        if hit.group() not in triggers.phrases or triggers.may_change(lines[number]):
-            chosen.append(number)
+        at = hit.start()
+        if joined[at] in phrases and not triggers.in_phrase(joined, at):
+            # A phrase-only trigger outside its phrases (覆 in 覆盖): go on from the next
+            # character, so a line is scanned once (``may_change`` would scan it again).
+            hit = pattern.search(joined, at + 1)
+            continue
+        if not lines:  # the first line chosen: cut the text into lines
+            lines = joined.split("\n")
+            starts = list(itertools.accumulate((len(ln) + 1 for ln in lines[:-1]), initial=0))
+        number = bisect.bisect_right(starts, at) - 1
+        chosen.append(number)
         if number + 1 == len(lines):
             break
         hit = pattern.search(joined, starts[number + 1])
@@ -360,28 +380,30 @@ def _full_width_mark(m: re.Match[str]) -> str:
     return _PUNCT_TABLE[m.group()]
 
 
-def _mark_rule(mark: str, placeholder: str) -> tuple[bool, re.Pattern[str]]:
+def _mark_rule(mark: str) -> tuple[bool, re.Pattern[str]]:
     """How one mark of ``_PUNCT`` is rewritten alone; both ways open with a literal.
 
     Marks that nearly always stand for Chinese where they occur (``, : ; ! ?`` beside
-    Chinese text) are all replaced by ``placeholder`` with ``str.replace``, and a regex
-    puts back the few that ``_PUNCT`` would leave (``True``, the restoring pattern).
-    Full stops are mostly in numbers and Latin text: a regex replaces the few that end a
-    Chinese sentence (``False``, the converting pattern).
+    Chinese text): a regex finds the few that ``_PUNCT`` would leave as they are
+    (``True``, the staying pattern) and ``str.replace`` converts the rest. Full stops are
+    mostly in numbers and Latin text: a regex finds the few that end a Chinese sentence
+    (``False``, the converting pattern).
     """
+    escaped = re.escape(mark)
     if mark in ".．":
-        escaped = re.escape(mark)
         return False, re.compile(f"{escaped}(?<=[{HAN}]{escaped})(?=\\s|\\Z|{_CJK})")
     # _PUNCT converts these after Chinese, and ``, : ;`` also before it; the rest stay.
     not_before = f"(?!{_CJK})" if mark in ",:;" else ""
-    return True, re.compile(f"{placeholder}(?<!{_CJK}{placeholder}){not_before}")
+    return True, re.compile(f"{escaped}(?<!{_CJK}{escaped}){not_before}")
 
 
-# Each mark is rewritten in passes of its own, through a noncharacter (U+FDD0…): like the
-# ASCII mark it stands for, a noncharacter is neither Chinese nor a space, so every pass
-# reads the neighbours as published, as the single ``_PUNCT`` pass does.
+# Each mark is first looked at in a pass of its own, which sets the marks its pattern finds
+# aside as a noncharacter (U+FDD0…); only when every mark has been looked at are they
+# rewritten. Like the ASCII mark it stands for, a noncharacter is neither Chinese nor a
+# space, so every pass reads the neighbours as published, as the single ``_PUNCT`` pass
+# does.
 _MARK_RULES = tuple(
-    (mark, chr(0xFDD0 + number), _PUNCT_TABLE[mark], *_mark_rule(mark, chr(0xFDD0 + number)))
+    (mark, chr(0xFDD0 + number), _PUNCT_TABLE[mark], *_mark_rule(mark))
     for number, mark in enumerate(",:;!?.．")  # the marks of _PUNCT's opening class
 )
 _PLACEHOLDERS = tuple(rule[1] for rule in _MARK_RULES)
@@ -391,25 +413,31 @@ def _full_width_marks(text: str) -> str:
     """``_PUNCT.sub(_full_width_mark, text)`` without a Python call per replaced mark.
 
     Mirrored pages put an ASCII comma for nearly every Chinese one (hundreds a
-    document); here every pass runs in C.
+    document); here every pass runs in C. A mark that mostly converts costs a search
+    for the ones that stay, one ``str.replace`` for the rest and, only if some stay, one
+    more to put them back.
     """
     if any(map(text.__contains__, _PLACEHOLDERS)):  # never in real text; keep it exact
         return _PUNCT.sub(_full_width_mark, text)
-    replaced = []
-    for mark, placeholder, full, restoring, rule in _MARK_RULES:
+    found = []
+    for mark, placeholder, full, staying, rule in _MARK_RULES:
         if mark not in text:
             continue
-        if restoring:
-            text = rule.sub(mark, text.replace(mark, placeholder))
-            if placeholder in text:
-                replaced.append((placeholder, full))
-        else:
-            text, count = rule.subn(placeholder, text)
+        text, count = rule.subn(placeholder, text)
+        found.append((mark, placeholder, full, staying, count))
+    for mark, placeholder, full, staying, count in found:
+        if staying:
+            text = text.replace(mark, full)  # every one left stands for Chinese
             if count:
-                replaced.append((placeholder, full))
-    for placeholder, full in replaced:
-        text = text.replace(placeholder, full)
+                text = text.replace(placeholder, mark)
+        elif count:
+            text = text.replace(placeholder, full)
     return text
+
+
+# A pair that ``_paren_decisions`` leaves ASCII: no Han inside and nothing Chinese on
+# either side (the look-behind sits after the "(" so the pattern opens with a literal).
+_LATIN_PAIR = re.compile(f"\\((?<!{_CJK}\\()[^()\\n{HAN}]*\\)(?!{_CJK})")
 
 
 def _rewrite_parentheses(text: str, context: str) -> str:
@@ -417,14 +445,13 @@ def _rewrite_parentheses(text: str, context: str) -> str:
 
     ``context`` is the text as published (same length): decisions read it, not ``text``.
     """
+    if _LATIN_PAIR.search(context) is None:
+        pairs = len(_PAREN_PAIR.findall(context))
+        if pairs and context.count("(") == pairs == context.count(")"):
+            # Every parenthesis is in a pair, and every pair stands for （）: replace
+            # them all in C, without a decision per pair.
+            return text.replace("(", "（").replace(")", "）")
     decisions = _paren_decisions(context)
-    if (
-        decisions
-        and all(decisions.values())
-        and len(decisions) == context.count("(") + context.count(")")
-    ):
-        # Every parenthesis is in a pair that stands for （）: replace them all in C.
-        return text.replace("(", "（").replace(")", "）")
     changes: dict[int, str] = {}
     for m in _PARENTHESIS.finditer(context):
         i = m.start()
@@ -504,23 +531,38 @@ def normalize_lines(lines: list[str], opencc_config: str = "t2s") -> list[Normal
     joined = "\n".join(lines)
     converter = _converter(opencc_config)
     converted = joined if converter is None else _convert_lines(converter, opencc_config, joined)
-    if len(converted) != len(joined) or any(
-        map(operator.ne, map(len, converted.split("\n")), map(len, lines))
+    # The lines keep their lengths when OpenCC left the text alone (the same object back,
+    # no lines to cut and compare) or when each converted line is as long as before.
+    if converted is not joined and (
+        len(converted) != len(joined)
+        or any(map(operator.ne, map(len, converted.split("\n")), map(len, lines)))
     ):
         return [normalize(line, opencc_config) for line in lines]
     rewritten = _rewrite_one_to_one(converted).split("\n")
+    if len(rewritten) != len(lines):  # a line held a line break (and OpenCC left it)
+        return [normalize(line, opencc_config) for line in lines]
     # ``_keeps_length`` inline: most lines keep their length, and two Python calls per
-    # line cost more than the checks.
-    return [
-        Normalized(new, range(len(new)), line)
-        if new.isprintable()
-        and "  " not in new
-        and "..." not in new
-        and not new.startswith(" ")
-        and not new.endswith(" ")
-        else _change_lengths(line, new, None)
-        for line, new in zip(lines, rewritten, strict=True)
-    ]
+    # line cost more than the checks. Their ``Normalized`` is made by its slots, without
+    # the call to its ``__init__``.
+    result: list[Normalized] = []
+    append = result.append
+    new_normalized = object.__new__
+    for line, new in zip(lines, rewritten, strict=True):
+        if (
+            new.isprintable()
+            and "  " not in new
+            and "..." not in new
+            and not new.startswith(" ")
+            and not new.endswith(" ")
+        ):
+            kept = new_normalized(Normalized)
+            kept.text = new
+            kept.offsets = range(len(new))
+            kept.source = line
+            append(kept)
+        else:
+            append(_change_lengths(line, new, None))
+    return result
 
 
 def _rewrite_one_to_one(converted: str) -> str:
@@ -531,7 +573,10 @@ def _rewrite_one_to_one(converted: str) -> str:
         rewritten = _rewrite_parentheses(rewritten, converted)
     if '"' in converted:
         rewritten = _rewrite_quotes(rewritten, converted)
-    if _has_wide(rewritten):
+    # The passes above write only forms that stay full-width (，。（“…): the published
+    # text holds a form to narrow exactly when the rewritten one does, and fewer
+    # full-width forms for the test to look at.
+    if _has_wide(converted):
         rewritten = rewritten.translate(_WIDE_TO_NARROW)
     return rewritten
 
