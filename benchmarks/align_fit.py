@@ -90,6 +90,19 @@ PARAMS = (
 )
 
 
+# ``--grid fine``: every constant at these multiples of its current value (±20 % in 5 %
+# steps), to see how wide the plateau is on which each constant now sits.
+FINE_STEPS = (0.8, 0.85, 0.9, 0.95, 1.0, 1.05, 1.1, 1.15, 1.2)
+
+
+def fine_params(params: Sequence[Param], values: Mapping[str, float]) -> list[Param]:
+    """``params`` with grids of ``FINE_STEPS`` × the current value (rounded to 4 places)."""
+    return [
+        Param(p.name, tuple(sorted({round(values[p.name] * step, 4) for step in FINE_STEPS})))
+        for p in params
+    ]
+
+
 def current_values(params: Sequence[Param] = PARAMS) -> dict[str, float]:
     """The values in the code now: the starting point of every search."""
     defaults = scoring.DEFAULT_WEIGHTS
@@ -312,6 +325,12 @@ def main() -> None:
         default="coordinate",
         help="one constant at a time over its grid, or random joint moves (--trials)",
     )
+    parser.add_argument(
+        "--grid",
+        choices=("coarse", "fine"),
+        default="coarse",
+        help="coarse: plausible ranges (about ±50 %%); fine: ±20 %% of each value in 5 %% steps",
+    )
     parser.add_argument("--rounds", type=int, default=2, help="coordinate-search passes")
     parser.add_argument("--trials", type=int, default=300, help="random-search trials")
     parser.add_argument("--seed", type=int, default=10, help="random-search seed")
@@ -360,6 +379,8 @@ def main() -> None:
     aligner.encoder = encoder  # type: ignore[assignment]
     evaluate = Evaluator(aligner, docs)
     base = current_values()
+    if args.grid == "fine":
+        params = fine_params(params, base)
     print(
         f"dev: {len(docs)} documents; folds "
         + ", ".join(f"{k} {len(v)}" for k, v in folds.items())

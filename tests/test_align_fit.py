@@ -39,6 +39,15 @@ def test_every_grid_holds_the_current_value_and_names_a_real_constant() -> None:
         assert list(param.grid) == sorted(set(param.grid)), param.name
 
 
+def test_fine_grids_step_five_percent_around_the_current_value() -> None:
+    current = fit.current_values()
+    for param in fit.fine_params(fit.PARAMS, current):
+        assert current[param.name] in param.grid, param.name
+        assert min(param.grid) == pytest.approx(0.8 * current[param.name], abs=1e-4)
+        assert max(param.grid) == pytest.approx(1.2 * current[param.name], abs=1e-4)
+        assert len(param.grid) == len(fit.FINE_STEPS)
+
+
 def test_coordinate_search_finds_the_peak_and_ties_keep_the_current_value() -> None:
     params = [fit.Param("x", (0.0, 1.0, 2.0, 3.0)), fit.Param("y", (0.0, 1.0, 2.0))]
     # x has a peak at 2; y is flat, so it must stay where it started.
