@@ -291,6 +291,52 @@ def read_folds(dev: Path, docs: Sequence[GoldDocument]) -> dict[str, list[GoldDo
     }
 
 
+def long_pair(docs: Sequence[GoldDocument], sentences: int, seed: int = 10) -> GoldDocument:
+    """The documents concatenated, in a new seeded order each round, until the zh side has
+    ``sentences``: long enough to be aligned in a band (``max_full`` is 250)."""
+    import random
+
+    zh: list[str] = []
+    en: list[str] = []
+    beads: list[tuple[list[int], list[int]]] = []
+    rng = random.Random(seed)
+    while len(zh) < sentences:
+        for doc in rng.sample(list(docs), len(docs)):
+            beads += [([i + len(zh) for i in z], [j + len(en) for j in e]) for z, e in doc.beads]
+            zh += doc.zh
+            en += doc.en
+    return GoldDocument("long", zh, en, beads)
+
+
+def band_table(
+    aligner: Aligner,
+    folds: Mapping[str, Sequence[GoldDocument]],
+    buffers: Sequence[int],
+    sentences: int,
+) -> None:
+    """Strict F1 and CPU seconds of each band half-width on one long pair per fold.
+
+    The dev documents are all shorter than ``max_full``, so they are searched whole and
+    the band never applies to them; only a long pair shows what ``buffer`` does."""
+    print(f"\nband width (buffer) on a {sentences:,}-sentence pair built from each fold")
+    saved = aligner.settings.buffer
+    try:
+        for fold, part in folds.items():
+            doc = long_pair(part, sentences)
+            cells = []
+            for buffer in buffers:
+                aligner.settings.buffer = buffer
+                cpu = time.process_time()
+                beads = aligner.align(doc.zh, doc.en)
+                found = [(b.zh_sentences, b.en_sentences) for b in beads]
+                f1 = score_alignments([doc.beads], [found])["f1_strict"]
+                mark = "*" if buffer == saved else " "
+                cells.append(f"{mark}{buffer} {f1:.4f} ({time.process_time() - cpu:.0f} s CPU)")
+            print(f"  fold {fold} ({len(doc.zh):,} zh): " + "  ".join(cells))
+    finally:
+        aligner.settings.buffer = saved
+
+
 def changes(values: Mapping[str, float], base: Mapping[str, float]) -> str:
     """``name old → new`` for every constant that differs, or ``(none)``."""
     moved = [f"{k} {base[k]:g} → {v:g}" for k, v in values.items() if v != base[k]]
@@ -347,6 +393,17 @@ def main() -> None:
         type=Path,
         default=None,
         help="keep the dev vectors in a file here between runs (default: memory only)",
+    )
+    parser.add_argument(
+        "--band",
+        default="",
+        help="e.g. 4,8,12: also score these band half-widths on a long pair per fold",
+    )
+    parser.add_argument(
+        "--band-sentences", type=int, default=2000, help="zh sentences of each long pair"
+    )
+    parser.add_argument(
+        "--no-fit", action="store_true", help="skip the searches (profile, --try, --band only)"
     )
     parser.add_argument("--fit-all", action="store_true", help="also search on the whole dev set")
     parser.add_argument(
@@ -405,8 +462,10 @@ def main() -> None:
             )
         return coordinate_search(evaluate.objective(part), params, base, args.rounds, log=print)
 
+    if args.band:
+        band_table(aligner, folds, [int(b) for b in args.band.split(",")], args.band_sentences)
     fits: dict[str, dict[str, float]] = {}
-    for fold, part in folds.items():
+    for fold, part in [] if args.no_fit else folds.items():
         start = time.perf_counter()
         print(f"\nfit on fold {fold} ({len(part)} documents)")
         fits[fold], best = search(part)
