@@ -146,3 +146,17 @@ def test_evaluator_scores_as_a_fresh_aligner_does_and_aligns_each_document_once(
     worse = {**current, "QUESTION": 0.0, "UNRELATED": 0.0}
     assert evaluate.f1(worse, docs) < expected
     assert current["QUESTION"] == scoring.QUESTION
+
+
+def test_long_pair_repeats_the_documents_with_their_beads_shifted() -> None:
+    docs = [d for d in read_gold_folder(DEV) if d.id in {"gwr2012hl", "wpdefense2019"}]
+    pair = fit.long_pair(docs, 60)
+    assert len(pair.zh) >= 60
+    next_zh = next_en = 0
+    for zh, en in pair.beads:  # every sentence in one bead, in order
+        assert zh == list(range(next_zh, next_zh + len(zh)))
+        assert en == list(range(next_en, next_en + len(en)))
+        next_zh, next_en = next_zh + len(zh), next_en + len(en)
+    assert (next_zh, next_en) == (len(pair.zh), len(pair.en))
+    first = next(d for d in docs if d.zh[0] == pair.zh[0])
+    assert pair.beads[: len(first.beads)] == first.beads
