@@ -405,6 +405,9 @@ def main() -> None:
     parser.add_argument(
         "--no-fit", action="store_true", help="skip the searches (profile, --try, --band only)"
     )
+    parser.add_argument(
+        "--fit-folds", default="", help="comma-separated folds to fit on (default: every fold)"
+    )
     parser.add_argument("--fit-all", action="store_true", help="also search on the whole dev set")
     parser.add_argument(
         "--try",
@@ -465,7 +468,10 @@ def main() -> None:
     if args.band:
         band_table(aligner, folds, [int(b) for b in args.band.split(",")], args.band_sentences)
     fits: dict[str, dict[str, float]] = {}
+    fit_folds = {f.strip() for f in args.fit_folds.split(",") if f.strip()} or set(folds)
     for fold, part in [] if args.no_fit else folds.items():
+        if fold not in fit_folds:
+            continue
         start = time.perf_counter()
         print(f"\nfit on fold {fold} ({len(part)} documents)")
         fits[fold], best = search(part)
