@@ -201,6 +201,26 @@ class Evaluator:
             self.trials += len(todo)
         return score_alignments([d.beads for d in part], [found[d.id] for d in part])["f1_strict"]
 
+    def changed(
+        self, values: Mapping[str, float], base: Mapping[str, float], part: Sequence[GoldDocument]
+    ) -> list[tuple[str, int]]:
+        """Documents of ``part`` whose beads differ between ``base`` and ``values``, with
+        the change in their number of beads exactly right (what a fit won and lost)."""
+        self.f1(values, part)
+        self.f1(base, part)
+        new = self.memo[tuple(sorted(values.items()))]
+        old = self.memo[tuple(sorted(base.items()))]
+        moved = []
+        for doc in part:
+            if new[doc.id] != old[doc.id]:
+                gold = {(tuple(z), tuple(e)) for z, e in doc.beads}
+                right = [
+                    sum((tuple(z), tuple(e)) in gold for z, e in beads[doc.id])
+                    for beads in (new, old)
+                ]
+                moved.append((doc.id, right[0] - right[1]))
+        return moved
+
     def objective(self, part: Sequence[GoldDocument]) -> Callable[[dict[str, float]], float]:
         """``f1`` on one part, as the searches call it."""
         return lambda values: self.f1(values, part)
@@ -510,6 +530,9 @@ def main() -> None:
             + " ".join(f"{scores[k]:>8.4f}" for k in folds)
             + f" {evaluate.f1(values, docs):>8.4f}  {changes(values, base)}"
         )
+        moved = evaluate.changed(values, base, docs)
+        if moved:
+            print("    beads differ in: " + ", ".join(f"{d} {n:+d}" for d, n in moved))
     encoder.save()
     print(
         f"\n{evaluate.trials} document alignments, {encoder.encoded} texts encoded; "

@@ -160,3 +160,16 @@ def test_long_pair_repeats_the_documents_with_their_beads_shifted() -> None:
     assert (next_zh, next_en) == (len(pair.zh), len(pair.en))
     first = next(d for d in docs if d.zh[0] == pair.zh[0])
     assert pair.beads[: len(first.beads)] == first.beads
+
+
+def test_evaluator_names_the_documents_a_change_wins_or_loses() -> None:
+    docs = [d for d in read_gold_folder(DEV) if d.id in {"gwr2012hl", "wpdefense2019"}]
+    aligner = Aligner(AlignerSettings(encoder="use", use_glossary=False))
+    assert aligner.encoder is not None
+    aligner.encoder = fit.CachedEncoder(aligner.encoder.encode)  # type: ignore[assignment]
+    evaluate = fit.Evaluator(aligner, docs)
+    current = fit.current_values()
+    worse = {**current, "QUESTION": 0.0, "UNRELATED": 0.0}
+    assert evaluate.changed(current, current, docs) == []
+    moved = dict(evaluate.changed(worse, current, docs))
+    assert list(moved) == ["wpdefense2019"] and moved["wpdefense2019"] < 0
