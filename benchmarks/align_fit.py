@@ -11,18 +11,21 @@ and reports honestly what a search buys on documents it did not see:
    is encoded once; the vectors are kept in memory by text (and, with ``--cache-dir``, on
    disk between runs), so a trial re-runs only the search, the costs and the refine pass
    (whose joined windows are encoded the first time a trial asks for them, then cached);
-2. a coordinate search over a grid of plausible values per constant (each constant in
-   turn, the others held; ``--rounds`` passes) maximises strict F1 on fold A only, and
-   another on fold B only (``folds.json`` splits the dev set by publication series);
+2. a search over a grid of plausible values per constant (``--search coordinate``: each
+   constant in turn, the others held, ``--rounds`` passes; ``--search random``: two to
+   four constants at once) maximises strict F1 on fold A only, and another on fold B only
+   (``folds.json`` splits the dev set by publication series);
 3. it prints the cross-fold table: the current values and each fold's fit, scored on both
-   folds. A fit is worth adopting only if BOTH directions gain on the fold it did not see
-   (A-fitted values raise B, B-fitted values raise A); then the values both fits agree on
-   are tried (``--agreed``), and with ``--fit-all`` the search is run on the whole dev set.
+   folds, with the documents whose beads changed. A fit is worth adopting only if BOTH
+   directions gain on the fold it did not see (A-fitted values raise B, B-fitted values
+   raise A); the row "both fits agree" keeps only what both fits moved to the same value,
+   and ``--fit-all`` also searches the whole dev set.
 
 Ties keep the current value (a change must raise F1 by at least one bead), so a constant
-moves only where the fold's beads ask for it. ``buffer`` (the band width) is not searched:
+moves only where the fold's beads ask for it. ``--profile`` prints every grid scored on
+each fold; ``--try`` scores given values. ``buffer`` (the band width) is not searched:
 every dev document is shorter than ``max_full`` and is searched whole, so the band never
-applies there.
+applies there; ``--band`` scores half-widths on one long pair per fold instead.
 """
 
 from __future__ import annotations
