@@ -44,7 +44,7 @@ RECALL_FILES = [
 # The written-differently variants this round put on older rows of its topics: form -> row.
 VARIANTS = {"社会主义民主政治": "gov-089"}
 # The fixed official names this round makes "preferred" (documents are preferred as well).
-FIXED_NAMES = {"最高人民法院", "中央人民政府", "审计长", "中国制造2025"}
+FIXED_NAMES = {"最高人民法院", "中央人民政府", "审计长", "中国制造2025", "和平共处五项原则"}
 
 
 def round7a_entries() -> list[Entry]:
@@ -102,7 +102,8 @@ def test_round7a_concepts_are_found_in_running_text(script: str) -> None:
         "预备党员按期交纳党费，入党宣誓时面向党旗。"
         "社会主义经济制度的基础是生产资料的社会主义公有制，即全民所有制和劳动群众集体所有制。"
         "资本充足率和拨备覆盖率较高，法定存款准备金率在15%左右，中国有能力防范系统性金融风险。"
-        "居民收入稳步增长，国民收入分配更加合理。实施《中国制造2025》，推进智能制造。"
+        "居民收入稳步增长，国民收入分配更加合理。实施《中国制造2025》，推进智能制造，提高全要素生产率。"
+        "坚持和平共处五项原则，推动构建新型国际关系；依法保障宗教信仰自由和选举权和被选举权。"
     )
     found = found_in(text, script)
     wanted = {
@@ -135,6 +136,11 @@ def test_round7a_concepts_are_found_in_running_text(script: str) -> None:
         "cp10-002",  # 国民收入分配
         "pl10-001",  # 中国制造2025
         "en10-018",  # 智能制造
+        "en10-025",  # 全要素生产率
+        "gv10-047",  # 和平共处五项原则
+        "gv10-048",  # 新型国际关系
+        "gv10-057",  # 宗教信仰自由
+        "gv10-058",  # 选举权和被选举权
     }
     assert wanted <= found, sorted(wanted - found)
 
