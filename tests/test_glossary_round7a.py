@@ -42,7 +42,11 @@ RECALL_FILES = [
     for name in ("recall_dev.txt", "recall_dev2.txt", "recall_dev3.txt", "recall_dev4.txt")
 ]
 # The written-differently variants this round put on older rows of its topics: form -> row.
-VARIANTS = {"社会主义民主政治": "gov-089"}
+VARIANTS = {
+    "社会主义民主政治": "gov-089",
+    "党对军队绝对领导": "pt10-004",
+    "科技兴军": "pt10-033",
+}
 # The fixed official names this round makes "preferred" (documents are preferred as well).
 FIXED_NAMES = {"最高人民法院", "中央人民政府", "审计长", "中国制造2025", "和平共处五项原则"}
 
@@ -58,7 +62,7 @@ def test_round7a_rows_are_approved_sourced_and_cite_no_measured_page() -> None:
         id_pattern=r"[a-z]{2}10-\d{3}",
         prefixes=PREFIXES,
         used=measurement_addresses(RECALL_FILES),
-        minimum=100,
+        minimum=200,
     )
 
 
@@ -82,7 +86,7 @@ def test_general_vocabulary_is_descriptive_and_only_fixed_names_are_preferred() 
     documents = {entry.zh for entry in entries if entry.category == "document"}
     assert documents and documents <= preferred
     assert preferred - documents == FIXED_NAMES
-    assert sum(level == "descriptive" for level in levels.values()) >= 90
+    assert sum(level == "descriptive" for level in levels.values()) >= 190
 
 
 def test_no_round7a_form_is_a_term_marked_in_the_oldest_tuning_passages() -> None:
@@ -159,6 +163,80 @@ def test_longer_entries_win_over_their_heads() -> None:
         ("国务院副总理", "org-109"),
         ("共建共治共享的社会治理制度", "gv9-010"),
         ("居民收入在国民收入分配中的比重", "cp-016"),
+    ]:
+        [match] = matcher.find(text)
+        assert (match.entry_id, match.start, match.end) == (entry_id, 0, len(text)), text
+
+
+@pytest.mark.parametrize("script", ["simplified", "traditional"])
+def test_fifth_pass_concepts_are_found_in_running_text(script: str) -> None:
+    """The fifth pass's rows (chosen by how often plenum communiqués, State Council meeting
+    releases and provincial reports use them) are found where such texts use them."""
+    text = (
+        "全面准确贯彻“一国两制”、“港人治港”、“澳人治澳”、高度自治的方针，支持行政长官依法施政。"
+        "坚持一个中国原则和九二共识，推动两岸关系和平发展，推进祖国和平统一，做好港澳台工作。"
+        "坚持政治建军、改革强军、科技强军、人才强军、依法治军，坚持党对军队绝对领导，"
+        "如期实现建军一百年奋斗目标，深入实施军民融合发展，把人民军队建成世界一流军队。"
+        "实施积极的财政政策和稳健的货币政策，调整货币政策取向；财政政策要更加积极。"
+        "深化国企改革，推进国有企业改革三年行动，防止国有资产流失，开展双百行动。"
+        "社会消费品零售总额增长5.3%，重点领域风险化解有序有效。"
+        "发挥爱国统一战线作用，坚持多党合作和政治协商，加强宣传思想文化工作，保持战略定力，发扬斗争精神。"
+        "中国特色社会主义法律体系已经形成，国家和社会生活各方面实现有法可依。"
+        "党的二十大代表中部分基层同志列席会议。"
+    )
+    found = found_in(text, script)
+    wanted = {
+        "gv10-063",  # 港人治港
+        "gv10-064",  # 澳人治澳
+        "gv10-065",  # 高度自治
+        "gv10-066",  # 行政长官
+        "gv10-069",  # 一个中国原则
+        "gv10-091",  # 九二共识
+        "gv10-068",  # 和平统一 (祖国和平统一)
+        "gv10-090",  # 港澳台工作
+        "pt10-031",  # 政治建军
+        "pt10-032",  # 改革强军
+        "pt10-033",  # 科技强军
+        "pt10-034",  # 人才强军
+        "pt10-035",  # 依法治军
+        "pt10-004",  # 党对军队绝对领导 (written differently)
+        "pt10-036",  # 建军一百年奋斗目标
+        "pt10-046",  # 军民融合
+        "pt10-042",  # 世界一流军队
+        "en10-026",  # 货币政策
+        "en10-028",  # 财政政策
+        "en10-036",  # 国企改革 / 国有企业改革
+        "en10-037",  # 国有资产流失
+        "en10-039",  # 双百行动
+        "en10-032",  # 社会消费品零售总额
+        "en10-034",  # 重点领域风险
+        "gv10-077",  # 爱国统一战线
+        "gv10-078",  # 多党合作
+        "gv10-079",  # 政治协商
+        "pt10-044",  # 宣传思想文化工作 (宣传思想工作)
+        "gv10-074",  # 战略定力
+        "gv10-075",  # 斗争精神
+        "gv10-086",  # 中国特色社会主义法律体系
+        "gv10-087",  # 有法可依
+        "pt10-060",  # 基层同志
+        "pt10-059",  # 列席
+    }
+    assert wanted <= found, sorted(wanted - found)
+
+
+def test_fifth_pass_short_words_leave_longer_names_whole() -> None:
+    """The fifth pass added short words (货币政策, 秘书长, 获得感, 国家治理体系和治理能力); the
+    longer entries that hold them still win, so a policy name is not tagged as its head."""
+    matcher = load_glossary(GLOSSARY).matcher()
+    for text, entry_id in [
+        ("稳健的货币政策", "en9-050"),
+        ("积极的财政政策", "en9-051"),
+        ("联合国秘书长", "hv-036"),
+        ("获得感、幸福感、安全感", "cp-055"),
+        ("国家治理体系和治理能力现代化", "gv7-011"),
+        ("军民融合发展战略", "pl-005"),
+        ("新时代党的强军思想", "pt10-002"),
+        ("中国共产党党内监督条例", "pt3-077"),
     ]:
         [match] = matcher.find(text)
         assert (match.entry_id, match.start, match.end) == (entry_id, 0, len(text)), text
