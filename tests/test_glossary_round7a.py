@@ -46,6 +46,7 @@ VARIANTS = {
     "社会主义民主政治": "gov-089",
     "党对军队绝对领导": "pt10-004",
     "科技兴军": "pt10-033",
+    "国防和军队现代化建设": "pt3-064",
 }
 # The fixed official names this round makes "preferred" (documents are preferred as well).
 FIXED_NAMES = {"最高人民法院", "中央人民政府", "审计长", "中国制造2025", "和平共处五项原则"}
