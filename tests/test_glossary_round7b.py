@@ -1,0 +1,114 @@
+"""Round 7 of glossary recall, coverage B (issue 16): the ``*10.tsv`` rows of the rural,
+agriculture, land and ecology topics.
+
+``rural10.tsv``, ``agriculture10.tsv`` and ``ecology10.tsv`` add concepts these topics'
+texts use and the glossary lacked: the statutes of water, soil, desert, fisheries and
+environmental assessment with the concepts their first articles name, crop names, and land
+and grassland vocabulary, each from a page that gives the Chinese and its English side by
+side. These tests keep the promises docs/glossary.md makes about them; the ``*10.tsv`` files
+of the other topics are not this round's.
+"""
+
+from __future__ import annotations
+
+import pytest
+from glossary_rounds import (
+    DATA,
+    GLOSSARY,
+    check_not_marked_in_oldest,
+    check_round_rows,
+    check_variants_belong,
+    entries_of,
+    found_in,
+)
+from glossary_rounds import (
+    measurement_addresses as measurement_addresses_of,
+)
+
+from workbench.glossary import load_glossary
+from workbench.glossary.model import Entry
+
+ROUND7B = [GLOSSARY / name for name in ("rural10.tsv", "agriculture10.tsv", "ecology10.tsv")]
+PREFIXES = {"ru10", "ag10", "ec10"}
+# The written-differently variants this round put on older rows of its topics: form -> row.
+VARIANTS: dict[str, str] = {}
+
+
+def round7b_entries() -> list[Entry]:
+    return entries_of(ROUND7B)
+
+
+def measurement_addresses() -> set[str]:
+    """Every page a measurement set names, every recall passage file included."""
+    return measurement_addresses_of(sorted((DATA / "glossary").glob("recall_dev*.txt")))
+
+
+def test_round7b_rows_are_approved_sourced_and_cite_no_measured_page() -> None:
+    assert all(path.exists() for path in ROUND7B)
+    check_round_rows(
+        round7b_entries(),
+        id_pattern=r"[a-z]{2}10-\d{3}",
+        prefixes=PREFIXES,
+        used=measurement_addresses(),
+        minimum=40,
+    )
+
+
+def test_the_rows_are_descriptive_vocabulary() -> None:
+    """Descriptive for general vocabulary: statute titles come from several translations
+    that word them differently, and the crop, water and land words are plain vocabulary, so
+    none makes a missing rendering a QA warning."""
+    assert {entry.enforcement for entry in round7b_entries()} == {"descriptive"}
+
+
+def test_no_round7b_form_is_a_term_marked_in_the_oldest_tuning_passages() -> None:
+    check_not_marked_in_oldest(round7b_entries(), VARIANTS)
+
+
+def test_the_variants_belong_to_their_older_rows() -> None:
+    check_variants_belong(VARIANTS)
+
+
+def test_every_statute_takes_its_full_title_as_one_match() -> None:
+    """A law's full title (中华人民共和国…法) is one match for the law, not the country's name
+    followed by the concept the law is named after."""
+    matcher = load_glossary(GLOSSARY).matcher()
+    laws = [e for e in round7b_entries() if e.category == "document" and e.zh.endswith("法")]
+    assert len(laws) >= 5
+    for entry in laws:
+        for form in entry.zh_forms:
+            [match] = matcher.find(form)
+            assert match.entry_id == entry.id, (form, match.entry_id)
+            assert (match.start, match.end) == (0, len(form)), form
+
+
+@pytest.mark.parametrize("script", ["simplified", "traditional"])
+def test_round7b_concepts_are_found_in_running_text(script: str) -> None:
+    """The new concepts are found in sentences written the way policy texts write them, in
+    both scripts."""
+    text = (
+        "依照防沙治沙法治理沙化土地，遏制土地沙化；落实水土保持法，保护水土资源，修建梯田，恢复植被；"
+        "依照水法保护水资源，防治水害，严控地下水超采；开展环境影响评价，推行清洁生产；"
+        "养护渔业资源，规范捕捞；稳定水稻和小麦生产，扩种油菜。"
+    )
+    found = found_in(text, script)
+    wanted = {
+        "ec10-001",  # 防沙治沙法
+        "ec10-004",  # 沙化土地
+        "ec10-003",  # 土地沙化
+        "ec10-005",  # 水土保持法
+        "ec10-006",  # 水土资源
+        "ec10-007",  # 梯田
+        "ec10-008",  # 恢复植被
+        "ec10-010",  # 水法
+        "ec10-011",  # 水资源
+        "ec10-014",  # 水害
+        "ec10-017",  # 环境影响评价
+        "ec10-019",  # 清洁生产
+        "ag10-002",  # 渔业资源
+        "ag10-007",  # 捕捞
+        "ag10-008",  # 水稻
+        "ag10-010",  # 小麦
+        "ag10-012",  # 油菜
+    }
+    assert wanted <= found, sorted(wanted - found)
