@@ -95,7 +95,7 @@ def test_round7b_concepts_are_found_in_running_text(script: str) -> None:
     both scripts."""
     text = (
         "依照防沙治沙法治理沙化土地，遏制土地沙化；落实水土保持法，保护水土资源，修建梯田，恢复植被；"
-        "依照水法保护水资源，防治水害，严控地下水超采；开展环境影响评价，推行清洁生产；"
+        "依照中华人民共和国水法保护水资源，防治水害，严控地下水超采；开展环境影响评价，推行清洁生产；"
         "养护渔业资源，规范捕捞；稳定水稻和小麦生产，扩种油菜，稳定生猪价格，保障猪肉供应；"
         "加强农业技术推广，推进病虫害防治，发展政策性农业保险，推广完全成本保险和收入保险；"
         "开展土地复垦和土地整治，实施农村电网改造升级；加强湿地修复，提升森林碳汇。"
@@ -109,7 +109,7 @@ def test_round7b_concepts_are_found_in_running_text(script: str) -> None:
         "水土资源",
         "梯田",
         "恢复植被",
-        "水法",
+        "中华人民共和国水法",
         "水资源",
         "水害",
         "环境影响评价",
@@ -148,3 +148,23 @@ def test_older_land_and_energy_compounds_keep_their_start() -> None:
         ("交通运输节能减排", "en4-014", 4),
     ]:
         assert any(m.entry_id == entry_id and m.start == start for m in matcher.find(text)), text
+
+
+def test_no_short_form_sits_inside_unrelated_words() -> None:
+    """Two-character forms that sit inside unrelated words were dropped (水法 in
+    涉水法律法规, 节能 in 调节能力, 农网 in 惠农网, 林木 in 森林木材, 湿地 in 潮湿地区): no
+    round-7B match may start or end inside such a word."""
+    matcher = load_glossary(GLOSSARY).matcher()
+    ours = {entry.id for entry in round7b_entries()}
+    for text in [
+        "涉水法律法规",
+        "提高调节能力",
+        "生产环节能耗",
+        "电商助农网络直播",
+        "惠农网",
+        "森林木材",
+        "南方潮湿地区",
+    ]:
+        assert not [m for m in matcher.find(text) if m.entry_id in ours], text
+    short = [form for e in round7b_entries() for form in e.zh_forms if len(form) <= 2]
+    assert not {"水法", "节能", "农网", "林木", "湿地"} & set(short), short
