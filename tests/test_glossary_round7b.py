@@ -168,3 +168,58 @@ def test_no_short_form_sits_inside_unrelated_words() -> None:
         assert not [m for m in matcher.find(text) if m.entry_id in ours], text
     short = [form for e in round7b_entries() for form in e.zh_forms if len(form) <= 2]
     assert not {"水法", "节能", "农网", "林木", "湿地"} & set(short), short
+
+
+@pytest.mark.parametrize("script", ["simplified", "traditional"])
+def test_fifth_pass_concepts_are_found_in_running_text(script: str) -> None:
+    """The concepts chosen from No. 1 document, ministry and land-planning text are found in
+    sentences written the way those texts write them, in both scripts."""
+    text = (
+        "落实多规合一，统筹划定三区三线，严控耕地流失，推进荒地复垦和建设用地整治；"
+        "工矿用地、旅游用地和农田水利用地依法管理；开展村庄清洁行动，提高卫生厕所普及率；"
+        "黑土地应当用于粮食和油料作物、糖料作物生产，稳步恢复提升黑土地基础地力；"
+        "完善灌排设施，建设高标准基本农田；"
+        "实行禁牧休牧，遏制草原荒漠化；保障河湖生态流量，落实水资源刚性约束制度，"
+        "保护长江干支流，整治河道左右岸；营造防护林和特种用途林，设立森林生态效益补偿基金。"
+    )
+    found = found_in(text, script)
+    wanted = ids_of(
+        "多规合一",
+        "三区三线",
+        "耕地流失",
+        "荒地复垦",
+        "建设用地整治",
+        "工矿用地",
+        "旅游用地",
+        "农田水利用地",
+        "村庄清洁行动",
+        "卫生厕所普及率",
+        "油料作物",
+        "糖料作物",
+        "基础地力",
+        "灌排设施",
+        "高标准基本农田",
+        "禁牧",
+        "休牧",
+        "草原荒漠化",
+        "河湖生态流量",
+        "水资源刚性约束制度",
+        "左右岸",
+        "干支流",
+        "防护林",
+        "特种用途林",
+        "森林生态效益补偿基金",
+    )
+    assert wanted <= found, sorted(wanted - found)
+
+
+def test_fifth_pass_rows_leave_older_ecology_compounds_whole() -> None:
+    """草原生态 and 河湖生态环境 were not added: leftmost-longest, they would start before
+    older compounds that begin inside them (草原生态修复, 河湖生态环境保护) and cut them."""
+    matcher = load_glossary(GLOSSARY).matcher()
+    for text, entry_id, start in [
+        ("草原生态修复", "eco-049", 2),
+        ("草原生态保护修复", "eco-078", 2),
+        ("河湖生态环境保护", "eco-039", 2),
+    ]:
+        assert any(m.entry_id == entry_id and m.start == start for m in matcher.find(text)), text
