@@ -38,6 +38,8 @@ VARIANTS = {
     "居民医保": "rur-032",
     "一对夫妻可以生育三个子女政策": "soc-198",
 }
+
+
 def round7c_entries() -> list[Entry]:
     return entries_of(ROUND7C)
 
