@@ -8,7 +8,7 @@ official English next to the Chinese (the 20th Congress report, the Human Rights
 2021-2025, Xi Jinping's Qiushi article on social security, bilingual white papers that are not
 held-out publications, China Daily). No row rests on a publication the alignment gold or a
 held-out term set is drawn from (the Government Work Reports of 2013, 2015, 2017 and
-2019-2025 among them). Four written-differently variants go on older rows. These tests keep
+2019-2025 among them). Six written-differently variants go on older rows. These tests keep
 the promises docs/glossary.md makes about them.
 """
 
@@ -41,6 +41,8 @@ VARIANTS = {
     "稳岗返还": "soc-194",
     "特定群体权利": "soc-104",
     "一对夫妻可以生育三个子女政策": "soc-198",
+    "失业保险稳岗返还资金": "soc-194",
+    "技术工人队伍": "soc-203",
 }
 
 
