@@ -141,6 +141,44 @@ def test_round7c_concepts_are_found_in_running_text(script: str) -> None:
     assert wanted <= found, sorted(wanted - found)
 
 
+@pytest.mark.parametrize("script", ["simplified", "traditional"])
+def test_second_pass_concepts_are_found_in_running_text(script: str) -> None:
+    """The rows the second pass took from the 20th Congress report, Xi Jinping's speech on social
+    security, China Daily, the 2015 gender-equality white paper and the 2016-2020 action plan."""
+    text = (
+        "社会保障发挥着民生保障安全网、收入分配调节器、经济运行减震器的作用。"
+        "发展素质教育，推进职普融通、科教融汇，加强作业管理，提升健康素养；"
+        "在幼有所育上持续用力；促进性别平等，实施国家人权行动计划，开展人权教育。"
+    )
+    found = found_in(text, script)
+    wanted = {
+        "so10-080",  # 素质教育
+        "so10-081",  # 民生保障安全网
+        "so10-082",  # 收入分配调节器
+        "so10-083",  # 经济运行减震器
+        "so10-085",  # 健康素养
+        "so10-086",  # 幼有所育
+        "so10-094",  # 作业管理
+        "so10-095",  # 职普融通
+        "so10-096",  # 科教融汇
+        "so10-102",  # 性别平等
+        "so10-109",  # 国家人权行动计划
+        "so10-115",  # 人权教育
+    }
+    assert wanted <= found, sorted(wanted - found)
+
+
+def test_the_seven_items_stay_one_formula() -> None:
+    """The seven 'access' items of soc-001 are found whole as that formula; each item alone is
+    its own row, and the five of 2007 are theirs."""
+    matcher = load_glossary(GLOSSARY).matcher()
+    seven = "幼有所育、学有所教、劳有所得、病有所医、老有所养、住有所居、弱有所扶"
+    assert [m.entry_id for m in matcher.find(seven)] == ["soc-001"]
+    five = "学有所教、劳有所得、病有所医、老有所养、住有所居"
+    assert [m.entry_id for m in matcher.find(five)] == ["so10-091"]
+    assert [m.entry_id for m in matcher.find("坚持弱有所扶")] == ["so10-090"]
+
+
 def test_longer_entries_still_win_over_the_round7c_forms() -> None:
     """Leftmost-longest: the new short forms (全国统筹, 基本民生, 失业保险基金 ...) never cut an
     older, longer entry."""
