@@ -27,6 +27,7 @@ from workbench.align.scoring import (
     is_speaker,
     is_zh_address,
     is_zh_colon_line,
+    page_lines,
     side_features,
 )
 from workbench.align.titles import reorder_title_blocks
@@ -220,4 +221,6 @@ class Aligner:
             zh_addresses=np.array([is_zh_address(s) for s in zh], dtype=bool),
             en_speakers=np.array([is_speaker(s) for s in en], dtype=bool),
             zh_colons=np.array([is_zh_colon_line(s) for s in zh], dtype=bool),
+            zh_pages=page_lines(zh, "zh"),
+            en_pages=page_lines(en, "en"),
         )
