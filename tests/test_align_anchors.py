@@ -9,10 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from workbench.align import names
 from workbench.align.aligner import Aligner, AlignerSettings
 from workbench.align.dp import BEAD_TYPES, align_path
 from workbench.align.evaluate import read_gold_folder
-from workbench.align.names import en_name_keys, shared_names, zh_name_keys
+from workbench.align.names import en_name_keys, shared_day_words, shared_names, zh_name_keys
 from workbench.align.scoring import is_salutation, is_zh_address, number_keys
 
 DEV = Path(__file__).parent / "data" / "align-dev"
@@ -161,3 +162,36 @@ def test_a_shared_name_earns_credit() -> None:
     with ``agreement`` they are one bead instead of a 1–0 and a 0–1."""
     assert ((1,), (0,)) not in _beads("ndrc2022", agreement=0.0)
     assert ((1,), (0,)) in _beads("ndrc2022")
+
+
+def test_day_words_link_the_two_sides_only_when_both_have_them() -> None:
+    zh = ["昨天，联合国隆重举行纪念峰会。", "今年是联合国成立75周年。", "今日中国"]
+    en = ["Yesterday, the high-level meeting was held.", "Today's world", "This year marks it."]
+    zh_keys, en_keys = shared_day_words(zh, en)
+    assert zh_keys[0] == en_keys[0] == {"day:yesterday"}
+    # "Today's" renders 当今 as often as 今天: not a day word, so 今日 has no partner here.
+    assert zh_keys[2] == set() and en_keys[1] == set()
+    assert zh_keys[1] == set() and en_keys[2] == set()
+    assert shared_day_words(["今天我们在这里。"], ["We are here."]) == ([set()], [set()])
+
+
+@pytest.mark.parametrize(
+    ("doc_id", "bead", "absent"),
+    [
+        # "Yesterday, … the 75th anniversary of the UN was held." goes with 昨天，…, not
+        # with the sentence before, whose 75周年 it shares.
+        ("xi2020unga", ((10,), (8, 9)), ((9,), (7, 8))),
+        # The zh-only …但是今天面对这么多的媒体还是第一次。 stays out of its neighbour's bead.
+        ("wangyi2014", ((6,), ()), ((5, 6), (2,))),
+    ],
+)
+def test_dev_documents_of_the_day_words(
+    monkeypatch: pytest.MonkeyPatch,
+    doc_id: str,
+    bead: tuple[tuple[int, ...], tuple[int, ...]],
+    absent: tuple[tuple[int, ...], tuple[int, ...]],
+) -> None:
+    found = _beads(doc_id)
+    assert bead in found and absent not in found
+    monkeypatch.setattr(names, "_DAY_WORDS", {})
+    assert absent in _beads(doc_id)

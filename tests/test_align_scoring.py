@@ -339,4 +339,77 @@ def test_dev_documents_of_the_echo_term(
     now = _dev_beads(doc_id)
     assert bead in now and absent not in now
     monkeypatch.setattr(scoring, "ECHO", 0.0)
+    # xi2015unga's news lead is also the caption of a photo credit line ([新华社 庞兴雷 摄]):
+    # the page-line term alone keeps it out of the English lead's bead as well.
+    monkeypatch.setattr(scoring, "PAGE_LINE", 0.0)
     assert absent in _dev_beads(doc_id)
+
+
+@pytest.mark.parametrize(
+    ("line", "side", "expected"),
+    [
+        ("CFP", "en", True),
+        ("(Xinhua/Liu Bin)", "en", True),
+        ("Photo by Zhang Wei", "en", True),
+        ("Reuters:", "en", False),  # a questioner's agency, a speaker line
+        ("Xinhua News Agency: In May, China will host the Forum.", "en", False),
+        ("[新华社记者 刘彬 摄]", "zh", True),
+        ("新华社记者 邢广利 摄", "zh", True),
+        ("（图片来源：新华社）", "zh", True),
+        ("新华社记者：", "zh", False),  # a questioner, not a credit
+        ("组织拍摄", "zh", False),
+    ],
+)
+def test_photo_credit_lines(line: str, side: str, expected: bool) -> None:
+    assert scoring.is_photo_credit(line, side) is expected
+
+
+def test_page_lines_are_credits_their_captions_and_editors_notes() -> None:
+    zh = [
+        "时隔23年，中国再次发表粮食白皮书",
+        "导读：10月14日下午，国务院新闻办发表了白皮书。",
+        "当你走进便利店。",
+    ]
+    en = [
+        "Food security has improved",
+        "A farmer harvests grain with a tractor.",
+        "CFP",
+        "When you walk in.",
+    ]
+    assert scoring.page_lines(zh, "zh").tolist() == [False, True, False]
+    assert scoring.page_lines(en, "en").tolist() == [False, True, True, False]
+    assert scoring.page_lines(
+        ["Editor's note: This is the second of a series."], "en"
+    ).tolist() == [True]
+
+
+def test_page_line_term_charges_a_bead_with_a_page_line_on_one_side_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    zh_text = ["空中俯瞰浙江省诸暨市十里坪村。", "（图片来源：新华社）", "意见提出多项举措。"]
+    en_text = ["A village in Zhuji seen from the air.", "(Xinhua/Liu Bin)", "The guideline."]
+    basis = np.eye(4, dtype=np.float32)
+    s = EmbeddingScorer(
+        side_features(basis[:3], zh_text),
+        side_features(basis[:3], en_text),
+        zh_pages=scoring.page_lines(zh_text, "zh"),
+        en_pages=scoring.page_lines(en_text, "en"),
+    )
+    charged = s._page_line_mismatch
+    assert charged(1, 1, np.array([0]), np.array([0])).tolist() == [0.0]  # caption / caption
+    assert charged(1, 1, np.array([1]), np.array([1])).tolist() == [0.0]  # credit / credit
+    assert charged(1, 1, np.array([0]), np.array([2])).tolist() == [1.0]  # caption / text
+    assert charged(1, 2, np.array([2]), np.array([1])).tolist() == [1.0]  # text / credit + text
+    assert charged(1, 1, np.array([2]), np.array([2])).tolist() == [0.0]
+    cost = bead_cost(s, 1, 1, 1, 3)
+    monkeypatch.setattr(scoring, "PAGE_LINE", 0.0)
+    assert cost == pytest.approx(bead_cost(s, 1, 1, 1, 3) + 1.0)
+
+
+def test_dev_document_of_the_page_line_term(monkeypatch: pytest.MonkeyPatch) -> None:
+    # food2019: the zh headline pairs with the en headline, not with the en-only photo
+    # caption, and the zh-only 导读 stays out.
+    now = _dev_beads("food2019")
+    assert ((0,), (0,)) in now and ((), (1,)) in now and ((1,), ()) in now
+    monkeypatch.setattr(scoring, "PAGE_LINE", 0.0)
+    assert ((0,), (0,)) not in _dev_beads("food2019")

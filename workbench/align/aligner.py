@@ -18,7 +18,7 @@ import numpy as np
 from workbench.align.dp import align_path
 from workbench.align.encoders import ENCODERS, SentenceEncoder
 from workbench.align.galechurch import GaleChurchScorer
-from workbench.align.names import shared_names
+from workbench.align.names import shared_day_words, shared_names
 from workbench.align.refine import refine_path
 from workbench.align.scoring import (
     DEFAULT_WEIGHTS,
@@ -27,6 +27,7 @@ from workbench.align.scoring import (
     is_speaker,
     is_zh_address,
     is_zh_colon_line,
+    page_lines,
     side_features,
 )
 from workbench.align.titles import reorder_title_blocks
@@ -210,6 +211,9 @@ class Aligner:
             wanted = set().union(*zh_terms) if zh_terms else set()
             en_terms = self.terms.en_terms(en, wanted)
         zh_names, en_names = shared_names(zh, en)
+        zh_days, en_days = shared_day_words(zh, en)
+        zh_names = [names | days for names, days in zip(zh_names, zh_days, strict=True)]
+        en_names = [names | days for names, days in zip(en_names, en_days, strict=True)]
         zh_vectors = self.encoder.encode(zh)
         en_vectors = self.encoder.encode(en)
         return EmbeddingScorer(
@@ -220,4 +224,6 @@ class Aligner:
             zh_addresses=np.array([is_zh_address(s) for s in zh], dtype=bool),
             en_speakers=np.array([is_speaker(s) for s in en], dtype=bool),
             zh_colons=np.array([is_zh_colon_line(s) for s in zh], dtype=bool),
+            zh_pages=page_lines(zh, "zh"),
+            en_pages=page_lines(en, "en"),
         )

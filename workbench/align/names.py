@@ -103,3 +103,32 @@ def shared_names(zh: Sequence[str], en: Sequence[str]) -> tuple[list[set[str]], 
     zh_keys = [zh_name_keys(s, wanted) for s in zh]
     both = set().union(*zh_keys)
     return [k & both for k in zh_keys], [k & both for k in en_keys]
+
+
+# Day words as anchors: 昨天 ↔ "yesterday", 今天 ↔ "today", 明天 ↔ "tomorrow". A speech's
+# "Yesterday, the high-level meeting to commemorate the 75th anniversary…" carried the number of
+# the sentence before its own (今年是…成立75周年。), and only the day word ties it to
+# 昨天，联合国隆重举行纪念峰会…; a zh-only sentence (…但是今天面对这么多的媒体还是第一次。)
+# merged into its neighbour's bead shows by its 今天. A translation keeps these words; "today's"
+# is left out, since it renders 当今 and 如今 as often as 今天.
+_DAY_WORDS = {
+    "yesterday": (re.compile(r"昨天|昨日"), re.compile(r"\byesterday\b(?!['’]s)", re.IGNORECASE)),
+    "today": (re.compile(r"今天|今日"), re.compile(r"\btoday\b(?!['’]s)", re.IGNORECASE)),
+    "tomorrow": (re.compile(r"明天|明日"), re.compile(r"\btomorrow\b(?!['’]s)", re.IGNORECASE)),
+}
+
+
+def shared_day_words(zh: Sequence[str], en: Sequence[str]) -> tuple[list[set[str]], list[set[str]]]:
+    """Per sentence, the day-word keys (``day:today``) of words found on both sides of the
+    document pair; like names, they join the anchor mask (``scoring.side_features``)."""
+    zh_keys: list[set[str]] = [set() for _ in zh]
+    en_keys: list[set[str]] = [set() for _ in en]
+    for word, (zh_pattern, en_pattern) in _DAY_WORDS.items():
+        zh_found = [i for i, s in enumerate(zh) if zh_pattern.search(s)]
+        en_found = [i for i, s in enumerate(en) if en_pattern.search(s)]
+        if zh_found and en_found:
+            for i in zh_found:
+                zh_keys[i].add(f"day:{word}")
+            for i in en_found:
+                en_keys[i].add(f"day:{word}")
+    return zh_keys, en_keys

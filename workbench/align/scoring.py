@@ -157,6 +157,53 @@ ECHO = 1.0
 ECHO_COS = 0.8
 ECHO_WINDOW = 3
 
+# A page line on one side only: a page's photo caption and its credit line ("CFP",
+# "(Xinhua/Liu Bin)", [新华社记者 刘彬 摄], （图片来源：新华社）) are translated as a pair
+# or not at all, and so is an editor's note (导读：…, 编者按：…, "Editor's note: …"), so a
+# bead holding such a line on one side and none on the other costs PAGE_LINE. A caption
+# is the line just before a credit line: its words name what the picture shows, so by
+# meaning it can match a headline or a lead better than the headline's loose English
+# does (a 21st Century page's 时隔23年，中国再次发表粮食白皮书 took "A farmer harvests grain
+# with a tractor." instead of "Food security has improved"), and an editor's note
+# retells the article, so it matches the article's first lines.
+PAGE_LINE = 1.0
+_ZH_CREDIT = re.compile(
+    r"^\W{0,2}(?:.{0,24}(?<![拍])[摄攝]\W{0,2}$|"
+    r"(?:图片来源|圖片來源|图源|圖源|供图|供圖|图/|圖/).{0,24}$|.{0,24}(?:供图|供圖)\W{0,2}$)"
+)
+_EN_CREDIT = re.compile(
+    r"^[(\[]?\s*(?:(?:Photos?|Image|Picture)\s*(?:by\b|/|:|courtesy\b|provided\b).{0,60}"
+    r"|(?:CFP|VCG|IC|Xinhua|AFP|Reuters|AP|Getty Images|China Daily|CGTN|People's Daily)"
+    r"(?:\s*/\s*[\w .'’-]{1,40})?)\s*[)\]]?$"
+)
+
+
+def is_photo_credit(sentence: str, side: str) -> bool:
+    """True for a photo credit line of ``side`` ("zh" or "en"): a short line that names
+    only the photographer or agency (see ``PAGE_LINE``)."""
+    text = sentence.strip()
+    if side == "zh":
+        return len(text) <= 32 and bool(_ZH_CREDIT.match(text)) and "。" not in text
+    return len(text) <= 80 and bool(_EN_CREDIT.match(text))
+
+
+_ZH_EDITORIAL = re.compile(
+    r"^\W{0,2}(?:导读|導讀|编者按|編者按|编者的话|編者的話|核心提示)\W{0,2}[：:]"
+)
+_EN_EDITORIAL = re.compile(r"^\W{0,2}Editor[’']?s\s+[Nn]otes?\s*:")
+
+
+def page_lines(texts: Sequence[str], side: str) -> np.ndarray:
+    """True per page line of ``side`` (see ``PAGE_LINE``): a photo credit, the line just
+    before one (its caption) and an editor's note."""
+    credits = np.array([is_photo_credit(t, side) for t in texts], dtype=bool)
+    marked = credits.copy()
+    marked[:-1] |= credits[1:] & ~credits[:-1]
+    editorial = _ZH_EDITORIAL if side == "zh" else _EN_EDITORIAL
+    marked |= np.array([bool(editorial.match(t)) for t in texts], dtype=bool)
+    return marked
+
+
 _NUMBER = re.compile(r"\d[\d,，.]*\d|\d")
 # A count written with a magnitude word: its single significant digit is a real number
 # ("3 million", "8亿"), not a list label or a bare "3".
@@ -430,8 +477,11 @@ class EmbeddingScorer:
         zh_addresses: np.ndarray | None = None,
         en_speakers: np.ndarray | None = None,
         zh_colons: np.ndarray | None = None,
+        zh_pages: np.ndarray | None = None,
+        en_pages: np.ndarray | None = None,
     ) -> None:
         self.zh, self.en = zh, en
+        self.zh_pages, self.en_pages = zh_pages, en_pages  # page_lines per side
         self.en_speakers = en_speakers  # bool per en sentence (is_speaker)
         self.zh_colons = zh_colons  # bool per zh sentence (is_zh_colon_line)
         self.en_salutations = en_salutations  # bool per en sentence (is_salutation)
@@ -551,6 +601,8 @@ class EmbeddingScorer:
             cost += w["address"] * self._unanswered_address(a, b, s, t)
         if SPEAKER and self.en_speakers is not None and self.zh_colons is not None:
             cost += SPEAKER * self._unanswered_speaker(a, b, s, t)
+        if PAGE_LINE and self.zh_pages is not None and self.en_pages is not None:
+            cost += PAGE_LINE * self._page_line_mismatch(a, b, s, t)
         if w["rival"]:
             rivalry = np.maximum(self._rivalry("zh", s, zh_cos), self._rivalry("en", t, en_cos))
             cost += w["rival"] * np.maximum(rivalry - w["rival_margin"], 0.0)
@@ -587,6 +639,16 @@ class EmbeddingScorer:
         en_has = sum(self.en_speakers[en_starts + o] for o in range(b)) > 0
         zh_has = sum(self.zh_colons[zh_starts + o] for o in range(a)) > 0
         return (en_has & ~zh_has).astype(np.float64)
+
+    def _page_line_mismatch(
+        self, a: int, b: int, zh_starts: np.ndarray, en_starts: np.ndarray
+    ) -> np.ndarray:
+        """1.0 where one side of the bead holds a page line (a photo caption or credit,
+        an editor's note) and the other side none (see ``PAGE_LINE``)."""
+        assert self.zh_pages is not None and self.en_pages is not None
+        zh_has = sum(self.zh_pages[zh_starts + o] for o in range(a)) > 0
+        en_has = sum(self.en_pages[en_starts + o] for o in range(b)) > 0
+        return (zh_has != en_has).astype(np.float64)
 
     def _unanswered_question(
         self, a: int, b: int, zh_starts: np.ndarray, en_starts: np.ndarray
