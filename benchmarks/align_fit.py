@@ -3,8 +3,10 @@
 Run from the repository root:  .venv/bin/python benchmarks/align_fit.py  [--rounds 2]
 
 The cost weights (``DEFAULT_WEIGHTS``) and charges (``QUESTION``, ``UNRELATED``,
-``UNRELATED_COS``, ``SPEAKER``) of ``workbench/align/scoring.py`` were set by hand, one at
-a time, mostly while looking at fold A of the dev set. This script searches them jointly
+``UNRELATED_COS``, ``SPEAKER``, ``ECHO``, ``ECHO_COS``, ``ECHO_WINDOW``) of
+``workbench/align/scoring.py`` and the refine pass's doubt threshold (``SURE_COST`` of
+``workbench/align/refine.py``) were set by hand, one at a time, mostly while looking at
+fold A of the dev set. This script searches them jointly
 and reports honestly what a search buys on documents it did not see:
 
 1. every dev document (``tests/data/align-dev``; never the held-out ``tests/data/align``)
@@ -47,12 +49,23 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from workbench.align import scoring  # noqa: E402
+from workbench.align import refine, scoring  # noqa: E402
 from workbench.align.aligner import Aligner, AlignerSettings  # noqa: E402
 from workbench.align.evaluate import GoldDocument, read_gold_folder, score_alignments  # noqa: E402
 
-# Module constants of ``scoring`` searched beside the weights (read at call time there).
-CONSTANTS = ("QUESTION", "UNRELATED", "UNRELATED_COS", "SPEAKER")
+# Module constants searched beside the weights, with the module that reads them at call
+# time: the charges of ``scoring`` and the doubt threshold of the refine pass.
+CONSTANT_MODULES = {
+    "QUESTION": scoring,
+    "UNRELATED": scoring,
+    "UNRELATED_COS": scoring,
+    "SPEAKER": scoring,
+    "ECHO": scoring,
+    "ECHO_COS": scoring,
+    "ECHO_WINDOW": scoring,
+    "SURE_COST": refine,
+}
+CONSTANTS = tuple(CONSTANT_MODULES)
 
 
 @dataclass(frozen=True)
@@ -90,6 +103,10 @@ PARAMS = (
     Param("UNRELATED", (1.0, 1.5, 2.0, 3.0)),
     Param("UNRELATED_COS", (0.1, 0.125, 0.15, 0.2)),
     Param("SPEAKER", (0.5, 1.0, 1.5, 2.0)),
+    Param("ECHO", (0.5, 0.75, 1.0, 1.5, 2.0)),
+    Param("ECHO_COS", (0.7, 0.75, 0.8, 0.85, 0.9)),
+    Param("ECHO_WINDOW", (1, 2, 3, 4, 5)),
+    Param("SURE_COST", (0.6, 0.8, 1.0, 1.2, 1.5)),
 )
 
 
@@ -110,7 +127,9 @@ def current_values(params: Sequence[Param] = PARAMS) -> dict[str, float]:
     """The values in the code now: the starting point of every search."""
     defaults = scoring.DEFAULT_WEIGHTS
     return {
-        p.name: float(getattr(scoring, p.name) if p.is_constant else defaults[p.name])
+        p.name: float(
+            getattr(CONSTANT_MODULES[p.name], p.name) if p.is_constant else defaults[p.name]
+        )
         for p in params
     }
 
@@ -118,13 +137,15 @@ def current_values(params: Sequence[Param] = PARAMS) -> dict[str, float]:
 @contextlib.contextmanager
 def applied(aligner: Aligner, values: Mapping[str, float]) -> Iterator[None]:
     """Run the aligner with ``values``: weights through its settings, the module constants
-    patched into ``scoring`` (restored afterwards, whatever happens)."""
-    saved_constants = {name: getattr(scoring, name) for name in CONSTANTS}
+    patched into their modules (restored afterwards, whatever happens). A whole-number
+    constant (``ECHO_WINDOW``, a count of sentences) is patched as an ``int``."""
+    saved_constants = {name: getattr(module, name) for name, module in CONSTANT_MODULES.items()}
     saved_weights = dict(aligner.settings.weights)
     try:
         for name, value in values.items():
             if name in CONSTANTS:
-                setattr(scoring, name, value)
+                kind = type(saved_constants[name])
+                setattr(CONSTANT_MODULES[name], name, kind(value))
             elif name in scoring.DEFAULT_WEIGHTS:
                 aligner.settings.weights[name] = value
             else:
@@ -132,7 +153,7 @@ def applied(aligner: Aligner, values: Mapping[str, float]) -> Iterator[None]:
         yield
     finally:
         for name, value in saved_constants.items():
-            setattr(scoring, name, value)
+            setattr(CONSTANT_MODULES[name], name, value)
         aligner.settings.weights.clear()
         aligner.settings.weights.update(saved_weights)
 

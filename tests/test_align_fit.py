@@ -34,7 +34,8 @@ def test_every_grid_holds_the_current_value_and_names_a_real_constant() -> None:
     scorer reads (a constant renamed in scoring.py would silently be searched for nothing)."""
     current = fit.current_values()
     for param in fit.PARAMS:
-        assert param.name in scoring.DEFAULT_WEIGHTS or hasattr(scoring, param.name)
+        module = fit.CONSTANT_MODULES.get(param.name, scoring)
+        assert param.name in scoring.DEFAULT_WEIGHTS or hasattr(module, param.name)
         assert current[param.name] in param.grid, param.name
         assert list(param.grid) == sorted(set(param.grid)), param.name
 
@@ -98,6 +99,19 @@ def test_applied_patches_constants_and_weights_and_restores_them() -> None:
     assert aligner.settings.weights.get("skip") == skip
     with pytest.raises(KeyError), fit.applied(aligner, {"no_such_constant": 1.0}):
         pass
+
+
+def test_applied_patches_the_refine_threshold_and_keeps_counts_whole() -> None:
+    """``SURE_COST`` lives in the refine pass, ``ECHO_WINDOW`` is a count of sentences
+    (``range`` needs an int): both must reach the module that reads them, and go back."""
+    from workbench.align import refine
+
+    aligner = Aligner(AlignerSettings(method="gale-church"))
+    sure, window = refine.SURE_COST, scoring.ECHO_WINDOW
+    with fit.applied(aligner, {"SURE_COST": 0.6, "ECHO_WINDOW": 5.0}):
+        assert refine.SURE_COST == 0.6
+        assert scoring.ECHO_WINDOW == 5 and isinstance(scoring.ECHO_WINDOW, int)
+    assert (sure, window) == (refine.SURE_COST, scoring.ECHO_WINDOW)
 
 
 def test_cached_encoder_encodes_each_text_once_and_keeps_them_in_a_file(tmp_path: Path) -> None:
