@@ -29,7 +29,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -385,6 +385,10 @@ def _traces(forms: Iterable[str], tokens: list[Token]) -> set[int]:
     return found
 
 
+Finder = Callable[[set[int]], tuple[int, int] | None]
+"""A search for evidence of a term in the tokens, given the token indices it must skip."""
+
+
 def check_terms(
     en: str,
     entries: Iterable[tuple[TermEntry, str]],
@@ -414,6 +418,26 @@ def check_terms(
     zh_forms = {entry.zh for entry, _ in entries}
     jointly: set[str] | None = None  # computed on first need
     explained: dict[str, set[int]] | None = None  # computed on first need
+
+    def explained_spans() -> dict[str, set[int]]:
+        """The tokens each of the sentence's terms' renderings cover, per entry id."""
+        nonlocal explained
+        if explained is None:
+            explained = _rendering_spans(entries, tokens)
+        return explained
+
+    def unexplained(find: Finder, blocked: set[int], entry_id: str) -> tuple[int, int] | None:
+        """What ``find`` takes as evidence of a term, looked for again with the English of
+        the sentence's other terms blocked too: English that renders another term is no
+        evidence that this one is there ("CPC Central Committee" is 中共中央's, not a
+        rendering of 中共中央总书记). Only when some evidence turns up: the other terms'
+        spans are costly, and most missing terms have none."""
+        span = find(blocked)
+        if span is None:
+            return None
+        others = set().union(*(s for i, s in explained_spans().items() if i != entry_id))
+        return find(blocked | others) if others else span
+
     for entry, zh_text in entries:
         if entry.id in seen:  # a term used twice in a sentence is one problem, not two
             continue
@@ -465,19 +489,12 @@ def check_terms(
             continue
         if _core_found(acceptable, tokens):
             continue
-        # English that renders another term of the sentence is explained: it is no
-        # evidence that this term is there ("CPC Central Committee" is 中共中央's, not a
-        # rendering of 中共中央总书记). Looked for only when some evidence turns up: it is
-        # costly, and most missing terms have none.
+        # Each kind of evidence below is checked by ``unexplained``: English that renders
+        # another term of the sentence does not count for this one.
         category = getattr(entry, "category", "")
-        others: set[int] = set()
-        partial = _partly_rendered(acceptable, tokens, category, blocked)
-        if partial is not None:
-            if explained is None:
-                explained = _rendering_spans(entries, tokens)
-            others = set().union(*(s for i, s in explained.items() if i != entry.id))
-            if others:
-                partial = _partly_rendered(acceptable, tokens, category, blocked | others)
+        partial = unexplained(
+            functools.partial(_partly_rendered, acceptable, tokens, category), blocked, entry.id
+        )
         if partial is not None:
             found = describe_span(en, tokens, partial)
             problems.append(
@@ -485,13 +502,7 @@ def check_terms(
             )
             continue
         forms = [entry.zh, *getattr(entry, "zh_variants", ()), zh_text]
-        other = rendered_otherwise(forms, tokens, blocked)
-        if other is not None:
-            if explained is None:
-                explained = _rendering_spans(entries, tokens)
-            others = set().union(*(s for i, s in explained.items() if i != entry.id))
-            if others:
-                other = rendered_otherwise(forms, tokens, blocked | others)
+        other = unexplained(functools.partial(rendered_otherwise, forms, tokens), blocked, entry.id)
         if other is not None:
             found = describe_span(en, tokens, other)
             problems.append(
@@ -514,13 +525,11 @@ def check_terms(
             )
             continue
         if word_counts:
-            kept = _distinctive_kept(acceptable, tokens, word_counts, blocked)
-            if kept is not None:
-                if explained is None:
-                    explained = _rendering_spans(entries, tokens)
-                others = set().union(*(s for i, s in explained.items() if i != entry.id))
-                if others:
-                    kept = _distinctive_kept(acceptable, tokens, word_counts, blocked | others)
+            kept = unexplained(
+                functools.partial(_distinctive_kept, acceptable, tokens, word_counts),
+                blocked,
+                entry.id,
+            )
             if kept is not None:
                 found = describe_span(en, tokens, kept)
                 problems.append(
@@ -530,12 +539,9 @@ def check_terms(
                 )
                 continue
         if category == "title" and renderings is not None and _named(entry, zh_text):
-            named = renderings.named_title(en, tokens, blocked)
-            if named is not None:
-                if explained is None:
-                    explained = _rendering_spans(entries, tokens)
-                others = set().union(*(s for i, s in explained.items() if i != entry.id))
-                named = renderings.named_title(en, tokens, blocked | others)
+            named = unexplained(
+                functools.partial(renderings.named_title, en, tokens), blocked, entry.id
+            )
             if named is not None:
                 found = describe_span(en, tokens, named)
                 problems.append(
@@ -547,12 +553,9 @@ def check_terms(
         # The sentence refers to the term by its head alone ("the system", "the
         # initiative"): a translation that names a policy once, or takes it as known from
         # the context, and then says "the campaign".
-        referred = _head_referred_back(acceptable, tokens, blocked)
-        if referred is not None:
-            if explained is None:
-                explained = _rendering_spans(entries, tokens)
-            others = set().union(*(s for i, s in explained.items() if i != entry.id))
-            referred = _head_referred_back(acceptable, tokens, blocked | others)
+        referred = unexplained(
+            functools.partial(_head_referred_back, acceptable, tokens), blocked, entry.id
+        )
         if referred is not None:
             found = describe_span(en, tokens, referred)
             problems.append(
@@ -567,15 +570,13 @@ def check_terms(
             # sentence either, the term was left out, not replaced by a wrong one.
             traces = _traces(forms, tokens)
             if traces:
-                if explained is None:
-                    explained = _rendering_spans(entries, tokens)
-                traces -= set().union(*(s for i, s in explained.items() if i != entry.id))
+                traces -= set().union(*(s for i, s in explained_spans().items() if i != entry.id))
             own = {e.id for e, _ in entries}
             replaced = [] if traces else renderings.others_in(tokens, own)
             if replaced:  # only English the sentence's own terms do not explain counts
-                if explained is None:
-                    explained = _rendering_spans(entries, tokens)
-                replaced = renderings.others_in(tokens, own, set().union(*explained.values()))
+                replaced = renderings.others_in(
+                    tokens, own, set().union(*explained_spans().values())
+                )
             if not traces and not replaced:
                 kind = "omitted"
         problems.append(
