@@ -6,6 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from workbench.align import aligner as aligner_module
 from workbench.align.aligner import Aligner, AlignerSettings
@@ -114,3 +116,50 @@ def test_two_swapped_lines_become_one_bead_and_the_result_is_a_path() -> None:
     assert rebuilt[0] == PathBead(0, 2, 0, 2, rebuilt[0].cost)  # en 0 ↔ zh 1, en 1 ↔ zh 0
     assert _covers(rebuilt, 0, 3, 0, 4)
     assert not _covers([PathBead(0, 2, 0, 2, 0.0), PathBead(1, 3, 2, 4, 0.0)], 0, 3, 0, 4)
+
+
+ZH_PAGE_LINES = [
+    "习近平在第七十五届联合国大会一般性辩论上的讲话",
+    "2020年9月22日",
+    "中华人民共和国主席 习近平",
+    "（新华社记者 刘彬 摄）",
+    "编者按：",
+    "今天，我们在这里隆重集会。",
+    "昨天，会议通过了决议。",
+    "9月21日，国家主席习近平在北京发表讲话。",
+    "9月21日，国家主席习近平在北京发表讲话。",
+    "脱贫攻坚取得全面胜利。",
+    "一",
+    "",
+]
+EN_PAGE_LINES = [
+    "Statement by Xi Jinping at the General Debate of the 75th Session of the UN General Assembly",
+    "22 September 2020",
+    "President of the People's Republic of China",
+    "(Xinhua/Liu Bin)",
+    "CFP",
+    "Editor's note:",
+    "Today, we gather here in celebration.",
+    "Yesterday, the meeting adopted the resolution.",
+    "On Sept 21, President Xi Jinping delivered a speech in Beijing.",
+    "China has won the battle against poverty.",
+    "",
+]
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    st.lists(st.sampled_from(ZH_PAGE_LINES), max_size=12),
+    st.lists(st.sampled_from(EN_PAGE_LINES), max_size=12),
+)
+def test_title_blocks_credits_leads_and_day_words_never_lose_or_repeat_a_sentence(
+    zh: list[str], en: list[str]
+) -> None:
+    """Generated pages made of the lines the title-block pass, the echo and page-line charges
+    and the day-word anchors act on, in any order and number (repeated leads, two credits,
+    empty lines): every sentence of each side stands in exactly one bead, in order."""
+    beads = Aligner(AlignerSettings(max_full=10)).align(zh, en)
+    assert [i for b in beads for i in b.zh_sentences] == list(range(len(zh)))
+    assert [j for b in beads for j in b.en_sentences] == list(range(len(en)))
+    assert all(b.zh_sentences or b.en_sentences for b in beads)
+    assert all(0.0 <= b.score <= 1.0 for b in beads)
