@@ -38,6 +38,7 @@ PREFIXES = {"pv11", "so11", "ru11", "ec11"}
 # The written-differently variants this round put on older rows: form -> row.
 VARIANTS = {
     "两山论": "rur-094",
+    "社会保障制度": "rur-153",
 }
 # Publications the alignment gold or the held-out term sets are drawn from (docs/glossary.md,
 # round 7 coverage C): never a source of this round, nor quoted in a note.
@@ -120,7 +121,8 @@ def test_round8b_concepts_are_found_in_running_text(script: str) -> None:
     text = (
         "坚持家庭经营在农业中的基础性地位，建立城乡统一的建设用地市场；"
         "以习近平生态文明思想为指导，让生态脆弱区群众搬得出；"
-        "持续关注脱贫户的返贫风险，用好脱贫人口小额信贷，稳定乡村教师队伍。"
+        "持续关注脱贫户的返贫风险，用好脱贫人口小额信贷，稳定乡村教师队伍；"
+        "发展新型农村集体经济，完善医疗保障。"
     )
     found = found_in(text, script)
     wanted = {e.id for e in round8b_entries()}
@@ -136,6 +138,10 @@ def test_longer_entries_still_win_over_the_round8b_forms() -> None:
         ("绿水青山就是金山银山", "rur-094"),
         ("规模性返贫", "rur-026"),
         ("生态脆弱性", "ec9-027"),
+        ("农村集体经济组织", "ru9-020"),
+        ("国家医疗保障局", "rur-091"),
+        ("全民医疗保障体系", "soc-135"),
+        ("社会保障兜底", "pov-156"),
     ]:
         [match] = matcher.find(text)
         assert match.entry_id == entry_id, (text, match.entry_id)
