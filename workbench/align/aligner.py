@@ -8,7 +8,6 @@ sentence the other side leaves out is a 1–0 or 0–1 bead with score 0, never 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +17,7 @@ import numpy as np
 from workbench.align.dp import align_path
 from workbench.align.encoders import ENCODERS, SentenceEncoder
 from workbench.align.galechurch import GaleChurchScorer
-from workbench.align.names import shared_day_words, shared_names
+from workbench.align.names import TERM_MIN_WORDS, shared_day_words, shared_names, term_anchors
 from workbench.align.refine import refine_path
 from workbench.align.scoring import (
     DEFAULT_WEIGHTS,
@@ -27,6 +26,7 @@ from workbench.align.scoring import (
     is_speaker,
     is_zh_address,
     is_zh_colon_line,
+    key_mask,
     page_lines,
     side_features,
 )
@@ -118,7 +118,13 @@ class AlignerSettings:
 
 class TermSpotter:
     """Finds, per sentence, the glossary concepts present: zh forms on one side, English
-    renderings (approved and alternatives, case-insensitive, word-bounded) on the other."""
+    renderings (approved and alternatives) on the other.
+
+    The English is matched by ``workbench.text.english`` (the terminology check's
+    matcher): word by word on stems and lemmas, so an inflected rendering counts
+    ("poverty-stricken counties" for "poverty-stricken county"), and never inside a
+    longer word ("President" is not found in "Presidential"); only function words may
+    stand between a rendering's words."""
 
     def __init__(self, glossary: Any) -> None:
         self.matcher = glossary.matcher()
@@ -128,24 +134,37 @@ class TermSpotter:
         return [{m.entry_id for m in self.matcher.find(s)} for s in sentences]
 
     def en_terms(self, sentences: Sequence[str], wanted: set[str]) -> list[set[str]]:
-        patterns: dict[str, list[str]] = {}
+        from workbench.text.english import find_phrase, prepare, tokenize
+
+        found: list[set[str]] = [set() for _ in sentences]
+        renderings: dict[str, set[str]] = {}
         for entry_id in wanted:
             entry = self.entries.get(entry_id)
             if entry is None:
                 continue
             for rendering in [entry.en, *entry.en_alternatives]:
                 if rendering and len(rendering) >= 3:
-                    patterns.setdefault(rendering.casefold(), []).append(entry_id)
-        if not patterns:
-            return [set() for _ in sentences]
-        alternation = "|".join(re.escape(p) for p in sorted(patterns, key=len, reverse=True))
-        finder = re.compile(rf"\b(?:{alternation})", re.IGNORECASE)
-        found = []
-        for sentence in sentences:
-            ids: set[str] = set()
-            for match in finder.finditer(sentence.casefold()):
-                ids.update(patterns.get(match.group(0), ()))
-            found.append(ids)
+                    renderings.setdefault(rendering, set()).add(entry_id)
+        if not renderings:
+            return found
+        tokens = [tokenize(s) for s in sentences]
+        # Which sentences hold each word key: a rendering is looked for only in the
+        # sentences holding its first content word (a long document has many renderings).
+        where: dict[str, set[int]] = {}
+        for index, sentence_tokens in enumerate(tokens):
+            for token in sentence_tokens:
+                for key in token.keys:
+                    where.setdefault(key, set()).add(index)
+        for rendering, ids in renderings.items():
+            content = prepare(rendering).content
+            if len(content) < TERM_MIN_WORDS:
+                continue
+            candidates: set[int] = set()
+            for key in content[0]:
+                candidates |= where.get(key, set())
+            for index in candidates:
+                if find_phrase(rendering, tokens[index]) is not None:
+                    found[index] |= ids
         return found
 
 
@@ -206,10 +225,18 @@ class Aligner:
     def _embedding_scorer(self, zh: list[str], en: list[str]) -> EmbeddingScorer:
         assert self.encoder is not None
         zh_terms = en_terms = None
+        strict = None
         if self.terms is not None:
             zh_terms = self.terms.zh_terms(zh)
             wanted = set().union(*zh_terms) if zh_terms else set()
             en_terms = self.terms.en_terms(en, wanted)
+            zh_terms, en_terms, lacking = term_anchors(
+                zh_terms,
+                en_terms,
+                {i: e.level for i, e in self.terms.entries.items()},
+                {i: e.zh_forms for i, e in self.terms.entries.items()},
+            )
+            strict = key_mask(lacking)
         zh_names, en_names = shared_names(zh, en)
         zh_days, en_days = shared_day_words(zh, en)
         zh_names = [names | days for names, days in zip(zh_names, zh_days, strict=True)]
@@ -226,4 +253,5 @@ class Aligner:
             zh_colons=np.array([is_zh_colon_line(s) for s in zh], dtype=bool),
             zh_pages=page_lines(zh, "zh"),
             en_pages=page_lines(en, "en"),
+            term_strict=strict,
         )
