@@ -8,7 +8,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from workbench.align.aligner import Aligner, AlignerSettings, TermSpotter
+from workbench.align.aligner import (
+    Aligner,
+    AlignerSettings,
+    TermSpotter,
+    en_address_lines,
+    is_en_greeting,
+)
 from workbench.align.evaluate import read_gold_folder
 from workbench.align.names import term_anchors
 from workbench.align.scoring import EmbeddingScorer, key_mask, side_features
@@ -139,3 +145,28 @@ def test_the_glossary_keeps_a_zh_only_byline_out_of_the_title_bead(glossary: Glo
     found = {(tuple(b.zh_sentences), tuple(b.en_sentences)) for b in beads}
     assert ((1,), (1,)) in found
     assert ((2,), ()) in found
+
+
+def test_a_greeting_line_has_no_zh_partner_only_where_the_zh_page_greets_nobody() -> None:
+    """The New Year address's zh page makes 同志们、朋友们、女士们、先生们： the label of its
+    first sentence, so "Comrades, friends, ladies and gentlemen, greetings to you all!"
+    has no zh line; a press conference's "Ladies and gentlemen, good morning." pairs with
+    女士们、先生们，大家上午好。 and stays an ordinary line."""
+    greeting = "Comrades, friends, ladies and gentlemen, greetings to you all!"
+    assert is_en_greeting(greeting)
+    assert is_en_greeting("Ladies and gentlemen, good morning.")
+    assert not is_en_greeting("Ladies and gentlemen, the year 2021 is arriving.")
+    assert not is_en_greeting("")
+    new_year = ["2021 年的脚步越来越近，我在北京向大家致以新年的美好祝福！"]
+    assert en_address_lines(new_year, [greeting, "The year 2021 is arriving."]) == [True, False]
+    press = ["女士们、先生们，大家上午好。", "欢迎出席今天的新闻发布会。"]
+    english = ["Good morning, ladies and gentlemen.", "Fellow Deputies,"]
+    assert en_address_lines(press, english) == [False, True]
+
+
+def test_the_new_year_greeting_is_left_out_instead_of_merged(glossary: Glossary) -> None:
+    doc = next(d for d in read_gold_folder(DEV) if d.id == "xinewyear2021")
+    beads = Aligner(AlignerSettings(), glossary).align(doc.zh, doc.en)
+    found = {(tuple(b.zh_sentences), tuple(b.en_sentences)) for b in beads}
+    assert ((), (0,)) in found
+    assert ((0,), (1, 2)) in found

@@ -8,6 +8,7 @@ sentence the other side leaves out is a 1–0 or 0–1 bead with score 0, never 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -168,6 +169,66 @@ class TermSpotter:
         return found
 
 
+# Words of an English line that only greets its audience: "Comrades, friends, ladies and
+# gentlemen, greetings to you all!" (a New Year address whose zh page makes 同志们、朋友们、
+# 女士们、先生们： the label of its first sentence, so the line has no zh counterpart).
+_ADDRESS_WORDS = frozenset(
+    [
+        "comrades",
+        "friends",
+        "ladies",
+        "gentlemen",
+        "colleagues",
+        "fellow",
+        "deputies",
+        "members",
+        "delegates",
+        "guests",
+        "dear",
+        "distinguished",
+        "excellencies",
+        "excellency",
+    ]
+)
+_GREETING_WORDS = frozenset(
+    ["and", "my", "greetings", "to", "you", "all", "good", "morning", "afternoon", "evening"]
+)
+
+
+def is_en_greeting(sentence: str) -> bool:
+    """True for an en line made only of forms of address and a greeting ("Comrades,
+    friends, ladies and gentlemen, greetings to you all!", "Ladies and gentlemen, good
+    afternoon.")."""
+    words = re.findall(r"[a-z]+", sentence.lower())
+    return (
+        0 < len(words) <= 12
+        and any(w in _ADDRESS_WORDS for w in words)
+        and all(w in _ADDRESS_WORDS or w in _GREETING_WORDS for w in words)
+    )
+
+
+_ZH_ADDRESS_WORDS = re.compile(
+    r"先生|女士|各位|朋友|同事|代表|委员|嘉宾|同志|阁下|殿下|大家|[你您]们?好|[早晚]上好|[上下中]午好"
+)
+
+
+def _is_zh_greeting(sentence: str) -> bool:
+    """A short zh line naming an audience, however it ends (女士们、先生们，大家上午好。)."""
+    line = sentence.strip()
+    return len(line) <= 20 and bool(_ZH_ADDRESS_WORDS.search(line))
+
+
+def en_address_lines(zh: Sequence[str], en: Sequence[str]) -> list[bool]:
+    """Per en sentence, whether it is a form of address with no zh line to pair with: a
+    short line ending in a comma (``is_salutation``: "Fellow Deputies,"), or, when no zh
+    line of the document greets too (女士们、先生们，大家上午好。 in a press conference pairs
+    with "Ladies and gentlemen, good morning."),
+    a line that only greets (``is_en_greeting``); any short zh line naming an audience
+    (``_is_zh_greeting``) turns the second kind off."""
+    greetings_free = not any(is_zh_address(s) or _is_zh_greeting(s) for s in zh)
+    return [is_salutation(s) or (greetings_free and is_en_greeting(s)) for s in en]
+
+
 class Aligner:
     """Sentence aligner: embeddings + lengths + numbers + glossary terms, banded DP."""
 
@@ -247,7 +308,7 @@ class Aligner:
             side_features(zh_vectors, zh, zh_terms, zh_names),
             side_features(en_vectors, en, en_terms, en_names),
             self.settings.weights,
-            en_salutations=np.array([is_salutation(s) for s in en], dtype=bool),
+            en_salutations=np.array(en_address_lines(zh, en), dtype=bool),
             zh_addresses=np.array([is_zh_address(s) for s in zh], dtype=bool),
             en_speakers=np.array([is_speaker(s) for s in en], dtype=bool),
             zh_colons=np.array([is_zh_colon_line(s) for s in zh], dtype=bool),
