@@ -621,10 +621,12 @@ class EmbeddingScorer:
     ) -> np.ndarray:
         """Glossary agreement of each bead, summed over its sentences: each sentence with
         anchor terms (``names.term_anchors``) adds the share of them the other side of the
-        bead carries and subtracts the share it lacks, halved (one mention counts once on
-        each side). A sum over sentences, not one share per bead: a stretch scores the same
-        however it is cut into beads, as long as every term finds its partner (a share per
-        bead paid two 1–1 beads twice what the 2–2 bead they were cut from earned)."""
+        bead carries and, if it is merged with others on its side, subtracts the share of
+        its strict terms (``term_strict``) the other side lacks; the sum is halved (one
+        mention counts once on each side). Per sentence, not one share per bead: a stretch
+        scores the same however it is cut into beads, as long as every term finds its
+        partner (a share per bead paid two 1–1 beads twice what the 2–2 bead they were cut
+        from earned)."""
         total = np.zeros(len(zh_starts))
         for side, count, starts, other in (
             (self.zh, a, zh_starts, en_span),
