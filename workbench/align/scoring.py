@@ -12,8 +12,10 @@ Bertalign do, we combine it with evidence that is cheap and nearly never wrong:
   (``9899万`` and ``98.99 million`` both give ``9899``; 十九大 and "19th", 12月 and
   "December" agree), and so should romanised names (温家宝 / "Wen Jiabao", found by
   ``workbench.align.names``);
-- *terms*: a glossary concept found in the zh span whose English rendering occurs in the
-  en span is strong evidence of a match;
+- *terms*: glossary concepts both sides of the document name (``names.term_anchors``):
+  each sentence of the bead earns the share of its concepts the other side renders, and
+  a sentence merged into the bead loses the share of its titles and named policies the
+  other side lacks (summed over sentences, so a stretch earns the same however it is cut);
 - *rivals*: a sentence that matches some other single sentence of the document clearly
   better than this bead's other side probably belongs there (margin-based scoring);
 - *headings*: a span that joins title-like lines ("目录", "白皮书指出：") with full
@@ -479,9 +481,12 @@ class EmbeddingScorer:
         zh_colons: np.ndarray | None = None,
         zh_pages: np.ndarray | None = None,
         en_pages: np.ndarray | None = None,
+        term_strict: int | None = None,
     ) -> None:
         self.zh, self.en = zh, en
         self.zh_pages, self.en_pages = zh_pages, en_pages  # page_lines per side
+        # Bits of the anchor terms whose absence counts (``_term_agreement``): all by default.
+        self.term_strict = np.uint64(0xFFFFFFFFFFFFFFFF if term_strict is None else term_strict)
         self.en_speakers = en_speakers  # bool per en sentence (is_speaker)
         self.zh_colons = zh_colons  # bool per zh sentence (is_zh_colon_line)
         self.en_salutations = en_salutations  # bool per en sentence (is_salutation)
@@ -571,11 +576,8 @@ class EmbeddingScorer:
         cost += w["numbers"] * np.where(union > 0, 1.0 - shared / np.maximum(union, 1), 0.0)
         if w["agreement"]:
             cost -= w["agreement"] * np.where(union > 0, shared / np.maximum(union, 1), 0.0)
-        zt = zterm[s]
-        zt_count = _popcount(zt)
-        cost -= w["terms"] * np.where(
-            zt_count > 0, _popcount(zt & eterm[t]) / np.maximum(zt_count, 1), 0.0
-        )
+        if w["terms"]:
+            cost -= w["terms"] * self._term_agreement(a, b, s, t, zterm[s], eterm[t])
         cost += w["extra_sentence"] * (a + b - 2)
         # Cosine of every sentence of each side with the other side's span: a one-sentence
         # side is the bead's own cosine; merged sides are computed once for two terms.
@@ -607,6 +609,36 @@ class EmbeddingScorer:
             rivalry = np.maximum(self._rivalry("zh", s, zh_cos), self._rivalry("en", t, en_cos))
             cost += w["rival"] * np.maximum(rivalry - w["rival_margin"], 0.0)
         return cost
+
+    def _term_agreement(
+        self,
+        a: int,
+        b: int,
+        zh_starts: np.ndarray,
+        en_starts: np.ndarray,
+        zh_span: np.ndarray,
+        en_span: np.ndarray,
+    ) -> np.ndarray:
+        """Glossary agreement of each bead, summed over its sentences: each sentence with
+        anchor terms (``names.term_anchors``) adds the share of them the other side of the
+        bead carries and, if it is merged with others on its side, subtracts the share of
+        its strict terms (``term_strict``) the other side lacks; the sum is halved (one
+        mention counts once on each side). Per sentence, not one share per bead: a stretch
+        scores the same however it is cut into beads, as long as every term finds its
+        partner (a share per bead paid two 1–1 beads twice what the 2–2 bead they were cut
+        from earned)."""
+        total = np.zeros(len(zh_starts))
+        for side, count, starts, other in (
+            (self.zh, a, zh_starts, en_span),
+            (self.en, b, en_starts, zh_span),
+        ):
+            for offset in range(count):
+                mask = side.terms[starts + offset]
+                terms = _popcount(mask)
+                kept = _popcount(mask & other)
+                lacked = _popcount(mask & ~other & self.term_strict) if count > 1 else 0.0
+                total += np.where(terms > 0, (kept - lacked) / np.maximum(terms, 1), 0.0)
+        return total / 2.0
 
     def _unanswered_address(
         self, a: int, b: int, zh_starts: np.ndarray, en_starts: np.ndarray
