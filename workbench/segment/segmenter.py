@@ -21,6 +21,7 @@ import re
 from typing import NamedTuple
 
 from workbench.segment.rules import SegmentationRules
+from workbench.segment.scan import ScanSplitter
 from workbench.text.scripts import HAN
 
 
@@ -81,14 +82,22 @@ class Segmenter:
         for char in dict.fromkeys(terminators):
             # A run of terminators (。！？!?…) and the closing marks that belong to it.
             branches.append(f"{re.escape(char)}{_cls(terminators)}*{closers}")
+        period = None
         if rules.ascii_period:
             # ASCII full stop right after a Han character, before the end, a space or more
             # Chinese; the look-behind sits after the '.' so the branch starts with a literal.
-            branches.append(f"\\.(?<=[{HAN}]\\.)(?=\\s|\\Z|[{HAN}“‘「『《（]){closers}")
+            period = f"\\.(?<=[{HAN}]\\.)(?=\\s|\\Z|[{HAN}“‘「『《（]){closers}"
+            branches.append(period)
         # Line breaks end paragraphs, so a whole text is segmented in one pass.
         branches.extend(re.escape(ch) for ch in LINE_BREAKS)
         plain = "|".join(branches)
         self._tokens = re.compile(plain)
+        # The common case of split_lines: no regex, only str scans for the marks (scan.py).
+        self._scan = (
+            ScanSplitter(rules, terminators, period, self.split)
+            if fast and ScanSplitter.accepts(rules, terminators)
+            else None
+        )
         self._fast = self._compile_fast(rules, terminators) if fast and rules.continuation else None
         self._fast_ends_sentence = [False] * (1 + (self._fast.groups if self._fast else 0))
         for name, number in self._fast.groupindex.items() if self._fast else ():
@@ -199,6 +208,14 @@ class Segmenter:
         or any other line break inside a paragraph is found by the one pass itself (one
         break too many), not by scanning for each first.
         """
+        if self._scan is not None and paragraphs:
+            scanned = self._scan.split_lines(paragraphs)
+            if scanned is not None:
+                return scanned
+        return self._split_lines_regex(paragraphs)
+
+    def _split_lines_regex(self, paragraphs: list[str]) -> list[list[tuple[int, int]]]:
+        """``split_lines`` by the fast regex, or per paragraph (the scan's reference)."""
         joined = "\n".join(paragraphs)
         if paragraphs and self._takes_fast_path(joined):
             result = self._split_joined_fast(joined, len(paragraphs))
