@@ -72,11 +72,10 @@ class ScanSplitter:
         self._terminators = _probes(dict.fromkeys(terminators))
         self._ellipsis = frozenset(rules.ellipsis)
         # What after a terminator makes the cut anything but "right after it": another
-        # terminator (a run), a closing mark, a continuation (，、：…), a space, or —
-        # after an ellipsis — a word that continues its list. A line break is no such
-        # thing: the paragraph ends there anyway.
+        # terminator (a run), a closing mark, a continuation (，、：…) or a space. A
+        # line break is no such thing: the paragraph ends there anyway. (Words that
+        # continue an ellipsis's list do not matter: every ellipsis is looked at apart.)
         special = set(terminators) | set(rules.closers) | set(rules.continuation)
-        special |= set(rules.after_ellipsis)
         follow = f"(?=[^\\S\n]|{_cls(special)})" if special else "(?=[^\\S\n])"
         self._special_after = {t: re.compile(re.escape(t) + follow) for t in terminators}
         # An opening mark is harmless when its closing mark follows on the same line with
@@ -111,7 +110,10 @@ class ScanSplitter:
         marks = set(terminators) | set(openers) | set(rules.closers)
         if any(ch.isspace() or ch in LINE_BREAKS for ch in marks | {p.close for p in rules.pairs}):
             return False
-        if set(openers) & set(terminators) or set(terminators) & set(rules.closers):
+        closes = {p.close for p in rules.pairs}
+        if set(terminators) & (set(openers) | set(rules.closers) | closes):
+            return False
+        if set(openers) & set(rules.closers):
             return False
         if rules.ascii_period and "." in marks:
             return False
