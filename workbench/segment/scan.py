@@ -1,22 +1,30 @@
-"""Split a document's paragraphs by looking only at the characters the rules act on.
+"""Split a document's paragraphs with str scans, leaving the rare cases to the regex paths.
 
 The regex paths of ``segmenter.py`` let ``re`` find the next interesting character: its
-first-character test costs ~50 instructions for every character of the text, and every
-match pays a search set-up (its stack is freed and allocated again), a match object and a
-Python step, about 8,000 instructions a match in all. Here the interesting characters
-(terminators, opening marks of pairs, the ASCII full stop) are found with ``str`` methods
-instead — ``in`` and ``find`` run ``memchr`` (well under one instruction a character),
-``split`` a plain loop — and their offsets are sorted into one list. One Python loop then
-walks that list and makes, at each character, the decision the token loop
-(``Segmenter._cuts``) makes at the token starting there; everything in between is never
-looked at. No regex runs in the common case (an ASCII full stop after a Han character asks
-one small pattern).
+first-character test costs ~50 instructions for every character of the text (a class of
+~30 characters), and every match pays a search set-up (its stack is freed and allocated
+again), a match object and a Python step.
 
-It covers exactly what ``Segmenter._split_joined_fast`` covers: paragraphs without a line
-break of their own, an ASCII quote or a protected-pattern trigger; and rules whose
-character sets do not overlap in ways that would make the token order matter
-(``ScanSplitter.accepts``). Anything else goes to the regex paths, which stay as they were
-and serve as the reference of the property tests (``tests/test_segment_scan.py``).
+Most sentences of published prose need none of that: a paragraph whose every terminator
+(。！？…) is followed by an ordinary character (or ends the paragraph), and whose quotations
+and brackets close on the line with no terminator inside, is cut right after each
+terminator. So, per document (the paragraphs joined by line breaks):
+
+- marks are looked for with ``in`` (memchr; ASCII ones in the text's Latin-1 bytes);
+- the terminators present are written as one (``str.replace``) and each paragraph is cut
+  with ``str.split`` at it, its spans the running sum of the pieces' lengths;
+- a few literal-led patterns (sre's one-character scan, ~4 instructions a character)
+  find what makes a paragraph not plain: a terminator followed by another, a closing
+  mark, a continuation (，、：…) or a space; an opening mark whose closing mark does not
+  follow on the line before any terminator; an ASCII full stop after a Han character;
+  any ellipsis (……等). Such a paragraph — a few in a hundred — is split by
+  ``Segmenter.split``, the path that decided every paragraph before.
+
+It covers what ``Segmenter._split_joined_fast`` covers: paragraphs without a line break of
+their own, an ASCII quote or a protected-pattern trigger; and rules whose character sets
+do not overlap in ways that would make the token order matter (``ScanSplitter.accepts``).
+Anything else goes to the regex paths, which stay as they were and are the reference of
+the property tests (``tests/test_segment_scan.py``).
 """
 
 from __future__ import annotations

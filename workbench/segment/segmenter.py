@@ -11,6 +11,10 @@ Two implementations of the same rules, kept in agreement by property tests:
   match already says whether it ends a sentence. Used for every text without an ASCII
   quote or a URL/e-mail trigger, i.e. nearly all Chinese prose.
 
+``split_lines`` (what ingest calls, once per document) first tries ``scan.ScanSplitter``:
+str scans that cut plain paragraphs at every terminator without a regex match per
+sentence, and hand the rest to ``split`` (the paths above).
+
 Offsets are never recovered by searching sentence text again (pySBD's quadratic and
 fragile approach), and the text is never rewritten with placeholder characters.
 """
@@ -201,8 +205,10 @@ class Segmenter:
     def split_lines(self, paragraphs: list[str]) -> list[list[tuple[int, int]]]:
         """Return ``[self.split(p) for p in paragraphs]``, in one pass over them all.
 
-        The paragraphs are joined by line breaks, which end sentences as paragraph ends
-        do, and scanned once: per-call costs were most of splitting a short paragraph.
+        The str-scan path (``scan.py``) first; when it declines (a line break inside a
+        paragraph, an ASCII quote, a URL), ``_split_lines_regex``. There the paragraphs
+        are joined by line breaks, which end sentences as paragraph ends do, and scanned
+        once: per-call costs were most of splitting a short paragraph.
         Paragraphs that hold a line break, or a mark that needs the token loop (an ASCII
         quote, a URL), are split one by one instead, so only they pay for it. A "\n"
         or any other line break inside a paragraph is found by the one pass itself (one
