@@ -48,6 +48,20 @@ VARIANTS = {
 }
 SEGMENTERS = {name: Segmenter(rules) for name, rules in VARIANTS.items()}
 TOKEN_LOOPS = {name: Segmenter(rules, fast=False) for name, rules in VARIANTS.items()}
+# Without closing marks the fast regex and the token loop already differ (before the scan
+# existed) on a bracket ending in a terminator: （？）脱 is one sentence to the token loop
+# (its rstrip of no closers keeps the ）), two to the fast regex. The scan sends such a
+# paragraph to the fast regex, so it is compared with the regex paths there.
+TOKEN_LOOP_AGREES = {name for name in VARIANTS if name != "no-closers"}
+
+
+def _reference(name: str, paragraphs: list[str]) -> list[list[tuple[int, int]]]:
+    """What split_lines gave before the scan, checked against the token loop where they agree."""
+    expected = SEGMENTERS[name]._split_lines_regex(paragraphs)
+    if name in TOKEN_LOOP_AGREES:
+        assert expected == [TOKEN_LOOPS[name].split(p) for p in paragraphs]
+    return expected
+
 
 HAN = list("脱贫攻坚战精准扶贫两不愁三保障人民政府发展經濟體制們這記憶")
 MARKS = list("。！？!?…⋯；;，,、：:%.．“”‘’「」『』《》（）()【】〔〕〈〉—·等的")
@@ -94,8 +108,7 @@ any_document = st.lists(st.one_of(any_paragraph, plain_paragraph, HEADINGS), max
 @given(paragraphs=document, name=st.sampled_from(sorted(VARIANTS)))
 def test_scan_equals_the_regex_paths_on_plain_documents(paragraphs, name):
     segmenter = SEGMENTERS[name]
-    expected = [TOKEN_LOOPS[name].split(p) for p in paragraphs]
-    assert segmenter._split_lines_regex(paragraphs) == expected
+    expected = _reference(name, paragraphs)
     assert segmenter.split_lines(paragraphs) == expected
     scan = segmenter._scan
     if scan is not None:
@@ -108,7 +121,7 @@ def test_scan_equals_the_regex_paths_on_plain_documents(paragraphs, name):
 @given(paragraphs=any_document, name=st.sampled_from(sorted(VARIANTS)))
 def test_scan_equals_the_regex_paths_whatever_the_document_holds(paragraphs, name):
     segmenter = SEGMENTERS[name]
-    expected = [TOKEN_LOOPS[name].split(p) for p in paragraphs]
+    expected = _reference(name, paragraphs)
     assert segmenter.split_lines(paragraphs) == expected
     if segmenter._scan is not None and paragraphs:
         scanned = segmenter._scan.split_lines(paragraphs)
