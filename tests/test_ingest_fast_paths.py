@@ -502,3 +502,52 @@ def test_normalised_lines_built_without_their_init_equal_ones_built_with_it(line
     for normalized in normalize_lines(lines, "t2s"):
         values = {f.name: getattr(normalized, f.name) for f in dataclasses.fields(Normalized)}
         assert Normalized(**values) == normalized
+
+
+# Round 5: the segmenter's str-scan path (workbench/segment/scan.py) against the regex
+# paths it stands in front of, through the whole of ingest.
+SEGMENT_PIECES = [
+    *"扶贫記憶體們。！？!?…；;，,、：:.“”‘’「」《》（）()等",
+    "……",
+    "。”",
+    "（一）",
+    "1.",
+    "3.34",
+    " ",
+    "\u3000",
+    "\n",
+    "\n\n",
+    "http://a.cn",
+    '"',
+]
+segment_texts = (
+    st.lists(st.sampled_from(SEGMENT_PIECES), min_size=1, max_size=60)
+    .map("".join)
+    .filter(lambda text: text.strip())
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=segment_texts, semicolon=st.booleans())
+def test_ingest_with_the_segmenters_scan_equals_ingest_with_its_regex_paths(text, semicolon):
+    from dataclasses import replace
+
+    config = load_config(ROOT, environ={})
+    config = replace(config, segment=replace(config.segment, split_at_semicolon=semicolon))
+    scanning, regex = Ingester(config), Ingester(config)
+    regex.segmenter._scan = None
+    data = text.encode("utf-8")
+    _doc, expected = regex.read_bytes(data, "doc.txt", "doc")
+    _doc, got = scanning.read_bytes(data, "doc.txt", "doc")
+    assert [s.to_dict() for s in got] == [s.to_dict() for s in expected]
+
+
+def test_the_seeds_ingest_the_same_with_and_without_the_segmenters_scan(ingester):
+    regex = Ingester(load_config(ROOT, environ={}))
+    regex.segmenter._scan = None
+    assert ingester.segmenter._scan is not None
+    for path in sorted((ROOT / "seeds").glob("*.txt")):
+        data = path.read_bytes()
+        _doc, got = ingester.read_bytes(data, path.name, path.stem)
+        _doc, expected = regex.read_bytes(data, path.name, path.stem)
+        assert [s.to_dict() for s in got] == [s.to_dict() for s in expected]

@@ -11,6 +11,10 @@ Two implementations of the same rules, kept in agreement by property tests:
   match already says whether it ends a sentence. Used for every text without an ASCII
   quote or a URL/e-mail trigger, i.e. nearly all Chinese prose.
 
+``split_lines`` (what ingest calls, once per document) first tries ``scan.ScanSplitter``:
+str scans that cut plain paragraphs at every terminator without a regex match per
+sentence, and hand the rest to ``split`` (the paths above).
+
 Offsets are never recovered by searching sentence text again (pySBD's quadratic and
 fragile approach), and the text is never rewritten with placeholder characters.
 """
@@ -21,6 +25,7 @@ import re
 from typing import NamedTuple
 
 from workbench.segment.rules import SegmentationRules
+from workbench.segment.scan import ScanSplitter
 from workbench.text.scripts import HAN
 
 
@@ -81,14 +86,22 @@ class Segmenter:
         for char in dict.fromkeys(terminators):
             # A run of terminators (。！？!?…) and the closing marks that belong to it.
             branches.append(f"{re.escape(char)}{_cls(terminators)}*{closers}")
+        period = None
         if rules.ascii_period:
             # ASCII full stop right after a Han character, before the end, a space or more
             # Chinese; the look-behind sits after the '.' so the branch starts with a literal.
-            branches.append(f"\\.(?<=[{HAN}]\\.)(?=\\s|\\Z|[{HAN}“‘「『《（]){closers}")
+            period = f"\\.(?<=[{HAN}]\\.)(?=\\s|\\Z|[{HAN}“‘「『《（]){closers}"
+            branches.append(period)
         # Line breaks end paragraphs, so a whole text is segmented in one pass.
         branches.extend(re.escape(ch) for ch in LINE_BREAKS)
         plain = "|".join(branches)
         self._tokens = re.compile(plain)
+        # The common case of split_lines: no regex, only str scans for the marks (scan.py).
+        self._scan = (
+            ScanSplitter(rules, terminators, period, self.split)
+            if fast and ScanSplitter.accepts(rules, terminators)
+            else None
+        )
         self._fast = self._compile_fast(rules, terminators) if fast and rules.continuation else None
         self._fast_ends_sentence = [False] * (1 + (self._fast.groups if self._fast else 0))
         for name, number in self._fast.groupindex.items() if self._fast else ():
@@ -192,13 +205,23 @@ class Segmenter:
     def split_lines(self, paragraphs: list[str]) -> list[list[tuple[int, int]]]:
         """Return ``[self.split(p) for p in paragraphs]``, in one pass over them all.
 
-        The paragraphs are joined by line breaks, which end sentences as paragraph ends
-        do, and scanned once: per-call costs were most of splitting a short paragraph.
+        The str-scan path (``scan.py``) first; when it declines (a line break inside a
+        paragraph, an ASCII quote, a URL), ``_split_lines_regex``. There the paragraphs
+        are joined by line breaks, which end sentences as paragraph ends do, and scanned
+        once: per-call costs were most of splitting a short paragraph.
         Paragraphs that hold a line break, or a mark that needs the token loop (an ASCII
         quote, a URL), are split one by one instead, so only they pay for it. A "\n"
         or any other line break inside a paragraph is found by the one pass itself (one
         break too many), not by scanning for each first.
         """
+        if self._scan is not None and paragraphs:
+            scanned = self._scan.split_lines(paragraphs)
+            if scanned is not None:
+                return scanned
+        return self._split_lines_regex(paragraphs)
+
+    def _split_lines_regex(self, paragraphs: list[str]) -> list[list[tuple[int, int]]]:
+        """``split_lines`` by the fast regex, or per paragraph (the scan's reference)."""
         joined = "\n".join(paragraphs)
         if paragraphs and self._takes_fast_path(joined):
             result = self._split_joined_fast(joined, len(paragraphs))
