@@ -105,6 +105,12 @@ def test_each_term_charges_only_the_bead_that_breaks_its_pairing(
     items = ["（一）拥有更高质量的发展条件", "二、新时代中国青年素质过硬"]
     assert charge(monkeypatch, "LIST_ITEMS", items, ["II. All-Round Development"], 2, 1) == 1.0
     assert charge(monkeypatch, "LIST_ITEMS", items[1:], ["II. All-Round Development"], 1, 1) == 0
+    # One labelled line is charged where it does not open its side: a new item starts
+    # inside the bead (a page's zh-only lead merged with the heading of its first item).
+    lead = ["现将要点金句附下，希望同学们认真学习！", "（一）坚持一个中国政策是政治基础"]
+    assert charge(monkeypatch, "LIST_ITEMS", lead, ["Premier Li said."], 2, 1) == 1.0
+    heading = ["（一）坚持一个中国政策是政治基础", "特朗普总统当选以后，两国元首通了电话。"]
+    assert charge(monkeypatch, "LIST_ITEMS", heading, ["Premier Li said."], 2, 1) == 0.0
     # 二、 ↔ "II." is one level; （一） ↔ "II." and 二、 ↔ "1." cross levels.
     assert charge(monkeypatch, "LIST_LEVEL", items[1:], ["II. All-Round Development"], 1, 1) == 0
     assert charge(monkeypatch, "LIST_LEVEL", items[:1], ["II. All-Round Development"], 1, 1) == 1
@@ -147,6 +153,9 @@ def beads_of(doc_id: str) -> set[tuple[tuple[int, ...], tuple[int, ...]]]:
             "wpyouth2022",
             [((10,), ()), ((13,), (5,)), ((18,), (6,)), ((20,), ()), ((24,), (7,)), ((25,), ())],
         ),
+        # A school page's zh-only lead and the heading of its first item stay out of the
+        # first quotation's bead.
+        ("likeqiang2017", [((1,), ()), ((2,), ()), ((3,), ()), ((4,), (0,))]),
         # The en-only sub-item under IV. stays out of IV.'s bead.
         ("wparctic2018", [((11,), (11,)), ((), (12,))]),
     ],

@@ -227,8 +227,9 @@ _EN_LEAD_IN = re.compile(
 # out; it does not fold two into one line. When one side lists sub-items the other leaves
 # out (a white paper's Chinese contents with its （一）（二） sub-sections, the English
 # contents with chapter titles only, or the reverse), the search merged the sub-items into
-# the next chapter's bead rather than leaving each out. A bead one side of which joins
-# two or more labelled lines costs LIST_ITEMS.
+# the next chapter's bead rather than leaving each out, and a page's zh-only lead went
+# into the bead of its first item. A bead one side of which holds a labelled line that
+# does not open that side (a new item starts inside the bead) costs LIST_ITEMS.
 LIST_ITEMS = 1.0
 _LIST_LABEL = re.compile(
     r"^\s*(?:[（(][一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}、"
@@ -727,9 +728,11 @@ class EmbeddingScorer:
             en_has = sum(en.lead_ins[en_starts + o] for o in range(b)) > 0
             out += LEAD_IN * (en_has & ~zh_has)
         if LIST_ITEMS and zh.items is not None and en.items is not None:
-            zh_items = sum(zh.items[zh_starts + o].astype(np.int64) for o in range(a))
-            en_items = sum(en.items[en_starts + o].astype(np.int64) for o in range(b))
-            out += LIST_ITEMS * ((zh_items > 1) | (en_items > 1))
+            # A labelled line that does not open its side of the bead starts a new item
+            # inside it (two labelled lines are one such case).
+            zh_inner = sum(zh.items[zh_starts + o] for o in range(1, a)) > 0
+            en_inner = sum(en.items[en_starts + o] for o in range(1, b)) > 0
+            out += LIST_ITEMS * (zh_inner | en_inner)
         if LIST_LEVEL and zh.levels is not None and en.levels is not None:
             crossed = np.zeros(len(zh_starts), dtype=bool)
             for zl, el in ((1, 2), (2, 1)):
