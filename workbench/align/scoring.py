@@ -206,6 +206,88 @@ def page_lines(texts: Sequence[str], side: str) -> np.ndarray:
     return marked
 
 
+# Kinds of page line that are translated as their own kind (2 December 2026, with the dev
+# documents of that day). Each is found by text alone, and a bead that breaks the pairing
+# costs the constant below; no gold bead of the dev set breaks any of them.
+#
+# A lead-in left unanswered: a page introduces the text it prints with a formula
+# (全文如下：, 以下是讲话的中英双语金句摘编：; "The full text is as follows:", "Edited excerpts
+# follow:"). The formula is translated as a formula: when the Chinese puts it at the end
+# of a news sentence (…发表主旨演讲，全文如下：) the English makes it a sentence of its own
+# ("The following is the full text of Zhang's speech:"), which then looked like a short
+# line with no counterpart and was left out. A bead one side of which holds a lead-in and
+# the other side none costs LEAD_IN.
+LEAD_IN = 1.5
+LEAD_IN_SKIP = 1.5
+_ZH_LEAD_IN = re.compile(r"(?:如下|以下[是为為]|摘编|摘編|全文)[^。！？!?]{0,30}[：:]\s*$")
+_EN_LEAD_IN = re.compile(
+    r"(?:\bfollows?\b|\bfollowing\b|\bfull text\b)[^.!?]{0,40}:\s*$", re.IGNORECASE
+)
+
+# Numbered items joined: a line that opens with its own list label (一、 （一） 1. (2)
+# "II. " "(a)") is one item, and a translation renders items one by one or leaves an item
+# out; it does not fold two into one line. When one side lists sub-items the other leaves
+# out (a white paper's Chinese contents with its （一）（二） sub-sections, the English
+# contents with chapter titles only, or the reverse), the search merged the sub-items into
+# the next chapter's bead rather than leaving each out, and a page's zh-only lead went
+# into the bead of its first item. A bead one side of which holds a labelled line that
+# does not open that side (a new item starts inside the bead) costs LIST_ITEMS.
+LIST_ITEMS = 1.0
+_LIST_LABEL = re.compile(
+    r"^\s*(?:[（(][一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}、"
+    r"|\d{1,2}[.．、](?!\d)|[（(]\d{1,2}[）)]|[IVX]{1,5}\.\s|[（(][a-z][）)])"
+)
+
+# List levels crossed: Chinese chapter labels (一、) are rendered as Roman numerals ("II. ")
+# and section labels (（一）) as digits ("1. ", "(1) "), never the other way round (no gold
+# bead of the dev set does). With a sub-section list on one side only, the search paired a
+# （二） line with the next chapter's "III. …" line. A bead whose zh side holds a line of
+# one level and whose en side a line of the other costs LIST_LEVEL.
+LIST_LEVEL = 1.5
+_LEVEL_ONE = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}、|[IVX]{1,5}\.\s)")
+_LEVEL_TWO = re.compile(
+    r"^\s*(?:[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}[.．)](?!\d)\s*|[（(]\d{1,2}[）)])"
+)
+
+# A line and its repeat joined: a study page often heads the text with its own title
+# line (双语资料：2019年8月23日外交部发言人耿爽主持例行记者会) right above the publication's
+# title, which it contains. One English title translates one of them; a bead one side of
+# which holds a line together with the next line that contains it, or that it contains
+# (at least six characters), costs REPEAT.
+REPEAT = 1.0
+REPEAT_MIN_CHARS = 6
+
+
+def is_lead_in(sentence: str) -> bool:
+    """True for a line that introduces the text a page prints (see ``LEAD_IN``)."""
+    text = sentence.strip()
+    return bool(_ZH_LEAD_IN.search(text) or _EN_LEAD_IN.search(text))
+
+
+def is_list_item(sentence: str) -> bool:
+    """True for a line that opens with a list label (see ``LIST_ITEMS``)."""
+    return bool(_LIST_LABEL.match(sentence))
+
+
+def list_level(sentence: str) -> int:
+    """1 for a chapter label (一、, "II. "), 2 for a section label (（一）, "1. ", "(1) "),
+    else 0 (see ``LIST_LEVEL``)."""
+    if _LEVEL_ONE.match(sentence):
+        return 1
+    return 2 if _LEVEL_TWO.match(sentence) else 0
+
+
+def repeats_previous(texts: Sequence[str]) -> np.ndarray:
+    """True per line that contains the line before it or is contained in it (see
+    ``REPEAT``); spaces are ignored."""
+    flat = ["".join(t.split()) for t in texts]
+    out = np.zeros(len(flat), dtype=bool)
+    for k in range(1, len(flat)):
+        shorter, longer = sorted((flat[k - 1], flat[k]), key=len)
+        out[k] = len(shorter) >= REPEAT_MIN_CHARS and shorter in longer
+    return out
+
+
 _NUMBER = re.compile(r"\d[\d,，.]*\d|\d")
 # A count written with a magnitude word: its single significant digit is a real number
 # ("3 million", "8亿"), not a list label or a bare "3".
@@ -370,6 +452,10 @@ class SideFeatures:
     titles: np.ndarray | None = None  # 1.0 per title-like line (is_title_like), else 0.0
     questions: np.ndarray | None = None  # True per sentence asking a question
     echoes: np.ndarray | None = None  # True per line of a lead a later line repeats (echoed_leads)
+    lead_ins: np.ndarray | None = None  # True per lead-in line (is_lead_in)
+    items: np.ndarray | None = None  # True per line opening with a list label
+    repeats: np.ndarray | None = None  # True per line repeating the one before it
+    levels: np.ndarray | None = None  # list_level per line
     _spans: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = field(
         default_factory=dict, repr=False
     )
@@ -439,7 +525,21 @@ def side_features(
     titles = np.array([is_title_like(t) for t in texts], dtype=np.float64)
     questions = np.array([("?" in t or "？" in t) for t in texts], dtype=bool)
     echoes = echoed_leads(vectors, titles, numbers)
-    return SideFeatures(vectors, lengths, numbers, terms, titles, questions, echoes)
+    lead_ins = np.array([is_lead_in(t) for t in texts], dtype=bool)
+    items = np.array([is_list_item(t) for t in texts], dtype=bool)
+    return SideFeatures(
+        vectors,
+        lengths,
+        numbers,
+        terms,
+        titles,
+        questions,
+        echoes,
+        lead_ins,
+        items,
+        repeats_previous(texts),
+        np.array([list_level(t) for t in texts], dtype=np.int8),
+    )
 
 
 def echoed_leads(vectors: np.ndarray, titles: np.ndarray, numbers: np.ndarray) -> np.ndarray:
@@ -514,6 +614,12 @@ class EmbeddingScorer:
         en = np.full(self.m, self.skip_cost)
         if self.en_salutations is not None:  # None at coarse levels: blocks are not lines
             en[self.en_salutations] *= self.weights["salutation"]
+        zl, el = self.zh.lead_ins, self.en.lead_ins
+        if LEAD_IN_SKIP and zl is not None and el is not None:
+            if zl.any():
+                en[el] *= 1.0 + LEAD_IN_SKIP
+            if el.any():
+                zh[zl] *= 1.0 + LEAD_IN_SKIP
         return zh, en
 
     def hubness_of(self, side: str, vectors: np.ndarray) -> np.ndarray:
@@ -605,6 +711,7 @@ class EmbeddingScorer:
             cost += SPEAKER * self._unanswered_speaker(a, b, s, t)
         if PAGE_LINE and self.zh_pages is not None and self.en_pages is not None:
             cost += PAGE_LINE * self._page_line_mismatch(a, b, s, t)
+        cost += self._line_kinds(a, b, s, t)
         if w["rival"]:
             rivalry = np.maximum(self._rivalry("zh", s, zh_cos), self._rivalry("en", t, en_cos))
             cost += w["rival"] * np.maximum(rivalry - w["rival_margin"], 0.0)
@@ -639,6 +746,38 @@ class EmbeddingScorer:
                 lacked = _popcount(mask & ~other & self.term_strict) if count > 1 else 0.0
                 total += np.where(terms > 0, (kept - lacked) / np.maximum(terms, 1), 0.0)
         return total / 2.0
+
+    def _line_kinds(
+        self, a: int, b: int, zh_starts: np.ndarray, en_starts: np.ndarray
+    ) -> np.ndarray:
+        """``LEAD_IN`` where one side holds a lead-in and the other none, ``LIST_ITEMS``
+        where a side joins two labelled list items, ``REPEAT`` where a side joins a line
+        with the next line that repeats it. Zero at coarse levels (no line features)."""
+        out = np.zeros(len(zh_starts))
+        zh, en = self.zh, self.en
+        if LEAD_IN and zh.lead_ins is not None and en.lead_ins is not None:
+            zh_has = sum(zh.lead_ins[zh_starts + o] for o in range(a)) > 0
+            en_has = sum(en.lead_ins[en_starts + o] for o in range(b)) > 0
+            out += LEAD_IN * (en_has & ~zh_has)
+        if LIST_ITEMS and zh.items is not None and en.items is not None:
+            # A labelled line that does not open its side of the bead starts a new item
+            # inside it (two labelled lines are one such case).
+            zh_inner = sum(zh.items[zh_starts + o] for o in range(1, a)) > 0
+            en_inner = sum(en.items[en_starts + o] for o in range(1, b)) > 0
+            out += LIST_ITEMS * (zh_inner | en_inner)
+        if LIST_LEVEL and zh.levels is not None and en.levels is not None:
+            crossed = np.zeros(len(zh_starts), dtype=bool)
+            for zl, el in ((1, 2), (2, 1)):
+                z_has = sum(zh.levels[zh_starts + o] == zl for o in range(a)) > 0
+                e_has = sum(en.levels[en_starts + o] == el for o in range(b)) > 0
+                crossed |= z_has & e_has
+            out += LIST_LEVEL * crossed
+        if REPEAT and zh.repeats is not None and en.repeats is not None:
+            for side, k, starts in ((zh, a, zh_starts), (en, b, en_starts)):
+                assert side.repeats is not None
+                if k > 1:
+                    out += REPEAT * (sum(side.repeats[starts + o] for o in range(1, k)) > 0)
+        return out
 
     def _unanswered_address(
         self, a: int, b: int, zh_starts: np.ndarray, en_starts: np.ndarray
