@@ -538,22 +538,36 @@ def normalize_lines(lines: list[str], opencc_config: str = "t2s") -> list[Normal
         or any(map(operator.ne, map(len, converted.split("\n")), map(len, lines)))
     ):
         return [normalize(line, opencc_config) for line in lines]
-    rewritten = _rewrite_one_to_one(converted).split("\n")
+    whole = _rewrite_one_to_one(converted)
+    rewritten = whole.split("\n")
     if len(rewritten) != len(lines):  # a line held a line break (and OpenCC left it)
         return [normalize(line, opencc_config) for line in lines]
     # ``_keeps_length`` inline: most lines keep their length, and two Python calls per
-    # line cost more than the checks. Their ``Normalized`` is made by its slots, without
-    # the call to its ``__init__``.
+    # line cost more than the checks. Its substring tests are asked of the whole text
+    # first: a line holds "  " or "..." only if the text does, and starts or ends with a
+    # space only if the text does or has one beside a line break. Only when one of them
+    # is there are the lines asked one by one. Each ``Normalized`` is made by its slots,
+    # without the call to its ``__init__``.
+    spaced = (
+        "  " in whole
+        or "..." in whole
+        or " \n" in whole
+        or "\n " in whole
+        or whole.startswith(" ")
+        or whole.endswith(" ")
+    )
     result: list[Normalized] = []
     append = result.append
     new_normalized = object.__new__
     for line, new in zip(lines, rewritten, strict=True):
-        if (
-            new.isprintable()
-            and "  " not in new
-            and "..." not in new
-            and not new.startswith(" ")
-            and not new.endswith(" ")
+        if new.isprintable() and (
+            not spaced
+            or (
+                "  " not in new
+                and "..." not in new
+                and not new.startswith(" ")
+                and not new.endswith(" ")
+            )
         ):
             kept = new_normalized(Normalized)
             kept.text = new
