@@ -186,11 +186,14 @@ class Ingester:
             ln.normalized or normalize(original[ln.start : ln.end], self.opencc_config)
             for ln in lines
         ]
+        # A label ends with a colon: most lines hold none, and skip the call.
         labels = [
-            None if ln.title or not structure else find_label(n.text, self.structure)
+            find_label(n.text, self.structure)
+            if structure and not ln.title and (":" in n.text or "：" in n.text)
+            else None
             for ln, n in zip(lines, normalized, strict=True)
         ]
-        candidates = [c for c in labels if c is not None]
+        candidates = list(filter(None, labels))  # a LabelCandidate is a non-empty tuple
         speakers = (
             decide_speakers(candidates, "\n".join(n.text for n in normalized), self.structure)
             if candidates
