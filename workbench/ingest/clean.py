@@ -210,6 +210,9 @@ def clean_text(text: str, rules: CleaningRules, opencc_config: str = "t2s") -> C
     # remove: a longer line (most body prose) skips the rules altogether.
     by_zones = rules.zone_tables
     new_line = object.__new__
+    header_lines = rules.header_lines
+    footer_from = count - rules.footer_lines
+    keep = result.lines.append
     for number, (start, end, stripped) in enumerate(spans):
         view = views[number]
         # Line(start, end, stripped, normalized=view) by its slots, without the call to
@@ -221,8 +224,8 @@ def clean_text(text: str, rules: CleaningRules, opencc_config: str = "t2s") -> C
         line.title = False
         line.normalized = view
         seen = view.text
-        header = number < rules.header_lines
-        footer = number >= count - rules.footer_lines
+        header = number < header_lines
+        footer = number >= footer_from
         applicable = by_zones.get((header, footer))
         if applicable is None:
             zones = frozenset(
@@ -270,16 +273,16 @@ def clean_text(text: str, rules: CleaningRules, opencc_config: str = "t2s") -> C
                     continue
 
         is_title = (
-            result.title is None
+            header
+            and result.title is None
             and not result.lines
-            and header
             and len(seen) <= rules.title_max_chars
             and not seen.endswith(_SENTENCE_END)
         )
         if is_title:
             result.title = seen
             line = Line(line.start, line.end, line.text, title=True, normalized=view)
-        result.lines.append(line)
+        keep(line)
 
     if "published" in result.fields:
         result.fields["published"] = normalize_date(result.fields["published"])
