@@ -280,9 +280,7 @@ class Ingester:
                     a += body_start
                     b += body_start
                     start = line_start + source_offsets[a]
-                    end = (
-                        line_start + source_offsets[b] if b < len(source_offsets) else line.end
-                    )
+                    end = line_start + source_offsets[b] if b < len(source_offsets) else line.end
                     while end > start and original[end - 1].isspace():
                         end -= 1
                     offsets = [line_start + o - start for o in source_offsets[a:b]]
