@@ -242,3 +242,25 @@ def test_phrases_grouped_by_offset_are_the_phrases_of_the_triggers_file():
                 (key, offset) for offset, group in triggers.phrases[char] for key in group
             )
             assert grouped == pairs
+
+
+# Every line break ``str.splitlines`` knows, \r\n, spaces at line edges, blank lines.
+BREAK_PIECES = [*"扶贫a ", "\u3000", "\n", "\r", "\r\n", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e"]
+BREAK_PIECES += ["\x85", "\u2028", "\u2029", "\n\n", " \n "]
+
+
+@settings(max_examples=800, deadline=None)
+@given(text=st.lists(st.sampled_from(BREAK_PIECES), max_size=30).map("".join))
+def test_line_spans_without_the_breaks_equal_line_spans_with_them(text):
+    from workbench.ingest.clean import _line_spans
+
+    spans = []
+    offset = 0
+    for raw in text.splitlines(keepends=True):
+        stripped = raw.strip()
+        if stripped:
+            lead = len(raw) - len(raw.lstrip())
+            spans.append((offset + lead, offset + lead + len(stripped), stripped))
+        offset += len(raw)
+    assert _line_spans(text) == spans
+    assert all(text[start:end] == stripped for start, end, stripped in spans)

@@ -177,14 +177,24 @@ def _line_spans(text: str) -> list[tuple[int, int, str]]:
     """``split_lines`` as plain tuples, cheaper to build than a dataclass per line."""
     spans = []
     offset = 0
-    for raw in text.splitlines(keepends=True):
+    if "\r" in text:  # \r\n: a line break two characters long
+        for raw in text.splitlines(keepends=True):
+            stripped = raw.strip()
+            if stripped:
+                # The first non-space character is the first occurrence of the stripped
+                # line's first character (a space cannot be it): no lstrip copy needed.
+                lead = raw.find(stripped[0])
+                spans.append((offset + lead, offset + lead + len(stripped), stripped))
+            offset += len(raw)
+        return spans
+    # Every line break is one character: the lines without their breaks are enough, and
+    # ``strip`` hands back a line with no space at either edge (most) without a copy.
+    for raw in text.splitlines():
         stripped = raw.strip()
         if stripped:
-            # The first non-space character is the first occurrence of the stripped
-            # line's first character (a space cannot be it): no lstrip copy needed.
-            lead = raw.find(stripped[0])
+            lead = 0 if stripped is raw else raw.find(stripped[0])
             spans.append((offset + lead, offset + lead + len(stripped), stripped))
-        offset += len(raw)
+        offset += len(raw) + 1
     return spans
 
 
