@@ -214,6 +214,7 @@ class Ingester:
         # First what each paragraph is (speaker, heading, item) and where its body starts,
         # then all bodies split in one pass, then the sentences.
         bodies: list[tuple[Line, Normalized, int, str, str | None, str | None]] = []
+        texts: list[str] = []  # each body, as the segmenter gets it
         for line, norm, candidate in zip(lines, normalized, labels, strict=True):
             text = norm.text
             body_start = 0
@@ -250,7 +251,7 @@ class Ingester:
                     kind, label = numbering.kind, numbering.label
                     body_start += numbering.body_start
             bodies.append((line, norm, body_start, kind, label, speaker))
-        texts = [norm.text[body_start:] for _line, norm, body_start, *_rest in bodies]
+            texts.append(text[body_start:])
         split = self.segmenter.split_lines(texts)
         id_head = f"{doc_id}:"
         for (line, norm, body_start, kind, label, speaker), body, spans in zip(
