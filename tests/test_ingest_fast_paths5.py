@@ -264,3 +264,26 @@ def test_line_spans_without_the_breaks_equal_line_spans_with_them(text):
         offset += len(raw)
     assert _line_spans(text) == spans
     assert all(text[start:end] == stripped for start, end, stripped in spans)
+
+
+# Labels with and without the characters a speaker label may not hold, long ones, times.
+LABEL_PIECES = [*"张树斌记者主持人，。、的了“”《》 ：:15", "市扶贫办主任", "女士们"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(text=st.lists(st.sampled_from(LABEL_PIECES), min_size=1, max_size=14).map("".join))
+def test_the_forbidden_characters_set_test_equals_asking_each_character(ingester, text):
+    from workbench.ingest.structure import _LABEL, LabelCandidate
+
+    rules = ingester.structure
+    expected = None
+    m = _LABEL.match(text)
+    if m and (":" in text or "：" in text):
+        label = m.group("label")
+        if not (
+            len(label) > rules.max_label_chars
+            or any(ch in rules.forbidden for ch in label)
+            or label.isdigit()
+        ):
+            expected = LabelCandidate(label, m.end(), m.end() >= len(text))
+    assert find_label(text, rules) == expected

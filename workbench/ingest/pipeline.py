@@ -195,7 +195,7 @@ class Ingester:
         ]
         candidates = list(filter(None, labels))  # a LabelCandidate is a non-empty tuple
         speakers = (
-            decide_speakers(candidates, "\n".join(n.text for n in normalized), self.structure)
+            decide_speakers(candidates, "\n".join([n.text for n in normalized]), self.structure)
             if candidates
             else set()
         )
