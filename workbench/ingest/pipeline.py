@@ -130,7 +130,7 @@ class Ingester:
     ) -> tuple[Document, list[Sentence]]:
         """Ingest the bytes of one file (``source_path`` is only recorded and reported)."""
         decoded = decode_bytes(data, source_path)
-        if not decoded.text.strip():
+        if not decoded.text or decoded.text.isspace():  # no stripped copy of the text
             raise InputError(f"{source_path}: holds only whitespace; nothing to ingest")
         text, encoding, extra = decoded.text, decoded.encoding, {}
         if source_path.lower().endswith(HTML_SUFFIXES) or looks_like_html(text):
