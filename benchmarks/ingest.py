@@ -27,7 +27,8 @@ N times between callgrind's start and stop marks, for a count that repeats exact
 ("Collected" is the count; divide by N × the seeds' size for instructions per MB).
 ``--stages N`` counts the stages apart, each over the seeds N times, with one callgrind
 dump per stage named after it (decode, document digest, cleaning with its
-normalisation, normalisation alone, structure + segmentation + ids, segmentation alone):
+normalisation, normalisation alone, structure + segmentation + ids, segmentation alone,
+and structure + ids with the segmenter's answers handed back from a table):
 
     valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file=cg.%p \
         .venv/bin/python benchmarks/ingest.py --stages 4
@@ -99,11 +100,12 @@ def count_instructions(passes: int) -> None:
 def count_stages(passes: int) -> None:
     """Count each stage of ``read_bytes`` apart under callgrind: one dump per stage."""
     import hashlib
+    import itertools
     import os
     import subprocess
 
     from workbench.ingest.clean import _line_spans, clean_text
-    from workbench.models import Document
+    from workbench.models import Document, Sentence
     from workbench.text.normalize import normalize_lines
 
     ingester = Ingester(load_config(root=ROOT))
@@ -129,6 +131,22 @@ def count_stages(passes: int) -> None:
     for text, clean in zip(texts, cleaned, strict=True):
         ingester.sentences_of(document(text), clean.lines)
     ingester.segmenter.split_lines = split_lines  # type: ignore[method-assign]
+    # The segmenter's answers, handed back in call order: what sentences_of costs
+    # besides segmentation (structure, offsets, ids, Sentence objects).
+    answers = itertools.cycle([split_lines(b) for b in bodies])
+
+    def answer(paragraphs: list[str]) -> list[list[tuple[int, int]]]:
+        return next(answers)
+
+    def unsplit() -> list[list[Sentence]]:
+        ingester.segmenter.split_lines = answer  # type: ignore[method-assign]
+        try:
+            return [
+                ingester.sentences_of(document(t), c.lines)
+                for t, c in zip(texts, cleaned, strict=True)
+            ]
+        finally:
+            ingester.segmenter.split_lines = split_lines  # type: ignore[method-assign]
 
     stages: list[tuple[str, Callable[[], object]]] = [
         ("read_bytes", lambda: [ingester.read_bytes(d, "seed.txt", "seed") for d in seeds]),
@@ -144,6 +162,7 @@ def count_stages(passes: int) -> None:
             ],
         ),
         ("split", lambda: [split_lines(b) for b in bodies]),
+        ("sentences_of-unsplit", unsplit),
     ]
     pid = str(os.getpid())
     for name, run in stages:

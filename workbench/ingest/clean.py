@@ -177,14 +177,24 @@ def _line_spans(text: str) -> list[tuple[int, int, str]]:
     """``split_lines`` as plain tuples, cheaper to build than a dataclass per line."""
     spans = []
     offset = 0
-    for raw in text.splitlines(keepends=True):
+    if "\r" in text:  # \r\n: a line break two characters long
+        for raw in text.splitlines(keepends=True):
+            stripped = raw.strip()
+            if stripped:
+                # The first non-space character is the first occurrence of the stripped
+                # line's first character (a space cannot be it): no lstrip copy needed.
+                lead = raw.find(stripped[0])
+                spans.append((offset + lead, offset + lead + len(stripped), stripped))
+            offset += len(raw)
+        return spans
+    # Every line break is one character: the lines without their breaks are enough, and
+    # ``strip`` hands back a line with no space at either edge (most) without a copy.
+    for raw in text.splitlines():
         stripped = raw.strip()
         if stripped:
-            # The first non-space character is the first occurrence of the stripped
-            # line's first character (a space cannot be it): no lstrip copy needed.
-            lead = raw.find(stripped[0])
+            lead = 0 if stripped is raw else raw.find(stripped[0])
             spans.append((offset + lead, offset + lead + len(stripped), stripped))
-        offset += len(raw)
+        offset += len(raw) + 1
     return spans
 
 
@@ -210,6 +220,9 @@ def clean_text(text: str, rules: CleaningRules, opencc_config: str = "t2s") -> C
     # remove: a longer line (most body prose) skips the rules altogether.
     by_zones = rules.zone_tables
     new_line = object.__new__
+    header_lines = rules.header_lines
+    footer_from = count - rules.footer_lines
+    keep = result.lines.append
     for number, (start, end, stripped) in enumerate(spans):
         view = views[number]
         # Line(start, end, stripped, normalized=view) by its slots, without the call to
@@ -221,8 +234,8 @@ def clean_text(text: str, rules: CleaningRules, opencc_config: str = "t2s") -> C
         line.title = False
         line.normalized = view
         seen = view.text
-        header = number < rules.header_lines
-        footer = number >= count - rules.footer_lines
+        header = number < header_lines
+        footer = number >= footer_from
         applicable = by_zones.get((header, footer))
         if applicable is None:
             zones = frozenset(
@@ -270,16 +283,16 @@ def clean_text(text: str, rules: CleaningRules, opencc_config: str = "t2s") -> C
                     continue
 
         is_title = (
-            result.title is None
+            header
+            and result.title is None
             and not result.lines
-            and header
             and len(seen) <= rules.title_max_chars
             and not seen.endswith(_SENTENCE_END)
         )
         if is_title:
             result.title = seen
             line = Line(line.start, line.end, line.text, title=True, normalized=view)
-        result.lines.append(line)
+        keep(line)
 
     if "published" in result.fields:
         result.fields["published"] = normalize_date(result.fields["published"])

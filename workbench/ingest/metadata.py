@@ -77,6 +77,8 @@ def parse_metadata_line(line: str, rules: MetadataRules) -> MetadataLine | None:
     The line must begin with a known key (after an optional bullet or bracket), so body
     prose that merely mentions 来源 is never taken for metadata.
     """
+    if ":" not in line and "：" not in line:  # every key ends with one; most lines hold none
+        return None
     inner, offset = _strip_wrapping(line, rules.bullets)
     if not rules.key_pattern.match(inner):  # most lines: no need to find every key
         return None
@@ -102,8 +104,9 @@ def parse_metadata_line(line: str, rules: MetadataRules) -> MetadataLine | None:
 
 def parse_dateline(line: str, rules: MetadataRules) -> str | None:
     """Return the ISO date(-time) of a line that is only a date, else None."""
+    stripped = line.strip()
     for pattern in rules.datelines:
-        m = pattern.match(line.strip())
+        m = pattern.match(stripped)
         if m:
             return _iso(m.groupdict())
     return None

@@ -130,7 +130,7 @@ class Ingester:
     ) -> tuple[Document, list[Sentence]]:
         """Ingest the bytes of one file (``source_path`` is only recorded and reported)."""
         decoded = decode_bytes(data, source_path)
-        if not decoded.text.strip():
+        if not decoded.text or decoded.text.isspace():  # no stripped copy of the text
             raise InputError(f"{source_path}: holds only whitespace; nothing to ingest")
         text, encoding, extra = decoded.text, decoded.encoding, {}
         if source_path.lower().endswith(HTML_SUFFIXES) or looks_like_html(text):
@@ -169,7 +169,8 @@ class Ingester:
                 )
             )
         document.sentences = len(sentences)
-        document.paragraphs = len({s.paragraph for s in sentences})
+        # Paragraphs are numbered 0, 1, 2, … in order, each holding a sentence.
+        document.paragraphs = sentences[-1].paragraph + 1
         return document, sentences
 
     def sentences_of(
@@ -185,13 +186,16 @@ class Ingester:
             ln.normalized or normalize(original[ln.start : ln.end], self.opencc_config)
             for ln in lines
         ]
+        # A label ends with a colon: most lines hold none, and skip the call.
         labels = [
-            None if ln.title or not structure else find_label(n.text, self.structure)
+            find_label(n.text, self.structure)
+            if structure and not ln.title and (":" in n.text or "：" in n.text)
+            else None
             for ln, n in zip(lines, normalized, strict=True)
         ]
-        candidates = [c for c in labels if c is not None]
+        candidates = list(filter(None, labels))  # a LabelCandidate is a non-empty tuple
         speakers = (
-            decide_speakers(candidates, "\n".join(n.text for n in normalized), self.structure)
+            decide_speakers(candidates, "\n".join([n.text for n in normalized]), self.structure)
             if candidates
             else set()
         )
@@ -210,6 +214,7 @@ class Ingester:
         # First what each paragraph is (speaker, heading, item) and where its body starts,
         # then all bodies split in one pass, then the sentences.
         bodies: list[tuple[Line, Normalized, int, str, str | None, str | None]] = []
+        texts: list[str] = []  # each body, as the segmenter gets it
         for line, norm, candidate in zip(lines, normalized, labels, strict=True):
             text = norm.text
             body_start = 0
@@ -246,36 +251,37 @@ class Ingester:
                     kind, label = numbering.kind, numbering.label
                     body_start += numbering.body_start
             bodies.append((line, norm, body_start, kind, label, speaker))
-        split = self.segmenter.split_lines([b[1].text[b[2] :] for b in bodies])
-        for (line, norm, body_start, kind, label, speaker), spans in zip(
-            bodies, split, strict=True
+            texts.append(text[body_start:])
+        split = self.segmenter.split_lines(texts)
+        id_head = f"{doc_id}:"
+        for (line, norm, body_start, kind, label, speaker), body, spans in zip(
+            bodies, texts, split, strict=True
         ):
             if not spans:
                 continue
-            text = norm.text
             # Each sentence: its span in the original, its offset map (None when it
             # aligns one to one) and its id. Inline, as this runs once per sentence.
             line_start = line.start
-            line_length = line.end - line_start
             source_offsets = norm.offsets
             # Nothing in the line changed length (normalize's map is 0, 1, 2, …): the
-            # sentence maps one to one unless trailing whitespace was cut from its source.
+            # sentence maps one to one unless trailing whitespace was cut from its source,
+            # and its offsets in the body are those in the original, shifted by ``base``.
             one_to_one = type(source_offsets) is range
-            length = len(text)
+            base = line_start + body_start
             for index, (a, b) in enumerate(spans):
-                a += body_start
-                b += body_start
-                sentence_text = text[a:b]
+                sentence_text = body[a:b]
                 offsets: list[int] | None
-                if one_to_one:  # source_offsets is range(length), length == line_length
-                    start = line_start + a
-                    end = line_start + b
+                if one_to_one:  # source_offsets is range(len(text)), as long as the line
+                    start = base + a
+                    end = base + b
                     while end > start and original[end - 1].isspace():
                         end -= 1
                     offsets = None if end - start == b - a else list(range(b - a))
                 else:
+                    a += body_start
+                    b += body_start
                     start = line_start + source_offsets[a]
-                    end = line_start + (source_offsets[b] if b < length else line_length)
+                    end = line_start + source_offsets[b] if b < len(source_offsets) else line.end
                     while end > start and original[end - 1].isspace():
                         end -= 1
                     offsets = [line_start + o - start for o in source_offsets[a:b]]
@@ -285,15 +291,14 @@ class Ingester:
                 seen[sentence_text] = occurrence + 1
                 digest = id_prefix.copy()
                 digest.update(sentence_text.encode())
-                digest.update(
-                    _OCCURRENCE[occurrence]
-                    if occurrence < _OCCURRENCES
-                    else f"\x1f{occurrence}".encode()
-                )
+                try:  # ``\x1f<occurrence>`` encoded once for the first occurrences
+                    digest.update(_OCCURRENCE[occurrence])
+                except IndexError:
+                    digest.update(f"\x1f{occurrence}".encode())
                 # Sentence(…) with every field given, without calling its __init__: the
                 # call from the class costs more than the thirteen slot stores it makes.
                 sentence = new_sentence(Sentence)
-                sentence.id = f"{doc_id}:{digest.hexdigest()[:12]}"  # = sentence_id(…)
+                sentence.id = id_head + digest.digest()[:6].hex()  # = sentence_id(…)
                 sentence.doc_id = doc_id
                 sentence.paragraph = paragraph
                 sentence.index = index
@@ -303,10 +308,11 @@ class Ingester:
                 sentence.end = end
                 sentence.speaker = speaker
                 sentence.kind = kind
-                sentence.label = label if index == 0 else None
+                sentence.label = None
                 sentence.offsets = offsets
                 sentence.terms = []
                 append(sentence)
+            sentences[-len(spans)].label = label  # the paragraph's first sentence
             paragraph += 1
         return sentences
 

@@ -105,7 +105,8 @@ def find_label(text: str, rules: StructureRules) -> LabelCandidate | None:
     if not m:
         return None
     label = m.group("label")
-    if len(label) > rules.max_label_chars or any(ch in rules.forbidden for ch in label):
+    # One C-level set test, not a generator over the label's characters.
+    if len(label) > rules.max_label_chars or not rules.forbidden.isdisjoint(label):
         return None
     if label.isdigit():
         return None  # 15:33

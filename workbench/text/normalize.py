@@ -128,9 +128,10 @@ class _Triggers(NamedTuple):
     """What can make one OpenCC conversion change a line (``_triggers``)."""
 
     pattern: re.Pattern[str]  # any trigger character
-    # Characters that trigger only some phrases: each such phrase, with where in it the
-    # character stands (覆: ("批覆", 1), …).
-    phrases: dict[str, tuple[tuple[str, int], ...]]
+    # Characters that trigger only some phrases: where in a phrase the character stands,
+    # and the phrases it stands there in (覆: (1, ("批覆", "答覆", …)), …). Grouped by
+    # that offset so that one ``startswith`` with the tuple asks for all of them.
+    phrases: dict[str, tuple[tuple[int, tuple[str, ...]], ...]]
 
     def in_phrase(self, text: str, at: int) -> bool:
         """True when a phrase of the phrase-only trigger ``text[at]`` stands around ``at``.
@@ -138,8 +139,8 @@ class _Triggers(NamedTuple):
         No phrase holds a line break, so in lines joined by breaks a phrase found around
         ``at`` lies inside ``at``'s line.
         """
-        for phrase, offset in self.phrases[text[at]]:
-            if offset <= at and text.startswith(phrase, at - offset):
+        for offset, phrases in self.phrases[text[at]]:
+            if offset <= at and text.startswith(phrases, at - offset):
                 return True
         return False
 
@@ -158,9 +159,8 @@ class _Triggers(NamedTuple):
             # Each place the character stands: does one of its phrases stand around it?
             at = line.find(char)
             while at >= 0:
-                for phrase, offset in phrases[char]:
-                    if offset <= at and line.startswith(phrase, at - offset):
-                        return True
+                if self.in_phrase(line, at):
+                    return True
                 at = line.find(char, at + 1)
         return False
 
@@ -191,13 +191,20 @@ def _triggers(opencc_config: str) -> _Triggers | None:
             if hashlib.sha256((config.parent / name).read_bytes()).hexdigest() != digest:
                 return None
         bmp = "".join(re.escape(c) for c in data["triggers"] if ord(c) < 0x10000)
-        phrases = {
-            char: tuple((key, offset) for key in keys for offset, c in enumerate(key) if c == char)
-            for char, keys in data["phrases"].items()
-        }
+        phrases = {char: _by_offset(char, keys) for char, keys in data["phrases"].items()}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
     return _Triggers(re.compile(f"[{bmp}\\U00010000-\\U0010ffff]"), phrases)
+
+
+def _by_offset(char: str, keys: list[str]) -> tuple[tuple[int, tuple[str, ...]], ...]:
+    """Where ``char`` stands in each of ``keys``, the keys grouped by that offset."""
+    grouped: dict[int, list[str]] = {}
+    for key in keys:
+        for offset, c in enumerate(key):
+            if c == char:
+                grouped.setdefault(offset, []).append(key)
+    return tuple((offset, tuple(group)) for offset, group in sorted(grouped.items()))
 
 
 def _convert_lines(converter: opencc.OpenCC, opencc_config: str, joined: str) -> str:
@@ -538,22 +545,36 @@ def normalize_lines(lines: list[str], opencc_config: str = "t2s") -> list[Normal
         or any(map(operator.ne, map(len, converted.split("\n")), map(len, lines)))
     ):
         return [normalize(line, opencc_config) for line in lines]
-    rewritten = _rewrite_one_to_one(converted).split("\n")
+    whole = _rewrite_one_to_one(converted)
+    rewritten = whole.split("\n")
     if len(rewritten) != len(lines):  # a line held a line break (and OpenCC left it)
         return [normalize(line, opencc_config) for line in lines]
     # ``_keeps_length`` inline: most lines keep their length, and two Python calls per
-    # line cost more than the checks. Their ``Normalized`` is made by its slots, without
-    # the call to its ``__init__``.
+    # line cost more than the checks. Its substring tests are asked of the whole text
+    # first: a line holds "  " or "..." only if the text does, and starts or ends with a
+    # space only if the text does or has one beside a line break. Only when one of them
+    # is there are the lines asked one by one. Each ``Normalized`` is made by its slots,
+    # without the call to its ``__init__``.
+    spaced = (
+        "  " in whole
+        or "..." in whole
+        or " \n" in whole
+        or "\n " in whole
+        or whole.startswith(" ")
+        or whole.endswith(" ")
+    )
     result: list[Normalized] = []
     append = result.append
     new_normalized = object.__new__
     for line, new in zip(lines, rewritten, strict=True):
-        if (
-            new.isprintable()
-            and "  " not in new
-            and "..." not in new
-            and not new.startswith(" ")
-            and not new.endswith(" ")
+        if new.isprintable() and (
+            not spaced
+            or (
+                "  " not in new
+                and "..." not in new
+                and not new.startswith(" ")
+                and not new.endswith(" ")
+            )
         ):
             kept = new_normalized(Normalized)
             kept.text = new
