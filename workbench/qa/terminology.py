@@ -221,7 +221,125 @@ def _head_referred_back(
             and words[-1] in heads
         }
     )
-    return find_generic_reference(nouns, tokens, blocked) if nouns else None
+    span = find_generic_reference(nouns, tokens, blocked) if nouns else None
+    if span is not None:
+        return span
+    # A body named with its kind first ("Ministry of Education") is referred back to by
+    # that noun ("the ministry"), unless "of" follows it and it begins another name.
+    front = sorted(
+        {
+            words[0]
+            for rendering in renderings
+            if len(words := prepare(rendering).words) >= 3
+            and words[0] in heads
+            and words[1] == "of"
+            and sum(not is_function_word(w) for w in words) >= 2
+        }
+    )
+    return find_generic_reference(front, tokens, blocked, not_before=("of",)) if front else None
+
+
+def _plural_of(word: str, head: str) -> bool:
+    """Whether ``word`` is the plural of ``head`` ("offices", "ministries", "branches")."""
+    return word in (head + "s", head + "es") or (
+        head.endswith("y") and word == head[:-1] + "ies"
+    )
+
+
+def _shared_head(
+    renderings: list[str], tokens: list[Token], blocked: set[int]
+) -> tuple[int, int] | None:
+    """Return the span of a plural head shared by two names ("the general offices of the
+    CPC Central Committee and the State Council" for 中办、国办, whose renderings are
+    "General Office of …"), or None. A rendering "H of C" counts when the translation has
+    the plural of H, then "of", and C (its content words in order, light words skipped)
+    either right after "of" and followed by "and", or right after an "and" a few words on.
+    Tokens in ``blocked`` are no evidence."""
+    words = [t.word for t in tokens]
+    for rendering in renderings:
+        parts = list(prepare(rendering).words)
+        if "of" not in parts[1:]:
+            continue
+        k = parts.index("of")
+        head = parts[:k]
+        comp = [w for w in parts[k + 1 :] if not is_function_word(w)]
+        if not comp or is_function_word(head[-1]):
+            continue
+        for last in range(k - 1, len(words) - 1):
+            first = last - k + 1
+            if (
+                words[last + 1] != "of"
+                or words[first:last] != head[:-1]
+                or not _plural_of(words[last], head[-1])
+            ):
+                continue
+            for start in range(last + 2, min(len(words), last + 16)):
+                if start > last + 2 and words[start - 1] != "and":
+                    continue
+                content = [i for i in range(start, min(len(words), start + 2 * len(comp) + 2))]
+                content = [i for i in content if not is_function_word(words[i])][: len(comp)]
+                if [words[i] for i in content] != comp:
+                    continue
+                end = content[-1]
+                follows = start > last + 2 or (end + 1 < len(words) and words[end + 1] == "and")
+                # Only the term's own words must be free: the shared head and the other
+                # name are the other term's English too.
+                if follows and blocked.isdisjoint(content):
+                    return first, end
+    return None
+
+
+@functools.cache
+def _office_rules() -> tuple[tuple[str, ...], int, frozenset[str]]:
+    """The titles of office that may follow a body's name in the source, how far after the
+    body they may stand, and the English nouns of office-holders (``[coverage]
+    office_titles``, ``title_reach``, ``office_holders`` in the rules)."""
+    rules = terminology_rules().get("coverage", {})
+    return (
+        tuple(rules.get("office_titles", ())),
+        int(rules.get("title_reach", 0)),
+        frozenset(rules.get("office_holders", ())),
+    )
+
+
+_CLAUSE_END = re.compile(r"[，,。；;：:、！!？?（）()《》“”\s]")
+
+
+def bodies_in_titles(zh: str, found: Iterable[tuple[object, TermSpan]]) -> set[str]:
+    """Return the ids of institution terms that the source names inside an office-holder's
+    title (教育部 in 教育部高校学生司司长王辉): a title of office follows the body within the
+    same clause and a few characters. Translators name such a person by office ("a senior
+    education official"), so the body's name is seldom there whole."""
+    titles, reach, _holders = _office_rules()
+    ids: set[str] = set()
+    if not titles or reach <= 0:
+        return ids
+    for entry, match in found:
+        if entry is None or getattr(entry, "category", "") != "institution":
+            continue
+        tail = _CLAUSE_END.split(zh[match.end : match.end + reach], maxsplit=1)[0]
+        if any(title in tail for title in titles):
+            ids.add(match.entry_id)
+    return ids
+
+
+def _office_holder(
+    forms: list[str], tokens: list[Token], blocked: set[int]
+) -> tuple[int, int] | None:
+    """The span from a word of the body (a dictionary gloss of the term) to the
+    office-holder's noun at most three words after it ("education official"), outside
+    ``blocked``: the translation names the person by the office the body gives them."""
+    _titles, _reach, holders = _office_rules()
+    traces = _traces(forms, tokens) - blocked
+    if not traces:
+        return None
+    for position, token in enumerate(tokens):
+        if token.word not in holders or position in blocked:
+            continue
+        before = [i for i in traces if position - 3 <= i < position]
+        if before:
+            return min(before), position
+    return None
 
 
 def _distinctive_kept(
@@ -396,6 +514,7 @@ def check_terms(
     elided: Collection[str] = (),
     word_counts: dict[str, int] | None = None,
     renderings: RenderingIndex | None = None,
+    titled: Collection[str] = (),
 ) -> list[TermProblem]:
     """Check the translation ``en`` for each (entry, zh text as found) of its source.
 
@@ -405,7 +524,9 @@ def check_terms(
     distinctive word the translation keeps count as rendered in other words.
     ``renderings`` (every approved rendering of the glossary) lets a term with no trace in
     the translation and no other term standing in its place count as left out
-    (``omitted``) rather than missing.
+    (``omitted``) rather than missing. ``titled`` names bodies the source names inside an
+    office-holder's title (``bodies_in_titles``): a word of the body before the holder's
+    noun ("education official") renders them in other words.
     """
     tokens: list = []  # tokenized on first need
     # Most translations carry a rendering word for word: a substring test on the folded
@@ -550,6 +671,17 @@ def check_terms(
                     )
                 )
                 continue
+        # Two names sharing one plural head ("the general offices of the CPC Central
+        # Committee and the State Council"): the term is there, factored with another.
+        shared = unexplained(
+            functools.partial(_shared_head, acceptable, tokens), blocked, entry.id
+        )
+        if shared is not None:
+            found = describe_span(en, tokens, shared)
+            problems.append(
+                TermProblem("nonstandard", entry.id, zh_text, entry.en, found, level, acceptable)
+            )
+            continue
         # The sentence refers to the term by its head alone ("the system", "the
         # initiative"): a translation that names a policy once, or takes it as known from
         # the context, and then says "the campaign".
@@ -562,6 +694,34 @@ def check_terms(
                 TermProblem("nonstandard", entry.id, zh_text, entry.en, found, level, acceptable)
             )
             continue
+        # A body named inside an office-holder's title, named in the translation through
+        # the person ("a senior education official"), unless another entry's English
+        # stands unexplained next to the holder (a wrong body put in its place, "Ministry
+        # of Finance official").
+        if entry.id in titled and renderings is not None:
+            holder = unexplained(
+                functools.partial(_office_holder, forms, tokens), blocked, entry.id
+            )
+            near = range(holder[0] - 4, holder[1] + 1) if holder is not None else range(0)
+            own = {e.id for e, _ in entries}
+            if holder is not None and not any(
+                start <= near.stop - 1 and end >= near.start
+                for start, end in renderings.others_in(
+                    tokens, own, set().union(*explained_spans().values())
+                )
+            ):
+                problems.append(
+                    TermProblem(
+                        "nonstandard",
+                        entry.id,
+                        zh_text,
+                        entry.en,
+                        describe_span(en, tokens, holder),
+                        level,
+                        acceptable,
+                    )
+                )
+                continue
         closest = closest_stretch(acceptable, en, tokens)
         kind = "missing"
         if renderings is not None and closest is None:
