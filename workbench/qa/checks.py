@@ -18,13 +18,7 @@ from typing import Any
 
 from workbench.models import SentencePair
 from workbench.qa.report import Finding
-from workbench.qa.terminology import (
-    RenderingIndex,
-    TermEntry,
-    bodies_in_titles,
-    check_terms,
-    elided_conjuncts,
-)
+from workbench.qa.terminology import RenderingIndex, TermEntry, check_terms, elided_conjuncts
 from workbench.text.compare import normalise_for_dedup
 from workbench.text.english import rendering_word_counts
 from workbench.text.numbers import missing_numbers
@@ -168,11 +162,10 @@ class PairChecker:
             matches = []
         entries: list[tuple[TermEntry, str]] = [(e, m.text) for e, m in found if e is not None]
         elided = elided_conjuncts(pair.zh, matches)
-        titled = bodies_in_titles(pair.zh, found)
         counts = getattr(self.glossary, "word_counts", None)
         index = getattr(self.glossary, "renderings", None)
         for problem in check_terms(
-            pair.en, entries, elided=elided, word_counts=counts, renderings=index, titled=titled
+            pair.en, entries, elided=elided, word_counts=counts, renderings=index
         ):
             severity = None
             if problem.kind == "forbidden":

@@ -228,12 +228,12 @@ def _head_referred_back(
     # that noun ("the ministry"), unless "of" follows it and it begins another name.
     front = sorted(
         {
-            words[0]
+            parts[0]
             for rendering in renderings
-            if len(words := prepare(rendering).words) >= 3
-            and words[0] in heads
-            and words[1] == "of"
-            and sum(not is_function_word(w) for w in words) >= 2
+            if len(parts := prepare(rendering).words) >= 3
+            and parts[0] in heads
+            and parts[1] == "of"
+            and sum(not is_function_word(w) for w in parts) >= 2
         }
     )
     return find_generic_reference(front, tokens, blocked, not_before=("of",)) if front else None
@@ -241,9 +241,7 @@ def _head_referred_back(
 
 def _plural_of(word: str, head: str) -> bool:
     """Whether ``word`` is the plural of ``head`` ("offices", "ministries", "branches")."""
-    return word in (head + "s", head + "es") or (
-        head.endswith("y") and word == head[:-1] + "ies"
-    )
+    return word in (head + "s", head + "es") or (head.endswith("y") and word == head[:-1] + "ies")
 
 
 def _shared_head(
@@ -286,59 +284,6 @@ def _shared_head(
                 # name are the other term's English too.
                 if follows and blocked.isdisjoint(content):
                     return first, end
-    return None
-
-
-@functools.cache
-def _office_rules() -> tuple[tuple[str, ...], int, frozenset[str]]:
-    """The titles of office that may follow a body's name in the source, how far after the
-    body they may stand, and the English nouns of office-holders (``[coverage]
-    office_titles``, ``title_reach``, ``office_holders`` in the rules)."""
-    rules = terminology_rules().get("coverage", {})
-    return (
-        tuple(rules.get("office_titles", ())),
-        int(rules.get("title_reach", 0)),
-        frozenset(rules.get("office_holders", ())),
-    )
-
-
-_CLAUSE_END = re.compile(r"[，,。；;：:、！!？?（）()《》“”\s]")
-
-
-def bodies_in_titles(zh: str, found: Iterable[tuple[object, TermSpan]]) -> set[str]:
-    """Return the ids of institution terms that the source names inside an office-holder's
-    title (教育部 in 教育部高校学生司司长王辉): a title of office follows the body within the
-    same clause and a few characters. Translators name such a person by office ("a senior
-    education official"), so the body's name is seldom there whole."""
-    titles, reach, _holders = _office_rules()
-    ids: set[str] = set()
-    if not titles or reach <= 0:
-        return ids
-    for entry, match in found:
-        if entry is None or getattr(entry, "category", "") != "institution":
-            continue
-        tail = _CLAUSE_END.split(zh[match.end : match.end + reach], maxsplit=1)[0]
-        if any(title in tail for title in titles):
-            ids.add(match.entry_id)
-    return ids
-
-
-def _office_holder(
-    forms: list[str], tokens: list[Token], blocked: set[int]
-) -> tuple[int, int] | None:
-    """The span from a word of the body (a dictionary gloss of the term) to the
-    office-holder's noun at most three words after it ("education official"), outside
-    ``blocked``: the translation names the person by the office the body gives them."""
-    _titles, _reach, holders = _office_rules()
-    traces = _traces(forms, tokens) - blocked
-    if not traces:
-        return None
-    for position, token in enumerate(tokens):
-        if token.word not in holders or position in blocked:
-            continue
-        before = [i for i in traces if position - 3 <= i < position]
-        if before:
-            return min(before), position
     return None
 
 
@@ -514,7 +459,6 @@ def check_terms(
     elided: Collection[str] = (),
     word_counts: dict[str, int] | None = None,
     renderings: RenderingIndex | None = None,
-    titled: Collection[str] = (),
 ) -> list[TermProblem]:
     """Check the translation ``en`` for each (entry, zh text as found) of its source.
 
@@ -524,9 +468,7 @@ def check_terms(
     distinctive word the translation keeps count as rendered in other words.
     ``renderings`` (every approved rendering of the glossary) lets a term with no trace in
     the translation and no other term standing in its place count as left out
-    (``omitted``) rather than missing. ``titled`` names bodies the source names inside an
-    office-holder's title (``bodies_in_titles``): a word of the body before the holder's
-    noun ("education official") renders them in other words.
+    (``omitted``) rather than missing.
     """
     tokens: list = []  # tokenized on first need
     # Most translations carry a rendering word for word: a substring test on the folded
@@ -673,9 +615,7 @@ def check_terms(
                 continue
         # Two names sharing one plural head ("the general offices of the CPC Central
         # Committee and the State Council"): the term is there, factored with another.
-        shared = unexplained(
-            functools.partial(_shared_head, acceptable, tokens), blocked, entry.id
-        )
+        shared = unexplained(functools.partial(_shared_head, acceptable, tokens), blocked, entry.id)
         if shared is not None:
             found = describe_span(en, tokens, shared)
             problems.append(
@@ -694,34 +634,6 @@ def check_terms(
                 TermProblem("nonstandard", entry.id, zh_text, entry.en, found, level, acceptable)
             )
             continue
-        # A body named inside an office-holder's title, named in the translation through
-        # the person ("a senior education official"), unless another entry's English
-        # stands unexplained next to the holder (a wrong body put in its place, "Ministry
-        # of Finance official").
-        if entry.id in titled and renderings is not None:
-            holder = unexplained(
-                functools.partial(_office_holder, forms, tokens), blocked, entry.id
-            )
-            near = range(holder[0] - 4, holder[1] + 1) if holder is not None else range(0)
-            own = {e.id for e, _ in entries}
-            if holder is not None and not any(
-                start <= near.stop - 1 and end >= near.start
-                for start, end in renderings.others_in(
-                    tokens, own, set().union(*explained_spans().values())
-                )
-            ):
-                problems.append(
-                    TermProblem(
-                        "nonstandard",
-                        entry.id,
-                        zh_text,
-                        entry.en,
-                        describe_span(en, tokens, holder),
-                        level,
-                        acceptable,
-                    )
-                )
-                continue
         closest = closest_stretch(acceptable, en, tokens)
         kind = "missing"
         if renderings is not None and closest is None:
