@@ -726,3 +726,59 @@ def test_a_head_that_is_another_terms_english_or_a_one_word_rendering_is_no_refe
     assert _head_referred_back(["river chief system"], tokens, {1}) is None  # another's
     assert _head_referred_back(["system"], tokens, set()) is None  # the head is all of it
     assert _head_referred_back(["river chiefs"], tokens, set()) is None  # not a head noun
+
+
+# -- round 8 (terms_dev6): a body referred back by its kind, two names sharing a plural head --
+
+
+MOE = Term("t-moe", "教育部", "Ministry of Education", category="institution")
+GOSC = Term("t-gosc", "国办", "General Office of the State Council", category="institution")
+GOCC = Term(
+    "t-gocc",
+    "中办",
+    "General Office of the Communist Party of China Central Committee",
+    category="institution",
+)
+
+
+def test_a_body_referred_back_by_the_noun_its_name_begins_with_is_nonstandard():
+    en = "To ease the pressure on graduates, the ministry plans to enrol more students."
+    [problem] = check_terms(en, [(MOE, MOE.zh)])
+    assert (problem.kind, problem.found) == ("nonstandard", "the ministry")
+    # "the Ministry of …" begins another body's name: no reference back to this one
+    assert _kinds("The Ministry of Finance plans to enrol more students.", MOE) == ["missing"]
+    # without a determiner, or another kind of body, there is no reference
+    assert _kinds("A ministry plans to enrol more students.", MOE) == ["missing"]
+    assert _kinds("The commission plans to enrol more students.", MOE) == ["missing"]
+
+
+def test_two_names_sharing_a_plural_head_are_both_there():
+    en = (
+        "The document was forwarded by the general offices of the Communist Party of China "
+        "Central Committee and the State Council."
+    )
+    # Each name's English is the other's evidence too, so before this rule the second
+    # body was missing: its words "general offices of" belong to the first one's span.
+    found = check_terms(en, [(GOCC, GOCC.zh), (GOSC, GOSC.zh)])
+    assert [(p.entry_id, p.kind) for p in found if p.kind != "nonstandard"] == []
+    assert [p.found for p in found if p.entry_id == GOSC.id] == [
+        "general offices of the Communist Party of China Central Committee and the State Council"
+    ]
+
+
+def test_shared_head_needs_the_plural_then_of_then_the_name():
+    from workbench.qa.terminology import _shared_head
+    from workbench.text.english import tokenize
+
+    rendering = ["General Office of the State Council"]
+    tokens = tokenize("the general offices of the Party and the State Council met")
+    assert _shared_head(rendering, tokens, set()) == (1, 9)
+    assert _shared_head(rendering, tokens, {8, 9}) is None  # the name is another's English
+    # the name right after "of" counts only when "and" follows it
+    tokens = tokenize("the general offices of the State Council and the Party met")
+    assert _shared_head(rendering, tokens, set()) == (1, 6)
+    tokens = tokenize("the general offices of the State Council met")
+    assert _shared_head(rendering, tokens, set()) is None
+    # a singular head is one office, not a shared one
+    tokens = tokenize("the general office of the Party and the State Council met")
+    assert _shared_head(rendering, tokens, set()) is None

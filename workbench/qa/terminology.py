@@ -221,7 +221,70 @@ def _head_referred_back(
             and words[-1] in heads
         }
     )
-    return find_generic_reference(nouns, tokens, blocked) if nouns else None
+    span = find_generic_reference(nouns, tokens, blocked) if nouns else None
+    if span is not None:
+        return span
+    # A body named with its kind first ("Ministry of Education") is referred back to by
+    # that noun ("the ministry"), unless "of" follows it and it begins another name.
+    front = sorted(
+        {
+            parts[0]
+            for rendering in renderings
+            if len(parts := prepare(rendering).words) >= 3
+            and parts[0] in heads
+            and parts[1] == "of"
+            and sum(not is_function_word(w) for w in parts) >= 2
+        }
+    )
+    return find_generic_reference(front, tokens, blocked, not_before=("of",)) if front else None
+
+
+def _plural_of(word: str, head: str) -> bool:
+    """Whether ``word`` is the plural of ``head`` ("offices", "ministries", "branches")."""
+    return word in (head + "s", head + "es") or (head.endswith("y") and word == head[:-1] + "ies")
+
+
+def _shared_head(
+    renderings: list[str], tokens: list[Token], blocked: set[int]
+) -> tuple[int, int] | None:
+    """Return the span of a plural head shared by two names ("the general offices of the
+    CPC Central Committee and the State Council" for 中办、国办, whose renderings are
+    "General Office of …"), or None. A rendering "H of C" counts when the translation has
+    the plural of H, then "of", and C (its content words in order, light words skipped)
+    either right after "of" and followed by "and", or right after an "and" a few words on.
+    Tokens in ``blocked`` are no evidence."""
+    words = [t.word for t in tokens]
+    for rendering in renderings:
+        parts = list(prepare(rendering).words)
+        if "of" not in parts[1:]:
+            continue
+        k = parts.index("of")
+        head = parts[:k]
+        comp = [w for w in parts[k + 1 :] if not is_function_word(w)]
+        if not comp or is_function_word(head[-1]):
+            continue
+        for last in range(k - 1, len(words) - 1):
+            first = last - k + 1
+            if (
+                words[last + 1] != "of"
+                or words[first:last] != head[:-1]
+                or not _plural_of(words[last], head[-1])
+            ):
+                continue
+            for start in range(last + 2, min(len(words), last + 16)):
+                if start > last + 2 and words[start - 1] != "and":
+                    continue
+                content = [i for i in range(start, min(len(words), start + 2 * len(comp) + 2))]
+                content = [i for i in content if not is_function_word(words[i])][: len(comp)]
+                if [words[i] for i in content] != comp:
+                    continue
+                end = content[-1]
+                follows = start > last + 2 or (end + 1 < len(words) and words[end + 1] == "and")
+                # Only the term's own words must be free: the shared head and the other
+                # name are the other term's English too.
+                if follows and blocked.isdisjoint(content):
+                    return first, end
+    return None
 
 
 def _distinctive_kept(
@@ -550,6 +613,15 @@ def check_terms(
                     )
                 )
                 continue
+        # Two names sharing one plural head ("the general offices of the CPC Central
+        # Committee and the State Council"): the term is there, factored with another.
+        shared = unexplained(functools.partial(_shared_head, acceptable, tokens), blocked, entry.id)
+        if shared is not None:
+            found = describe_span(en, tokens, shared)
+            problems.append(
+                TermProblem("nonstandard", entry.id, zh_text, entry.en, found, level, acceptable)
+            )
+            continue
         # The sentence refers to the term by its head alone ("the system", "the
         # initiative"): a translation that names a policy once, or takes it as known from
         # the context, and then says "the campaign".

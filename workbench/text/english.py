@@ -627,16 +627,22 @@ def find_partial(
 
 
 def find_generic_reference(
-    nouns: Iterable[str], tokens: list[Token], blocked: Collection[int] = frozenset()
+    nouns: Iterable[str],
+    tokens: list[Token],
+    blocked: Collection[int] = frozenset(),
+    not_before: Collection[str] = frozenset(),
 ) -> tuple[int, int] | None:
     """Return the span of a definite generic reference ("the document", "the report") to a
     document the sentence names: a determiner or possessive right before one of ``nouns``.
     News translations name a document once and then refer to it so. Tokens in ``blocked``
-    are never part of it."""
+    are never part of it. A noun followed by a word of ``not_before`` does not count ("the
+    ministry" refers back, "the Ministry of Finance" begins another name)."""
     keys = [word_keys(fold_word(n)) for n in nouns]
     for position in range(1, len(tokens)):
         token = tokens[position]
         if position in blocked or position - 1 in blocked:
+            continue
+        if not_before and position + 1 < len(tokens) and tokens[position + 1].word in not_before:
             continue
         if tokens[position - 1].word in _DEFINITE and any(_same(token, k) for k in keys):
             return position - 1, position
