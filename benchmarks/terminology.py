@@ -50,6 +50,7 @@ Usage: ``.venv/bin/python benchmarks/terminology.py [--before PATH] [--show] [--
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import subprocess
@@ -119,13 +120,30 @@ ALIGN_DEV_SETS = [  # with --align-dev: the aligner's dev documents, split by do
 HALVES_ALIGN_DEV = {name: name.split()[1] for name, _path in ALIGN_DEV_SETS}
 
 
+def align_dev_half(ident: str, frozen: dict[str, str]) -> str:
+    """The half (A or B) of an aligner dev document in the ``--align-dev`` sets.
+
+    The documents QA rules were first tuned on keep the half they had then (alternating
+    by name order; ``qa_halves.json``): deriving halves from the current order would move
+    read documents into the unread half whenever documents are added. A document added
+    later takes a half from its id alone, so the split never depends on what else is there.
+    """
+    if ident in frozen:
+        return frozen[ident]
+    return "AB"[hashlib.sha1(ident.encode("utf-8")).digest()[0] % 2]
+
+
 def read_align_dev(folder: Path) -> list[dict]:
     """Every bead with both sides of the aligner's dev set (``tests/data/align-dev``:
-    published translations aligned by hand) as a pair, ``half`` alternating A/B by document
-    in name order, so a rule tuned on A's findings is checked on documents nobody read."""
+    published translations aligned by hand) as a pair, ``half`` by document
+    (``align_dev_half``), so a rule tuned on A's findings is checked on documents nobody
+    read."""
+    halves = json.loads((folder / "qa_halves.json").read_text("utf-8"))
+    frozen = {ident: half for half in ("A", "B") for ident in halves[half]}
     records = []
-    for index, gold in enumerate(sorted(folder.glob("*.gold.jsonl"))):
+    for gold in sorted(folder.glob("*.gold.jsonl")):
         ident = gold.name.removesuffix(".gold.jsonl")
+        half = align_dev_half(ident, frozen)
         zh = (folder / f"{ident}.zh.txt").read_text("utf-8").splitlines()
         en = (folder / f"{ident}.en.txt").read_text("utf-8").splitlines()
         for number, line in enumerate(gold.read_text("utf-8").splitlines()):
@@ -137,7 +155,7 @@ def read_align_dev(folder: Path) -> list[dict]:
                         "zh": "".join(zh[i] for i in bead["zh"]),
                         "en": " ".join(en[j] for j in bead["en"]),
                         "source_url": ident,
-                        "half": "AB"[index % 2],
+                        "half": half,
                     }
                 )
     return records
