@@ -124,6 +124,7 @@ def test_round8b_concepts_are_found_in_running_text(script: str) -> None:
         "持续关注脱贫户的返贫风险，用好脱贫人口小额信贷，稳定乡村教师队伍；"
         "发展新型农村集体经济，完善医疗保障，加强职业培训；民法典对此有规定。"
         "走中国特色农业现代化道路，如期实现脱贫攻坚目标。"
+        "落实全国农业可持续发展规划，推动农业可持续发展，统计常住人口，做好乡村发展工作。"
     )
     found = found_in(text, script)
     wanted = {e.id for e in round8b_entries()}
@@ -143,6 +144,9 @@ def test_longer_entries_still_win_over_the_round8b_forms() -> None:
         ("国家医疗保障局", "rur-091"),
         ("全民医疗保障体系", "soc-135"),
         ("社会保障兜底", "pov-156"),
+        ("城镇常住人口", "pl4-014"),
+        ("常住人口城镇化率", "en5-007"),
+        ("数字乡村发展战略纲要", "pl-026"),
     ]:
         [match] = matcher.find(text)
         assert match.entry_id == entry_id, (text, match.entry_id)
