@@ -196,3 +196,44 @@ def test_longer_names_win_over_the_congress_and_legislature_they_contain() -> No
     ]:
         [match] = matcher.find(text)
         assert (match.entry_id, match.start, match.end) == (entry_id, 0, len(text)), text
+
+
+@pytest.mark.parametrize("script", ["simplified", "traditional"])
+def test_second_pass_concepts_are_found_in_running_text(script: str) -> None:
+    """The second pass of the round added concepts from other source families (the CPPCC
+    Charter, Qiushi's English edition, Xinhua and Global Times on plenums and Political
+    Bureau meetings): each must be found where a passage writes it, in both scripts."""
+    text = (
+        "中央政治局会议审议《中国共产党支部工作条例（试行）》和《2018—2022年全国干部教育培训规划》。"
+        "人民政协围绕大政方针协商议政；社会主义初级阶段是最大的基本国情。"
+        "到2035年经济总量将再迈上新的大台阶，推动形成全面开放新格局和对外开放新格局。"
+        "社会主义本质是解放和发展生产力，共同富裕是中国特色社会主义的本质要求。"
+    )
+    found = found_in(text, script)
+    wanted = {
+        "pt11-034",  # 中国共产党支部工作条例
+        "pt11-031",  # 全国干部教育培训规划
+        "gv11-022",  # 大政方针
+        "gv11-021",  # 基本国情
+        "en11-015",  # 经济总量
+        "en11-014",  # 全面开放新格局 / 对外开放新格局
+        "pt11-032",  # 社会主义本质
+        "pt11-033",  # 中国特色社会主义的本质要求
+    }
+    assert wanted <= found, sorted(wanted - found)
+
+
+def test_second_pass_long_forms_win_over_the_short_rows_they_contain() -> None:
+    """Leftmost-longest: the 'essential requirement' row is one match over the 'essence' row
+    and over 中国特色社会主义; a dated plan title is the plan row, not a shorter one."""
+    matcher = load_glossary(GLOSSARY).matcher()
+    for text, entry_id in [
+        ("中国特色社会主义的本质要求", "pt11-033"),
+        ("社会主义的本质要求", "pt11-033"),
+        ("社会主义的本质", "pt11-032"),
+        ("中国共产党支部工作条例", "pt11-034"),
+        ("全国干部教育培训规划", "pt11-031"),
+        ("全面开放新格局", "en11-014"),
+    ]:
+        [match] = matcher.find(text)
+        assert (match.entry_id, match.start, match.end) == (entry_id, 0, len(text)), text
