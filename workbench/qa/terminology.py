@@ -552,84 +552,53 @@ def check_terms(
             continue
         if _core_found(acceptable, tokens):
             continue
-        # Each kind of evidence below is checked by ``unexplained``: English that renders
-        # another term of the sentence does not count for this one.
+        # Evidence that the term is there in other words, strongest kind first; each kind
+        # is checked by ``unexplained``: English that renders another term of the sentence
+        # does not count for this one. The first kind found makes a "nonstandard" problem.
         category = getattr(entry, "category", "")
-        partial = unexplained(
+        forms = [entry.zh, *getattr(entry, "zh_variants", ()), zh_text]
+        evidence = unexplained(
             functools.partial(_partly_rendered, acceptable, tokens, category), blocked, entry.id
         )
-        if partial is not None:
-            found = describe_span(en, tokens, partial)
-            problems.append(
-                TermProblem("nonstandard", entry.id, zh_text, entry.en, found, level, acceptable)
+        if evidence is None:
+            evidence = unexplained(
+                functools.partial(rendered_otherwise, forms, tokens), blocked, entry.id
             )
-            continue
-        forms = [entry.zh, *getattr(entry, "zh_variants", ()), zh_text]
-        other = unexplained(functools.partial(rendered_otherwise, forms, tokens), blocked, entry.id)
-        if other is not None:
-            found = describe_span(en, tokens, other)
-            problems.append(
-                TermProblem("nonstandard", entry.id, zh_text, entry.en, found, level, acceptable)
-            )
-            continue
-        near = [v for r in acceptable for v in near_renderings(r)]
-        swapped = next((s for v in near if (s := find_loose(v, tokens)) is not None), None)
-        if swapped is not None and blocked.isdisjoint(range(swapped[0], swapped[1] + 1)):
-            problems.append(
-                TermProblem(
-                    "nonstandard",
-                    entry.id,
-                    zh_text,
-                    entry.en,
-                    describe_span(en, tokens, swapped),
-                    level,
-                    acceptable,
-                )
-            )
-            continue
-        if word_counts:
-            kept = unexplained(
+        if evidence is None:
+            near = [v for r in acceptable for v in near_renderings(r)]
+            swapped = next((s for v in near if (s := find_loose(v, tokens)) is not None), None)
+            if swapped is not None and blocked.isdisjoint(range(swapped[0], swapped[1] + 1)):
+                evidence = swapped
+        if evidence is None and word_counts:
+            evidence = unexplained(
                 functools.partial(_distinctive_kept, acceptable, tokens, word_counts),
                 blocked,
                 entry.id,
             )
-            if kept is not None:
-                found = describe_span(en, tokens, kept)
-                problems.append(
-                    TermProblem(
-                        "nonstandard", entry.id, zh_text, entry.en, found, level, acceptable
-                    )
-                )
-                continue
-        if category == "title" and renderings is not None and _named(entry, zh_text):
-            named = unexplained(
+        if (
+            evidence is None
+            and category == "title"
+            and renderings is not None
+            and _named(entry, zh_text)
+        ):
+            evidence = unexplained(
                 functools.partial(renderings.named_title, en, tokens), blocked, entry.id
             )
-            if named is not None:
-                found = describe_span(en, tokens, named)
-                problems.append(
-                    TermProblem(
-                        "nonstandard", entry.id, zh_text, entry.en, found, level, acceptable
-                    )
-                )
-                continue
-        # Two names sharing one plural head ("the general offices of the CPC Central
-        # Committee and the State Council"): the term is there, factored with another.
-        shared = unexplained(functools.partial(_shared_head, acceptable, tokens), blocked, entry.id)
-        if shared is not None:
-            found = describe_span(en, tokens, shared)
-            problems.append(
-                TermProblem("nonstandard", entry.id, zh_text, entry.en, found, level, acceptable)
+        if evidence is None:
+            # Two names sharing one plural head ("the general offices of the CPC Central
+            # Committee and the State Council"): the term is there, factored with another.
+            evidence = unexplained(
+                functools.partial(_shared_head, acceptable, tokens), blocked, entry.id
             )
-            continue
-        # The sentence refers to the term by its head alone ("the system", "the
-        # initiative"): a translation that names a policy once, or takes it as known from
-        # the context, and then says "the campaign".
-        referred = unexplained(
-            functools.partial(_head_referred_back, acceptable, tokens), blocked, entry.id
-        )
-        if referred is not None:
-            found = describe_span(en, tokens, referred)
+        if evidence is None:
+            # The sentence refers to the term by its head alone ("the system", "the
+            # initiative"): a translation that names a policy once, or takes it as known
+            # from the context, and then says "the campaign".
+            evidence = unexplained(
+                functools.partial(_head_referred_back, acceptable, tokens), blocked, entry.id
+            )
+        if evidence is not None:
+            found = describe_span(en, tokens, evidence)
             problems.append(
                 TermProblem("nonstandard", entry.id, zh_text, entry.en, found, level, acceptable)
             )
