@@ -114,10 +114,18 @@ def is_zh_colon_line(sentence: str) -> bool:
     return sentence.strip().endswith(("：", ":"))
 
 
+# A zh line that addresses named dignitaries by office: 尊敬的 and at most 22 more
+# characters, ending in a comma or colon ("尊敬的施瓦布主席，", "尊敬的各代表团团长，",
+# "尊敬的各位国家元首，政府首脑，"). The office words (主席, 团长, 元首) are too many to
+# list, but 尊敬的 opens nothing else in a speech: without it such a line was no address,
+# so the en "Professor Klaus Schwab," was left out and its zh line merged with the next.
+_ZH_HONORIFIC = re.compile(r"^尊敬的[^。？！?]{1,22}[，,：:]$")
+
+
 def is_zh_address(sentence: str) -> bool:
     """True for a zh line that only addresses the audience ("主席先生，各位同事：")."""
     line = sentence.strip()
-    return len(line) <= 16 and bool(_ZH_ADDRESS.match(line))
+    return (len(line) <= 16 and bool(_ZH_ADDRESS.match(line))) or bool(_ZH_HONORIFIC.match(line))
 
 
 # Skipping a whole block is rarer than skipping a sentence, and block beads cost more
@@ -193,6 +201,10 @@ _ZH_EDITORIAL = re.compile(
     r"^\W{0,2}(?:导读|導讀|编者按|編者按|编者的话|編者的話|核心提示)\W{0,2}[：:]"
 )
 _EN_EDITORIAL = re.compile(r"^\W{0,2}Editor[’']?s\s+[Nn]otes?\s*:")
+# A book's edition line: the English of a SCIO white paper prints "First Edition 2018"
+# under its date, which the Chinese page has no line for; by its year it joined the
+# date's bead (a 3–3 for the gold 3–2 and 0–1).
+_EN_EDITION = re.compile(r"^(?:First|Second|Third|\d+(?:st|nd|rd|th))\s+Edition(?:\s+\d{4})?$")
 
 
 def page_lines(texts: Sequence[str], side: str) -> np.ndarray:
@@ -203,6 +215,8 @@ def page_lines(texts: Sequence[str], side: str) -> np.ndarray:
     marked[:-1] |= credits[1:] & ~credits[:-1]
     editorial = _ZH_EDITORIAL if side == "zh" else _EN_EDITORIAL
     marked |= np.array([bool(editorial.match(t)) for t in texts], dtype=bool)
+    if side == "en":
+        marked |= np.array([bool(_EN_EDITION.match(t.strip())) for t in texts], dtype=bool)
     return marked
 
 
