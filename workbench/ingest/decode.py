@@ -31,7 +31,6 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+
 # Control characters that never occur in text (tab, newlines, form feed are fine).
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])
-_CONTROL_SINGLES = tuple(bytes([byte]) for byte in _CONTROL_BYTES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,12 +55,15 @@ def _plausible_utf8(data: bytes, text: str) -> bool:
     In UTF-8 a byte below 0x80 only ever encodes that ASCII character, so control
     characters can be looked for in the bytes, one ``memchr`` per control byte, and
     counted only when one is there: the regex scan over the text cost as much as
-    decoding it (issue 15).
+    decoding it (issue 15). The bytes are asked for integers (iterating ``bytes`` gives
+    them): ``bytes in bytes`` first tries the needle as an integer, formats a
+    ``TypeError`` and drops it, then searches; ``int in bytes`` goes straight to
+    ``memchr``.
     """
     if not text:
         return True
     controls = 0
-    if any(map(data.__contains__, _CONTROL_SINGLES)):
+    if any(map(data.__contains__, _CONTROL_BYTES)):
         controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
     # Counted only when present: "in" finds U+FFFD with memchr, a count walks every
     # character, and nearly every text holds none.

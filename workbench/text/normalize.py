@@ -128,6 +128,10 @@ class _Triggers(NamedTuple):
     """What can make one OpenCC conversion change a line (``_triggers``)."""
 
     pattern: re.Pattern[str]  # any trigger character
+    # The same class without the range beyond the BMP, for texts known to hold no
+    # character there: sre tests every character against each part of a class in turn,
+    # and the range alone cost about 11 instructions a character.
+    bmp_pattern: re.Pattern[str]
     # Characters that trigger only some phrases: where in a phrase the character stands,
     # and the phrases it stands there in (覆: (1, ("批覆", "答覆", …)), …). Grouped by
     # that offset so that one ``startswith`` with the tuple asks for all of them.
@@ -194,7 +198,7 @@ def _triggers(opencc_config: str) -> _Triggers | None:
         phrases = {char: _by_offset(char, keys) for char, keys in data["phrases"].items()}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    return _Triggers(re.compile(f"[{bmp}\\U00010000-\\U0010ffff]"), phrases)
+    return _Triggers(re.compile(f"[{bmp}\\U00010000-\\U0010ffff]"), re.compile(f"[{bmp}]"), phrases)
 
 
 def _by_offset(char: str, keys: list[str]) -> tuple[tuple[int, tuple[str, ...]], ...]:
@@ -207,17 +211,21 @@ def _by_offset(char: str, keys: list[str]) -> tuple[tuple[int, tuple[str, ...]],
     return tuple((offset, tuple(group)) for offset, group in sorted(grouped.items()))
 
 
-def _convert_lines(converter: opencc.OpenCC, opencc_config: str, joined: str) -> str:
+def _convert_lines(
+    converter: opencc.OpenCC, opencc_config: str, joined: str, bmp_only: bool = False
+) -> str:
     """``converter.convert(joined)``, where ``joined`` is lines joined by line breaks.
 
     Only the lines holding a trigger character go through OpenCC (in one call); the
     others cannot change. No conversion reads across a line break (``normalize_lines``).
+    ``bmp_only``: the caller knows ``joined`` holds no character beyond the BMP, so the
+    triggers are looked for with the class without that range.
     """
     triggers = _triggers(opencc_config)
     if triggers is None:
         whole: str = converter.convert(joined)
         return whole
-    pattern = triggers.pattern
+    pattern = triggers.bmp_pattern if bmp_only else triggers.pattern
     hit = pattern.search(joined)
     if hit is None:
         return joined
@@ -367,12 +375,15 @@ _WIDE_UNITS = re.compile(
 )
 
 
-def _has_wide(text: str) -> bool:
-    """``_WIDE.search(text) is not None``, told from the UTF-16 code units."""
-    for m in _WIDE_UNITS.finditer(text.encode("utf-16-le", "surrogatepass")):
-        if m.start() % 2:  # the high byte of a code unit, not the low byte of U+xxFF
-            return True
-    return False
+def _has_wide(text: str, units: bytes | None = None) -> bool:
+    """``_WIDE.search(text) is not None``, told from the UTF-16 code units.
+
+    ``units``: ``text.encode("utf-16-le", "surrogatepass")`` when the caller has it.
+    """
+    if units is None:
+        units = text.encode("utf-16-le", "surrogatepass")
+    # A match at an odd offset is the high byte of a code unit, not the low byte of U+xxFF.
+    return any(m.start() % 2 for m in _WIDE_UNITS.finditer(units))
 
 
 _PARENTHESIS = re.compile(r"[()]")
@@ -453,8 +464,11 @@ def _rewrite_parentheses(text: str, context: str) -> str:
     ``context`` is the text as published (same length): decisions read it, not ``text``.
     """
     if _LATIN_PAIR.search(context) is None:
-        pairs = len(_PAREN_PAIR.findall(context))
-        if pairs and context.count("(") == pairs == context.count(")"):
+        # Each pair holds one "(" and one ")", so no parenthesis is left once the pairs
+        # are taken out exactly when every one is in a pair. (Two ``count`` calls walked
+        # every character; ``in`` runs memchr over what is left.)
+        rest, pairs = _PAREN_PAIR.subn("", context)
+        if pairs and "(" not in rest and ")" not in rest:
             # Every parenthesis is in a pair, and every pair stands for （）: replace
             # them all in C, without a decision per pair.
             return text.replace("(", "（").replace(")", "）")
@@ -537,7 +551,16 @@ def normalize_lines(lines: list[str], opencc_config: str = "t2s") -> list[Normal
         return []
     joined = "\n".join(lines)
     converter = _converter(opencc_config)
-    converted = joined if converter is None else _convert_lines(converter, opencc_config, joined)
+    # The text's UTF-16 code units, encoded once for two questions: whether a character
+    # lies beyond the BMP (it takes two units: the text is then longer than half the
+    # bytes), which lets the trigger scan use the class without that range; and, when
+    # OpenCC leaves the text as it is, whether a full-width form is there to narrow.
+    units = joined.encode("utf-16-le", "surrogatepass")
+    converted = (
+        joined
+        if converter is None
+        else _convert_lines(converter, opencc_config, joined, len(units) == 2 * len(joined))
+    )
     # The lines keep their lengths when OpenCC left the text alone (the same object back,
     # no lines to cut and compare) or when each converted line is as long as before.
     if converted is not joined and (
@@ -545,7 +568,10 @@ def normalize_lines(lines: list[str], opencc_config: str = "t2s") -> list[Normal
         or any(map(operator.ne, map(len, converted.split("\n")), map(len, lines)))
     ):
         return [normalize(line, opencc_config) for line in lines]
-    whole = _rewrite_one_to_one(converted)
+    whole = _rewrite_one_to_one(converted, units if converted is joined else None)
+    # Not held through the length pass: for a one-line 50 MB file the code units are
+    # 36 MB, and that pass builds the offset map (the peak of ``ingest_memory.py``).
+    del units
     rewritten = whole.split("\n")
     if len(rewritten) != len(lines):  # a line held a line break (and OpenCC left it)
         return [normalize(line, opencc_config) for line in lines]
@@ -586,8 +612,11 @@ def normalize_lines(lines: list[str], opencc_config: str = "t2s") -> list[Normal
     return result
 
 
-def _rewrite_one_to_one(converted: str) -> str:
-    """The rewrites that keep every character in place: punctuation, widths."""
+def _rewrite_one_to_one(converted: str, units: bytes | None = None) -> str:
+    """The rewrites that keep every character in place: punctuation, widths.
+
+    ``units``: the UTF-16 code units of ``converted``, when the caller has them.
+    """
     # Punctuation reads its neighbours as published, so it goes first.
     rewritten = _full_width_marks(converted)
     if "(" in converted or ")" in converted:
@@ -597,7 +626,7 @@ def _rewrite_one_to_one(converted: str) -> str:
     # The passes above write only forms that stay full-width (，。（“…): the published
     # text holds a form to narrow exactly when the rewritten one does, and fewer
     # full-width forms for the test to look at.
-    if _has_wide(converted):
+    if _has_wide(converted, units):
         rewritten = rewritten.translate(_WIDE_TO_NARROW)
     return rewritten
 
@@ -608,7 +637,53 @@ def _change_lengths(text: str, rewritten: str, script_map: Sequence[int] | None)
         return Normalized(
             rewritten, range(len(rewritten)) if script_map is None else script_map, text
         )
+    if (
+        script_map is None
+        and "\n" not in rewritten
+        and "..." not in rewritten
+        and not any(map(rewritten.__contains__, _ZERO_WIDTH_CHARS))
+    ):
+        return _collapse_spaces(text, rewritten)
+    return _change_lengths_by_events(text, rewritten, script_map)
 
+
+_ZERO_WIDTH_CHARS = tuple(sorted(_ZERO_WIDTH))
+
+
+def _collapse_spaces(text: str, rewritten: str) -> Normalized:
+    """``_change_lengths_by_events`` for one line whose only length events are spaces.
+
+    The line (no line break, no zero-width character, no run of three dots) changes
+    length only where whitespace runs are: ``str.split()`` cuts at the same runs
+    (``\\s`` and ``str.isspace`` are one test in CPython), so the words joined by single
+    spaces are the result: runs at the edges dropped, each inner run one space mapped to
+    its first character. One ``find`` per word gives the offsets, where the event regex
+    (no literal to skip by) paid a search, a match object and a Python step per run:
+    ~100,000 instructions for a 56-character line with twelve no-break spaces.
+    """
+    words = rewritten.split()
+    result = " ".join(words)
+    n = len(rewritten)
+    if result == rewritten:  # only single inner spaces: nothing moved
+        return Normalized(rewritten, range(n), text)
+    source = _counting(n)
+    offsets = array(OFFSET_TYPECODE)
+    find = rewritten.find
+    at = -1  # where the previous word ended; -1 before the first word
+    for word in words:
+        # A word holds no whitespace, so it cannot start inside the run before it.
+        start = find(word, 0 if at < 0 else at)
+        if at >= 0:
+            offsets.append(source[at])  # the run's one space, from its first character
+        at = start + len(word)
+        offsets.extend(source[start:at])
+    return Normalized(result, offsets, text)
+
+
+def _change_lengths_by_events(
+    text: str, rewritten: str, script_map: Sequence[int] | None
+) -> Normalized:
+    """The general length pass: every length event of ``rewritten`` in turn."""
     # Then the length changes, copying the unchanged stretches in slices: offset slices of
     # an array are memory copies, where extending from a range makes an int per character.
     source = _counting(len(text)) if script_map is None else script_map
