@@ -136,6 +136,7 @@ def test_round9a_concepts_are_found_in_running_text(script: str) -> None:
         "审议《中国共产党领导全面依法治国工作条例》和《中共中央关于深化党和国家机构改革的决定》，"
         "召开党外人士座谈会，中央军委主席在《求是》杂志发表文章，完善党的领导制度体系，"
         "坚持和巩固根本制度、完善和发展基本制度、创新重要制度，发展社会主义先进文化。"
+        "从“四个现代化”到全面建设社会主义现代化国家，电子商务加快发展。"
     )
     found = found_in(text, script)
     members = {f"en12-{n:03d}" for n in range(3, 10)}  # the 稳 members, tested above
