@@ -782,3 +782,52 @@ def test_shared_head_needs_the_plural_then_of_then_the_name():
     # a singular head is one office, not a shared one
     tokens = tokenize("the general office of the Party and the State Council met")
     assert _shared_head(rendering, tokens, set()) is None
+
+
+# -- round 9 (terms_dev7): alternatives, a name without its head noun, a body head + "of" --
+
+
+@pytest.mark.parametrize(
+    ("entry_id", "en"),
+    [
+        # 2010 Report on the Work of the Government: 粮食产量 as "grain production"
+        ("agr-023", "Grain production was 531 million tons, a new record."),
+        # the ministry's own English for 外交部 in its press conferences
+        ("org-016", "Thank you for your support for the foreign ministry's press conferences."),
+        # 两会 named by its two bodies
+        ("rur-068", "Thank you for your coverage of the NPC and CPPCC Sessions."),
+    ],
+)
+def test_round_9_alternatives_of_the_glossary_are_accepted(entry_id: str, en: str) -> None:
+    from workbench.config import load_config
+    from workbench.glossary import load_glossary
+
+    glossary = load_glossary(config=load_config(Path(__file__).resolve().parents[1]))
+    entry = glossary.get(entry_id)
+    assert entry is not None and entry.status == "approved"
+    assert [p.kind for p in check_terms(en, [(entry, entry.zh)])] == []
+    # the entry still reports a sentence without any of its renderings
+    assert [p.kind for p in check_terms("Nothing of it is here.", [(entry, entry.zh)])] != []
+
+
+def test_a_name_without_the_head_noun_its_rendering_ends_with_is_the_term():
+    # 一带一路 inside another name (Wang Yi, 2017) and as the thing itself (Xi Jinping, 2020)
+    assert (
+        _kinds("China will host the Belt and Road Forum for International Cooperation.", BRI) == []
+    )
+    assert _kinds("We will actively build the Belt and Road with all countries.", BRI) == []
+    # its words scattered in another name, written in lower case, or abbreviated: no match
+    en = "I proposed the Silk Road Economic Belt and the 21st-Century Maritime Silk Road."
+    assert _kinds(en, BRI) == ["missing"]
+    assert _kinds("The belt and road of the old city were repaved.", BRI) == ["missing"]
+    # only the heads listed in [coverage] name_heads are dropped ("strategy" is not one)
+    strategy = Term("t-rrs", "乡村振兴战略", "Rural Revitalization Strategy", category="policy")
+    assert _kinds("The Rural Revitalization push goes on.", strategy) != []
+
+
+def test_a_body_head_followed_by_of_begins_another_name_not_a_reference_back():
+    foreign = Term("t-fm", "外交部", "Foreign Ministry", category="institution")
+    assert _kinds("On behalf of the Ministry of Education, I thank you.", foreign) == ["missing"]
+    assert _kinds("The ministry thanks you for your support.", foreign) == ["nonstandard"]
+    # a head that is no body's kind may still take an "of" phrase (round 7's test above:
+    # "The system of river chiefs" refers back to the river chief system)

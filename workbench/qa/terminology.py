@@ -41,6 +41,7 @@ from workbench.text.english import (
     find_distinctive,
     find_generic_reference,
     find_loose,
+    find_name_core,
     find_partial,
     find_phrase,
     find_scattered,
@@ -203,6 +204,12 @@ def _referable_heads() -> frozenset[str]:
     return frozenset(terminology_rules().get("coverage", {}).get("referable_heads", ()))
 
 
+@functools.cache
+def _body_heads() -> frozenset[str]:
+    """Referable heads that name a kind of body (``[coverage] body_heads``)."""
+    return frozenset(terminology_rules().get("coverage", {}).get("body_heads", ()))
+
+
 def _head_referred_back(
     renderings: list[str], tokens: list[Token], blocked: set[int]
 ) -> tuple[int, int] | None:
@@ -221,7 +228,13 @@ def _head_referred_back(
             and words[-1] in heads
         }
     )
-    span = find_generic_reference(nouns, tokens, blocked) if nouns else None
+    # A body's kind followed by "of" begins another body's name ("the Ministry of
+    # Education" is no reference back to the "Foreign Ministry"); other heads may take an
+    # "of" phrase ("the system of river chiefs").
+    bodies = _body_heads()
+    span = find_generic_reference([n for n in nouns if n not in bodies], tokens, blocked)
+    if span is None and (kinds := [n for n in nouns if n in bodies]):
+        span = find_generic_reference(kinds, tokens, blocked, not_before=("of",))
     if span is not None:
         return span
     # A body named with its kind first ("Ministry of Education") is referred back to by
@@ -552,6 +565,8 @@ def check_terms(
             continue
         if _core_found(acceptable, tokens):
             continue
+        if any(find_name_core(r, en, tokens) for r in acceptable):
+            continue  # the name without its head noun: "the Belt and Road Forum"
         # Evidence that the term is there in other words, strongest kind first; each kind
         # is checked by ``unexplained``: English that renders another term of the sentence
         # does not count for this one. The first kind found makes a "nonstandard" problem.
