@@ -24,6 +24,7 @@ from workbench.ingest.structure import (
     decide_speakers,
     find_label,
     find_numbering,
+    numbering_at,
 )
 from workbench.models import Document, Sentence
 from workbench.text.normalize import normalize, normalize_lines
@@ -178,6 +179,8 @@ DOCUMENT_PIECES = [
     "（一）",
     "1.",
     "①",
+    "——",
+    "第三条",
     "记忆体記憶體",
     "脱贫......",
     "同一句。",
@@ -264,3 +267,22 @@ def test_speakers_counted_in_a_loop_equal_counting_with_a_counter(ingester, text
     assert decide_speakers(candidates, document, rules) == _speakers_as_before(
         candidates, document, rules
     )
+
+
+NUMBERED_PIECES = [*"一二、（）1.①—第三条扶贫。：a ", "\u3000", "——", "扶贫" * 25]
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.lists(st.sampled_from(NUMBERED_PIECES), min_size=1, max_size=12).map("".join))
+def test_numbering_from_the_joined_match_equals_matching_each_pattern(ingester, text):
+    """The joined pattern's match stands for the pattern's own: its end, and the later
+    patterns tried when it takes the whole text; long rests with and without spaces at
+    their end."""
+    rules = ingester.structure
+    expected = _numbering_as_before(text, rules)
+    found = ingester._numbering_filter().match(text)
+    if found is None:
+        assert expected is None
+    elif found.end() < len(text):
+        assert numbering_at(text, found.end(), rules) == expected
+    assert find_numbering(text, rules) == expected

@@ -41,6 +41,7 @@ from workbench.ingest.structure import (
     decide_speakers,
     find_label,
     find_numbering,
+    numbering_at,
     read_structure_rules,
 )
 from workbench.models import Document, Sentence
@@ -244,10 +245,19 @@ class Ingester:
                     numbering = find_numbering(text[body_start:], self.structure)
                 else:
                     # Which pattern matches first, from the joined pattern's marker group.
-                    found = numbers.match(text[body_start:])
+                    rest = text[body_start:]  # text itself when body_start is 0
+                    found = numbers.match(rest)
                     if found is not None:
-                        first = int(found.lastgroup[2:]) if found.lastgroup else 0
-                        numbering = find_numbering(text[body_start:], self.structure, first)
+                        # The first pattern that matches is the one that matched: its end
+                        # is the joined match's (the marker group is empty), so it is not
+                        # matched again. Only when it takes the whole paragraph are the
+                        # later patterns tried, as find_numbering does.
+                        end = found.end()
+                        if end < len(rest):
+                            numbering = numbering_at(rest, end, self.structure)
+                        else:
+                            first = int(found.lastgroup[2:]) if found.lastgroup else 0
+                            numbering = find_numbering(rest, self.structure, first)
                 if numbering is not None:
                     kind, label = numbering.kind, numbering.label
                     body_start += numbering.body_start

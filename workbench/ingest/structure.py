@@ -201,13 +201,25 @@ def find_numbering(text: str, rules: StructureRules, first: int = 0) -> Numberin
     for pattern in rules.numbering[first:]:
         m = pattern.match(text)
         if m and m.end() < len(text):
-            rest = text[m.end() :].rstrip()
-            # Does the rest hold a sentence end? Asked of the few marks, in C, rather
-            # than of every character in a generator.
-            heading = len(rest) <= rules.heading_max_chars and not any(
-                map(rest.__contains__, rules.sentence_ends)
-            )
-            return _new_tuple(  # Numbering(…) without its Python __new__, as above
-                Numbering, (m.group().rstrip(), m.end(), "heading" if heading else "item")
-            )
+            return numbering_at(text, m.end(), rules)
     return None
+
+
+def numbering_at(text: str, end: int, rules: StructureRules) -> Numbering:
+    """The numbering ``text[:end]`` (a numbering pattern's match, ``end < len(text)``).
+
+    Ingest learns ``end`` from the match of its joined pattern, and does not match the
+    numbering's own pattern again.
+    """
+    if len(text) - end > rules.heading_max_chars and not text[-1].isspace():
+        heading = False  # the rest is too long for a heading, even stripped
+    else:
+        rest = text[end:].rstrip()
+        # Does the rest hold a sentence end? Asked of the few marks, in C, rather than
+        # of every character in a generator.
+        heading = len(rest) <= rules.heading_max_chars and not any(
+            map(rest.__contains__, rules.sentence_ends)
+        )
+    return _new_tuple(  # Numbering(…) without its Python __new__, as above
+        Numbering, (text[:end].rstrip(), end, "heading" if heading else "item")
+    )
