@@ -41,6 +41,7 @@ from workbench.ingest.structure import (
     decide_speakers,
     find_label,
     find_numbering,
+    numbering_at,
     read_structure_rules,
 )
 from workbench.models import Document, Sentence
@@ -209,6 +210,7 @@ class Ingester:
         append = sentences.append
         new_sentence = object.__new__
         seen: dict[str, int] = {}
+        first_occurrence = _OCCURRENCE[0]
         speaker: str | None = None
         paragraph = 0
         # First what each paragraph is (speaker, heading, item) and where its body starts,
@@ -243,10 +245,19 @@ class Ingester:
                     numbering = find_numbering(text[body_start:], self.structure)
                 else:
                     # Which pattern matches first, from the joined pattern's marker group.
-                    found = numbers.match(text[body_start:])
+                    rest = text[body_start:]  # text itself when body_start is 0
+                    found = numbers.match(rest)
                     if found is not None:
-                        first = int(found.lastgroup[2:]) if found.lastgroup else 0
-                        numbering = find_numbering(text[body_start:], self.structure, first)
+                        # The first pattern that matches is the one that matched: its end
+                        # is the joined match's (the marker group is empty), so it is not
+                        # matched again. Only when it takes the whole paragraph are the
+                        # later patterns tried, as find_numbering does.
+                        end = found.end()
+                        if end < len(rest):
+                            numbering = numbering_at(rest, end, self.structure)
+                        else:
+                            first = int(found.lastgroup[2:]) if found.lastgroup else 0
+                            numbering = find_numbering(rest, self.structure, first)
                 if numbering is not None:
                     kind, label = numbering.kind, numbering.label
                     body_start += numbering.body_start
@@ -267,11 +278,20 @@ class Ingester:
             # sentence maps one to one unless trailing whitespace was cut from its source,
             # and its offsets in the body are those in the original, shifted by ``base``.
             one_to_one = type(source_offsets) is range
+            # A one-to-one line is printable (normalize maps it by ``range`` only then),
+            # so its only whitespace is the ASCII space, which stands for whitespace in
+            # the original and nothing else: without one in the body, no sentence's
+            # source ends in whitespace and none needs its end looked at (most bodies).
+            plain = one_to_one and " " not in body
             base = line_start + body_start
             for index, (a, b) in enumerate(spans):
                 sentence_text = body[a:b]
                 offsets: list[int] | None
-                if one_to_one:  # source_offsets is range(len(text)), as long as the line
+                if plain:
+                    start = base + a
+                    end = base + b
+                    offsets = None
+                elif one_to_one:  # source_offsets is range(len(text)), as long as the line
                     start = base + a
                     end = base + b
                     while end > start and original[end - 1].isspace():
@@ -287,14 +307,21 @@ class Ingester:
                     offsets = [line_start + o - start for o in source_offsets[a:b]]
                     if end - start == b - a and offsets == list(range(b - a)):
                         offsets = None
-                occurrence = seen.get(sentence_text, 0)
-                seen[sentence_text] = occurrence + 1
                 digest = id_prefix.copy()
                 digest.update(sentence_text.encode())
-                try:  # ``\x1f<occurrence>`` encoded once for the first occurrences
-                    digest.update(_OCCURRENCE[occurrence])
-                except IndexError:
-                    digest.update(f"\x1f{occurrence}".encode())
+                # ``\x1f<occurrence>``, encoded once for the first occurrences. Most texts
+                # occur once: a membership test and a store, without ``seen.get``'s call.
+                if sentence_text in seen:
+                    occurrence = seen[sentence_text]
+                    seen[sentence_text] = occurrence + 1
+                    digest.update(
+                        _OCCURRENCE[occurrence]
+                        if occurrence < _OCCURRENCES
+                        else f"\x1f{occurrence}".encode()
+                    )
+                else:
+                    seen[sentence_text] = 1
+                    digest.update(first_occurrence)
                 # Sentence(…) with every field given, without calling its __init__: the
                 # call from the class costs more than the thirteen slot stores it makes.
                 sentence = new_sentence(Sentence)

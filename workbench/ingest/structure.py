@@ -11,7 +11,6 @@ word lists live in ``config/structure.toml`` and are explained there.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,6 +83,9 @@ def read_structure_rules(path: Path) -> StructureRules:
     return StructureRules.from_config(data, str(path))
 
 
+_new_tuple = tuple.__new__
+
+
 class LabelCandidate(NamedTuple):
     """A ``label:`` at the start of a paragraph that may name a speaker.
 
@@ -110,7 +112,10 @@ def find_label(text: str, rules: StructureRules) -> LabelCandidate | None:
         return None
     if label.isdigit():
         return None  # 15:33
-    return LabelCandidate(label, m.end(), m.end() >= len(text))
+    end = m.end()
+    # tuple.__new__ directly: the named tuple's own __new__ is a Python function whose
+    # frame cost more than the tuple it makes.
+    return _new_tuple(LabelCandidate, (label, end, end >= len(text)))
 
 
 def _is_name(label: str, rules: StructureRules) -> bool:
@@ -158,9 +163,14 @@ def decide_speakers(
     stands on its own line, is used as a label at least twice, or the document mentions
     it elsewhere (the preamble of a transcript introduces its speakers).
     """
-    candidates = list(candidates)
-    uses = Counter(c.label for c in candidates)
-    own_line = {c.label for c in candidates if c.own_line}
+    # Counted in a plain loop: Counter's __init__ and update run as Python calls, and cost
+    # more than the few labels a document has.
+    uses: dict[str, int] = {}
+    own_line = set()
+    for label, _start, alone in candidates:
+        uses[label] = uses.get(label, 0) + 1
+        if alone:
+            own_line.add(label)
     speakers = set()
     for label in uses:
         if _is_role(label, rules) or (
@@ -191,11 +201,25 @@ def find_numbering(text: str, rules: StructureRules, first: int = 0) -> Numberin
     for pattern in rules.numbering[first:]:
         m = pattern.match(text)
         if m and m.end() < len(text):
-            rest = text[m.end() :].rstrip()
-            # Does the rest hold a sentence end? Asked of the few marks, in C, rather
-            # than of every character in a generator.
-            heading = len(rest) <= rules.heading_max_chars and not any(
-                map(rest.__contains__, rules.sentence_ends)
-            )
-            return Numbering(m.group().rstrip(), m.end(), "heading" if heading else "item")
+            return numbering_at(text, m.end(), rules)
     return None
+
+
+def numbering_at(text: str, end: int, rules: StructureRules) -> Numbering:
+    """The numbering ``text[:end]`` (a numbering pattern's match, ``end < len(text)``).
+
+    Ingest learns ``end`` from the match of its joined pattern, and does not match the
+    numbering's own pattern again.
+    """
+    if len(text) - end > rules.heading_max_chars and not text[-1].isspace():
+        heading = False  # the rest is too long for a heading, even stripped
+    else:
+        rest = text[end:].rstrip()
+        # Does the rest hold a sentence end? Asked of the few marks, in C, rather than
+        # of every character in a generator.
+        heading = len(rest) <= rules.heading_max_chars and not any(
+            map(rest.__contains__, rules.sentence_ends)
+        )
+    return _new_tuple(  # Numbering(…) without its Python __new__, as above
+        Numbering, (text[:end].rstrip(), end, "heading" if heading else "item")
+    )
