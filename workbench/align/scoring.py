@@ -382,13 +382,16 @@ def _han_numerals(text: str) -> str:
     return _HAN_TENS.sub(tens, text)
 
 
+_HAN_CHAR = re.compile("[\u4e00-\u9fff]")
+
+
 def number_keys(text: str) -> set[str]:
     """Keys of the quantities in ``text``: significant digits of every number (``9899万``
     and ``98.99 million`` both give ``9899``), months as ``month:N``."""
     keys: set[str] = set()
-    han = text.isascii() is False and any("\u4e00" <= ch <= "\u9fff" for ch in text)
+    han = text.isascii() is False and _HAN_CHAR.search(text) is not None
     text = _han_numerals(text) if han else text
-    if any(ch.isdigit() for ch in text):
+    if any(map(str.isdigit, text)):  # str.isdigit, not \d: superscripts count too
         text = _CODE.sub(" ", text)
 
     def zh_month(match: re.Match[str]) -> str:
@@ -405,7 +408,7 @@ def number_keys(text: str) -> set[str]:
     else:
         text = _EN_MONTH.sub(en_month, text)
         text = _EN_ORDINAL.sub(_ordinal, text)
-    if not any(ch.isdigit() for ch in text):
+    if not any(map(str.isdigit, text)):
         return keys
     for found in _NUMBER.finditer(text):
         digits = significant_digits(found.group(0))
