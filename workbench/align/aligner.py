@@ -149,20 +149,37 @@ class TermSpotter:
         if not renderings:
             return found
         tokens = [tokenize(s) for s in sentences]
-        # Which sentences hold each word key: a rendering is looked for only in the
-        # sentences holding its first content word (a long document has many renderings).
+        # Which sentences hold each word key (and each word): a rendering is looked for
+        # only in the sentences holding its first content word (a long document has many
+        # renderings) and something that can stand for each of its other content words.
         where: dict[str, set[int]] = {}
+        where_word: dict[str, set[int]] = {}
         for index, sentence_tokens in enumerate(tokens):
             for token in sentence_tokens:
+                where_word.setdefault(token.word, set()).add(index)
                 for key in token.keys:
                     where.setdefault(key, set()).add(index)
+        nowhere: set[int] = set()
         for rendering, ids in renderings.items():
-            content = prepare(rendering).content
+            prepared = prepare(rendering)
+            content = prepared.content
             if len(content) < TERM_MIN_WORDS:
                 continue
             candidates: set[int] = set()
             for key in content[0]:
-                candidates |= where.get(key, set())
+                candidates |= where.get(key, nowhere)
+            # ``find_phrase`` matches content word k by a word sharing one of its keys or
+            # by a word written closed with a neighbour ("healthcare" for "health care"):
+            # a sentence with neither for some k cannot hold the rendering.
+            for k in range(1, len(content)):
+                if not candidates:
+                    break
+                able: set[int] = set()
+                for key in content[k]:
+                    able |= where.get(key, nowhere)
+                for closed in prepared.joined[k - 1 : k + 1]:
+                    able |= where_word.get(closed, nowhere)
+                candidates &= able
             for index in candidates:
                 if find_phrase(rendering, tokens[index]) is not None:
                     found[index] |= ids

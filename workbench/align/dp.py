@@ -155,6 +155,9 @@ def bead_costs(scorer: BeadScorer, lo: np.ndarray, hi: np.ndarray, width: int) -
     """Price every bead type at every band cell: ``costs[t][i, k]`` is the cost of the
     bead of type ``t`` ending at zh ``i``, en ``lo[i] + k`` (inf outside the band)."""
     n = len(lo) - 1
+    prepare = getattr(scorer, "prepare_band", None)
+    if prepare is not None:  # per-band tables a scorer shares between bead shapes
+        prepare(lo, hi)
     rows_per_chunk = max(1, _CHUNK_CELLS // width)
     ks = np.arange(width)
     zh_skip = np.concatenate([[0.0], np.cumsum(skip_costs(scorer)[0])])

@@ -51,30 +51,55 @@ def _readings() -> dict[str, tuple[str, ...]]:
     return {char: tuple(sorted(values)) for char, values in table.items()}
 
 
-def zh_name_keys(sentence: str, wanted: set[str] | None = None) -> set[str]:
+def zh_name_keys(
+    sentence: str,
+    wanted: set[str] | None = None,
+    steps: dict[tuple[tuple[str, ...], str], tuple[str, ...]] | None = None,
+) -> set[str]:
     """Pinyin spellings of runs of 2–4 consecutive Chinese characters.
 
     With ``wanted`` (the English side's keys), only spellings of those are returned, and a
     run stops growing as soon as no wanted key starts with its spelling, so a long
     sentence costs a few set look-ups per character instead of every reading of every
-    window.
+    window. ``steps`` (one dict per ``wanted`` set, shared by the sentences of a
+    document) remembers each step of that growth, (spellings so far, next character) →
+    spellings kept: a document repeats its characters and their pairs far more often
+    than it meets new ones, and the step is a pure function of the two.
     """
     readings = _readings()
-    prefixes = None if wanted is None else _prefixes(frozenset(wanted))
-    keys: set[str] = set()
+    if wanted is None:
+        keys: set[str] = set()
+        for run in _HAN_RUN.findall(sentence):
+            for start in range(len(run) - 1):
+                partial = [""]
+                for length in range(1, min(MAX_CHARS, len(run) - start) + 1):
+                    options = readings.get(run[start + length - 1], ())
+                    partial = [p + r for p in partial for r in options][:MAX_READINGS]
+                    if not partial:
+                        break
+                    if length >= 2:
+                        keys.update(p for p in partial if len(p) >= MIN_LETTERS)
+        return keys
+    prefixes = _prefixes(frozenset(wanted))
+    memo = {} if steps is None else steps
+    found: set[str] = set()
     for run in _HAN_RUN.findall(sentence):
         for start in range(len(run) - 1):
-            partial = [""]
+            spelled: tuple[str, ...] = ("",)
             for length in range(1, min(MAX_CHARS, len(run) - start) + 1):
-                options = readings.get(run[start + length - 1], ())
-                partial = [p + r for p in partial for r in options][:MAX_READINGS]
-                if prefixes is not None:
-                    partial = [p for p in partial if p in prefixes]
-                if not partial:
+                char = run[start + length - 1]
+                following = memo.get((spelled, char))
+                if following is None:
+                    options = readings.get(char, ())
+                    grown = [p + r for p in spelled for r in options][:MAX_READINGS]
+                    following = tuple(p for p in grown if p in prefixes)
+                    memo[(spelled, char)] = following
+                if not following:
                     break
+                spelled = following
                 if length >= 2:
-                    keys.update(p for p in partial if len(p) >= MIN_LETTERS)
-    return keys if wanted is None else keys & wanted
+                    found.update(p for p in spelled if len(p) >= MIN_LETTERS)
+    return found & wanted
 
 
 @functools.lru_cache(maxsize=8)
@@ -101,7 +126,8 @@ def shared_names(zh: Sequence[str], en: Sequence[str]) -> tuple[list[set[str]], 
     if not any(en_keys):
         return [set() for _ in zh], [set() for _ in en]
     wanted = set().union(*en_keys)
-    zh_keys = [zh_name_keys(s, wanted) for s in zh]
+    steps: dict[tuple[tuple[str, ...], str], tuple[str, ...]] = {}
+    zh_keys = [zh_name_keys(s, wanted, steps) for s in zh]
     both = set().union(*zh_keys)
     return [k & both for k in zh_keys], [k & both for k in en_keys]
 

@@ -396,13 +396,16 @@ def _han_numerals(text: str) -> str:
     return _HAN_TENS.sub(tens, text)
 
 
+_HAN_CHAR = re.compile("[\u4e00-\u9fff]")
+
+
 def number_keys(text: str) -> set[str]:
     """Keys of the quantities in ``text``: significant digits of every number (``9899万``
     and ``98.99 million`` both give ``9899``), months as ``month:N``."""
     keys: set[str] = set()
-    han = text.isascii() is False and any("\u4e00" <= ch <= "\u9fff" for ch in text)
+    han = text.isascii() is False and _HAN_CHAR.search(text) is not None
     text = _han_numerals(text) if han else text
-    if any(ch.isdigit() for ch in text):
+    if any(map(str.isdigit, text)):  # str.isdigit, not \d: superscripts count too
         text = _CODE.sub(" ", text)
 
     def zh_month(match: re.Match[str]) -> str:
@@ -419,7 +422,7 @@ def number_keys(text: str) -> set[str]:
     else:
         text = _EN_MONTH.sub(en_month, text)
         text = _EN_ORDINAL.sub(_ordinal, text)
-    if not any(ch.isdigit() for ch in text):
+    if not any(map(str.isdigit, text)):
         return keys
     for found in _NUMBER.finditer(text):
         digits = significant_digits(found.group(0))
@@ -614,6 +617,9 @@ class EmbeddingScorer:
         self.bead_types = BEAD_TYPES
         self._norms: dict[tuple[str, int], np.ndarray] = {}
         self._best: dict[str, np.ndarray] = {}
+        # Member cosines over the search band (``prepare_band``): (side, other span size)
+        # -> (first other-span start per sentence, table of cosines).
+        self._members: dict[tuple[str, int], tuple[np.ndarray, np.ndarray]] = {}
 
     def sentence_skip_costs(self) -> tuple[np.ndarray, np.ndarray]:
         """Cost of a 1–0 bead per zh sentence and of a 0–1 bead per en sentence.
@@ -635,6 +641,65 @@ class EmbeddingScorer:
             if el.any():
                 zh[zl] *= 1.0 + LEAD_IN_SKIP
         return zh, en
+
+    def prepare_band(self, lo: np.ndarray, hi: np.ndarray) -> None:
+        """Compute, once for the search band (row ``i`` spans en ``lo[i]..hi[i]``), the
+        cosine of every sentence with every span of the other side it can share a bead
+        with (``_member_cosines``).
+
+        In a merged bead each sentence's cosine with the other side's span is needed (the
+        member and rival terms), and the same sentence–span pair recurs in every bead
+        shape with that span: zh sentence 5 against en span [3, 5) is part of the 2–2,
+        3–2 and 4–2 beads... ending at different rows. Pricing shape by shape computed
+        each pair up to four times, gathering two 512-float rows each time; a table per
+        (side, span size) computes it once, with the same arithmetic (the same float32
+        dot product of the same rows), so the costs are bit for bit those of the direct
+        computation. Cells outside the band fall back to it."""
+        self._members.clear()
+        n, m = self.n, self.m
+        if n == 0 or m == 0:
+            return
+        a_max = max(a for a, _ in self.bead_types)
+        b_max = max(b for _, b in self.bead_types)
+        zh_sizes = sorted({b for a, b in self.bead_types if a > 1 and b > 0})
+        en_sizes = sorted({a for a, b in self.bead_types if b > 1 and a > 0})
+        lo, hi = np.asarray(lo, dtype=np.int64), np.asarray(hi, dtype=np.int64)
+        rows = np.arange(n)
+        # zh sentence x sits in beads ending at rows x+1 .. x+a_max; their en ends j lie
+        # in lo[x+1] .. hi[x+a_max], so an en b-span starts at j - b.
+        zh_first = lo[rows + 1]
+        zh_last = hi[np.minimum(rows + a_max, n)]
+        for b in zh_sizes:
+            self._members[("zh", b)] = self._cross_table("zh", b, zh_first - b, zh_last - b)
+        # en sentence y sits in beads ending at en y+1 .. y+b_max; the rows whose band
+        # holds one of those ends are the zh ends i, and a zh a-span starts at i - a.
+        cols = np.arange(m)
+        en_first = np.searchsorted(hi, cols + 1, side="left")
+        en_last = np.searchsorted(lo, np.minimum(cols + b_max, m), side="right") - 1
+        for a in en_sizes:
+            self._members[("en", a)] = self._cross_table("en", a, en_first - a, en_last - a)
+
+    def _cross_table(
+        self, side: str, k: int, first: np.ndarray, last: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Cosines of each sentence ``x`` of ``side`` with the other side's ``k``-spans
+        starting at ``first[x]..last[x]`` (clipped to the spans that exist): column ``c``
+        of row ``x`` is the span starting at ``first[x] + c``; NaN where none."""
+        mine = (self.zh if side == "zh" else self.en).vectors
+        spans = (self.en if side == "zh" else self.zh).span(k)[0]
+        first = np.clip(first, 0, len(spans))
+        last = np.clip(last, -1, len(spans) - 1)
+        width = int(max(1, (last - first + 1).max(initial=1)))
+        table = np.full((len(mine), width), np.nan, dtype=np.float32)
+        cols = np.arange(width)
+        step = max(1, 8192 // width)
+        for start in range(0, len(mine), step):
+            xs = np.arange(start, min(len(mine), start + step))
+            ts = first[xs, None] + cols[None, :]
+            r, c = np.nonzero(ts <= last[xs, None])
+            if len(r):
+                table[xs[r], c] = np.einsum("ij,ij->i", mine[xs[r]], spans[ts[r, c]])
+        return first, table
 
     def hubness_of(self, side: str, vectors: np.ndarray) -> np.ndarray:
         """Mean ``1 - cos`` of given ``side`` vectors to the random sentences of the other
@@ -702,8 +767,15 @@ class EmbeddingScorer:
         # Cosine of every sentence of each side with the other side's span: a one-sentence
         # side is the bead's own cosine; merged sides are computed once for two terms.
         need = bool(w["member"] or w["rival"])
-        zh_cos = [cos] if a == 1 else self._member_cosines("zh", a, s, espan) if need else []
-        en_cos = [cos] if b == 1 else self._member_cosines("en", b, t, zspan) if need else []
+        zh_cos, en_cos = [cos], [cos]
+        if need and a > 1:
+            zh_cos = self._member_cosines("zh", a, s, espan, (b, t) if en_vectors is None else None)
+        elif a > 1:
+            zh_cos = []
+        if need and b > 1:
+            en_cos = self._member_cosines("en", b, t, zspan, (a, s) if zh_vectors is None else None)
+        elif b > 1:
+            en_cos = []
         if w["member"] and (a > 1 or b > 1):
             worst = np.zeros(len(s))
             if a > 1:
@@ -862,16 +934,24 @@ class EmbeddingScorer:
 
     def best_matches(self, side: str) -> np.ndarray:
         """Per sentence of ``side``, its highest cosine with any one sentence of the other
-        side (in row blocks: memory stays linear in the document's length)."""
+        side (in row blocks: memory stays linear in the document's length).
+
+        Both sides come from one pass over the zh × en products: a block's row maxima are
+        its zh sentences' best matches and its column maxima bound the en sentences'. The
+        product of a zh row with an en row is the same float32 number whichever side is
+        the left operand, so this gives the values two passes (zh × en, then en × zh) did,
+        at half the multiplications."""
         if side not in self._best:
-            mine = (self.zh if side == "zh" else self.en).vectors
-            other = (self.en if side == "zh" else self.zh).vectors
-            best = np.full(len(mine), -1.0)
-            if len(other):
-                for start in range(0, len(mine), 512):
-                    block = mine[start : start + 512] @ other.T
-                    best[start : start + 512] = block.max(axis=1)
-            self._best[side] = best
+            zh, en = self.zh.vectors, self.en.vectors
+            zh_best = np.full(len(zh), -1.0)
+            en_best = np.full(len(en), -1.0)
+            if len(zh) and len(en):
+                en_best[:] = -np.inf
+                for start in range(0, len(zh), 512):
+                    block = zh[start : start + 512] @ en.T
+                    zh_best[start : start + 512] = block.max(axis=1)
+                    np.maximum(en_best, block.max(axis=0), out=en_best)
+            self._best["zh"], self._best["en"] = zh_best, en_best
         return self._best[side]
 
     def _rivalry(self, side: str, starts: np.ndarray, cosines: list[np.ndarray]) -> np.ndarray:
@@ -893,9 +973,26 @@ class EmbeddingScorer:
         return worst
 
     def _member_cosines(
-        self, side: str, k: int, starts: np.ndarray, other: np.ndarray
+        self,
+        side: str,
+        k: int,
+        starts: np.ndarray,
+        other: np.ndarray,
+        spans: tuple[int, np.ndarray] | None = None,
     ) -> list[np.ndarray]:
-        """Cosine of each sentence of a ``k``-span of ``side`` with the other side's span."""
+        """Cosine of each sentence of a ``k``-span of ``side`` with the other side's span.
+
+        ``spans`` (the other side's span size and starts, when ``other`` holds its summed
+        span vectors) lets the band's table (``prepare_band``) answer instead of the
+        rows being gathered and multiplied again; the values are the same."""
+        if spans is not None and (side, spans[0]) in self._members and len(starts):
+            first, table = self._members[(side, spans[0])]
+            rows = [starts + offset for offset in range(k)]
+            cols = [spans[1] - first[r] for r in rows]
+            if all(int(c.min()) >= 0 and int(c.max()) < table.shape[1] for c in cols):
+                found = [table[r, c] for r, c in zip(rows, cols, strict=True)]
+                if not any(np.isnan(f).any() for f in found):
+                    return found
         vectors = (self.zh if side == "zh" else self.en).vectors
         return [np.einsum("ij,ij->i", vectors[starts + offset], other) for offset in range(k)]
 
