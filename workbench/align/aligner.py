@@ -18,13 +18,20 @@ import numpy as np
 from workbench.align.dp import align_path
 from workbench.align.encoders import ENCODERS, SentenceEncoder
 from workbench.align.galechurch import GaleChurchScorer
-from workbench.align.names import TERM_MIN_WORDS, shared_day_words, shared_names, term_anchors
+from workbench.align.names import (
+    TERM_MIN_WORDS,
+    TERM_MISSING_TITLES_ONLY,
+    shared_day_words,
+    shared_names,
+    term_anchors,
+)
 from workbench.align.refine import refine_path
 from workbench.align.scoring import (
     DEFAULT_WEIGHTS,
     EmbeddingScorer,
     is_salutation,
     is_speaker,
+    is_title_like,
     is_zh_address,
     is_zh_colon_line,
     key_mask,
@@ -133,6 +140,22 @@ class TermSpotter:
 
     def zh_terms(self, sentences: Sequence[str]) -> list[set[str]]:
         return [{m.entry_id for m in self.matcher.find(s)} for s in sentences]
+
+    def searched(self, wanted: set[str]) -> set[str]:
+        """The concepts of ``wanted`` that ``en_terms`` looks for: those with a rendering
+        of at least ``TERM_MIN_WORDS`` content words (only these can be *not found*)."""
+        from workbench.text.english import prepare
+
+        return {
+            entry_id
+            for entry_id in wanted
+            if (entry := self.entries.get(entry_id)) is not None
+            and any(
+                len(r) >= 3 and len(prepare(r).content) >= TERM_MIN_WORDS
+                for r in [entry.en, *entry.en_alternatives]
+                if r
+            )
+        }
 
     def en_terms(self, sentences: Sequence[str], wanted: set[str]) -> list[set[str]]:
         from workbench.text.english import find_phrase, prepare, tokenize
@@ -296,6 +319,8 @@ class Aligner:
                 en_terms,
                 {i: e.level for i, e in self.terms.entries.items()},
                 {i: e.zh_forms for i, e in self.terms.entries.items()},
+                may_miss=[is_title_like(s) for s in zh] if TERM_MISSING_TITLES_ONLY else None,
+                searched=self.terms.searched(wanted),
             )
             strict = key_mask(lacking)
         zh_names, en_names = shared_names(zh, en)
