@@ -18,20 +18,13 @@ import numpy as np
 from workbench.align.dp import align_path
 from workbench.align.encoders import ENCODERS, SentenceEncoder
 from workbench.align.galechurch import GaleChurchScorer
-from workbench.align.names import (
-    TERM_MIN_WORDS,
-    TERM_MISSING_TITLES_ONLY,
-    shared_day_words,
-    shared_names,
-    term_anchors,
-)
+from workbench.align.names import TERM_MIN_WORDS, shared_day_words, shared_names, term_anchors
 from workbench.align.refine import refine_path
 from workbench.align.scoring import (
     DEFAULT_WEIGHTS,
     EmbeddingScorer,
     is_salutation,
     is_speaker,
-    is_title_like,
     is_zh_address,
     is_zh_colon_line,
     key_mask,
@@ -319,7 +312,6 @@ class Aligner:
                 en_terms,
                 {i: e.level for i, e in self.terms.entries.items()},
                 {i: e.zh_forms for i, e in self.terms.entries.items()},
-                may_miss=[is_title_like(s) for s in zh] if TERM_MISSING_TITLES_ONLY else None,
                 searched=self.terms.searched(wanted),
             )
             strict = key_mask(lacking)

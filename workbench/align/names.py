@@ -153,9 +153,6 @@ TERM_LACK_LEVELS = frozenset({"required", "preferred"})
 # out marks a line it does not print (国务院总理 温家宝 under a report's title). A
 # preferred term's wording varies with the sentence, so not finding it proves less.
 TERM_MISSING_LEVELS = frozenset({"required"})
-# Only on lines that are not full sentences (``scoring.is_title_like``: bylines, name
-# lines, headings) does such an unrendered concept count: see ``term_anchors``.
-TERM_MISSING_TITLES_ONLY = True
 
 
 def term_anchors(
@@ -163,7 +160,6 @@ def term_anchors(
     en_terms: Sequence[set[str]],
     levels: Mapping[str, str],
     forms: Mapping[str, Sequence[str]],
-    may_miss: Sequence[bool] | None = None,
     searched: Collection[str] | None = None,
 ) -> tuple[list[set[str]], list[set[str]], set[str]]:
     """Per sentence, the glossary concepts that serve as anchors (the term mask of
@@ -179,15 +175,11 @@ def term_anchors(
     may render the shorter ("the common prosperity of the entire population"), and it is
     one mention.
 
-    A concept the English never renders counts (as lacking) only on a zh line of
-    ``may_miss`` (default: every line) and only if it is in ``searched`` (default: every
-    concept), the concepts whose English was actually looked for: a one-word rendering
-    ("President" for 国家主席, ``TERM_MIN_WORDS``) is never looked for, so not finding it
-    says nothing. The aligner passes the lines that are not full sentences: a byline or
-    name line (国务院总理 温家宝) is what pages leave untranslated, while in a full sentence
-    an unrendered title or institution was far more often rendered in words the glossary
-    does not list (全国人大常委会委员长 as "chairman of the Standing Committee of China's
-    National People's Congress")."""
+    A concept the English never renders counts (as lacking) only if it is in
+    ``searched`` (default: every concept), the concepts whose English was actually looked
+    for: a one-word rendering ("President" for 国家主席, ``TERM_MIN_WORDS``) is never
+    looked for, so not finding it says nothing. Nor is a concept missing whose zh form
+    contains an anchor's (the English rendered the shorter part)."""
     zh_found: set[str] = set().union(*zh_terms) if zh_terms else set()
     en_found: set[str] = set().union(*en_terms) if en_terms else set()
     frequent: set[str] = set()
@@ -226,13 +218,4 @@ def term_anchors(
         return kept
 
     strict = {t for t in anchors | missing if levels.get(t, "") in TERM_LACK_LEVELS}
-    if may_miss is None:
-        may_miss = [True] * len(zh_terms)
-    return (
-        [
-            keys(s) | (s & missing if miss else set())
-            for s, miss in zip(zh_terms, may_miss, strict=True)
-        ],
-        [keys(s) for s in en_terms],
-        strict,
-    )
+    return [keys(s) | (s & missing) for s in zh_terms], [keys(s) for s in en_terms], strict
