@@ -134,6 +134,22 @@ class TermSpotter:
     def zh_terms(self, sentences: Sequence[str]) -> list[set[str]]:
         return [{m.entry_id for m in self.matcher.find(s)} for s in sentences]
 
+    def searched(self, wanted: set[str]) -> set[str]:
+        """The concepts of ``wanted`` that ``en_terms`` looks for: those with a rendering
+        of at least ``TERM_MIN_WORDS`` content words (only these can be *not found*)."""
+        from workbench.text.english import prepare
+
+        return {
+            entry_id
+            for entry_id in wanted
+            if (entry := self.entries.get(entry_id)) is not None
+            and any(
+                len(r) >= 3 and len(prepare(r).content) >= TERM_MIN_WORDS
+                for r in [entry.en, *entry.en_alternatives]
+                if r
+            )
+        }
+
     def en_terms(self, sentences: Sequence[str], wanted: set[str]) -> list[set[str]]:
         from workbench.text.english import find_phrase, prepare, tokenize
 
@@ -313,6 +329,7 @@ class Aligner:
                 en_terms,
                 {i: e.level for i, e in self.terms.entries.items()},
                 {i: e.zh_forms for i, e in self.terms.entries.items()},
+                searched=self.terms.searched(wanted),
             )
             strict = key_mask(lacking)
         zh_names, en_names = shared_names(zh, en)

