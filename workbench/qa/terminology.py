@@ -41,7 +41,6 @@ from workbench.text.english import (
     find_distinctive,
     find_generic_reference,
     find_loose,
-    find_name_core,
     find_partial,
     find_phrase,
     find_scattered,
@@ -565,8 +564,6 @@ def check_terms(
             continue
         if _core_found(acceptable, tokens):
             continue
-        if any(find_name_core(r, en, tokens) for r in acceptable):
-            continue  # the name without its head noun: "the Belt and Road Forum"
         # Evidence that the term is there in other words, strongest kind first; each kind
         # is checked by ``unexplained``: English that renders another term of the sentence
         # does not count for this one. The first kind found makes a "nonstandard" problem.
