@@ -117,6 +117,20 @@ class AlignerSettings:
         return ENCODERS[self.encoder].model if self.method == "embedding" else None
 
 
+def _searchable(rendering: str) -> bool:
+    """Whether ``TermSpotter.en_terms`` looks for this rendering: one rule for the search
+    and for ``searched`` (which concepts can be *not found*), so the two never drift. A
+    rendering of fewer than ``TERM_MIN_WORDS`` content words ("President") would anchor
+    on a common word."""
+    from workbench.text.english import prepare
+
+    return (
+        bool(rendering)
+        and len(rendering) >= 3
+        and (len(prepare(rendering).content) >= TERM_MIN_WORDS)
+    )
+
+
 class TermSpotter:
     """Finds, per sentence, the glossary concepts present: zh forms on one side, English
     renderings (approved and alternatives) on the other.
@@ -136,18 +150,12 @@ class TermSpotter:
 
     def searched(self, wanted: set[str]) -> set[str]:
         """The concepts of ``wanted`` that ``en_terms`` looks for: those with a rendering
-        of at least ``TERM_MIN_WORDS`` content words (only these can be *not found*)."""
-        from workbench.text.english import prepare
-
+        it searches (only these can be *not found*)."""
         return {
             entry_id
             for entry_id in wanted
             if (entry := self.entries.get(entry_id)) is not None
-            and any(
-                len(r) >= 3 and len(prepare(r).content) >= TERM_MIN_WORDS
-                for r in [entry.en, *entry.en_alternatives]
-                if r
-            )
+            and any(_searchable(r) for r in [entry.en, *entry.en_alternatives])
         }
 
     def en_terms(self, sentences: Sequence[str], wanted: set[str]) -> list[set[str]]:
@@ -160,7 +168,7 @@ class TermSpotter:
             if entry is None:
                 continue
             for rendering in [entry.en, *entry.en_alternatives]:
-                if rendering and len(rendering) >= 3:
+                if _searchable(rendering):
                     renderings.setdefault(rendering, set()).add(entry_id)
         if not renderings:
             return found
@@ -179,8 +187,6 @@ class TermSpotter:
         for rendering, ids in renderings.items():
             prepared = prepare(rendering)
             content = prepared.content
-            if len(content) < TERM_MIN_WORDS:
-                continue
             candidates: set[int] = set()
             for key in content[0]:
                 candidates |= where.get(key, nowhere)
