@@ -816,3 +816,22 @@ def test_a_body_head_followed_by_of_begins_another_name_not_a_reference_back():
     assert _kinds("The ministry thanks you for your support.", foreign) == ["nonstandard"]
     # a head that is no body's kind may still take an "of" phrase (round 7's test above:
     # "The system of river chiefs" refers back to the river chief system)
+
+
+# -- descriptive entries claim no English (issue 16) ----------------------------------------
+
+
+def test_a_descriptive_terms_english_is_still_evidence_for_another_term():
+    # 脱贫 is descriptive: its row says how the concept is usually put, so the words it
+    # shares with 贫困县全部摘帽 still show that term rendered in other words.
+    counties = Term("t-ac", "贫困县全部摘帽", "lifting all poor counties out of poverty")
+    en = "The goal was lifting all poor people out of poverty by 2020."
+    lifted = Term("t-tp", "脱贫", "be lifted out of poverty", level="descriptive")
+    found = check_terms(en, [(lifted, lifted.zh), (counties, counties.zh)])
+    assert [(p.entry_id, p.kind) for p in found] == [("t-ac", "nonstandard")]
+    # a checked term's English is its own: it is no evidence for the other term
+    checked = Term("t-tp", "脱贫", "be lifted out of poverty", level="preferred")
+    found = check_terms(en, [(checked, checked.zh), (counties, counties.zh)])
+    assert [(p.entry_id, p.kind) for p in found] == [("t-ac", "missing")]
+    # and without 脱贫 in the source the same words are evidence all the same
+    assert _kinds(en, counties) == ["nonstandard"]

@@ -491,6 +491,9 @@ def check_terms(
     seen: set[str] = set()
     entries = list(entries)
     zh_forms = {entry.zh for entry, _ in entries}
+    # The entries whose English is taken as theirs when another term looks for evidence
+    # (``unexplained``): the ones QA checks, not the descriptive ones.
+    claiming = {e.id for e, _ in entries if getattr(e, "level", "preferred") in CHECKED_LEVELS}
     jointly: set[str] | None = None  # computed on first need
     explained: dict[str, set[int]] | None = None  # computed on first need
 
@@ -503,14 +506,22 @@ def check_terms(
 
     def unexplained(find: Finder, blocked: set[int], entry_id: str) -> tuple[int, int] | None:
         """What ``find`` takes as evidence of a term, looked for again with the English of
-        the sentence's other terms blocked too: English that renders another term is no
-        evidence that this one is there ("CPC Central Committee" is 中共中央's, not a
+        the sentence's other checked terms blocked too: English that renders another term
+        is no evidence that this one is there ("CPC Central Committee" is 中共中央's, not a
         rendering of 中共中央总书记). Only when some evidence turns up: the other terms'
-        spans are costly, and most missing terms have none."""
+        spans are costly, and most missing terms have none.
+
+        A descriptive entry's English claims nothing. Its row says how a generic concept
+        is usually put (脱贫 "be lifted out of poverty"), not what the translation must
+        say, and the specific terms around it share its words: "lifting all its citizens
+        out of poverty" renders 贫困县全部摘帽 in other words, and is no less evidence of
+        it because 脱贫 stands in the same sentence."""
         span = find(blocked)
         if span is None:
             return None
-        others = set().union(*(s for i, s in explained_spans().items() if i != entry_id))
+        others = set().union(
+            *(s for i, s in explained_spans().items() if i != entry_id and i in claiming)
+        )
         return find(blocked | others) if others else span
 
     for entry, zh_text in entries:
