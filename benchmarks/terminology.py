@@ -33,8 +33,9 @@ A against B shows whether a rule generalises to wordings nobody tuned on. ``term
 pairs from 11 further pages, collected when the other tuning sets no longer behaved like
 unseen text) is split the same way, and so are ``terms_dev4`` (46 pairs from 15 further pages,
 round 6, collected when dev3's half A had been tuned on), ``terms_dev5`` (44 pairs from 14
-further pages, round 7), ``terms_dev6`` (45 pairs from 16 further pages, round 8) and
-``terms_dev7`` (48 pairs from 15 further pages, round 9).
+further pages, round 7), ``terms_dev6`` (45 pairs from 16 further pages, round 8),
+``terms_dev7`` (48 pairs from 15 further pages, round 9) and ``terms_dev8`` (42 pairs from
+14 further pages, round 10).
 
 ``--align-dev`` adds the aligner's dev set (``tests/data/align-dev``: 511 beads of published
 translations with both sides), split by document into a half whose findings are shown (A)
@@ -97,6 +98,8 @@ FALSE_ALARM_SETS = [
     ("terms_dev6 B (checked, not tuned on)", DATA / "terms_dev6.jsonl"),
     ("terms_dev7 A (tuned on)", DATA / "terms_dev7.jsonl"),
     ("terms_dev7 B (checked, not tuned on)", DATA / "terms_dev7.jsonl"),
+    ("terms_dev8 A (tuned on)", DATA / "terms_dev8.jsonl"),
+    ("terms_dev8 B (checked, not tuned on)", DATA / "terms_dev8.jsonl"),
 ]
 # Sets that are one half of a file (its records' ``half`` field): terms_dev2/3/4 are split by page
 # into a half the check was tuned on and a half only measured, to see whether a change
@@ -114,6 +117,8 @@ HALVES = {
     "terms_dev6 B (checked, not tuned on)": "B",
     "terms_dev7 A (tuned on)": "A",
     "terms_dev7 B (checked, not tuned on)": "B",
+    "terms_dev8 A (tuned on)": "A",
+    "terms_dev8 B (checked, not tuned on)": "B",
 }
 
 
