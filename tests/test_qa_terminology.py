@@ -835,3 +835,38 @@ def test_a_descriptive_terms_english_is_still_evidence_for_another_term():
     assert [(p.entry_id, p.kind) for p in found] == [("t-ac", "missing")]
     # and without 脱贫 in the source the same words are evidence all the same
     assert _kinds(en, counties) == ["nonstandard"]
+
+
+# -- round 10: the short form B&R, a name without its head noun as other words -------------
+
+
+def test_b_and_r_is_the_short_form_of_belt_and_road():
+    assert _kinds("The B&R Initiative has come up with China's solutions.", BRI) == []
+    assert _kinds("Trade with B&R countries grew.", BRI) != []  # not the initiative's name
+    assert _kinds("The BR Initiative has come up with solutions.", BRI) == ["missing"]
+
+
+def test_a_name_without_the_head_noun_its_rendering_ends_with_is_nonstandard():
+    # 一带一路 inside another name (Wang Yi, 2017) and as the thing itself (Xi Jinping, 2020):
+    # the term in other words, a finding for a reviewer, never silence
+    [problem] = check_terms(
+        "China will host the Belt and Road Forum for International Cooperation.",
+        [(BRI, BRI.zh)],
+    )
+    assert (problem.kind, problem.found) == ("nonstandard", "Belt and Road")
+    assert _kinds("We will actively build the Belt and Road with all countries.", BRI) == [
+        "nonstandard"
+    ]
+    # its words scattered in another name, written in lower case: no evidence
+    en = "I proposed the Silk Road Economic Belt and the 21st-Century Maritime Silk Road."
+    assert _kinds(en, BRI) == ["missing"]
+    assert _kinds("The belt and road of the old city were repaved.", BRI) == ["missing"]
+    # only the heads listed in [coverage] name_heads are dropped ("strategy" is not one)
+    strategy = Term("t-rrs", "乡村振兴战略", "Rural Revitalization Strategy", category="policy")
+    assert _kinds("The Rural Revitalization push goes on.", strategy) == ["missing"]
+    # the name that another checked term of the sentence renders is that term's
+    forum = Term("t-brf", "“一带一路”国际合作高峰论坛", "Belt and Road Forum", category="event")
+    found = check_terms(
+        "China will host the Belt and Road Forum.", [(forum, forum.zh), (BRI, BRI.zh)]
+    )
+    assert [(p.entry_id, p.kind) for p in found] == [("t-bri", "missing")]

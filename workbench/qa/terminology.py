@@ -41,6 +41,7 @@ from workbench.text.english import (
     find_distinctive,
     find_generic_reference,
     find_loose,
+    find_name_core,
     find_partial,
     find_phrase,
     find_scattered,
@@ -309,6 +310,18 @@ def _distinctive_kept(
             span = find_distinctive(variant, tokens, counts, blocked)
             if span is not None:
                 return span
+    return None
+
+
+def _name_kept(
+    renderings: list[str], en: str, tokens: list[Token], blocked: set[int]
+) -> tuple[int, int] | None:
+    """The span of a rendering's proper name standing without its head noun ("the Belt
+    and Road Forum" for "Belt and Road Initiative", ``find_name_core``)."""
+    for rendering in renderings:
+        span = find_name_core(rendering, en, tokens, blocked)
+        if span is not None:
+            return span
     return None
 
 
@@ -583,6 +596,12 @@ def check_terms(
         evidence = unexplained(
             functools.partial(_partly_rendered, acceptable, tokens, category), blocked, entry.id
         )
+        if evidence is None:
+            # The name without its head noun ("the Belt and Road Forum", "build the Belt
+            # and Road"): the term named in passing, or as the thing itself.
+            evidence = unexplained(
+                functools.partial(_name_kept, acceptable, en, tokens), blocked, entry.id
+            )
         if evidence is None:
             evidence = unexplained(
                 functools.partial(rendered_otherwise, forms, tokens), blocked, entry.id

@@ -507,6 +507,47 @@ def core_rendering(rendering: str) -> str | None:
 
 
 @functools.cache
+def _name_heads() -> frozenset[str]:
+    return frozenset(_coverage().get("name_heads", ()))
+
+
+def find_name_core(
+    rendering: str, text: str, tokens: list[Token], blocked: Collection[int] = ()
+) -> tuple[int, int] | None:
+    """Return the span of a proper name standing without the head noun its rendering ends
+    with (``[coverage] name_heads``), or None; tokens in ``blocked`` are skipped.
+
+    一带一路 is the "Belt and Road Initiative" as a programme, but the name alone inside
+    another name or as the thing itself ("the Belt and Road Forum for International
+    Cooperation", "build the Belt and Road"). Only a name counts: the rest of the rendering
+    must be two capitalised content words or more, and the translation must show them as
+    a phrase (in order, only function words between), capitalised too, so the scattered
+    words of "the Silk Road Economic Belt" or a common "global development" are no match.
+    """
+    words = _WORD.findall(rendering)
+    if len(words) < 3 or fold_word(words[-1]) not in _name_heads():
+        return None
+    rest = words[:-1]
+    content = [w for w in rest if not is_function_word(fold_word(w))]
+    if len(content) < 2 or not all(w[:1].isupper() for w in content):
+        return None
+    name = " ".join(rest)
+    skipped = set(blocked)
+    span = find_phrase(name, tokens, skipped)
+    while span is not None:
+        first, last = span
+        if all(
+            text[tokens[i].start : tokens[i].start + 1].isupper()
+            for i in range(first, last + 1)
+            if not is_function_word(tokens[i].word)
+        ):
+            return span
+        skipped.update(range(first, last + 1))
+        span = find_phrase(name, tokens, skipped)
+    return None
+
+
+@functools.cache
 def _scope_phrases() -> tuple[tuple[str, ...], ...]:
     """The scope phrases, longest first, each as its folded words."""
     phrases = [
