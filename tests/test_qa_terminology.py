@@ -870,3 +870,32 @@ def test_a_name_without_the_head_noun_its_rendering_ends_with_is_nonstandard():
         "China will host the Belt and Road Forum.", [(forum, forum.zh), (BRI, BRI.zh)]
     )
     assert [(p.entry_id, p.kind) for p in found] == [("t-bri", "missing")]
+
+
+def test_a_body_named_by_its_role_in_news_english_is_nonstandard():
+    npcsc = Term(
+        "t-npcsc",
+        "全国人民代表大会常务委员会",
+        "National People's Congress Standing Committee",
+        category="institution",
+    )
+    en = "China's top legislature passed the Law on the Protection of Black Soil."
+    [problem] = check_terms(en, [(npcsc, npcsc.zh)])
+    assert (problem.kind, problem.found) == ("nonstandard", "top legislature")
+    council = Term("t-sc", "国务院", "State Council", category="institution")
+    assert _kinds("The cabinet approved the plan on Wednesday.", council) == ["nonstandard"]
+    # a role phrase of another body is no evidence, and a body without listed phrases has none
+    assert _kinds("China's top legislature passed the law.", council) == ["missing"]
+    ministry = Term("t-moe", "教育部", "Ministry of Education", category="institution")
+    assert _kinds("The cabinet approved the plan on Wednesday.", ministry) == ["missing"]
+
+
+def test_every_periphrasis_names_an_entry_of_the_real_glossary():
+    from workbench.glossary import load_glossary
+    from workbench.text.english import terminology_rules
+
+    glossary = Path(__file__).resolve().parent.parent / "glossary"
+    canonical = {entry.zh for entry in load_glossary(glossary).entries}
+    for zh, phrases in terminology_rules()["periphrases"].items():
+        assert zh in canonical, zh
+        assert phrases, zh

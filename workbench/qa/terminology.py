@@ -325,6 +325,23 @@ def _name_kept(
     return None
 
 
+@functools.cache
+def _periphrases() -> dict[str, tuple[str, ...]]:
+    """Role phrases news English names a body by, per canonical zh (``[periphrases]`` in
+    the rules): "top legislature", "the cabinet"."""
+    return {zh: tuple(p) for zh, p in terminology_rules().get("periphrases", {}).items()}
+
+
+def _referred_by_role(zh: str, tokens: list[Token], blocked: set[int]) -> tuple[int, int] | None:
+    """The span of a role phrase that names the body ``zh`` ("China's top legislature"
+    for 全国人大常委会), as a phrase outside ``blocked``, or None."""
+    for phrase in _periphrases().get(zh, ()):
+        span = find_phrase(phrase, tokens, blocked)
+        if span is not None:
+            return span
+    return None
+
+
 def _rendering_spans(
     entries: Iterable[tuple[TermEntry, str]], tokens: list[Token]
 ) -> dict[str, set[int]]:
@@ -625,6 +642,12 @@ def check_terms(
         ):
             evidence = unexplained(
                 functools.partial(renderings.named_title, en, tokens), blocked, entry.id
+            )
+        if evidence is None:
+            # A body named by its role, as news English does ("China's top legislature",
+            # "the cabinet"): the body is there, not by its name.
+            evidence = unexplained(
+                functools.partial(_referred_by_role, entry.zh, tokens), blocked, entry.id
             )
         if evidence is None:
             # Two names sharing one plural head ("the general offices of the CPC Central
