@@ -837,6 +837,17 @@ def test_a_descriptive_terms_english_is_still_evidence_for_another_term():
     assert _kinds(en, counties) == ["nonstandard"]
 
 
+def test_a_descriptive_terms_english_word_for_word_is_its_own():
+    # "national ecological security" stands as 国家生态安全's rendering: its words are no
+    # evidence that 生态保护红线 was rendered in other words (a planted wrong rendering)
+    red = Term("t-erl", "生态保护红线", "ecological red lines")
+    security = Term("t-nes", "国家生态安全", "national ecological security", level="descriptive")
+    en = "The plan aims to safeguard national ecological security, the statement said."
+    assert _kinds(en, red) == ["nonstandard"]
+    found = check_terms(en, [(red, red.zh), (security, security.zh)])
+    assert [(p.entry_id, p.kind) for p in found] == [("t-erl", "missing")]
+
+
 # -- round 10: the short form B&R, a name without its head noun as other words -------------
 
 

@@ -343,20 +343,30 @@ def _referred_by_role(zh: str, tokens: list[Token], blocked: set[int]) -> tuple[
 
 
 def _rendering_spans(
-    entries: Iterable[tuple[TermEntry, str]], tokens: list[Token]
+    entries: Iterable[tuple[TermEntry, str]], tokens: list[Token], claims: bool = False
 ) -> dict[str, set[int]]:
     """Return, per entry, the tokens its renderings (any acceptable one, as phrases or
-    loosely) cover in the translation."""
+    loosely) cover in the translation.
+
+    With ``claims``, the tokens that are no evidence for another term (``unexplained``):
+    there a descriptive entry covers only where a rendering stands as a phrase. Its row
+    says how a generic concept is usually put (脱贫 "be lifted out of poverty"), and a
+    loose match spans every word between the scattered ones: "lifting all its citizens
+    out of poverty" would make the whole clause 脱贫's, though it renders 贫困县全部摘帽 in
+    other words. Word for word ("national ecological security" for 国家生态安全) the words
+    are its. (Whether a term was left out or replaced still counts every loose match: the
+    English is there either way.)"""
     spans: dict[str, set[int]] = {}
     for entry, _zh in entries:
         covered = spans.setdefault(entry.id, set())
+        loosely = not claims or getattr(entry, "level", "preferred") in CHECKED_LEVELS
         for rendering in (entry.en, *entry.en_alternatives):
             for variant in rendering_variants(rendering):
                 span = find_phrase(variant, tokens, covered)
                 while span is not None:
                     covered.update(range(span[0], span[1] + 1))
                     span = find_phrase(variant, tokens, covered)
-                loose = find_loose(variant, tokens)
+                loose = find_loose(variant, tokens) if loosely else None
                 if loose is not None:
                     covered.update(range(loose[0], loose[1] + 1))
     return spans
@@ -521,11 +531,9 @@ def check_terms(
     seen: set[str] = set()
     entries = list(entries)
     zh_forms = {entry.zh for entry, _ in entries}
-    # The entries whose English is taken as theirs when another term looks for evidence
-    # (``unexplained``): the ones QA checks, not the descriptive ones.
-    claiming = {e.id for e, _ in entries if getattr(e, "level", "preferred") in CHECKED_LEVELS}
     jointly: set[str] | None = None  # computed on first need
     explained: dict[str, set[int]] | None = None  # computed on first need
+    claimed: dict[str, set[int]] | None = None  # likewise
 
     def explained_spans() -> dict[str, set[int]]:
         """The tokens each of the sentence's terms' renderings cover, per entry id."""
@@ -534,24 +542,24 @@ def check_terms(
             explained = _rendering_spans(entries, tokens)
         return explained
 
+    def claimed_spans() -> dict[str, set[int]]:
+        """The tokens that are each term's own, as no other term's evidence, per entry id."""
+        nonlocal claimed
+        if claimed is None:
+            claimed = _rendering_spans(entries, tokens, claims=True)
+        return claimed
+
     def unexplained(find: Finder, blocked: set[int], entry_id: str) -> tuple[int, int] | None:
         """What ``find`` takes as evidence of a term, looked for again with the English of
-        the sentence's other checked terms blocked too: English that renders another term
-        is no evidence that this one is there ("CPC Central Committee" is 中共中央's, not a
+        the sentence's other terms blocked too: English that renders another term is no
+        evidence that this one is there ("CPC Central Committee" is 中共中央's, not a
         rendering of 中共中央总书记). Only when some evidence turns up: the other terms'
-        spans are costly, and most missing terms have none.
-
-        A descriptive entry's English claims nothing. Its row says how a generic concept
-        is usually put (脱贫 "be lifted out of poverty"), not what the translation must
-        say, and the specific terms around it share its words: "lifting all its citizens
-        out of poverty" renders 贫困县全部摘帽 in other words, and is no less evidence of
-        it because 脱贫 stands in the same sentence."""
+        spans are costly, and most missing terms have none. (A descriptive entry's
+        English claims less: ``_rendering_spans``.)"""
         span = find(blocked)
         if span is None:
             return None
-        others = set().union(
-            *(s for i, s in explained_spans().items() if i != entry_id and i in claiming)
-        )
+        others = set().union(*(s for i, s in claimed_spans().items() if i != entry_id))
         return find(blocked | others) if others else span
 
     for entry, zh_text in entries:
