@@ -910,3 +910,24 @@ def test_every_periphrasis_names_an_entry_of_the_real_glossary():
     for zh, phrases in terminology_rules()["periphrases"].items():
         assert zh in canonical, zh
         assert phrases, zh
+
+
+def test_a_names_acronym_is_the_name_in_other_words():
+    from workbench.qa.terminology import _acronyms
+
+    expo = Term("t-ciie", "中国国际进口博览会", "China International Import Expo", category="event")
+    [problem] = check_terms(
+        "The CIIE is the first import expo at the national level.", [(expo, expo.zh)]
+    )
+    assert (problem.kind, problem.found) == ("nonstandard", "CIIE")
+    assert _acronyms("National Development and Reform Commission") == {"NDRC", "NDARC"}
+    assert "FOCAC" in _acronyms("Forum on China-Africa Cooperation")
+    assert "NPC" in _acronyms("National People's Congress")
+    # no acronym of a short name, of a common phrase, or of one holding an acronym already
+    assert _acronyms("State Council") == frozenset()
+    assert _acronyms("poverty alleviation relocation") == frozenset()
+    assert _acronyms("CPC Central Committee") == frozenset()
+    # lower case is a word, not the acronym; in brackets it shortens the name before it
+    assert _kinds("The ciie opened on Monday.", expo) == ["missing"]
+    en = "The Shanghai Trade Fair (CIIE) opened on Monday."
+    assert _kinds(en, expo) == ["missing"]

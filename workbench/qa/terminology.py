@@ -325,6 +325,51 @@ def _name_kept(
     return None
 
 
+_INITIALS_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+
+
+@functools.lru_cache(maxsize=16384)
+def _acronyms(rendering: str) -> frozenset[str]:
+    """The acronyms a name's rendering is shortened to: the initials of its capitalised
+    words, without the function words ("National Development and Reform Commission" →
+    NDRC, "China International Import Expo" → CIIE) or with them ("Forum on China-Africa
+    Cooperation" → FOCAC). Only a name has one: every word but the function words
+    capitalised, three of them or more (a shorter one's initials are too often other
+    words), none an acronym already ("CPC Central Committee" is no "CCC")."""
+    words = _INITIALS_WORD.findall(rendering)
+    capitalised = [w for w in words if w[:1].isupper()]
+    if (
+        len(capitalised) < 3
+        or any(w.isupper() and len(w) > 1 for w in capitalised)
+        or any(not w[:1].isupper() and not is_function_word(w.casefold()) for w in words)
+    ):
+        return frozenset()
+    content = "".join(w[0] for w in capitalised if not is_function_word(w.casefold()))
+    every = "".join(w[0].upper() for w in words)
+    return frozenset(a for a in (content, every) if len(a) >= 3)
+
+
+def _acronym_kept(
+    renderings: list[str], en: str, tokens: list[Token], blocked: set[int]
+) -> tuple[int, int] | None:
+    """The span of a capitalised acronym of a rendering ("the CIIE" for "China
+    International Import Expo"), outside ``blocked``. An acronym in brackets is the short
+    form of the name right before it ("the Ministry of Ecology and Environment (MEE)"):
+    with the term's own name there the term is found anyway, and after another name it
+    shortens that name, so it is no evidence."""
+    wanted = {a for r in renderings for a in _acronyms(r)}
+    if not wanted:
+        return None
+    for i, token in enumerate(tokens):
+        if (
+            i not in blocked
+            and en[token.start : token.end] in wanted
+            and not en[: token.start].rstrip().endswith("(")
+        ):
+            return i, i
+    return None
+
+
 @functools.cache
 def _periphrases() -> dict[str, tuple[str, ...]]:
     """Role phrases news English names a body by, per canonical zh (``[periphrases]`` in
@@ -626,6 +671,11 @@ def check_terms(
             # and Road"): the term named in passing, or as the thing itself.
             evidence = unexplained(
                 functools.partial(_name_kept, acceptable, en, tokens), blocked, entry.id
+            )
+        if evidence is None:
+            # The name's acronym ("the CIIE" for "China International Import Expo").
+            evidence = unexplained(
+                functools.partial(_acronym_kept, acceptable, en, tokens), blocked, entry.id
             )
         if evidence is None:
             evidence = unexplained(
