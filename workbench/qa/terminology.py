@@ -17,11 +17,12 @@ of the translation closest to them, so a reviewer sees what the translator wrote
 
 When no rendering is found whole, what translators keep of one still counts: a rendering
 without its light words ("Guizhou" for "Guizhou province") is present; a name's head, most
-of a long rendering with its head noun, a verb phrase's object or a reference back to a
-document make a "nonstandard" problem (the term is there in other words), as does the
-dictionary's judgement (``dictionary.py``) and, for a title the source gives with a name
-(习近平总书记), another title before the name ("President Xi"). Only a term with none of
-these is missing.
+of a long rendering with its head noun, a verb phrase's object, a name without its head
+noun ("the Belt and Road Forum"), a name's acronym ("the CIIE"), a body named by its role
+("China's top legislature") or a reference back to a document make a "nonstandard"
+problem (the term is there in other words), as does the dictionary's judgement
+(``dictionary.py``) and, for a title the source gives with a name (习近平总书记), another
+title before the name ("President Xi"). Only a term with none of these is missing.
 """
 
 from __future__ import annotations
