@@ -231,7 +231,7 @@ RECALL_DEV7 = ROOT / "tests" / "data" / "glossary" / "recall_dev7.txt"
 # texts; coverage B: rural, agriculture, land, social, ecology, poverty), recall_dev5 and
 # recall_dev6 those of round 9 (coverage A: official Party and State texts — meeting
 # releases, a plenum, Qiushi; coverage B: pages with an official English), recall_dev7 that of
-# round 10 coverage B (bilingual pages on poverty, rural, social, land and common prosperity),
+# round 10A (bilingual pages on poverty, rural, social, land and common prosperity),
 # each reported on its own so its before/after is not pooled with the older passages.
 PASSAGE_SETS = [
     ("recall_dev.txt (tuning passages)", RECALL_DEV),
@@ -240,7 +240,7 @@ PASSAGE_SETS = [
     ("recall_dev4.txt (fresh tuning passages, round 6 coverage B)", RECALL_DEV4),
     ("recall_dev5.txt (fresh tuning passages, round 9 coverage A)", RECALL_DEV5),
     ("recall_dev6.txt (fresh tuning passages, round 9 coverage B)", RECALL_DEV6),
-    ("recall_dev7.txt (fresh tuning passages, round 10 coverage B)", RECALL_DEV7),
+    ("recall_dev7.txt (fresh tuning passages, round 10A)", RECALL_DEV7),
 ]
 
 

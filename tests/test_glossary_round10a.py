@@ -1,4 +1,4 @@
-"""Round 10 of glossary recall, coverage B (issue 16): recall_dev7.txt and the ``*13.tsv`` rows of
+"""Round 10A of glossary recall (issue 16): recall_dev7.txt and the ``*13.tsv`` rows of
 the poverty, social, rural, land and common-prosperity topics.
 
 ``tests/data/glossary/recall_dev7.txt`` is a fresh tuning file: 15 passages from bilingual pages,
@@ -37,8 +37,7 @@ from workbench.glossary.model import Entry
 
 DEV7 = DATA / "glossary" / "recall_dev7.txt"
 ROUND10A = [
-    GLOSSARY / name
-    for name in ("poverty13.tsv", "social13.tsv", "rural13.tsv", "prosperity13.tsv")
+    GLOSSARY / name for name in ("poverty13.tsv", "social13.tsv", "rural13.tsv", "prosperity13.tsv")
 ]
 PREFIXES = {"pv13", "so13", "ru13", "cp13"}
 # The written-differently variants this round put on older rows: form -> row.
