@@ -66,7 +66,6 @@ EXPLICIT = {
     "so13-003": "descriptive",
     "so13-005": "preferred",
     "so13-011": "preferred",
-    "so13-019": "preferred",
     "so13-023": "descriptive",
     "so13-028": "descriptive",
 }
