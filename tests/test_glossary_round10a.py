@@ -65,7 +65,7 @@ EXPLICIT = {
     "cp13-002": "descriptive",
     "so13-003": "descriptive",
     "so13-005": "preferred",
-    "so13-011": "preferred",
+    "so13-011": "descriptive",
     "so13-023": "descriptive",
     "so13-028": "descriptive",
 }
