@@ -203,7 +203,7 @@ def test_round10b_concepts_are_found_in_running_text(script: str) -> None:
         "弘扬新中国外交优良传统,相互依存是历史大势,支持其他发展中国家。以习近平外交思想为引领,"
         "召开中央外事工作会议,坚持维护世界和平、促进共同发展。弘扬全人类共同价值,尊重文明多样性,"
         "在国际形势与中国外交研讨会上发表演讲。推动地方人大工作完善发展,委员长会议组成人员联系代表,"
-        "深化代表工作。"
+        "深化代表工作。巡视组找出违纪线索;国家能源局推广清洁能源,非化石能源比重上升,建成充电桩。"
     )
     found = found_in(text, script)
     wanted = {entry.id for entry in round10b_entries()}
@@ -228,6 +228,9 @@ def test_longer_entries_still_win_over_the_round10b_forms() -> None:
         ("十三届全国人大一次会议", "gv11-007"),
         ("中央政府公共投资", "en4-007"),
         ("党风廉政建设和反腐败斗争", "pt9-008"),
+        ("中央巡视组", "org-050"),
+        ("非化石能源消费比重", "ec12-004"),
+        ("煤改清洁能源", "ec3-010"),
         ("十三届全国人大常委会", "gv14-010"),
     ]:
         [match] = matcher.find(text)
