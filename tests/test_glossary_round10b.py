@@ -204,6 +204,7 @@ def test_round10b_concepts_are_found_in_running_text(script: str) -> None:
         "召开中央外事工作会议,坚持维护世界和平、促进共同发展。弘扬全人类共同价值,尊重文明多样性,"
         "在国际形势与中国外交研讨会上发表演讲。推动地方人大工作完善发展,委员长会议组成人员联系代表,"
         "深化代表工作。巡视组找出违纪线索;国家能源局推广清洁能源,非化石能源比重上升,建成充电桩。"
+        "在“上海合作组织+”会议上提出全球治理倡议,上海合作组织峰会在天津举行。"
     )
     found = found_in(text, script)
     wanted = {entry.id for entry in round10b_entries()}
