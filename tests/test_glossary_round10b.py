@@ -55,7 +55,7 @@ VARIANTS = {
     "携手构建人类命运共同体:中国的倡议与行动": "gv5-007",
 }
 # Document names with one fixed English are the only rows QA holds translations to.
-PREFERRED = {"dp14-011"}
+PREFERRED = {"dp14-011", "ec14-021"}
 # Publications the alignment gold or the held-out term sets are drawn from (docs/glossary.md):
 # never a source of this round, nor quoted in a note.
 HELD_OUT_PUBLICATIONS = re.compile(
@@ -204,7 +204,8 @@ def test_round10b_concepts_are_found_in_running_text(script: str) -> None:
         "召开中央外事工作会议,坚持维护世界和平、促进共同发展。弘扬全人类共同价值,尊重文明多样性,"
         "在国际形势与中国外交研讨会上发表演讲。推动地方人大工作完善发展,委员长会议组成人员联系代表,"
         "深化代表工作。巡视组找出违纪线索;国家能源局推广清洁能源,非化石能源比重上升,建成充电桩。"
-        "在“上海合作组织+”会议上提出全球治理倡议,上海合作组织峰会在天津举行。"
+        "在“上海合作组织+”会议上提出全球治理倡议,上海合作组织峰会在天津举行。第30届联合国气候变化大会,"
+        "习近平在联合国气候变化峰会宣布新一轮国家自主贡献,落实《巴黎协定》。"
     )
     found = found_in(text, script)
     wanted = {entry.id for entry in round10b_entries()}
