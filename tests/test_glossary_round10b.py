@@ -206,6 +206,7 @@ def test_round10b_concepts_are_found_in_running_text(script: str) -> None:
         "深化代表工作。巡视组找出违纪线索;国家能源局推广清洁能源,非化石能源比重上升,建成充电桩。"
         "在“上海合作组织+”会议上提出全球治理倡议,上海合作组织峰会在天津举行。第30届联合国气候变化大会,"
         "习近平在联合国气候变化峰会宣布新一轮国家自主贡献,落实《巴黎协定》。"
+        "亚太经合组织“中国年”首场活动是高官会,年底举办亚太经合组织领导人非正式会议,亚太经合组织成员出席。"
     )
     found = found_in(text, script)
     wanted = {entry.id for entry in round10b_entries()}
