@@ -231,12 +231,15 @@ RECALL_DEV4 = ROOT / "tests" / "data" / "glossary" / "recall_dev4.txt"
 RECALL_DEV5 = ROOT / "tests" / "data" / "glossary" / "recall_dev5.txt"
 RECALL_DEV6 = ROOT / "tests" / "data" / "glossary" / "recall_dev6.txt"
 RECALL_DEV7 = ROOT / "tests" / "data" / "glossary" / "recall_dev7.txt"
+RECALL_DEV8 = ROOT / "tests" / "data" / "glossary" / "recall_dev8.txt"
 # Hand-marked tuning passages (no English): (name, file). recall_dev2 is the fresh file of
 # round 5, recall_dev3 and recall_dev4 those of round 6 (coverage A: Party, State and economy
 # texts; coverage B: rural, agriculture, land, social, ecology, poverty), recall_dev5 and
 # recall_dev6 those of round 9 (coverage A: official Party and State texts — meeting
 # releases, a plenum, Qiushi; coverage B: pages with an official English), recall_dev7 that of
-# round 10A (bilingual pages on poverty, rural, social, land and common prosperity),
+# round 10A (bilingual pages on poverty, rural, social, land and common prosperity) and
+# recall_dev8 that of round 10 coverage B (bilingual Party, State, economy, ecology and
+# foreign-policy pages),
 # each reported on its own so its before/after is not pooled with the older passages.
 PASSAGE_SETS = [
     ("recall_dev.txt (tuning passages)", RECALL_DEV),
@@ -246,6 +249,7 @@ PASSAGE_SETS = [
     ("recall_dev5.txt (fresh tuning passages, round 9 coverage A)", RECALL_DEV5),
     ("recall_dev6.txt (fresh tuning passages, round 9 coverage B)", RECALL_DEV6),
     ("recall_dev7.txt (fresh tuning passages, round 10A)", RECALL_DEV7),
+    ("recall_dev8.txt (fresh tuning passages, round 10 coverage B)", RECALL_DEV8),
 ]
 
 

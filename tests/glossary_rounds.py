@@ -72,22 +72,31 @@ def check_fresh_passages(path: Path, *, min_passages: int = 8, min_terms: int) -
             assert term in text, (header, term)
 
 
-def check_pages_unnamed_elsewhere(path: Path) -> None:
+def same_page(url: str) -> str:
+    """An address without scheme, ``www.``, a trailing slash or the punctuation a raw match
+    drags along (the closing quote and comma of a JSON field), so that ``http://www.x.cn/a.html``
+    and ``"https://x.cn/a.html",`` count as one page, as the held-out data test compares them:
+    the exact comparison this replaces let a held-out page into a fresh recall file."""
+    return re.sub(r"^https?://(www\.)?", "", url.rstrip('.,;"')).rstrip("/")
+
+
+def check_pages_unnamed_elsewhere(path: Path, *, skip: frozenset[str] = frozenset()) -> None:
     """A fresh recall file's pages (one per passage) are named by no other file of the test
-    data, the glossary or the seeds: it was built from pages nothing was tuned on."""
+    data, the glossary or the seeds (except the files named in ``skip``, a round's own rows,
+    which may cite the pages for their English): it was built from pages nothing was tuned on."""
     own = set()
     for header, _, _ in passages(path):
         address = URL.search(header)
         assert address, header
-        own.add(address.group(0))
+        own.add(same_page(address.group(0)))
     assert len(own) == len(passages(path))  # one page per passage
     others = [
         p
         for p in [*DATA.rglob("*"), *GLOSSARY.glob("*.tsv"), *(ROOT / "seeds").glob("*")]
-        if p.is_file() and p != path
+        if p.is_file() and p != path and p.name not in skip
     ]
     cited = {
-        a.rstrip(".,;") for p in others for a in URL.findall(p.read_text("utf-8", errors="replace"))
+        same_page(a) for p in others for a in URL.findall(p.read_text("utf-8", errors="replace"))
     }
     assert len(cited) > 500
     assert sorted(own & cited) == []
