@@ -75,3 +75,19 @@ def test_dev_folds_split_every_document_once_by_publication_group() -> None:
         for fold, groups in folds.items()
     }
     assert min(sizes.values()) >= 0.4 * sum(sizes.values()), sizes
+
+
+def test_every_published_dev_document_has_a_readme_row_naming_its_pages() -> None:
+    # The benchmark's fair dev run finds the glossary rows of a document's own publication
+    # through its README row (pages, report year, 《titles》); a document without a row, or
+    # whose row names no address, would be aligned with its own page's renderings.
+    rows = {}
+    for line in (DEV_DIR / "README.md").read_text(encoding="utf-8").splitlines():
+        if line.startswith("| `"):
+            doc_id, rest = line[3:].split("`", 1)
+            rows[doc_id] = rest
+    missing = [i for i in SOURCED_IDS if i not in rows]
+    assert not missing, f"no README row: {missing}"
+    no_address = [i for i in SOURCED_IDS if "http" not in rows[i]]
+    assert not no_address, f"README row without a page address: {no_address}"
+    assert not set(rows) - set(DEV_IDS), "README rows for documents that are not in the set"
