@@ -4,6 +4,17 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 PYTHON=${PYTHON:-python3}
+# A fresh install writes about 3.5 GB (this venv, Label Studio's, Chromium, PostgreSQL):
+# say so before pip fails halfway with "No space left on device".
+need_mb=${WORKBENCH_MIN_FREE_MB:-4000}
+if [ ! -x .venv/bin/python ] && [ "$need_mb" -gt 0 ]; then
+  free_mb=$(df -Pm . | awk 'NR == 2 {print $4}')
+  if [ -n "$free_mb" ] && [ "$free_mb" -lt "$need_mb" ]; then
+    echo "workbench: a fresh install needs about ${need_mb} MB free here; only ${free_mb} MB" \
+      "are free. Free some space, or set WORKBENCH_MIN_FREE_MB=0 to try anyway." >&2
+    exit 1
+  fi
+fi
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
