@@ -297,7 +297,10 @@ def compare(
                 continue
             old = len(right_beads(doc.beads, before[run][doc.id]))
             new = len(right_beads(doc.beads, after[run][doc.id]))
-            if before[run][doc.id] != after[run][doc.id]:
+            # Compared as bead keys: beads read back from JSON are lists, ours tuples.
+            if [bead_key(b) for b in before[run][doc.id]] != [
+                bead_key(b) for b in after[run][doc.id]
+            ]:
                 print(
                     f"  glossary {run}: {doc.id} (fold {folds.get(doc.id, '?')}) "
                     f"{new - old:+d} right beads ({old} → {new})"

@@ -195,3 +195,18 @@ def test_dev_documents_of_the_day_words(
     assert bead in found and absent not in found
     monkeypatch.setattr(names, "_DAY_WORDS", {})
     assert absent in _beads(doc_id)
+
+
+def test_a_named_dignitary_pairs_with_his_shortened_salutation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Guizhou 2018 (London): 尊敬的英国中部引擎联盟主席庄贝恩爵士， is "Sir John," in the
+    English. Both are address lines, but the encoder cannot tie the two, so the 1–1 bead
+    cost more than leaving both out; ``ADDRESS_PAIR`` caps it below that."""
+    from workbench.align import scoring
+
+    assert ((3,), (3,)) in _beads("guizhou2018")
+    monkeypatch.setattr(scoring, "ADDRESS_PAIR", 0.0)
+    without = _beads("guizhou2018")
+    assert ((3,), (3,)) not in without
+    assert ((3,), ()) in without and ((), (3,)) in without

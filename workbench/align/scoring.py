@@ -155,6 +155,12 @@ UNRELATED_COS = 0.15
 # counterpart (0–1); merged into the previous answer or paired with an audio caption it
 # is wrong, and without the charge both were cheaper than leaving the name line out.
 SPEAKER = 1.0
+# A form of address answered by one: a 1–1 bead whose zh line addresses dignitaries
+# (``is_zh_address``: 尊敬的英国中部引擎联盟主席庄贝恩爵士，) and whose en line is a form of
+# address ("Sir John,") costs at most ADDRESS_PAIR × skip. The English shortens such a
+# line to a name or a title the encoder cannot tie to the Chinese, so the 1–1 priced
+# above leaving both lines out (skip + salutation × skip) and each was left unpaired.
+ADDRESS_PAIR = 1.0
 
 # A news lead the page repeats: Chinese pages of a speech or press conference often open
 # with a news lead (2015年9月28日，国家主席习近平在纽约…发表…重要讲话。) and then print the
@@ -801,6 +807,15 @@ class EmbeddingScorer:
         if w["rival"]:
             rivalry = np.maximum(self._rivalry("zh", s, zh_cos), self._rivalry("en", t, en_cos))
             cost += w["rival"] * np.maximum(rivalry - w["rival_margin"], 0.0)
+        if (
+            ADDRESS_PAIR
+            and a == 1
+            and b == 1
+            and self.en_salutations is not None
+            and self.zh_addresses is not None
+        ):
+            both = self.zh_addresses[s] & self.en_salutations[t]
+            cost = np.where(both, np.minimum(cost, ADDRESS_PAIR * self.skip_cost), cost)
         return cost
 
     def _term_agreement(
