@@ -59,6 +59,25 @@ def measurement_addresses(recall_files: list[Path]) -> set[str]:
     return {a.rstrip(".,;") for a in addresses}
 
 
+def measurement_addresses_except(own: Path) -> set[str]:
+    """Every page a measurement set names except those of the fresh recall file ``own``,
+    which a round's rows may cite (they take the English those pages print)."""
+    others = sorted(p for p in (DATA / "glossary").glob("recall_dev*.txt") if p != own)
+    return measurement_addresses(others)
+
+
+def check_no_held_out_publication(
+    entries: list[Entry], held_out: re.Pattern[str], examples: list[str]
+) -> None:
+    """No row's source, address or note names a held-out publication (``held_out`` lists
+    them; each of ``examples`` must match it, so a pattern that matches nothing fails)."""
+    for entry in entries:
+        for text in (entry.source, entry.source_url, entry.note):
+            assert not held_out.search(text), (entry.id, text)
+    for text in examples:
+        assert held_out.search(text), text
+
+
 def check_fresh_passages(path: Path, *, min_passages: int = 8, min_terms: int) -> None:
     """A fresh recall file holds enough passages, one address each, and every term it marks
     stands in its passage (marked once)."""
@@ -128,6 +147,21 @@ def check_not_marked_in_oldest(entries: list[Entry], variants: dict[str, str]) -
     assert sorted(set(added) & marked) == []
 
 
+def check_forms_close_marked(
+    entries: list[Entry], variants: dict[str, str], recall_file: Path, *, minimum: int
+) -> None:
+    """A round's point: at least ``minimum`` of its new forms (rows and variants) are terms
+    its fresh recall file marks (in either script), and the glossary finds each whole."""
+    marked = marked_terms(recall_file)
+    forms = {form for entry in entries for form in entry.zh_forms} | set(variants)
+    closing = {form for form in forms if fold(form) in marked}
+    assert len(closing) >= minimum, sorted(closing)
+    matcher = load_glossary(GLOSSARY).matcher()
+    for form in closing:
+        spans = [(m.start, m.end) for m in matcher.find(form)]
+        assert (0, len(form)) in spans, (form, spans)
+
+
 def check_variants_belong(variants: dict[str, str]) -> None:
     """Each written-differently variant is found whole, as the older row it was put on."""
     matcher = load_glossary(GLOSSARY).matcher()
@@ -135,6 +169,22 @@ def check_variants_belong(variants: dict[str, str]) -> None:
         [match] = matcher.find(form)
         assert match.entry_id == entry_id, (form, match.entry_id)
         assert (match.start, match.end) == (0, len(form)), form
+
+
+def check_found_in_running_text(text: str, script: str, entries: list[Entry]) -> None:
+    """Every entry of a round is found in a passage of running text, in the given script."""
+    found = found_in(text, script)
+    wanted = {entry.id for entry in entries}
+    assert wanted <= found, sorted(wanted - found)
+
+
+def check_longer_entries_win(cases: list[tuple[str, str]]) -> None:
+    """Each text is matched whole as the given (older, longer) entry: leftmost-longest keeps
+    a compound's span over the shorter forms a round adds inside it."""
+    matcher = load_glossary(GLOSSARY).matcher()
+    for text, entry_id in cases:
+        [match] = matcher.find(text)
+        assert (match.entry_id, match.start, match.end) == (entry_id, 0, len(text)), text
 
 
 def found_in(text: str, script: str) -> set[str]:

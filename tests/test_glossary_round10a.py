@@ -18,21 +18,21 @@ from glossary_rounds import (
     DATA,
     GLOSSARY,
     ROOT,
-    URL,
+    check_forms_close_marked,
+    check_found_in_running_text,
     check_fresh_passages,
+    check_longer_entries_win,
+    check_no_held_out_publication,
     check_not_marked_in_oldest,
+    check_pages_unnamed_elsewhere,
     check_round_rows,
     check_variants_belong,
     entries_of,
-    found_in,
+    measurement_addresses_except,
     passages,
-)
-from glossary_rounds import (
-    measurement_addresses as measurement_addresses_of,
 )
 
 from workbench.glossary import load_glossary
-from workbench.glossary.fold import fold
 from workbench.glossary.model import Entry
 
 DEV7 = DATA / "glossary" / "recall_dev7.txt"
@@ -75,39 +75,13 @@ def round10a_entries() -> list[Entry]:
     return entries_of(ROUND10A)
 
 
-def dev7_pages() -> set[str]:
-    pages = set()
-    for header, _, _ in passages(DEV7):
-        address = URL.search(header)
-        assert address, header
-        pages.add(address.group(0).rstrip(".,;"))
-    return pages
-
-
-def other_measured_pages() -> set[str]:
-    """Every page a measurement set names except recall_dev7's own (which this round's rows
-    may cite: they take the English of the passages' publications)."""
-    others = sorted(p for p in (DATA / "glossary").glob("recall_dev*.txt") if p != DEV7)
-    return measurement_addresses_of(others)
-
-
 def test_recall_dev7_is_fresh() -> None:
     """Enough passages and terms, each term standing in its passage, one page per passage, and
-    no page named by any file of the test data, the seeds or the glossary before this round."""
+    no page named by any file of the test data (held-out sets included, addresses compared
+    without scheme and ``www.``), the seeds or the glossary before this round."""
     check_fresh_passages(DEV7, min_passages=15, min_terms=150)
-    pages = dev7_pages()
-    assert len(pages) == len(passages(DEV7))
     round_files = {path.name for path in ROUND10A} | {"social.tsv", "agriculture.tsv"}
-    others = [
-        p
-        for p in [*DATA.rglob("*"), *GLOSSARY.glob("*.tsv"), *(ROOT / "seeds").glob("*")]
-        if p.is_file() and p != DEV7 and p.name not in round_files
-    ]
-    cited = {
-        a.rstrip(".,;") for p in others for a in URL.findall(p.read_text("utf-8", errors="replace"))
-    }
-    assert len(cited) > 500
-    assert sorted(pages & cited) == []
+    check_pages_unnamed_elsewhere(DEV7, skip=frozenset(round_files))
 
 
 def test_recall_dev7_marks_traditional_pages_in_their_headers() -> None:
@@ -130,21 +104,21 @@ def test_round10a_rows_are_approved_sourced_and_cite_no_other_measured_page() ->
         round10a_entries(),
         id_pattern=r"(pv|so|ru|cp)13-\d{3}",
         prefixes=PREFIXES,
-        used=other_measured_pages(),
+        used=measurement_addresses_except(DEV7),
         minimum=60,
     )
 
 
 def test_no_round10a_row_rests_on_a_held_out_publication() -> None:
-    for entry in round10a_entries():
-        for text in (entry.source, entry.source_url, entry.note):
-            assert not HELD_OUT_PUBLICATIONS.search(text), (entry.id, text)
-    for text in (
-        "Report on the Work of the Government 2024 (official English)",
-        "https://www.reciyi.com/2024/03/6542-23.html",
-        "SCIO white paper New Progress in Development-oriented Poverty Reduction Program",
-    ):
-        assert HELD_OUT_PUBLICATIONS.search(text), text
+    check_no_held_out_publication(
+        round10a_entries(),
+        HELD_OUT_PUBLICATIONS,
+        [
+            "Report on the Work of the Government 2024 (official English)",
+            "https://www.reciyi.com/2024/03/6542-23.html",
+            "SCIO white paper New Progress in Development-oriented Poverty Reduction Program",
+        ],
+    )
 
 
 def test_enforcement_follows_the_category_defaults_unless_the_note_says_why() -> None:
@@ -172,14 +146,7 @@ def test_recall_dev_stays_a_measure_of_terms_nobody_looked_up() -> None:
 def test_round10a_forms_close_terms_recall_dev7_marks() -> None:
     """The round's point: many new forms are terms recall_dev7 marks (in either script), and
     the glossary now finds each of them whole."""
-    marked = {fold(term) for _, _, terms in passages(DEV7) for term in terms}
-    forms = {form for e in round10a_entries() for form in e.zh_forms} | set(VARIANTS)
-    closing = {form for form in forms if fold(form) in marked}
-    assert len(closing) >= 40, sorted(closing)
-    matcher = load_glossary(GLOSSARY).matcher()
-    for form in closing:
-        spans = [(m.start, m.end) for m in matcher.find(form)]
-        assert (0, len(form)) in spans, (form, spans)
+    check_forms_close_marked(round10a_entries(), VARIANTS, DEV7, minimum=40)
 
 
 @pytest.mark.parametrize("script", ["simplified", "traditional"])
@@ -203,22 +170,19 @@ def test_round10a_concepts_are_found_in_running_text(script: str) -> None:
         "个人医保账户可在定点医疗机构使用,发布全国医疗保障事业发展统计公报,弥合数字鸿沟。"
         "加强妇女脱贫,做好扶贫工作,从收入贫困转向多维贫困,建立常态化减贫机制和长效机制。"
     )
-    found = found_in(text, script)
-    wanted = {e.id for e in round10a_entries()}
-    assert wanted <= found, sorted(wanted - found)
+    check_found_in_running_text(text, script, round10a_entries())
 
 
 def test_longer_entries_still_win_over_the_round10a_forms() -> None:
     """Leftmost-longest: the new forms do not cut the older compounds that contain them."""
-    matcher = load_glossary(GLOSSARY).matcher()
-    for text, entry_id in [
-        ("扎实推动共同富裕", "cp-057"),
-        ("农村一二三产业融合发展", "rur-117"),
-        ("应届高校毕业生", "so3-008"),
-        ("无障碍环境建设", "soc-272"),
-        ("特殊困难老年人探访关爱服务", "soc-006"),
-        ("驻村扶贫工作队", "pov-009"),
-        ("基本生活条件", "hv-116"),
-    ]:
-        [match] = matcher.find(text)
-        assert (match.entry_id, match.start, match.end) == (entry_id, 0, len(text)), text
+    check_longer_entries_win(
+        [
+            ("扎实推动共同富裕", "cp-057"),
+            ("农村一二三产业融合发展", "rur-117"),
+            ("应届高校毕业生", "so3-008"),
+            ("无障碍环境建设", "soc-272"),
+            ("特殊困难老年人探访关爱服务", "soc-006"),
+            ("驻村扶贫工作队", "pov-009"),
+            ("基本生活条件", "hv-116"),
+        ]
+    )

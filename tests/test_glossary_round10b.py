@@ -21,19 +21,20 @@ from glossary_rounds import (
     DATA,
     GLOSSARY,
     ROOT,
+    check_forms_close_marked,
+    check_found_in_running_text,
     check_fresh_passages,
+    check_longer_entries_win,
+    check_no_held_out_publication,
     check_not_marked_in_oldest,
     check_pages_unnamed_elsewhere,
     check_round_rows,
     check_variants_belong,
     entries_of,
-    found_in,
-    measurement_addresses,
+    measurement_addresses_except,
     passages,
 )
 
-from workbench.glossary import load_glossary
-from workbench.glossary.fold import fold
 from workbench.glossary.model import Entry
 
 DEV8 = DATA / "glossary" / "recall_dev8.txt"
@@ -70,13 +71,6 @@ def round10b_entries() -> list[Entry]:
     return entries_of(ROUND10B)
 
 
-def other_measured_pages() -> set[str]:
-    """Every page a measurement set names except recall_dev8's own (which this round's rows
-    may cite: they take the English those pages print)."""
-    others = sorted(p for p in (DATA / "glossary").glob("recall_dev*.txt") if p != DEV8)
-    return measurement_addresses(others)
-
-
 def test_the_fresh_file_is_well_formed_and_large_enough() -> None:
     check_fresh_passages(DEV8, min_passages=15, min_terms=200)
 
@@ -110,21 +104,21 @@ def test_round10b_rows_are_approved_sourced_and_cite_no_other_measured_page() ->
         round10b_entries(),
         id_pattern=r"(pt|gv|en|ec|dp)14-\d{3}",
         prefixes=PREFIXES,
-        used=other_measured_pages(),
+        used=measurement_addresses_except(DEV8),
         minimum=60,
     )
 
 
 def test_no_round10b_row_rests_on_a_held_out_publication() -> None:
-    for entry in round10b_entries():
-        for text in (entry.source, entry.source_url, entry.note):
-            assert not HELD_OUT_PUBLICATIONS.search(text), (entry.id, text)
-    for text in (
-        "Report on the Work of the Government 2023 (official English)",
-        "http://keywords.china.org.cn/2023-01/16/content_85062027.html",
-        "https://gaozhaiedu.com/html/whitepaper/baipishushuangyu/2023/0204/5204.html",
-    ):
-        assert HELD_OUT_PUBLICATIONS.search(text), text
+    check_no_held_out_publication(
+        round10b_entries(),
+        HELD_OUT_PUBLICATIONS,
+        [
+            "Report on the Work of the Government 2023 (official English)",
+            "http://keywords.china.org.cn/2023-01/16/content_85062027.html",
+            "https://gaozhaiedu.com/html/whitepaper/baipishushuangyu/2023/0204/5204.html",
+        ],
+    )
 
 
 def test_every_topic_file_of_the_round_has_rows() -> None:
@@ -158,14 +152,7 @@ def test_recall_dev_stays_a_measure_of_terms_nobody_looked_up() -> None:
 def test_round10b_forms_close_terms_recall_dev8_marks() -> None:
     """The round's point: most new forms are terms recall_dev8 marks (in either script), and
     the glossary now finds each of them whole."""
-    marked = {fold(term) for _, _, terms in passages(DEV8) for term in terms}
-    forms = {form for e in round10b_entries() for form in e.zh_forms} | set(VARIANTS)
-    closing = {form for form in forms if fold(form) in marked}
-    assert len(closing) >= 50, sorted(closing)
-    matcher = load_glossary(GLOSSARY).matcher()
-    for form in closing:
-        spans = [(m.start, m.end) for m in matcher.find(form)]
-        assert (0, len(form)) in spans, (form, spans)
+    check_forms_close_marked(round10b_entries(), VARIANTS, DEV8, minimum=50)
 
 
 @pytest.mark.parametrize("script", ["simplified", "traditional"])
@@ -193,33 +180,30 @@ def test_round10b_concepts_are_found_in_running_text(script: str) -> None:
         "习近平在联合国气候变化峰会宣布新一轮国家自主贡献,落实《巴黎协定》。"
         "亚太经合组织“中国年”首场活动是高官会,年底举办亚太经合组织领导人非正式会议,亚太经合组织成员出席。"
     )
-    found = found_in(text, script)
-    wanted = {entry.id for entry in round10b_entries()}
-    assert wanted <= found, sorted(wanted - found)
+    check_found_in_running_text(text, script, round10b_entries())
 
 
 def test_longer_entries_still_win_over_the_round10b_forms() -> None:
     """Leftmost-longest: the older compounds keep their spans over the short forms this round
     adds, and 十三届全国人大 does not cut 全国人大常委会 out of the Standing Committee's name."""
-    matcher = load_glossary(GLOSSARY).matcher()
-    for text, entry_id in [
-        ("二氧化碳排放", "ec12-001"),
-        ("碳排放量", "ec10-056"),
-        ("碳排放权交易市场", "ecl-027"),
-        ("单位国内生产总值二氧化碳排放", "ecl-012"),
-        ("法定存款准备金率", "en10-005"),
-        ("系统重要性金融机构", "en10-006"),
-        ("人工智能大模型", "en3-030"),
-        ("金砖合作机制", "pt3-059"),
-        ("新型经济全球化", "en5-012"),
-        ("世界最大发展中国家", "pty-032"),
-        ("十三届全国人大一次会议", "gv11-007"),
-        ("中央政府公共投资", "en4-007"),
-        ("党风廉政建设和反腐败斗争", "pt9-008"),
-        ("中央巡视组", "org-050"),
-        ("非化石能源消费比重", "ec12-004"),
-        ("煤改清洁能源", "ec3-010"),
-        ("十三届全国人大常委会", "gv14-010"),
-    ]:
-        [match] = matcher.find(text)
-        assert (match.entry_id, match.start, match.end) == (entry_id, 0, len(text)), text
+    check_longer_entries_win(
+        [
+            ("二氧化碳排放", "ec12-001"),
+            ("碳排放量", "ec10-056"),
+            ("碳排放权交易市场", "ecl-027"),
+            ("单位国内生产总值二氧化碳排放", "ecl-012"),
+            ("法定存款准备金率", "en10-005"),
+            ("系统重要性金融机构", "en10-006"),
+            ("人工智能大模型", "en3-030"),
+            ("金砖合作机制", "pt3-059"),
+            ("新型经济全球化", "en5-012"),
+            ("世界最大发展中国家", "pty-032"),
+            ("十三届全国人大一次会议", "gv11-007"),
+            ("中央政府公共投资", "en4-007"),
+            ("党风廉政建设和反腐败斗争", "pt9-008"),
+            ("中央巡视组", "org-050"),
+            ("非化石能源消费比重", "ec12-004"),
+            ("煤改清洁能源", "ec3-010"),
+            ("十三届全国人大常委会", "gv14-010"),
+        ]
+    )
